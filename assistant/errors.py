@@ -1,0 +1,57 @@
+"""Typed errors of the library; only the CLI and the app turn them into messages for people."""
+
+from __future__ import annotations
+
+
+class AssistantError(Exception):
+    """Base of every error the library raises on purpose."""
+
+
+class ProtocolParseError(AssistantError):
+    """A file is not a protocol the parser understands, or lacks what a protocol needs."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+class InputPathError(AssistantError):
+    """A path given by the user does not exist or holds no protocol."""
+
+
+class EmptyQuestionError(AssistantError):
+    """A question with no words in it."""
+
+
+class IndexStoreError(AssistantError):
+    """The vector index could not be reached or used."""
+
+
+class UnknownProtocolError(AssistantError):
+    """A protocol id that is not in the index."""
+
+    def __init__(self, protocol_id: str, known: list[str]) -> None:
+        listed = ", ".join(sorted(known)) or "none"
+        super().__init__(f"unknown protocol {protocol_id!r}; indexed protocols: {listed}")
+        self.protocol_id = protocol_id
+
+
+class RulesError(AssistantError):
+    """A rules file that does not validate; the message names the key or value and the valid ones."""
+
+
+class PatientDataError(AssistantError):
+    """Patient data that cannot be read as stated; the message names the resource and the field."""
+
+
+class UnitError(PatientDataError):
+    """A unit that cannot be converted to the one a rule needs."""
+
+
+class ScheduleError(AssistantError):
+    """A schedule file or a date that cannot be used."""
+
+
+class BackendError(AssistantError):
+    """A language-model backend that is misconfigured or unreachable."""

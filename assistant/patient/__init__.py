@@ -1,0 +1,1 @@
+"""Patient facts: the typed model, and readers for FHIR bundles, facts files and chat messages."""

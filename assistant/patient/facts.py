@@ -1,0 +1,105 @@
+"""The typed patient facts every reader produces and the checker consumes.
+
+Facts name *concepts* from the vocabulary in ``corpus/concepts.yaml`` (``platelets``, ``ast``,
+``brain_metastases``, ``warfarin`` …), never free text, so a rule and a fact meet on one name.
+Missing data is simply absent: nothing here has a "normal" default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Sex = Literal["female", "male", "other", "unknown"]
+
+
+class _Fact(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Observation(_Fact):
+    """A measured or graded value: a lab, a score, a size, a test result."""
+
+    concept: str = Field(description="Concept name, e.g. 'platelets'.")
+    value: float | None = Field(default=None, description="Numeric value, when the observation is a quantity.")
+    unit: str | None = Field(default=None, description="Unit as given (UCUM or common), e.g. '10*9/L'; 'ULN' for a multiple of the upper limit of normal.")
+    flag: bool | None = Field(default=None, description="Qualitative result: True positive/present, False negative/absent.")
+    date: dt.date | None = Field(default=None, description="When it was measured; undated facts count as current.")
+    reference_high: float | None = Field(default=None, description="Upper limit of normal of the measuring lab.")
+    reference_high_unit: str | None = Field(default=None, description="Unit of reference_high.")
+    source: str = Field(default="", description="Where the fact came from, e.g. 'Observation/plt-1' or 'message'.")
+
+
+class Condition(_Fact):
+    """A diagnosis or clinical state, stated present or stated absent."""
+
+    concept: str = Field(description="Concept name, e.g. 'brain_metastases'.")
+    present: bool = Field(default=True, description="False when the record or message states it is absent.")
+    active: bool = Field(default=True, description="False when resolved/inactive (FHIR clinicalStatus).")
+    onset: dt.date | None = Field(default=None, description="Onset date, when known.")
+    abatement: dt.date | None = Field(default=None, description="Resolution date, when known.")
+    source: str = Field(default="", description="Where the fact came from.")
+
+
+class Medication(_Fact):
+    """A medication taken, being taken, or stated not taken."""
+
+    concept: str = Field(description="Concept name, e.g. 'warfarin'.")
+    present: bool = Field(default=True, description="False when it is stated the patient does not take it.")
+    dose: float | None = Field(default=None, description="Dose per administration or per day.")
+    dose_unit: str | None = Field(default=None, description="Unit of the dose, e.g. 'mg'.")
+    per_day: bool = Field(default=True, description="True when dose is a daily dose.")
+    start: dt.date | None = Field(default=None, description="First day taken.")
+    end: dt.date | None = Field(default=None, description="Last day taken; None while ongoing.")
+    active: bool = Field(default=True, description="True while the patient is still taking it.")
+    source: str = Field(default="", description="Where the fact came from.")
+
+
+class Procedure(_Fact):
+    """A procedure performed (surgery, radiotherapy, biopsy …), or stated not performed."""
+
+    concept: str = Field(description="Concept name, e.g. 'radiotherapy'.")
+    present: bool = Field(default=True, description="False when it is stated the patient never had it.")
+    date: dt.date | None = Field(default=None, description="When it was performed (end date of a period).")
+    source: str = Field(default="", description="Where the fact came from.")
+
+
+class PatientFacts(_Fact):
+    """Everything known about one patient, from any number of sources."""
+
+    patient_id: str | None = Field(default=None, description="Identifier in the source record; kept out of logs by default.")
+    birth_date: dt.date | None = Field(default=None, description="Date of birth.")
+    age: float | None = Field(default=None, description="Age in years when stated directly (a message); birth_date wins when both are known.")
+    sex: Sex | None = Field(default=None, description="Administrative sex.")
+    observations: tuple[Observation, ...] = Field(default=(), description="Labs, scores, sizes, tests.")
+    conditions: tuple[Condition, ...] = Field(default=(), description="Diagnoses, stated present or absent.")
+    medications: tuple[Medication, ...] = Field(default=(), description="Medications.")
+    procedures: tuple[Procedure, ...] = Field(default=(), description="Procedures.")
+
+    def merged_with(self, newer: PatientFacts) -> PatientFacts:
+        """These facts updated by ``newer``: scalar fields it states win, facts of the same concept are replaced."""
+        def replace(old: tuple, new: tuple) -> tuple:  # type: ignore[type-arg]
+            concepts = {f.concept for f in new}
+            return tuple(f for f in old if f.concept not in concepts) + tuple(new)
+
+        return PatientFacts(
+            patient_id=newer.patient_id or self.patient_id,
+            birth_date=newer.birth_date or self.birth_date,
+            age=newer.age if newer.age is not None else self.age,
+            sex=newer.sex or self.sex,
+            observations=replace(self.observations, newer.observations),
+            conditions=replace(self.conditions, newer.conditions),
+            medications=replace(self.medications, newer.medications),
+            procedures=replace(self.procedures, newer.procedures),
+        )
+
+    def age_on(self, day: dt.date) -> float | None:
+        """Age in whole years on ``day`` (from birth_date), else the stated age, else None."""
+        if self.birth_date is not None:
+            years = day.year - self.birth_date.year
+            if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+                years -= 1
+            return float(years)
+        return self.age

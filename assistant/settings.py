@@ -1,0 +1,70 @@
+"""The one settings object; every field can be overridden by a ``PA_``-prefixed environment variable."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Configuration of Protocol Assistant (environment variables ``PA_<FIELD>``)."""
+
+    model_config = SettingsConfigDict(env_prefix="PA_", extra="ignore")
+
+    data_dir: Path = Field(default=_REPO_ROOT / "data", description="Where the index and logs live.")
+    corpus_dir: Path = Field(default=_REPO_ROOT / "corpus", description="Shipped protocols and rule files.")
+    collection: str = Field(default="protocol_chunks", description="Chroma collection name.")
+    chroma_host: str | None = Field(default=None, description="Chroma server host; local store when unset.")
+    chroma_port: int = Field(default=8000, description="Chroma server port.")
+    embedder: Literal["minilm", "fake"] = Field(
+        default="minilm", description="Embedding model: the packaged MiniLM, or a fast hashing fake for tests."
+    )
+    embed_batch_size: int = Field(default=64, description="Texts per embedding batch.")
+    chunk_max_chars: int = Field(default=900, description="Soft upper bound on a chunk's length.")
+    retrieve_k: int = Field(default=8, description="Chunks returned by hybrid retrieval.")
+    rrf_k: int = Field(default=60, description="Reciprocal rank fusion constant.")
+    answer_min_score: float = Field(
+        default=0.34, description="Least lexical/semantic support a sentence needs to be quoted in an answer."
+    )
+    answer_max_quotes: int = Field(default=3, description="Most quotes a deterministic answer carries.")
+    backend: Literal["deterministic", "fake", "llamacpp", "openai", "ollama"] = Field(
+        default="deterministic", description="Who phrases answers; verdicts are always the checker's."
+    )
+    llm_model: str | None = Field(default=None, description="Model name or GGUF path for a generative backend.")
+    llm_base_url: str | None = Field(default=None, description="Base URL of an OpenAI-compatible or Ollama server.")
+    llm_api_key: str | None = Field(default=None, description="API key for an OpenAI-compatible server.")
+    audit_log: Path | None = Field(default=None, description="Audit log file; default data_dir/audit.jsonl.")
+    audit_patient_ids: bool = Field(default=False, description="Keep patient identifiers in the audit log.")
+    host: str = Field(default="127.0.0.1", description="Address the chat binds to.")
+    port: int = Field(default=8501, description="Port the chat listens on.")
+
+    @property
+    def audit_path(self) -> Path:
+        """The audit log file in use."""
+        return self.audit_log or self.data_dir / "audit.jsonl"
+
+
+def quiet_environment() -> None:
+    """Keep every library offline and silent: no hub look-ups, no telemetry."""
+    for key, value in {
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "ANONYMIZED_TELEMETRY": "False",
+        "CHROMA_TELEMETRY": "False",
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        "TOKENIZERS_PARALLELISM": "false",
+    }.items():
+        os.environ.setdefault(key, value)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()
