@@ -60,6 +60,9 @@ def quiet_environment() -> None:
         "CHROMA_TELEMETRY": "False",
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
         "TOKENIZERS_PARALLELISM": "false",
+        "TRANSFORMERS_VERBOSITY": "error",
+        "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+        "HF_HUB_DISABLE_TELEMETRY": "1",
     }.items():
         os.environ.setdefault(key, value)
 

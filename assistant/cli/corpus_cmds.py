@@ -1,0 +1,103 @@
+"""``ingest``, ``list`` and ``ask``: building the index and asking it questions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from assistant.cli import app, friendly
+from assistant.errors import AssistantError
+from assistant.index import IngestReport, ProtocolIndex
+from assistant.parse import parse_protocol, protocol_files
+from assistant.settings import Settings, get_settings
+from assistant.types import Protocol
+
+
+def parse_all(paths: list[str | Path]) -> list[Protocol]:
+    """Parse every protocol file first, so that one bad file leaves the index as it was."""
+    protocols = [parse_protocol(path) for path in protocol_files(paths)]
+    for protocol in protocols:
+        if not protocol.criteria:
+            raise AssistantError(f"{protocol.source_path}: record has no eligibility criteria; nothing indexed")
+    return protocols
+
+
+def ingest_paths(index: ProtocolIndex, paths: list[str | Path], show_progress: bool = False) -> IngestReport:
+    """Parse and ingest protocol files or folders, all or nothing at the parsing step."""
+    from assistant.chunk import chunk_protocol
+
+    protocols = parse_all(paths)
+    if not protocols:
+        raise AssistantError(f"no protocol files (.txt, .json, .xml) in {', '.join(map(str, paths))}")
+    if not show_progress:
+        return index.ingest(protocols)
+    from tqdm import tqdm
+
+    total = sum(len(chunk_protocol(p, index.settings.chunk_max_chars)) for p in protocols)
+    with tqdm(total=total, unit="chunk", desc="indexing", leave=False) as bar:
+        return index.ingest(protocols, progress=bar.update)
+
+
+def open_index(settings: Settings | None = None, auto_ingest: bool = True) -> ProtocolIndex:
+    """The index; an empty one is first filled with the shipped corpus, so a new user gets answers at once."""
+    settings = settings or get_settings()
+    index = ProtocolIndex(settings)
+    if auto_ingest and not index.store.ids():
+        ingest_paths(index, [settings.corpus_dir])
+    return index
+
+
+@app.command()
+@friendly
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Protocol files or folders (.txt page text, v2 .json, .xml).")],
+) -> None:
+    """Index protocols; unchanged text is not embedded again, stale chunks are removed."""
+    index = ProtocolIndex(get_settings())
+    report = ingest_paths(index, list(paths), show_progress=True)
+    typer.echo(
+        f"indexed {len(report.protocols)} protocol(s): {report.added} chunk(s) added, "
+        f"{report.removed} removed, {report.unchanged} unchanged"
+    )
+
+
+@app.command("list")
+@friendly
+def list_protocols(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """List the indexed protocols."""
+    index = ProtocolIndex(get_settings())
+    rows = []
+    for protocol_id in index.store.ids():
+        protocol = index.store.load(protocol_id)
+        rows.append({"id": protocol.id, "title": protocol.title, "criteria": len(protocol.criteria), "format": protocol.source_format})
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        typer.echo("no protocols indexed; run: protocol-assistant ingest corpus/")
+    for row in rows:
+        typer.echo(f"{row['id']}  {row['criteria']:>3} criteria  {row['title']}")
+
+
+@app.command()
+@friendly
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, in quotes.")],
+    protocol: Annotated[str | None, typer.Option("--protocol", "-p", help="NCT id of the protocol to ask about.")] = None,
+    patient: Annotated[Path | None, typer.Option("--patient", help="A FHIR bundle or facts file of the patient.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date the patient is checked on (YYYY-MM-DD).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON contract for evaluation scripts.")] = False,
+) -> None:
+    """Answer a question about a protocol, quoting it exactly (or saying it does not say)."""
+    from assistant.chat.chain import respond_once
+
+    settings = get_settings()
+    index = open_index(settings)
+    response = respond_once(question, index, settings, protocol_id=protocol, patient_path=patient, as_of=as_of)
+    if as_json:
+        typer.echo(json.dumps(response.to_json(), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(response.render_text())

@@ -1,0 +1,163 @@
+"""Retrieve stage: hybrid search — dense (Chroma) and lexical (BM25) rankings fused by reciprocal rank.
+
+Lexical search matters for what clinicians type: abbreviations (ANC, ECOG, ULN, AST), numbers and
+drug names. Both sides see the same normalised text: abbreviations are expanded and the page's odd
+characters (``〉``) mapped to what they stand for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rank_bm25 import BM25Okapi
+
+from assistant.index import ProtocolIndex
+from assistant.types import Chunk
+
+# Abbreviation → words it stands for (both are indexed, so either finds the other).
+ABBREVIATIONS: dict[str, str] = {
+    "anc": "absolute neutrophil count",
+    "plt": "platelet",
+    "plts": "platelet",
+    "uln": "upper limit of normal",
+    "ecog": "performance status",
+    "ps": "performance status",
+    "kps": "karnofsky performance status",
+    "ast": "aspartate aminotransferase",
+    "alt": "alanine aminotransferase",
+    "sgot": "ast",
+    "sgpt": "alt",
+    "mets": "metastases",
+    "met": "metastasis",
+    "hiv": "human immunodeficiency virus",
+    "mi": "myocardial infarction",
+    "chf": "congestive heart failure",
+    "nyha": "new york heart association",
+    "gist": "gastrointestinal stromal tumor",
+    "rfs": "recurrence free survival",
+    "orr": "objective response rate",
+    "ihc": "immunohistochemical",
+    "kit": "c-kit cd117",
+    "rt": "radiotherapy",
+    "lmwh": "low-molecular weight heparin",
+    "preop": "preoperative",
+    "postop": "postoperative",
+    "pregnancy": "pregnant",
+    "breastfeeding": "nursing",
+    "haemoglobin": "hemoglobin",
+    "tumour": "tumor",
+    "oesophageal": "esophageal",
+    "gleevec": "imatinib",
+    "glivec": "imatinib",
+    "liver": "hepatic",
+    "kidney": "renal",
+    "endpoint": "end point outcome",
+    "endpoints": "end point outcome",
+    "neoadjuvant": "preoperative",
+    "adjuvant": "postoperative",
+    "enrolment": "enrollment",
+}
+# Phrases that mean a single word a clinician would type (found in either text, both are indexed).
+PHRASES: dict[str, str] = {
+    "after surgery": "postoperative",
+    "after surgical resection": "postoperative",
+    "followed by surgical resection": "preoperative",
+    "before surgery": "preoperative",
+    "prior to surgery": "preoperative",
+    "end point": "endpoint",
+    "outcome measure": "endpoint",
+    "sample size": "enrollment participants",
+}
+CHARACTER_MAP = str.maketrans({"〉": ">", "〈": "<", "≥": ">", "≤": "<", "\u00a0": " "})
+STOPWORDS = frozenset(
+    "a an the of for to in on at by with and or is are be was were what which who whom how does do did can "
+    "may must should would will it its this that these those there their as from into than then if not no "
+    "any all per patient patients".split()
+)
+_TOKEN = re.compile(r"[a-z]+|\d+(?:[.,]\d+)*")
+
+
+def normalise(text: str) -> str:
+    """Lower-case text with odd characters mapped and thousands separators removed."""
+    text = text.translate(CHARACTER_MAP).lower()
+    return re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
+
+
+def stem(token: str) -> str:
+    """A light stem: plural and common suffixes folded, so 'metastases' meets 'metastasis'."""
+    if token.isdigit() or len(token) <= 3:
+        return token
+    for suffix, replacement in (("ases", "asis"), ("ies", "y"), ("ses", "sis"), ("s", "")):
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            return token[: -len(suffix)] + replacement
+    return token
+
+
+def tokens(text: str, keep_stopwords: bool = False) -> list[str]:
+    """Search tokens of a text, abbreviations expanded."""
+    out: list[str] = []
+    text = normalise(text)
+    extra = " ".join(word for phrase, word in PHRASES.items() if phrase in text)
+    for token in _TOKEN.findall(f"{text} {extra}" if extra else text):
+        token = token.replace(",", "")
+        if not keep_stopwords and token in STOPWORDS:
+            continue
+        out.append(stem(token))
+        expansion = ABBREVIATIONS.get(token)
+        if expansion:
+            out.extend(stem(t) for t in _TOKEN.findall(expansion) if t not in STOPWORDS)
+    return out
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its fused score and the ranks behind it."""
+
+    chunk: Chunk
+    score: float
+    dense_rank: int | None
+    lexical_rank: int | None
+    similarity: float | None
+
+
+@lru_cache(maxsize=8)
+def _bm25(chunk_ids: tuple[str, ...], texts: tuple[str, ...]) -> BM25Okapi:
+    return BM25Okapi([tokens(t) or ["∅"] for t in texts])
+
+
+def lexical(index: ProtocolIndex, query: str, protocol_id: str | None = None) -> list[tuple[Chunk, float]]:
+    """BM25 ranking of the stored chunks (scores > 0 only), optionally within one protocol."""
+    chunks = [c for c in index.chunks() if protocol_id is None or c.protocol_id == protocol_id]
+    if not chunks:
+        return []
+    bm25 = _bm25(tuple(c.id for c in chunks), tuple(c.text for c in chunks))
+    scores = bm25.get_scores(tokens(query))
+    ranked = sorted(zip(chunks, scores, strict=True), key=lambda pair: -pair[1])
+    return [(c, float(s)) for c, s in ranked if s > 0]
+
+
+def retrieve(
+    index: ProtocolIndex, query: str, k: int = 8, protocol_id: str | None = None, rrf_k: int = 60
+) -> list[Hit]:
+    """The ``k`` best chunks for ``query`` by reciprocal rank fusion of dense and BM25 rankings."""
+    vector = index.embedder.embed([normalise(query)])[0]
+    dense = index.dense(vector, k * 3, protocol_id)
+    lex = lexical(index, query, protocol_id)[: k * 3]
+    by_id = {c.id: c for c in index.chunks()}
+    scores: dict[str, float] = {}
+    dense_rank: dict[str, int] = {}
+    lexical_rank: dict[str, int] = {}
+    similarity: dict[str, float] = {}
+    for rank, (cid, sim) in enumerate(dense, start=1):
+        scores[cid] = scores.get(cid, 0.0) + 1.0 / (rrf_k + rank)
+        dense_rank[cid], similarity[cid] = rank, sim
+    for rank, (chunk, _) in enumerate(lex, start=1):
+        scores[chunk.id] = scores.get(chunk.id, 0.0) + 1.0 / (rrf_k + rank)
+        lexical_rank[chunk.id] = rank
+    ordered = sorted((cid for cid in scores if cid in by_id), key=lambda cid: -scores[cid])[:k]
+    return [
+        Hit(by_id[cid], scores[cid], dense_rank.get(cid), lexical_rank.get(cid), similarity.get(cid))
+        for cid in ordered
+    ]
