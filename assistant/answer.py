@@ -138,7 +138,7 @@ def _abstain(question: str, protocol: Protocol, focus: list[str], kind: str | No
 def _statement(protocol: Protocol, unit: Unit, section_titles: dict[str, str]) -> Statement:
     quote = protocol.text[unit.start : unit.end]
     citation = Citation(protocol.id, unit.section, quote, unit.start, unit.end, unit.criterion_id)
-    where = f"criterion {unit.criterion_id.split(':')[1]}" if unit.criterion_id else section_titles.get(unit.section, unit.section)
+    where = f"Eligibility criterion {unit.criterion_id.split(':')[1]}" if unit.criterion_id else section_titles.get(unit.section, unit.section)
     return Statement(f"{where}: “{' '.join(quote.split())}”", (citation,))
 
 

@@ -52,6 +52,9 @@ ABBREVIATIONS: dict[str, str] = {
     "gleevec": "imatinib",
     "glivec": "imatinib",
     "liver": "hepatic",
+    "surgical": "surgery",
+    "resection": "surgery",
+    "operation": "surgery",
     "kidney": "renal",
     "endpoint": "end point outcome",
     "endpoints": "end point outcome",
@@ -86,12 +89,20 @@ def normalise(text: str) -> str:
 
 
 def stem(token: str) -> str:
-    """A light stem: plural and common suffixes folded, so 'metastases' meets 'metastasis'."""
+    """A light stem: plurals and common endings folded, so 'metastases' meets 'metastasis' and
+    'completion' meets 'completed'."""
     if token.isdigit() or len(token) <= 3:
         return token
-    for suffix, replacement in (("ases", "asis"), ("ies", "y"), ("ses", "sis"), ("s", "")):
+    for suffix, replacement in (("ases", "asis"), ("ies", "y"), ("ses", "sis")):
         if token.endswith(suffix) and len(token) - len(suffix) >= 3:
-            return token[: -len(suffix)] + replacement
+            token = token[: -len(suffix)] + replacement
+            break
+    else:
+        if token.endswith("s") and not token.endswith(("ss", "is", "us")):
+            token = token[:-1]
+    for suffix in ("ation", "ion", "ing", "ed", "e"):
+        if token.endswith(suffix) and len(token) - len(suffix) >= 5:
+            return token[: -len(suffix)]
     return token
 
 

@@ -43,10 +43,15 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def load_commands() -> typer.Typer:
+    """The app with every command registered."""
+    quiet_environment()
+    from assistant.cli import check_cmds, corpus_cmds, schedule_cmds  # noqa: F401  (registers commands)
+
+    return app
+
+
 def main() -> None:
     """Entry point of the console script."""
-    quiet_environment()
-    from assistant.cli import corpus_cmds, check_cmds, schedule_cmds  # noqa: F401  (registers commands)
-
-    app(prog_name="protocol-assistant")
+    load_commands()(prog_name="protocol-assistant")
     sys.exit(0)

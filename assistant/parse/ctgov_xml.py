@@ -75,6 +75,7 @@ def parse_ctgov_xml(raw: str, path: str) -> Protocol:
         "Maximum Age": _text(elig, "maximum_age"),
         "Sex": _text(elig, "gender"),
         "Accepts Healthy Volunteers": _text(elig, "healthy_volunteers"),
+        "NCT Aliases": _all(root, "id_info/nct_alias"),
     }
     title = _text(root, "brief_title") or _text(root, "official_title") or nct
     b = TextBuilder()

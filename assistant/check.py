@@ -1,0 +1,102 @@
+"""The deterministic eligibility checker: one patient, one protocol, a verdict per criterion.
+
+``check_patient`` runs every rule of the protocol over the patient's facts as of one date. A
+criterion's status is always from the patient's side — ``satisfied`` means the patient passes it
+(for an exclusion criterion: the excluding condition is absent). The overall verdict is
+``ineligible`` when any criterion is violated, ``eligible`` only when all are satisfied and
+``undetermined`` otherwise; then each unknown criterion lists the data that would settle it.
+Missing data is never read as normal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.patient.facts import PatientFacts
+from assistant.rules.context import PatientContext
+from assistant.rules.load import RuleSet, RulesSource, load_rules, rules_path
+from assistant.rules.ops import FALSE, TRUE, UNKNOWN
+from assistant.types import Overall, Protocol, Status, Verdict
+
+_INCLUSION: dict[int, Status] = {TRUE: "satisfied", FALSE: "violated", UNKNOWN: "unknown"}
+_EXCLUSION: dict[int, Status] = {TRUE: "violated", FALSE: "satisfied", UNKNOWN: "unknown"}
+
+
+@dataclass(frozen=True, slots=True)
+class PatientCheck:
+    """The checker's verdicts on one patient for one protocol."""
+
+    protocol: str
+    """NCT number of the protocol checked."""
+    overall: Overall
+    """eligible, ineligible or undetermined."""
+    rules_source: RulesSource
+    """Whether the rules were a reviewed file or compiled from the criteria text."""
+    verdicts: tuple[Verdict, ...]
+    """One verdict per criterion, in criterion order."""
+    as_of: dt.date
+    """The date time windows and ages were computed for."""
+
+    def missing(self) -> dict[str, tuple[str, ...]]:
+        """Criterion id → the data that would settle it, for every unknown criterion."""
+        return {v.criterion_id: v.missing for v in self.verdicts if v.status == "unknown"}
+
+    def to_json(self) -> dict[str, object]:
+        """The check as the JSON contract of ``check --json``."""
+        return {
+            "protocol": self.protocol,
+            "overall": self.overall,
+            "rules_source": self.rules_source,
+            "as_of": self.as_of.isoformat(),
+            "criteria": [v.to_json() for v in self.verdicts],
+            "missing": {cid: list(items) for cid, items in self.missing().items()},
+            "needs_review": [v.criterion_id for v in self.verdicts if v.status == "needs_review"],
+        }
+
+
+def overall_of(statuses: Iterable[Status]) -> Overall:
+    """ineligible if any status is violated; eligible if all are satisfied; undetermined otherwise."""
+    seen = set(statuses)
+    if "violated" in seen:
+        return "ineligible"
+    if seen <= {"satisfied"}:
+        return "eligible"
+    return "undetermined"
+
+
+_CACHE: dict[tuple[str, str, str, float], RuleSet] = {}
+
+
+def rules_for(protocol: Protocol, corpus_dir: Path | None = None) -> RuleSet:
+    """``load_rules`` remembered per protocol text and rules-file version."""
+    if corpus_dir is None:
+        from assistant.settings import get_settings
+
+        corpus_dir = get_settings().corpus_dir
+    path = rules_path(protocol.id, corpus_dir)
+    stamp = path.stat().st_mtime if path.exists() else -1.0
+    key = (protocol.id, protocol.content_hash, str(corpus_dir), stamp)
+    rules = _CACHE.get(key)
+    if rules is None:
+        rules = _CACHE[key] = load_rules(protocol, corpus_dir)
+    return rules
+
+
+def check_patient(
+    protocol: Protocol, facts: PatientFacts, as_of: dt.date, rules: RuleSet | None = None
+) -> PatientCheck:
+    """Verdicts on every criterion of ``protocol`` for the patient described by ``facts`` on ``as_of``."""
+    if rules is None:
+        rules = rules_for(protocol)
+    ctx = PatientContext(facts, as_of)
+    verdicts = []
+    statuses = set()
+    for rule in rules.rules:
+        truth, reason, used, missing = rule.evaluate(ctx)
+        status: Status = (_INCLUSION if rule.type == "inclusion" else _EXCLUSION).get(truth, "needs_review")
+        statuses.add(status)
+        verdicts.append(Verdict(rule.criterion_id, rule.type, rule.text, status, reason, used, missing))
+    return PatientCheck(rules.protocol_id, overall_of(statuses), rules.source, tuple(verdicts), as_of)

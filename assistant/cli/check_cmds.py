@@ -1,0 +1,124 @@
+"""``check`` (a patient against a protocol) and ``rules draft`` (draft a rules file from criteria text)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import textwrap
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+
+from assistant.cli import app, friendly
+from assistant.errors import InputPathError, UnknownProtocolError
+from assistant.settings import get_settings
+from assistant.types import Protocol
+
+rules_app = typer.Typer(help="Eligibility rules files: draft them from criteria text for review.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+_MARKS = {"satisfied": "✓", "violated": "✗", "unknown": "?", "needs_review": "!"}
+
+
+def find_protocol(protocol_id: str) -> Protocol:
+    """The protocol ``protocol_id`` from the corpus directory (``<id>.txt``, ``.json`` or ``.xml``)."""
+    from assistant.parse import parse_protocol
+
+    corpus = get_settings().corpus_dir
+    for suffix in (".txt", ".json", ".xml"):
+        path = corpus / f"{protocol_id}{suffix}"
+        if path.exists():
+            return parse_protocol(path)
+    known = sorted({p.stem for p in corpus.glob("NCT*") if p.suffix in (".txt", ".json", ".xml")})
+    raise UnknownProtocolError(protocol_id, known)
+
+
+def _as_of(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputPathError(f"--as-of: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def render_check(result: object) -> str:
+    """A check as text for a terminal: overall verdict, one line per criterion, what is missing."""
+    from assistant.check import PatientCheck
+
+    assert isinstance(result, PatientCheck)
+    lines = [f"{result.protocol}: {result.overall.upper()} (as of {result.as_of.isoformat()})"]
+    if result.rules_source == "compiled":
+        lines.append(
+            "note: no reviewed rules file for this protocol; rules were compiled from the criteria text "
+            "and anything they could not read is marked for review"
+        )
+    for v in result.verdicts:
+        short = v.criterion_id.split(":")[-1]
+        lines.append(f"{_MARKS[v.status]} {short:<4} {v.status:<12} {v.text}")
+        lines.append(textwrap.fill(v.reason, width=110, initial_indent="        ", subsequent_indent="        "))
+    missing = result.missing()
+    if missing:
+        lines.append("")
+        lines.append("To settle the unknown criteria, provide:")
+        for cid, items in missing.items():
+            lines.append(f"  {cid.split(':')[-1]}: {'; '.join(items)}")
+    review = [v.criterion_id.split(":")[-1] for v in result.verdicts if v.status == "needs_review"]
+    if review:
+        lines.append(f"For a person to decide: {', '.join(review)}")
+    return "\n".join(lines)
+
+
+@app.command()
+@friendly
+def check(
+    protocol: Annotated[str, typer.Option("--protocol", help="Protocol id, e.g. NCT01267695.")],
+    patient: Annotated[Path, typer.Option("--patient", help="FHIR R4 Bundle (JSON) or facts file (YAML/JSON).")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date time windows count from (default: today).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON verdict contract.")] = False,
+) -> None:
+    """Check a patient against a protocol's eligibility criteria, criterion by criterion."""
+    from assistant.check import check_patient
+    from assistant.patient import read_patient
+
+    day = _as_of(as_of)
+    found = find_protocol(protocol)
+    facts = read_patient(patient, today=max(day, dt.date.today()))
+    result = check_patient(found, facts, day)
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(render_check(result))
+
+
+@rules_app.command("draft")
+@friendly
+def draft(
+    protocol: Annotated[str, typer.Option("--protocol", help="Protocol id, e.g. NCT01267695.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Where to write the draft (default: corpus/<id>.rules.draft.yaml).")
+    ] = None,
+    stdout: Annotated[bool, typer.Option("--stdout", help="Print the draft instead of writing it.")] = False,
+) -> None:
+    """Draft a rules file from the criteria text, for a person to review and save as <id>.rules.yaml."""
+    from assistant.rules.compile import draft_rules, dump_rules
+
+    found = find_protocol(protocol)
+    document = draft_rules(found)
+    text = dump_rules(document)
+    if stdout:
+        typer.echo(text)
+        return
+    path = out or get_settings().corpus_dir / f"{found.id}.rules.draft.yaml"
+    path.write_text(text, encoding="utf-8")
+    executable = sum(1 for r in document.rules if "needs_review" not in r.when)
+    typer.echo(
+        f"wrote {path}: {len(document.rules)} rule(s), {executable} executable, "
+        f"{len(document.rules) - executable} marked needs_review. Review it, set status: reviewed and save it as "
+        f"{found.id}.rules.yaml to use it."
+    )
+
+
+__all__ = ["find_protocol", "render_check", "yaml"]

@@ -1,0 +1,236 @@
+"""The concept vocabulary (``corpus/concepts.yaml``): names, kinds, units, codes and synonyms.
+
+Patient readers map codes and texts to concept names here; rules name concepts and are validated
+against it; the checker takes labels for its reasons and "missing" messages from it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assistant.errors import AssistantError, RulesError
+
+Kind = Literal["observation", "condition", "medication", "procedure"]
+ValueKind = Literal["quantity", "score", "flag"]
+KINDS: tuple[Kind, ...] = ("observation", "condition", "medication", "procedure")
+
+LOINC = "http://loinc.org"
+SNOMED = "http://snomed.info/sct"
+ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
+ICD10 = "http://hl7.org/fhir/sid/icd-10"
+RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
+
+
+class ConceptFileError(AssistantError):
+    """The concept vocabulary file does not validate."""
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Kind
+    label: str
+    value: ValueKind | None = None
+    unit: str | None = None
+    expects: str | None = None
+    molar_mass: float | None = Field(default=None, gt=0)
+    loinc: tuple[str, ...] = ()
+    snomed: tuple[str, ...] = ()
+    rxnorm: tuple[str, ...] = ()
+    icd10: tuple[str, ...] = ()
+    icd10_exclude: tuple[str, ...] = ()
+    answers: dict[str, float] = Field(default_factory=dict)
+    synonyms: tuple[str, ...] = ()
+    includes: tuple[str, ...] = ()
+    event: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """One named concept of the vocabulary."""
+
+    name: str
+    """Concept name, e.g. ``platelets``."""
+    kind: Kind
+    """Which kind of fact carries it."""
+    label: str
+    """What a clinician calls it, e.g. ``platelet count``."""
+    value: ValueKind | None
+    """Observations: quantity, score or flag."""
+    unit: str | None
+    """Canonical unit (UCUM) of a quantity observation."""
+    expects: str | None
+    """Human description of acceptable units, for error messages."""
+    molar_mass: float | None
+    """Molar mass in g/mol, for converting substance to mass concentration."""
+    loinc: frozenset[str]
+    """LOINC codes."""
+    snomed: frozenset[str]
+    """SNOMED CT codes."""
+    rxnorm: frozenset[str]
+    """RxNorm codes."""
+    icd10: tuple[str, ...]
+    """ICD-10-CM code prefixes."""
+    icd10_exclude: tuple[str, ...]
+    """ICD-10-CM prefixes that do not count."""
+    answers: dict[str, float]
+    """LOINC answer code → score value."""
+    synonyms: tuple[str, ...]
+    """Lower-case names."""
+    includes: tuple[str, ...]
+    """Narrower concepts whose facts count as this one."""
+    event: bool = False
+    """A condition that happens at a moment; its date is the onset."""
+
+    def matches_icd10(self, code: str) -> bool:
+        """True when an ICD-10(-CM) code falls under this concept."""
+        code = code.strip().upper()
+        return any(code.startswith(p.upper()) for p in self.icd10) and not any(
+            code.startswith(p.upper()) for p in self.icd10_exclude
+        )
+
+
+def normalize_text(text: str) -> str:
+    """Lower-case, with runs of white space and punctuation other than ``-()`` collapsed to one space."""
+    return re.sub(r"[^\w()\-]+", " ", text.lower()).strip()
+
+
+class ConceptSet:
+    """The loaded vocabulary with look-ups by name, code and text."""
+
+    def __init__(self, concepts: dict[str, Concept]) -> None:
+        self.concepts = concepts
+        self._codes: dict[tuple[str, str], Concept] = {}
+        self._texts: dict[tuple[Kind, str], Concept] = {}
+        self._words: dict[Kind, list[tuple[re.Pattern[str], Concept]]] = {k: [] for k in KINDS}
+        for concept in concepts.values():
+            for system, codes in ((LOINC, concept.loinc), (SNOMED, concept.snomed), (RXNORM, concept.rxnorm)):
+                for code in codes:
+                    self._codes[(system, code)] = concept
+            for synonym in (concept.name.replace("_", " "), *concept.synonyms):
+                self._texts.setdefault((concept.kind, normalize_text(synonym)), concept)
+                pattern = re.compile(r"(?<![\w-])" + re.escape(normalize_text(synonym)) + r"(?![\w-])")
+                self._words[concept.kind].append((pattern, concept))
+        for kind in KINDS:  # longest synonym first, so "low molecular weight heparin" beats "heparin"
+            self._words[kind].sort(key=lambda item: -len(item[0].pattern))
+        self._descendants = {name: self._closure(name) for name in concepts}
+
+    def _closure(self, name: str) -> frozenset[str]:
+        seen = {name}
+        todo = list(self.concepts[name].includes)
+        while todo:
+            child = todo.pop()
+            if child not in seen:
+                seen.add(child)
+                todo.extend(self.concepts[child].includes)
+        return frozenset(seen)
+
+    def names(self, kind: Kind | None = None) -> list[str]:
+        """Concept names, sorted, optionally of one kind."""
+        return sorted(n for n, c in self.concepts.items() if kind is None or c.kind == kind)
+
+    def get(self, name: str, kinds: tuple[Kind, ...] = KINDS, where: str = "concept") -> Concept:
+        """The concept ``name`` of one of ``kinds``; RulesError listing the valid names otherwise."""
+        concept = self.concepts.get(name)
+        if concept is None or concept.kind not in kinds:
+            valid = ", ".join(n for n in sorted(self.concepts) if self.concepts[n].kind in kinds)
+            kind_text = "/".join(kinds)
+            raise RulesError(f"{where}: unknown {kind_text} concept {name!r}; valid: {valid}")
+        return concept
+
+    def descendants(self, name: str) -> frozenset[str]:
+        """The concept and every narrower concept it includes."""
+        return self._descendants[name]
+
+    def ancestors(self, name: str) -> frozenset[str]:
+        """The concept and every broader concept that includes it."""
+        return frozenset(n for n, d in self._descendants.items() if name in d)
+
+    def by_code(self, system: str | None, code: str | None, kind: Kind) -> Concept | None:
+        """The concept a coding names, if any."""
+        if not system or not code:
+            return None
+        if system in (ICD10CM, ICD10):
+            for concept in self.concepts.values():
+                if concept.kind == kind and concept.icd10 and concept.matches_icd10(code):
+                    return concept
+            return None
+        concept = self._codes.get((system, code.strip()))
+        return concept if concept is not None and concept.kind == kind else None
+
+    def by_text(self, text: str | None, kind: Kind) -> Concept | None:
+        """The concept a free-text name stands for: the whole text for observations and conditions,
+        the longest whole-word synonym within it for medications and procedures."""
+        if not text:
+            return None
+        norm = normalize_text(text)
+        exact = self._texts.get((kind, norm))
+        if exact is not None or kind in ("observation", "condition"):
+            return exact
+        for pattern, concept in self._words[kind]:
+            if pattern.search(norm):
+                return concept
+        return None
+
+
+def _build(raw: object, path: Path) -> ConceptSet:
+    if not isinstance(raw, dict):
+        raise ConceptFileError(f"{path}: expected a mapping of concept names")
+    concepts: dict[str, Concept] = {}
+    for name, body in raw.items():
+        try:
+            spec = _Spec.model_validate(body)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            loc = ".".join(str(p) for p in first["loc"])
+            valid = ", ".join(_Spec.model_fields)
+            raise ConceptFileError(f"{path}: {name}.{loc}: {first['msg']} (valid keys: {valid})") from None
+        if spec.kind == "observation" and spec.value is None:
+            raise ConceptFileError(f"{path}: {name}.value: required for an observation (quantity, score, flag)")
+        if spec.value == "quantity" and not spec.unit:
+            raise ConceptFileError(f"{path}: {name}.unit: required for a quantity observation")
+        concepts[str(name)] = Concept(
+            name=str(name),
+            kind=spec.kind,
+            label=spec.label,
+            value=spec.value,
+            unit=spec.unit,
+            expects=spec.expects,
+            molar_mass=spec.molar_mass,
+            loinc=frozenset(spec.loinc),
+            snomed=frozenset(spec.snomed),
+            rxnorm=frozenset(spec.rxnorm),
+            icd10=spec.icd10,
+            icd10_exclude=spec.icd10_exclude,
+            answers=dict(spec.answers),
+            synonyms=tuple(s.lower() for s in spec.synonyms),
+            includes=spec.includes,
+            event=spec.event,
+        )
+    for concept in concepts.values():
+        for child in concept.includes:
+            if child not in concepts or concepts[child].kind != concept.kind:
+                raise ConceptFileError(f"{path}: {concept.name}.includes: {child!r} is not a {concept.kind} concept")
+    return ConceptSet(concepts)
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> ConceptSet:
+    with path.open(encoding="utf-8") as handle:
+        return _build(yaml.safe_load(handle), path)
+
+
+def load_concepts(path: Path | None = None) -> ConceptSet:
+    """The vocabulary in ``path`` (default: ``concepts.yaml`` of the corpus directory), read once."""
+    if path is None:
+        from assistant.settings import get_settings
+
+        path = get_settings().corpus_dir / "concepts.yaml"
+    return _load(path.resolve())

@@ -1,0 +1,146 @@
+"""Read a hand-written facts file (YAML or JSON) into ``PatientFacts``; the format is in docs/facts-file.md.
+
+Every key is validated: unknown keys, unknown concepts (or a concept of the wrong kind), units
+that do not convert, negative values and dates in the future raise ``PatientDataError`` naming
+the file, the entry and the field, with the valid choices.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from assistant.errors import PatientDataError, RulesError
+from assistant.patient.concepts import ConceptSet, Kind, load_concepts
+from assistant.patient.facts import Condition, Medication, Observation, PatientFacts, Procedure
+from assistant.patient.units import factor, is_uln
+
+TOP_KEYS = ("patient", "observations", "conditions", "medications", "procedures", "absent")
+PATIENT_KEYS = ("id", "birth_date", "age", "sex")
+_MODELS: dict[str, tuple[type[BaseModel], Kind]] = {
+    "observations": (Observation, "observation"),
+    "conditions": (Condition, "condition"),
+    "medications": (Medication, "medication"),
+    "procedures": (Procedure, "procedure"),
+}
+_DATE_FIELDS = ("date", "onset", "abatement", "start", "end")
+
+
+def read_facts_file(path: str | Path, today: dt.date | None = None) -> PatientFacts:
+    """The facts stated in a facts file; ``today`` bounds dates (default: today)."""
+    file = Path(path)
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PatientDataError(f"{file}: cannot read: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise PatientDataError(f"{file}: not valid YAML or JSON: {exc}") from None
+    return parse_facts(raw, str(file), today)
+
+
+def parse_facts(raw: object, name: str, today: dt.date | None = None) -> PatientFacts:
+    """The facts in an already-loaded facts mapping."""
+    today = today or dt.date.today()
+    concepts = load_concepts()
+    if not isinstance(raw, dict):
+        raise PatientDataError(f"{name}: expected a mapping with keys {', '.join(TOP_KEYS)}")
+    unknown = [k for k in raw if k not in TOP_KEYS]
+    if unknown:
+        raise PatientDataError(f"{name}: unknown key {unknown[0]!r}; valid keys: {', '.join(TOP_KEYS)}")
+    patient = _patient(raw.get("patient") or {}, f"{name} patient", today)
+    groups: dict[str, list[Any]] = {key: [] for key in _MODELS}
+    for key, (model, kind) in _MODELS.items():
+        entries = raw.get(key) or []
+        if not isinstance(entries, list):
+            raise PatientDataError(f"{name} {key}: expected a list of entries")
+        for i, entry in enumerate(entries):
+            groups[key].append(_entry(entry, model, kind, f"{name} {key}[{i}]", concepts, today))
+    absent = raw.get("absent") or []
+    if not isinstance(absent, list):
+        raise PatientDataError(f"{name} absent: expected a list of concept names")
+    for i, concept_name in enumerate(absent):
+        where = f"{name} absent[{i}]"
+        concept = _concept(str(concept_name), ("condition", "medication", "procedure"), where, concepts)
+        kind_key = f"{concept.kind}s"
+        model = _MODELS[kind_key][0]
+        groups[kind_key].append(model(concept=concept.name, present=False, source=f"{name} absent"))
+    return PatientFacts(
+        **patient,
+        observations=tuple(groups["observations"]),
+        conditions=tuple(groups["conditions"]),
+        medications=tuple(groups["medications"]),
+        procedures=tuple(groups["procedures"]),
+    )
+
+
+def _patient(raw: object, where: str, today: dt.date) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise PatientDataError(f"{where}: expected a mapping with keys {', '.join(PATIENT_KEYS)}")
+    unknown = [k for k in raw if k not in PATIENT_KEYS]
+    if unknown:
+        raise PatientDataError(f"{where}: unknown key {unknown[0]!r}; valid keys: {', '.join(PATIENT_KEYS)}")
+    fields = {"patient_id": raw.get("id"), "birth_date": raw.get("birth_date"), "age": raw.get("age"), "sex": raw.get("sex")}
+    try:
+        facts = PatientFacts(**{k: v for k, v in fields.items() if v is not None})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = {"patient_id": "id"}.get(str(error["loc"][0]), str(error["loc"][0]))
+        raise PatientDataError(f"{where}.{field}: {error['msg']} (got {error.get('input')!r})") from None
+    if facts.birth_date is not None and facts.birth_date > today:
+        raise PatientDataError(f"{where}.birth_date: {facts.birth_date} is in the future")
+    if facts.age is not None and not 0 <= facts.age < 130:
+        raise PatientDataError(f"{where}.age: {facts.age:g} is not an age in years")
+    return {k: getattr(facts, k) for k in ("patient_id", "birth_date", "age", "sex")}
+
+
+def _concept(name: str, kinds: tuple[Kind, ...], where: str, concepts: ConceptSet) -> Any:
+    try:
+        return concepts.get(name, kinds, f"{where}.concept")
+    except RulesError as exc:
+        raise PatientDataError(str(exc)) from None
+
+
+def _entry(raw: object, model: type[BaseModel], kind: Kind, where: str, concepts: ConceptSet, today: dt.date) -> Any:
+    valid = [f for f in model.model_fields if f != "source"] + ["source"]
+    if not isinstance(raw, dict):
+        raise PatientDataError(f"{where}: expected a mapping with keys {', '.join(valid)}")
+    unknown = [k for k in raw if k not in model.model_fields]
+    if unknown:
+        raise PatientDataError(f"{where}: unknown key {unknown[0]!r}; valid keys: {', '.join(valid)}")
+    concept = _concept(str(raw.get("concept")), (kind,), where, concepts)
+    try:
+        fact = model.model_validate({**raw, "source": raw.get("source") or where})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = ".".join(str(p) for p in error["loc"])
+        raise PatientDataError(f"{where}.{loc}: {error['msg']} (got {error.get('input')!r})") from None
+    for field in _DATE_FIELDS:
+        day = getattr(fact, field, None)
+        if day is not None and day > today:
+            raise PatientDataError(f"{where}.{field}: {day} is in the future (today is {today})")
+    if isinstance(fact, Observation):
+        _check_observation(fact, concept, where)
+    if isinstance(fact, Medication) and fact.dose is not None and fact.dose < 0:
+        raise PatientDataError(f"{where}.dose: negative dose {fact.dose:g}")
+    return fact
+
+
+def _check_observation(fact: Observation, concept: Any, where: str) -> None:
+    if concept.value == "flag":
+        if fact.flag is None:
+            raise PatientDataError(f"{where}.flag: {concept.name} is a positive/negative result; give flag: true or false")
+        return
+    if fact.value is None:
+        raise PatientDataError(f"{where}.value: missing; {concept.name} needs a value")
+    if fact.value < 0:
+        raise PatientDataError(f"{where}.value: negative {concept.label} {fact.value:g}")
+    if concept.value == "quantity" and not is_uln(fact.unit):
+        factor(fact.unit, concept, f"{where}.unit")
+    if fact.reference_high is not None:
+        if fact.reference_high <= 0:
+            raise PatientDataError(f"{where}.reference_high: must be positive, got {fact.reference_high:g}")
+        factor(fact.reference_high_unit or fact.unit, concept, f"{where}.reference_high_unit")

@@ -1,0 +1,404 @@
+"""Read a FHIR R4 Bundle (JSON) into ``PatientFacts``, validating every resource with fhir.resources.
+
+Resources are validated with the R4B models of fhir.resources (R4B differs from R4 in none of the
+elements read here). Read: Patient (birthDate, gender); Observation by LOINC code, else by
+``code.text``/display, with ``valueQuantity`` (UCUM), ``valueInteger``, ``valueBoolean``,
+``valueCodeableConcept`` or ``valueString`` and ``referenceRange.high`` as the upper limit of normal;
+Condition by ICD-10-CM or SNOMED CT code, else by text, with clinical and verification status, onset
+and abatement; MedicationStatement / MedicationRequest by RxNorm code or drug name, with dose and
+period; Procedure by SNOMED CT code or text, with its date.
+
+Anything that cannot be read as stated — a malformed resource, a value missing without a
+``dataAbsentReason``, a unit that does not convert, a negative count, a date in the future —
+raises ``PatientDataError`` naming the resource and the field. Resources of concepts the
+vocabulary does not know are skipped: no rule could use them. Partial dates (``2019``,
+``2024-03``) are read as the last day they can mean, which can only make an exposure look more
+recent, never older; a birth date must be a full date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from fhir.resources.R4B import get_fhir_model_class
+from pydantic import ValidationError
+
+from assistant.errors import PatientDataError
+from assistant.patient.concepts import LOINC, Concept, ConceptSet, Kind, load_concepts
+from assistant.patient.facts import Condition, Medication, Observation, PatientFacts, Procedure
+from assistant.patient.units import factor
+
+UCUM = "http://unitsofmeasure.org"
+_POSITIVE = frozenset(
+    {"positive", "pos", "detected", "det", "present", "reactive", "true", "yes", "10828004", "260373001", "la6576-8"}
+)
+_NEGATIVE = frozenset(
+    {
+        "negative", "neg", "not detected", "nd", "absent", "non-reactive", "nonreactive", "false", "no",
+        "260385009", "260415000", "la6577-6",
+    }
+)
+_USED = ("Patient", "Observation", "Condition", "MedicationStatement", "MedicationRequest", "Procedure", "Medication")
+
+
+def read_fhir_bundle(source: str | Path | dict[str, Any], today: dt.date | None = None) -> PatientFacts:
+    """The facts of the one patient a FHIR R4 Bundle describes; ``today`` bounds dates (default: today)."""
+    name = "bundle" if isinstance(source, dict) else str(source)
+    data = source if isinstance(source, dict) else _load_json(Path(source))
+    return _Reader(data, name, today or dt.date.today(), load_concepts()).read()
+
+
+def _load_json(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PatientDataError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PatientDataError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    if not isinstance(data, dict):
+        raise PatientDataError(f"{path}: expected a FHIR Bundle object, got a JSON {type(data).__name__}")
+    return data
+
+
+class _Reader:
+    def __init__(self, data: dict[str, Any], name: str, today: dt.date, concepts: ConceptSet) -> None:
+        self.data, self.name, self.today, self.concepts = data, name, today, concepts
+        self.medications: dict[str, Any] = {}
+
+    # --------------------------------------------------------------------------- bundle and entries
+
+    def resources(self) -> Iterator[tuple[str, Any]]:
+        data = self.data
+        if data.get("resourceType") != "Bundle":
+            raise PatientDataError(f"{self.name} resourceType: expected 'Bundle', got {data.get('resourceType')!r}")
+        entries = data.get("entry", [])
+        if not isinstance(entries, list):
+            raise PatientDataError(f"{self.name} Bundle.entry: expected a list of entries")
+        for i, entry in enumerate(entries):
+            resource = entry.get("resource") if isinstance(entry, dict) else None
+            if not isinstance(resource, dict):
+                raise PatientDataError(f"{self.name} Bundle.entry[{i}].resource: missing or not an object")
+            rtype = resource.get("resourceType")
+            ref = f"{rtype}/{resource.get('id', f'entry[{i}]')}"
+            if rtype not in _USED:
+                continue
+            try:
+                model = get_fhir_model_class(rtype).model_validate(resource)
+            except ValidationError as exc:
+                error = exc.errors()[0]
+                loc = ".".join(str(p) for p in error["loc"])
+                msg = error["msg"].removeprefix("Value error, ")
+                shown = repr(error.get("input"))
+                shown = shown if len(shown) <= 80 else shown[:77] + "..."
+                raise PatientDataError(f"{ref} {loc}: {msg} (got {shown})") from None
+            yield ref, model
+
+    def read(self) -> PatientFacts:
+        resources = list(self.resources())
+        for ref, res in resources:
+            if ref.startswith("Medication/"):
+                self.medications[ref] = res
+        patient: dict[str, Any] = {}
+        observations: list[Observation] = []
+        conditions: list[Condition] = []
+        medications: list[Medication] = []
+        procedures: list[Procedure] = []
+        for ref, res in resources:
+            kind = ref.split("/", 1)[0]
+            if kind == "Patient":
+                if patient:
+                    raise PatientDataError(f"{ref}: a second Patient in the bundle; give one patient per bundle")
+                patient = self.patient(ref, res)
+            elif kind == "Observation":
+                observations.extend(self.observation(ref, res))
+            elif kind == "Condition":
+                conditions.extend(self.condition(ref, res))
+            elif kind in ("MedicationStatement", "MedicationRequest"):
+                medications.extend(self.medication(ref, res))
+            elif kind == "Procedure":
+                procedures.extend(self.procedure(ref, res))
+        return PatientFacts(
+            **patient,
+            observations=tuple(observations),
+            conditions=tuple(conditions),
+            medications=tuple(medications),
+            procedures=tuple(procedures),
+        )
+
+    # ------------------------------------------------------------------------------------ helpers
+
+    def date(self, value: Any, where: str, birth: bool = False) -> dt.date | None:
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            day = value.date()
+        elif isinstance(value, dt.date):
+            day = value
+        else:
+            text = str(value)
+            parts = text.split("-")
+            try:
+                if len(parts) == 1:
+                    if birth:
+                        raise PatientDataError(f"{where}: {text!r} is only a year; a full date is needed for age")
+                    day = dt.date(int(parts[0]), 12, 31)
+                elif len(parts) == 2:
+                    if birth:
+                        raise PatientDataError(f"{where}: {text!r} is only a month; a full date is needed for age")
+                    day = dt.date(int(parts[0]), int(parts[1]), 1) + relativedelta(months=1, days=-1)
+                else:
+                    day = dt.date.fromisoformat(text[:10])
+            except ValueError:
+                raise PatientDataError(f"{where}: {text!r} is not a date") from None
+        if day > self.today:
+            raise PatientDataError(f"{where}: {day.isoformat()} is in the future (today is {self.today.isoformat()})")
+        return day
+
+    def concept(self, code: Any, kind: Kind) -> Concept | None:
+        if code is None:
+            return None
+        for coding in code.coding or ():
+            found = self.concepts.by_code(coding.system, coding.code, kind)
+            if found is not None:
+                return found
+        for text in (code.text, *(c.display for c in code.coding or ())):
+            found = self.concepts.by_text(text, kind)
+            if found is not None:
+                return found
+        return None
+
+    # ---------------------------------------------------------------------------------- resources
+
+    def patient(self, ref: str, res: Any) -> dict[str, Any]:
+        sex = res.gender if res.gender in ("female", "male", "other", "unknown") else None
+        return {
+            "patient_id": res.id,
+            "birth_date": self.date(res.birthDate, f"{ref} birthDate", birth=True),
+            "sex": sex,
+        }
+
+    def observation(self, ref: str, res: Any) -> list[Observation]:
+        if res.status in ("entered-in-error", "cancelled"):
+            return []
+        concept = self.concept(res.code, "observation")
+        if concept is None:
+            return []
+        day = self.date(
+            res.effectiveDateTime
+            or (res.effectivePeriod.end or res.effectivePeriod.start if res.effectivePeriod else None)
+            or res.effectiveInstant
+            or res.issued,
+            f"{ref} effectiveDateTime",
+        )
+        fields: dict[str, Any] = {"concept": concept.name, "date": day, "source": ref}
+        if concept.value == "flag":
+            fields["flag"] = self.flag(ref, res)
+        elif res.valueQuantity is not None:
+            fields.update(self.quantity(ref, "valueQuantity", res.valueQuantity, concept))
+        elif res.valueInteger is not None:
+            fields["value"] = float(res.valueInteger)
+        elif res.valueCodeableConcept is not None and concept.value == "score":
+            fields["value"] = self.score(ref, res.valueCodeableConcept, concept)
+        elif res.valueString is not None and concept.value == "score":
+            fields["value"] = _number(res.valueString, f"{ref} valueString")
+        elif res.dataAbsentReason is not None:
+            return []
+        else:
+            kinds = "valueQuantity or valueInteger" if concept.value != "flag" else "a value"
+            raise PatientDataError(f"{ref} value[x]: missing; {concept.label} needs {kinds} (or a dataAbsentReason)")
+        if fields.get("value") is not None and fields["value"] < 0:
+            raise PatientDataError(f"{ref} value: negative {concept.label} {fields['value']:g}")
+        for i, rng in enumerate(res.referenceRange or ()):
+            if rng.high is not None and concept.value == "quantity":
+                high = self.quantity(ref, f"referenceRange[{i}].high", rng.high, concept)
+                fields["reference_high"] = high["value"]
+                fields["reference_high_unit"] = high["unit"]
+                break
+        return [Observation(**fields)]
+
+    def quantity(self, ref: str, field: str, qty: Any, concept: Concept) -> dict[str, Any]:
+        if qty.value is None:
+            raise PatientDataError(f"{ref} {field}.value: missing")
+        unit = qty.code if qty.system == UCUM and qty.code else (qty.unit or qty.code)
+        value = float(qty.value)
+        if concept.value == "quantity":
+            factor(unit, concept, f"{ref} {field}.unit")
+            if value < 0:
+                raise PatientDataError(f"{ref} {field}.value: negative {concept.label} {value:g}")
+        return {"value": value, "unit": unit}
+
+    def flag(self, ref: str, res: Any) -> bool | None:
+        if res.valueBoolean is not None:
+            return bool(res.valueBoolean)
+        texts: list[str] = []
+        if res.valueCodeableConcept is not None:
+            texts += [c.code for c in res.valueCodeableConcept.coding or () if c.code]
+            texts += [c.display for c in res.valueCodeableConcept.coding or () if c.display]
+            texts += [res.valueCodeableConcept.text] if res.valueCodeableConcept.text else []
+        if res.valueString is not None:
+            texts.append(res.valueString)
+        for interp in res.interpretation or ():
+            texts += [c.code for c in interp.coding or () if c.code in ("POS", "NEG", "DET", "ND")]
+        for text in texts:
+            norm = text.strip().lower()
+            if norm in _POSITIVE:
+                return True
+            if norm in _NEGATIVE:
+                return False
+        if res.dataAbsentReason is not None:
+            return None
+        shown = ", ".join(repr(t) for t in texts) or "nothing"
+        raise PatientDataError(
+            f"{ref} value[x]: cannot read {shown} as positive or negative; give valueBoolean, valueString "
+            "'positive'/'negative' or a SNOMED/LOINC answer code"
+        )
+
+    def score(self, ref: str, value: Any, concept: Concept) -> float:
+        for coding in value.coding or ():
+            if coding.code in concept.answers:
+                return concept.answers[coding.code]
+        for text in (value.text, *(c.code for c in value.coding or ()), *(c.display for c in value.coding or ())):
+            if text is not None:
+                try:
+                    return _number(text, "")
+                except PatientDataError:
+                    continue
+        raise PatientDataError(f"{ref} valueCodeableConcept: no {concept.label} score in it")
+
+    def condition(self, ref: str, res: Any) -> list[Condition]:
+        verification = _code(res.verificationStatus)
+        if verification in ("entered-in-error", "unconfirmed", "provisional", "differential"):
+            return []
+        concept = self.concept(res.code, "condition")
+        if concept is None:
+            return []
+        onset = self.date(
+            res.onsetDateTime or (res.onsetPeriod.start if res.onsetPeriod else None), f"{ref} onsetDateTime"
+        )
+        abatement = self.date(
+            res.abatementDateTime or (res.abatementPeriod.end if res.abatementPeriod else None),
+            f"{ref} abatementDateTime",
+        )
+        clinical = _code(res.clinicalStatus)
+        active = clinical in ("active", "recurrence", "relapse") if clinical else abatement is None
+        return [
+            Condition(
+                concept=concept.name,
+                present=verification != "refuted",
+                active=active,
+                onset=onset,
+                abatement=abatement,
+                source=ref,
+            )
+        ]
+
+    def medication(self, ref: str, res: Any) -> list[Medication]:
+        status = res.status
+        if status in ("entered-in-error", "intended", "draft", "cancelled", "unknown"):
+            return []
+        code = res.medicationCodeableConcept
+        if code is None and res.medicationReference is not None:
+            target = self.medications.get(res.medicationReference.reference or "")
+            code = target.code if target is not None else None
+        concept = self.concept(code, "medication")
+        if concept is None:
+            return []
+        if status == "not-taken":
+            return [Medication(concept=concept.name, present=False, source=ref)]
+        dosages = getattr(res, "dosage", None) or getattr(res, "dosageInstruction", None) or ()
+        start = end = None
+        if ref.startswith("MedicationStatement"):
+            if res.effectivePeriod is not None:
+                start = self.date(res.effectivePeriod.start, f"{ref} effectivePeriod.start")
+                end = self.date(res.effectivePeriod.end, f"{ref} effectivePeriod.end")
+            elif res.effectiveDateTime is not None:
+                start = self.date(res.effectiveDateTime, f"{ref} effectiveDateTime")
+                end = start if status in ("completed", "stopped") else None
+        else:
+            start = self.date(res.authoredOn, f"{ref} authoredOn")
+            bounds = dosages[0].timing.repeat.boundsPeriod if dosages and _has_bounds(dosages[0]) else None
+            if bounds is not None:
+                start = self.date(bounds.start, f"{ref} dosageInstruction[0].timing.repeat.boundsPeriod.start") or start
+                end = self.date(bounds.end, f"{ref} dosageInstruction[0].timing.repeat.boundsPeriod.end")
+        dose, dose_unit, per_day = self.dose(ref, dosages)
+        return [
+            Medication(
+                concept=concept.name,
+                dose=dose,
+                dose_unit=dose_unit,
+                per_day=per_day,
+                start=start,
+                end=end,
+                active=status == "active" and (end is None or end >= self.today),
+                source=ref,
+            )
+        ]
+
+    def dose(self, ref: str, dosages: Any) -> tuple[float | None, str | None, bool]:
+        if not dosages:
+            return None, None, True
+        dosage = dosages[0]
+        rates = dosage.doseAndRate or ()
+        qty = rates[0].doseQuantity if rates else None
+        if qty is None:
+            return None, None, True
+        if qty.value is None:
+            raise PatientDataError(f"{ref} dosage[0].doseAndRate[0].doseQuantity.value: missing")
+        value = float(qty.value)
+        if value < 0:
+            raise PatientDataError(f"{ref} dosage[0].doseAndRate[0].doseQuantity.value: negative dose {value:g}")
+        unit = qty.code if qty.system == UCUM and qty.code else (qty.unit or qty.code)
+        repeat = dosage.timing.repeat if dosage.timing is not None else None
+        if repeat is not None and repeat.periodUnit == "d" and repeat.frequency:
+            per = float(repeat.period or 1)
+            return value * float(repeat.frequency) / per, unit, True
+        timing_code = _code(dosage.timing.code) if dosage.timing is not None else None
+        if timing_code in ("QD", "DAILY"):
+            return value, unit, True
+        return value, unit, False
+
+    def procedure(self, ref: str, res: Any) -> list[Procedure]:
+        if res.status in ("entered-in-error", "preparation", "unknown"):
+            return []
+        concept = self.concept(res.code, "procedure")
+        if concept is None:
+            return []
+        if res.status == "not-done":
+            return [Procedure(concept=concept.name, present=False, source=ref)]
+        performed = res.performedDateTime
+        field = "performedDateTime"
+        if performed is None and res.performedPeriod is not None:
+            performed = res.performedPeriod.end or res.performedPeriod.start
+            field = "performedPeriod"
+        return [Procedure(concept=concept.name, date=self.date(performed, f"{ref} {field}"), source=ref)]
+
+
+def _code(concept: Any) -> str | None:
+    if concept is None:
+        return None
+    for coding in concept.coding or ():
+        if coding.code:
+            return str(coding.code)
+    return None
+
+
+def _has_bounds(dosage: Any) -> bool:
+    return dosage.timing is not None and dosage.timing.repeat is not None and dosage.timing.repeat.boundsPeriod is not None
+
+
+def _number(text: str, where: str) -> float:
+    cleaned = text.strip().lower().removeprefix("ecog").removeprefix("grade").strip()
+    try:
+        return float(cleaned)
+    except ValueError:
+        raise PatientDataError(f"{where}: {text!r} is not a number") from None
+
+
+__all__ = ["LOINC", "read_fhir_bundle"]

@@ -1,0 +1,124 @@
+"""Unit conversion with pint: UCUM and common lab spellings to each concept's canonical unit.
+
+Counts (``10*9/L``, ``10*3/uL``, ``/mm3``, ``cells/uL``), mass and substance concentrations
+(``mg/dL`` ↔ ``umol/L`` through the analyte's molar mass), catalytic activity (``U/L``), lengths and
+per-high-power-field counts. A unit that cannot be read or converted raises ``UnitError`` naming
+the unit, the concept and what would be accepted; nothing is compared in a unit it was not
+converted to.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+import pint
+
+from assistant.errors import UnitError
+from assistant.patient.concepts import Concept
+
+ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+ureg.define("high_power_field = [high_power_field] = HPF = hpf")
+ureg.define("international_unit = enzyme_unit = IU")
+
+ULN_UNITS = frozenset({"uln", "xuln", "x uln", "×uln", "× uln", "times uln", "*uln"})
+
+_REPLACEMENTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"[µμ]"), "u"),
+    (re.compile(r"³"), "3"),
+    (re.compile(r"²"), "2"),
+    (re.compile(r"⁹"), "9"),
+    (re.compile(r"\{[^}]*\}"), ""),  # UCUM annotations: {cells}/uL, {score}
+    (re.compile(r"\[(IU|iU)\]"), "IU"),
+    (re.compile(r"\[HPF\]", re.IGNORECASE), "HPF"),
+    (re.compile(r"\bcells?\b", re.IGNORECASE), ""),
+    (re.compile(r"^\s*[x×]\s*(?=10)"), ""),  # "x10^9/L"
+    (re.compile(r"^[kK]\s*/"), "10*3/"),  # "K/uL": thousands per microlitre, not kelvin
+    (re.compile(r"(?<![\w.*^])([A-Za-z]+)(\d)(?![\w.])"), r"\1**\2"),  # mm3 → mm**3
+    (re.compile(r"\b10\s*[*^]\s*(\d+)"), r"1e\1"),  # 10*9 → 1e9
+    (re.compile(r"/\s*(\d+)\s*([A-Za-z]+)"), r"/(\1*\2)"),  # /50HPF → /(50*HPF)
+    (re.compile(r"\bdl\b"), "dL"),
+    (re.compile(r"\bml\b"), "mL"),
+    (re.compile(r"\bl\b"), "L"),
+    (re.compile(r"%"), "percent"),
+)
+
+
+def normalize_unit(unit: str) -> str:
+    """A pint expression for a UCUM or common lab unit, e.g. ``10*3/uL`` → ``1e3/uL``."""
+    text = unit.strip()
+    for pattern, repl in _REPLACEMENTS:
+        text = pattern.sub(repl, text)
+    text = re.sub(r"\s+", "", text)
+    if text.startswith("/"):
+        text = "1" + text
+    return text or "1"
+
+
+def is_uln(unit: str | None) -> bool:
+    """True when the unit states a multiple of the upper limit of normal."""
+    return unit is not None and unit.strip().lower() in ULN_UNITS
+
+
+@lru_cache(maxsize=1024)
+def _factor(unit: str, canonical: str, molar_mass: float | None) -> float:
+    """Multiplier from ``unit`` to ``canonical``; pint errors propagate."""
+    source = ureg.parse_expression(normalize_unit(unit))
+    target = ureg.parse_expression(normalize_unit(canonical))
+    if not isinstance(source, pint.Quantity):
+        source = ureg.Quantity(float(source), "")
+    if not isinstance(target, pint.Quantity):
+        target = ureg.Quantity(float(target), "")
+    substance_per_volume = ureg.parse_expression("mol/L").dimensionality
+    mass_per_volume = ureg.parse_expression("g/L").dimensionality
+    if molar_mass is not None:
+        molar = ureg.Quantity(molar_mass, "g/mol")
+        if source.dimensionality == substance_per_volume and target.dimensionality == mass_per_volume:
+            source = source * molar
+        elif source.dimensionality == mass_per_volume and target.dimensionality == substance_per_volume:
+            source = source / molar
+    ratio = (source / target).to("dimensionless").magnitude
+    factor = round_sig(float(ratio))
+    if not math.isfinite(factor) or factor <= 0:
+        raise ValueError(f"bad conversion factor {factor}")
+    return factor
+
+
+def factor(unit: str | None, concept: Concept, where: str) -> float:
+    """Multiplier that takes a value of ``concept`` in ``unit`` to the concept's canonical unit."""
+    if concept.unit is None:
+        return 1.0
+    if unit is None or not unit.strip():
+        raise UnitError(f"{where}: no unit given for {concept.name}; expected {_expects(concept)}")
+    try:
+        return _factor(unit.strip(), concept.unit, concept.molar_mass)
+    except (pint.PintError, ValueError, TypeError, AttributeError, SyntaxError) as exc:
+        hint = ""
+        if isinstance(exc, pint.DimensionalityError):
+            hint = " (cannot be converted to " + concept.unit + ")"
+        raise UnitError(
+            f"{where}: unknown unit {unit!r} for {concept.name}{hint}; expected {_expects(concept)}"
+        ) from None
+
+
+def round_sig(value: float) -> float:
+    """``value`` rounded to 12 significant digits, so 100,000/mm3 is exactly 100 10*9/L."""
+    return float(f"{value:.12g}")
+
+
+def to_canonical(value: float, unit: str | None, concept: Concept, where: str) -> float:
+    """``value`` in ``unit`` expressed in the concept's canonical unit (12 significant digits)."""
+    f = factor(unit, concept, where)
+    return value if f == 1.0 else float(f"{value * f:.12g}")
+
+
+def _expects(concept: Concept) -> str:
+    return concept.expects or f"a unit convertible to {concept.unit}"
+
+
+def format_number(value: float) -> str:
+    """A number as a clinician writes it: no trailing zeros, thousands separated."""
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:,.4g}" if abs(value) >= 1 else f"{value:.4g}"

@@ -1,0 +1,162 @@
+"""A patient's facts indexed by concept for one check, as of one date.
+
+Built once per check: the most recent observation of each concept (undated ones count as
+current; anything dated after ``as_of`` is not yet known and is left out), the records of each
+condition, medication and procedure, and what was stated absent. Quantities are converted to
+canonical units on first use and remembered for the rest of the check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dateutil.relativedelta import relativedelta
+
+from assistant.patient.concepts import Concept
+from assistant.patient.facts import Condition, Medication, Observation, PatientFacts, Procedure
+from assistant.patient.units import format_number, is_uln, to_canonical
+
+Event = Condition | Medication | Procedure
+
+
+def describe_date(day: dt.date | None) -> str:
+    """A date for a reason: ISO, or ``undated``."""
+    return day.isoformat() if day is not None else "undated"
+
+
+def describe_observation(obs: Observation) -> str:
+    """``concept = value unit (date)`` for a facts_used entry."""
+    if obs.value is not None:
+        text = f"{obs.concept} = {format_number(obs.value)} {obs.unit or ''}".rstrip()
+    elif obs.flag is not None:
+        text = f"{obs.concept} = {'positive' if obs.flag else 'negative'}"
+    else:
+        text = f"{obs.concept} = no value"
+    if obs.reference_high is not None:
+        text += f", ULN {format_number(obs.reference_high)} {obs.reference_high_unit or obs.unit or ''}".rstrip()
+    return f"{text} ({describe_date(obs.date)})"
+
+
+def describe_event(fact: Event) -> str:
+    """``concept = present/absent … (dates)`` for a facts_used entry."""
+    if not fact.present:
+        return f"{fact.concept} = absent ({fact.source or 'stated'})"
+    if isinstance(fact, Condition):
+        status = "active" if fact.active and fact.abatement is None else "resolved"
+        dates = f"onset {describe_date(fact.onset)}"
+        if fact.abatement is not None:
+            dates += f", resolved {fact.abatement.isoformat()}"
+        return f"{fact.concept} = {status} ({dates})"
+    if isinstance(fact, Medication):
+        dose = f" {format_number(fact.dose)} {fact.dose_unit or ''}".rstrip() if fact.dose is not None else ""
+        if dose and fact.per_day:
+            dose += "/day"
+        end = "ongoing" if fact.active and fact.end is None else describe_date(fact.end)
+        return f"{fact.concept} = taken{dose} ({describe_date(fact.start)} to {end})"
+    return f"{fact.concept} = performed ({describe_date(fact.date)})"
+
+
+class PatientContext:
+    """The facts of one patient, indexed for rule evaluation as of one date."""
+
+    __slots__ = ("as_of", "age", "sex", "latest", "events", "absent", "_quantities", "_cutoffs")
+
+    def __init__(self, facts: PatientFacts, as_of: dt.date) -> None:
+        self.as_of = as_of
+        self.age = facts.age_on(as_of)
+        self.sex = facts.sex if facts.sex not in (None, "unknown") else None
+        latest: dict[str, Observation] = {}
+        for obs in facts.observations:
+            day = obs.date
+            if day is not None and day > as_of:
+                continue
+            current = latest.get(obs.concept)
+            if current is None or (day or as_of) >= (current.date or as_of):
+                latest[obs.concept] = obs
+        self.latest = latest
+        events: dict[str, list[Event]] = {}
+        absent: dict[str, Event] = {}
+        for group in (facts.conditions, facts.medications, facts.procedures):
+            for fact in group:
+                if not fact.present:
+                    absent[fact.concept] = fact
+                    continue
+                if _first_day(fact) is not None and _first_day(fact) > as_of:  # type: ignore[operator]
+                    continue
+                events.setdefault(fact.concept, []).append(fact)
+        self.events = events
+        self.absent = absent
+        self._quantities: dict[str, tuple[float | None, float | None]] = {}
+        self._cutoffs: dict[relativedelta, dt.date] = {}
+
+    def quantity(self, concept: Concept, obs: Observation) -> tuple[float | None, float | None]:
+        """(value, upper limit of normal) of the latest observation, both in the concept's canonical unit.
+
+        A value stated as a multiple of ULN comes back as (None, None); read ``obs.value`` instead.
+        """
+        known = self._quantities.get(concept.name)
+        if known is not None:
+            return known
+        where = f"{obs.source or 'observation'} ({concept.name})"
+        value: float | None = None
+        if obs.value is not None and not is_uln(obs.unit):
+            value = to_canonical(obs.value, obs.unit, concept, f"{where} unit")
+        uln: float | None = None
+        if obs.reference_high is not None:
+            uln = to_canonical(
+                obs.reference_high, obs.reference_high_unit or obs.unit, concept, f"{where} reference_high unit"
+            )
+        self._quantities[concept.name] = (value, uln)
+        return value, uln
+
+    def cutoff(self, delta: relativedelta) -> dt.date:
+        """``as_of`` minus ``delta``, remembered."""
+        day = self._cutoffs.get(delta)
+        if day is None:
+            day = self._cutoffs[delta] = self.as_of - delta
+        return day
+
+    def records(self, names: frozenset[str]) -> list[Event]:
+        """Records of the given concepts that are stated present and known by ``as_of``."""
+        found: list[Event] = []
+        for name in names:
+            found.extend(self.events.get(name, ()))
+        return found
+
+    def stated_absent(self, names: frozenset[str]) -> Event | None:
+        """A statement that one of these (broader) concepts is absent, if any."""
+        for name in names:
+            fact = self.absent.get(name)
+            if fact is not None:
+                return fact
+        return None
+
+    def last_day(self, fact: Event, event_like: bool) -> dt.date | None:
+        """The last day the record was true: as_of while ongoing; None when not known."""
+        if isinstance(fact, Condition):
+            if event_like:
+                return fact.onset
+            if fact.abatement is not None:
+                return fact.abatement
+            return self.as_of if fact.active else None
+        if isinstance(fact, Medication):
+            if fact.end is not None:
+                return min(fact.end, self.as_of)
+            return self.as_of if fact.active else None
+        return fact.date
+
+    def is_current(self, fact: Event) -> bool:
+        """True when a condition is active, or a medication is being taken, on ``as_of``."""
+        if isinstance(fact, Condition):
+            return fact.active and (fact.abatement is None or fact.abatement >= self.as_of)
+        if isinstance(fact, Medication):
+            return fact.active and (fact.end is None or fact.end >= self.as_of)
+        return False
+
+
+def _first_day(fact: Event) -> dt.date | None:
+    if isinstance(fact, Condition):
+        return fact.onset
+    if isinstance(fact, Medication):
+        return fact.start
+    return fact.date

@@ -1,0 +1,355 @@
+"""Compile validated rule trees into evaluators: closures over a ``PatientContext``.
+
+Every check runs the same closures; thresholds are converted to canonical units, labels and
+messages are prepared once, when the rules are loaded. Each evaluator returns a ``Result``
+(truth, reason, facts used, missing data) — see ``assistant.rules.ops``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dateutil.relativedelta import relativedelta
+
+from assistant.errors import RulesError, UnitError
+from assistant.patient.concepts import Concept, ConceptSet
+from assistant.patient.facts import Medication
+from assistant.patient.units import format_number, is_uln, ureg
+from assistant.rules import schema as s
+from assistant.rules.context import PatientContext, describe_date, describe_event, describe_observation
+from assistant.rules.ops import (
+    FALSE,
+    OP_TEXT,
+    REVIEW,
+    TRUE,
+    UNKNOWN,
+    Result,
+    combine_all,
+    combine_any,
+    compare,
+    negate,
+)
+
+Evaluator = Callable[[PatientContext], Result]
+
+
+def compile_node(node: s.Node, concepts: ConceptSet, where: str) -> tuple[Evaluator, frozenset[str]]:
+    """An evaluator for ``node`` and the names of the facts it may read (concepts, ``age``, ``sex``)."""
+    if isinstance(node, s.AllOf | s.AnyOf):
+        kids = node.all if isinstance(node, s.AllOf) else node.any
+        key = "all" if isinstance(node, s.AllOf) else "any"
+        compiled = [compile_node(k, concepts, f"{where}.{key}[{i}]") for i, k in enumerate(kids)]
+        fns = tuple(c[0] for c in compiled)
+        uses = frozenset().union(*(c[1] for c in compiled))
+        combine = combine_all if isinstance(node, s.AllOf) else combine_any
+        return (lambda ctx: combine([f(ctx) for f in fns])), uses
+    if isinstance(node, s.NotOf):
+        inner, uses = compile_node(node.node, concepts, f"{where}.not")
+        return (lambda ctx: negate(inner(ctx))), uses
+    if isinstance(node, s.NeedsReview):
+        result: Result = (REVIEW, f"needs review: {node.needs_review}", (), ())
+        return (lambda ctx: result), frozenset()
+    if isinstance(node, s.Permissive):
+        allowed: Result = (TRUE, f"permits only: {node.permissive}", (), ())
+        return (lambda ctx: allowed), frozenset()
+    if isinstance(node, s.ObservationTest):
+        return _observation(node, concepts.get(node.observation, ("observation",), f"{where}.observation"), where)
+    if isinstance(node, s.AgeTest):
+        return _age(node), frozenset({"age"})
+    if isinstance(node, s.SexTest):
+        return _sex(node), frozenset({"sex"})
+    if isinstance(node, s.ConditionTest):
+        concept = concepts.get(node.condition, ("condition",), f"{where}.condition")
+        return _occurrence(concept, node.within, None, concepts), _uses(concept, concepts)
+    if isinstance(node, s.MedicationTest):
+        concept = concepts.get(node.medication, ("medication",), f"{where}.medication")
+        dose = _dose(node.dose, f"{where}.dose") if node.dose is not None else None
+        return _occurrence(concept, node.within, dose, concepts), _uses(concept, concepts)
+    if isinstance(node, s.ProcedureTest):
+        concept = concepts.get(node.procedure, ("procedure",), f"{where}.procedure")
+        return _occurrence(concept, node.within, None, concepts), _uses(concept, concepts)
+    if isinstance(node, s.SinceTest):
+        concept = concepts.get(node.since, ("medication", "procedure", "condition"), f"{where}.since")
+        return _since(node, concept, concepts), _uses(concept, concepts)
+    raise RulesError(f"{where}: unsupported test {type(node).__name__}")
+
+
+def _uses(concept: Concept, concepts: ConceptSet) -> frozenset[str]:
+    return concepts.descendants(concept.name) | concepts.ancestors(concept.name)
+
+
+def _delta(duration: s.Duration) -> relativedelta:
+    return relativedelta(
+        days=duration.days or 0, weeks=duration.weeks or 0, months=duration.months or 0, years=duration.years or 0
+    )
+
+
+# ----------------------------------------------------------------------------------- observations
+
+
+def _observation(node: s.ObservationTest, concept: Concept, where: str) -> tuple[Evaluator, frozenset[str]]:
+    name, label = concept.name, concept.label
+    uses = frozenset({name})
+    op = node.op or "=="
+    op_text = OP_TEXT[op]
+    if node.flag is not None:
+        if concept.value != "flag":
+            raise RulesError(f"{where}: {name} is a {concept.value}, not a flag; use op and value")
+        wanted = node.flag
+        missing_flag = (f"{label} result",)
+
+        def flag_test(ctx: PatientContext) -> Result:
+            obs = ctx.latest.get(name)
+            if obs is None or obs.flag is None:
+                return UNKNOWN, f"no {label} result on record", (), missing_flag
+            truth = TRUE if obs.flag == wanted else FALSE
+            shown = "positive" if obs.flag else "negative"
+            return truth, f"{label} {shown} ({describe_date(obs.date)})", (describe_observation(obs),), ()
+
+        return flag_test, uses
+    if concept.value == "flag":
+        raise RulesError(f"{where}: {name} is a flag (positive/negative); use flag: true or flag: false")
+    if node.uln is not None:
+        if concept.value != "quantity":
+            raise RulesError(f"{where}: uln applies to lab quantities, not to {name} ({concept.value})")
+        limit = node.uln
+        limit_text = (
+            f"{format_number(limit[0])}-{format_number(limit[1])} × ULN"
+            if isinstance(limit, tuple)
+            else f"{op_text} {format_number(limit)} × ULN"
+        )
+        missing_uln = (f"{label} with its reference range (upper limit of normal)",)
+
+        def uln_test(ctx: PatientContext) -> Result:
+            obs = ctx.latest.get(name)
+            if obs is None or obs.value is None:
+                return UNKNOWN, f"no {label} on record", (), missing_uln
+            used = (describe_observation(obs),)
+            if is_uln(obs.unit):
+                ratio = obs.value
+            else:
+                value, uln = ctx.quantity(concept, obs)
+                if uln is None or value is None:
+                    return UNKNOWN, f"{label} has no reference range (upper limit of normal)", used, missing_uln
+                if uln <= 0:
+                    return UNKNOWN, f"{label} reference range has a non-positive upper limit", used, missing_uln
+                ratio = value / uln
+            ratio = float(f"{ratio:.12g}")
+            truth = TRUE if compare(ratio, op, limit) else FALSE
+            verb = "is" if truth == TRUE else "is not"
+            return truth, f"{label} at {ratio:.3g} × ULN ({describe_date(obs.date)}) {verb} {limit_text}", used, ()
+
+        return uln_test, uses
+    assert node.value is not None
+    raw = node.value
+    if concept.value == "quantity":
+        if node.unit is None:
+            raise RulesError(f"{where}.unit: required for {name}; expected {concept.expects or concept.unit}")
+        try:
+            factor = _rule_factor(node.unit, concept)
+        except UnitError as exc:
+            raise RulesError(f"{where}.unit: {exc}") from None
+        unit_text = f" {node.unit}"
+    else:
+        factor, unit_text = 1.0, ""
+    threshold: float | tuple[float, float] = (
+        (float(f"{raw[0] * factor:.12g}"), float(f"{raw[1] * factor:.12g}"))
+        if isinstance(raw, tuple)
+        else float(f"{raw * factor:.12g}")
+    )
+    shown = (
+        f"between {format_number(raw[0])} and {format_number(raw[1])}{unit_text}"
+        if isinstance(raw, tuple)
+        else f"{op_text} {format_number(raw)}{unit_text}"
+    )
+    missing_value = (label if concept.value == "quantity" else f"{label} score",)
+
+    def value_test(ctx: PatientContext) -> Result:
+        obs = ctx.latest.get(name)
+        if obs is None or obs.value is None:
+            return UNKNOWN, f"no {label} on record", (), missing_value
+        used = (describe_observation(obs),)
+        if concept.value == "quantity":
+            if is_uln(obs.unit):
+                return UNKNOWN, f"{label} is given only as a multiple of ULN", used, (f"{label} in{unit_text}",)
+            value, _ = ctx.quantity(concept, obs)
+            assert value is not None
+        else:
+            value = obs.value
+        truth = TRUE if compare(value, op, threshold) else FALSE
+        verb = "is" if truth == TRUE else "is not"
+        given = f"{format_number(obs.value)}{' ' + obs.unit if obs.unit else ''}"
+        return truth, f"{label} {given} ({describe_date(obs.date)}) {verb} {shown}", used, ()
+
+    return value_test, uses
+
+
+def _rule_factor(unit: str, concept: Concept) -> float:
+    from assistant.patient.units import factor
+
+    return factor(unit, concept, "rule")
+
+
+# --------------------------------------------------------------------------------- age and sex
+
+
+def _age(node: s.AgeTest) -> Evaluator:
+    op, limit = node.age, node.value
+    shown = (
+        f"between {format_number(limit[0])} and {format_number(limit[1])}"
+        if isinstance(limit, tuple)
+        else f"{OP_TEXT[op]} {format_number(limit)}"
+    )
+    missing = ("date of birth (or age)",)
+
+    def test(ctx: PatientContext) -> Result:
+        if ctx.age is None:
+            return UNKNOWN, "no date of birth or age on record", (), missing
+        truth = TRUE if compare(ctx.age, op, limit) else FALSE
+        verb = "is" if truth == TRUE else "is not"
+        age = format_number(ctx.age)
+        return truth, f"age {age} years on {ctx.as_of.isoformat()} {verb} {shown}", (f"age = {age} years ({ctx.as_of})",), ()
+
+    return test
+
+
+def _sex(node: s.SexTest) -> Evaluator:
+    wanted = frozenset(node.sex)
+    shown = " or ".join(node.sex)
+
+    def test(ctx: PatientContext) -> Result:
+        if ctx.sex is None:
+            return UNKNOWN, "sex not recorded", (), ("sex",)
+        truth = TRUE if ctx.sex in wanted else FALSE
+        return truth, f"sex {ctx.sex}{'' if truth == TRUE else ' (not ' + shown + ')'}", (f"sex = {ctx.sex}",), ()
+
+    return test
+
+
+# -------------------------------------------------------------------- conditions, drugs, procedures
+
+
+def _dose(node: s.DoseTest, where: str) -> tuple[str, float, str, bool]:
+    try:
+        ureg.Quantity(1.0, node.unit).to("mg")
+    except Exception:  # noqa: BLE001 - any pint failure is a bad unit in the rule
+        raise RulesError(f"{where}.unit: unknown dose unit {node.unit!r}; expected a mass such as mg or g") from None
+    return node.op, node.value, node.unit, node.per_day
+
+
+def _dose_ok(fact: Medication, dose: tuple[str, float, str, bool]) -> bool | None:
+    op, value, unit, per_day = dose
+    if fact.dose is None or fact.dose_unit is None or (per_day and not fact.per_day):
+        return None
+    try:
+        given = ureg.Quantity(fact.dose, fact.dose_unit).to(unit).magnitude
+    except Exception:  # noqa: BLE001
+        raise UnitError(
+            f"{fact.source or 'medication'} ({fact.concept}) dose_unit: unknown dose unit {fact.dose_unit!r}; "
+            "expected a mass such as mg"
+        ) from None
+    return compare(float(f"{given:.12g}"), op, value)
+
+
+def _occurrence(
+    concept: Concept,
+    within: s.Duration | None,
+    dose: tuple[str, float, str, bool] | None,
+    concepts: ConceptSet,
+) -> Evaluator:
+    """True when the patient has the condition now / takes the drug now / ever had the procedure,
+    or — with ``within`` — when any record falls inside the window before ``as_of``."""
+    names = concepts.descendants(concept.name)
+    broader = concepts.ancestors(concept.name)
+    label, event_like = concept.label, concept.event
+    delta = _delta(within) if within is not None else None
+    window = f" within {within.text()}" if within is not None else ""
+    dose_text = f" at a dose {OP_TEXT[dose[0]]} {format_number(dose[1])} {dose[2]}/day" if dose else ""
+    if concept.kind == "medication" and delta is None:
+        missing = (f"whether the patient currently takes {label}{dose_text}",)
+    elif delta is None and concept.kind == "condition":
+        missing = (f"{label} status (present or absent)",)
+    else:
+        missing = (f"{label} history{window} (dates, or a statement that there was none)",)
+
+    def test(ctx: PatientContext) -> Result:
+        records = ctx.records(names)
+        if not records:
+            stated = ctx.stated_absent(broader)
+            if stated is not None:
+                return FALSE, f"{label}: stated absent", (describe_event(stated),), ()
+            return UNKNOWN, f"no record of {label} either way", (), missing
+        used = tuple(describe_event(r) for r in records)
+        unknown = False
+        if delta is None:
+            for record in records:
+                if concept.kind == "procedure" or (concept.kind == "condition" and event_like):
+                    return TRUE, f"{label}: recorded ({describe_event(record)})", used, ()
+                if ctx.is_current(record):
+                    if dose is not None and isinstance(record, Medication):
+                        ok = _dose_ok(record, dose)
+                        if ok is None:
+                            unknown = True
+                            continue
+                        if not ok:
+                            continue
+                    return TRUE, f"{label}{dose_text}: current", used, ()
+            if unknown:
+                return UNKNOWN, f"{label} is current but its daily dose is not recorded", used, (
+                    f"daily dose of {label}",
+                )
+            return FALSE, f"{label}{dose_text}: not current", used, ()
+        cutoff = ctx.cutoff(delta)
+        for record in records:
+            last = ctx.last_day(record, event_like)
+            if last is None:
+                unknown = True
+            elif last >= cutoff:
+                return TRUE, f"{label} on {last.isoformat()}, within {within.text()} of {ctx.as_of}", used, ()  # type: ignore[union-attr]
+        if unknown:
+            return UNKNOWN, f"{label} recorded without the date it ended", used, (f"date of {label}",)
+        return FALSE, f"{label} last before {cutoff.isoformat()} (outside {within.text()})", used, ()  # type: ignore[union-attr]
+
+    return test
+
+
+def _since(node: s.SinceTest, concept: Concept, concepts: ConceptSet) -> Evaluator:
+    """True when the last exposure lies at least (>=) / more than (>) the duration before ``as_of``,
+    or when the patient never had it (stated)."""
+    names = concepts.descendants(concept.name)
+    broader = concepts.ancestors(concept.name)
+    label, event_like, op = concept.label, concept.event, node.op
+    duration = node.duration
+    delta = _delta(duration)
+    need = f"{'more than' if op == '>' else 'at least'} {duration.text()}"
+    missing_all = (f"date of last {label}, or a statement that the patient never had it",)
+    missing_date = (f"date of last {label}",)
+
+    def test(ctx: PatientContext) -> Result:
+        records = ctx.records(names)
+        if not records:
+            stated = ctx.stated_absent(broader)
+            if stated is not None:
+                return TRUE, f"no prior {label} (stated)", (describe_event(stated),), ()
+            return UNKNOWN, f"no record of prior {label} either way", (), missing_all
+        used = tuple(describe_event(r) for r in records)
+        cutoff = ctx.cutoff(delta)
+        unknown = False
+        latest = None
+        for record in records:
+            last = ctx.last_day(record, event_like)
+            if last is None:
+                unknown = True
+                continue
+            if latest is None or last > latest:
+                latest = last
+        if latest is not None and (latest > cutoff or (op == ">" and latest == cutoff)):
+            days = (ctx.as_of - latest).days
+            return FALSE, f"last {label} {latest.isoformat()}, {days} days before {ctx.as_of}; needs {need}", used, ()
+        if unknown:
+            return UNKNOWN, f"{label} recorded without the date it ended", used, missing_date
+        assert latest is not None
+        days = (ctx.as_of - latest).days
+        return TRUE, f"last {label} {latest.isoformat()}, {days} days before {ctx.as_of} ({need})", used, ()
+
+    return test

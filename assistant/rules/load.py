@@ -1,0 +1,145 @@
+"""Load a protocol's rules: the reviewed file in the corpus if there is one, else compiled rules.
+
+``load_rules(protocol)`` validates the file (keys, operators, concepts, units), checks it against
+the protocol (one rule per criterion, quoting its text exactly) and compiles every rule into an
+evaluator once, so checks only run closures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import yaml
+
+from assistant.errors import RulesError
+from assistant.patient.concepts import ConceptSet, load_concepts
+from assistant.rules.engine import Evaluator, compile_node
+from assistant.rules.schema import RulesDocument, parse_document, parse_node
+from assistant.types import CriterionType, Protocol
+
+RulesSource = Literal["reviewed", "compiled"]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """One criterion's rule, ready to run."""
+
+    criterion_id: str
+    """Id of the criterion it encodes."""
+    type: CriterionType
+    """Inclusion or exclusion (from the protocol)."""
+    text: str
+    """The criterion text, verbatim."""
+    evaluate: Evaluator
+    """The condition the criterion describes, as a function of a PatientContext."""
+    uses: frozenset[str]
+    """Names of the facts the rule may read: concepts, ``age``, ``sex``."""
+    executable: bool
+    """False when the rule is only ``needs_review``."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """A protocol's rules, compiled."""
+
+    protocol_id: str
+    """NCT number."""
+    source: RulesSource
+    """Reviewed rules file, or rules drafted by the compiler."""
+    rules: tuple[CompiledRule, ...]
+    """One rule per criterion, in criterion order."""
+    document: RulesDocument
+    """The validated rules document they were compiled from."""
+    path: str | None = None
+    """File the rules were read from, if any."""
+
+
+def rules_path(protocol_id: str, corpus_dir: Path) -> Path:
+    """Where the reviewed rules of a protocol live."""
+    return corpus_dir / f"{protocol_id}.rules.yaml"
+
+
+def read_rules_document(path: Path) -> RulesDocument:
+    """The validated document in a rules file (YAML or JSON)."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            raw = yaml.safe_load(handle)
+    except OSError as exc:
+        raise RulesError(f"{path}: cannot read: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise RulesError(f"{path}: not valid YAML: {exc}") from None
+    return parse_document(raw, str(path))
+
+
+def compile_document(
+    document: RulesDocument,
+    protocol: Protocol,
+    source: RulesSource,
+    concepts: ConceptSet | None = None,
+    where: str = "rules",
+    path: str | None = None,
+) -> RuleSet:
+    """Check ``document`` against ``protocol`` and compile every rule."""
+    concepts = concepts or load_concepts()
+    if document.protocol != protocol.id:
+        raise RulesError(f"{where}: protocol {document.protocol!r} does not match {protocol.id!r}")
+    by_id = {}
+    for i, entry in enumerate(document.rules):
+        if entry.criterion in by_id:
+            raise RulesError(f"{where}: rules[{i}]: a second rule for {entry.criterion}")
+        by_id[entry.criterion] = (i, entry)
+    known = {c.id for c in protocol.criteria}
+    stray = [cid for cid in by_id if cid not in known]
+    if stray:
+        raise RulesError(f"{where}: rules for criteria the protocol does not have: {', '.join(stray)}")
+    missing = [c.id for c in protocol.criteria if c.id not in by_id]
+    if missing:
+        raise RulesError(f"{where}: no rule for criteria {', '.join(missing)}; every criterion needs one")
+    compiled = []
+    for criterion in protocol.criteria:
+        i, entry = by_id[criterion.id]
+        place = f"{where}: rules[{i}] ({criterion.id})"
+        if entry.text != criterion.text:
+            raise RulesError(f"{place}.text: {entry.text!r} is not the criterion's text {criterion.text!r}")
+        if entry.type is not None and entry.type != criterion.type:
+            raise RulesError(f"{place}.type: {entry.type!r}, but the criterion is {criterion.type!r}")
+        node = parse_node(entry.when, f"{place}.when")
+        evaluate, uses = compile_node(node, concepts, f"{place}.when")
+        compiled.append(
+            CompiledRule(
+                criterion_id=criterion.id,
+                type=criterion.type,
+                text=criterion.text,
+                evaluate=evaluate,
+                uses=uses,
+                executable=set(entry.when) != {"needs_review"},
+            )
+        )
+    return RuleSet(protocol.id, source, tuple(compiled), document, path)
+
+
+def load_rules_file(path: Path, protocol: Protocol, concepts: ConceptSet | None = None) -> RuleSet:
+    """The reviewed rules in ``path``, compiled for ``protocol``."""
+    document = read_rules_document(path)
+    if document.status != "reviewed":
+        raise RulesError(
+            f"{path}: status is {document.status!r}; only a reviewed file is used (set status: reviewed after review)"
+        )
+    return compile_document(document, protocol, "reviewed", concepts, str(path), str(path))
+
+
+def load_rules(protocol: Protocol, corpus_dir: Path | None = None) -> RuleSet:
+    """The protocol's reviewed rules from ``corpus_dir`` if present, else rules compiled from its criteria."""
+    if corpus_dir is None:
+        from assistant.settings import get_settings
+
+        corpus_dir = get_settings().corpus_dir
+    path = rules_path(protocol.id, corpus_dir)
+    if path.exists():
+        return load_rules_file(path, protocol)
+    from assistant.rules.compile import draft_rules
+
+    document = draft_rules(protocol)
+    return compile_document(document, protocol, "compiled", where=f"compiled rules of {protocol.id}")

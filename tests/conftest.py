@@ -1,0 +1,76 @@
+"""Shared fixtures: real protocol files, settings on a temporary data dir, fake and real embedders."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from assistant.embed import HashingEmbedder  # noqa: E402
+from assistant.index import ProtocolIndex  # noqa: E402
+from assistant.parse import parse_protocol  # noqa: E402
+from assistant.settings import Settings, get_settings  # noqa: E402
+from assistant.types import Protocol  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SEED = CORPUS / "NCT01267695.txt"
+SHARED = ROOT.parent / "shared"
+SHARED_PROTOCOLS = SHARED / "protocols"
+
+
+class CountingEmbedder(HashingEmbedder):
+    """The hashing fake, counting how many texts it embedded."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.texts = 0
+
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        self.calls += 1
+        self.texts += len(texts)
+        return super().embed(texts)
+
+
+@pytest.fixture(scope="session")
+def seed() -> Protocol:
+    """The seed protocol, parsed."""
+    return parse_protocol(SEED)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings on an empty temporary data dir, with the fast fake embedder."""
+    return Settings(data_dir=tmp_path / "data", embedder="fake", corpus_dir=CORPUS)
+
+
+@pytest.fixture
+def fake_index(settings: Settings) -> ProtocolIndex:
+    """An empty index with a counting fake embedder."""
+    return ProtocolIndex(settings, embedder=CountingEmbedder())
+
+
+@pytest.fixture(scope="session")
+def real_index(tmp_path_factory: pytest.TempPathFactory) -> ProtocolIndex:
+    """An index of the shipped corpus embedded with the real packaged model (loaded once)."""
+    settings = Settings(data_dir=tmp_path_factory.mktemp("real") / "data", corpus_dir=CORPUS)
+    index = ProtocolIndex(settings)
+    index.ingest([parse_protocol(SEED)])
+    return index
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """Environment for CLI runs: a temporary data dir and the fake embedder."""
+    data = tmp_path / "cli-data"
+    monkeypatch.setenv("PA_DATA_DIR", str(data))
+    monkeypatch.setenv("PA_EMBEDDER", "fake")
+    get_settings.cache_clear()
+    yield data
+    get_settings.cache_clear()
