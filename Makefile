@@ -38,7 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python eval/benchmark.py
 
 eval: $(STAMP)
-	$(BIN)/python eval/run_eval.py
+	$(BIN)/python eval/evaluate.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

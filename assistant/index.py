@@ -128,37 +128,45 @@ class ProtocolIndex:
         return set(result["ids"])
 
     def ingest(self, protocols: Iterable[Protocol], progress: Progress | None = None) -> IngestReport:
-        """Store the protocols' chunks, embedding only what is new and deleting what is stale."""
+        """Store the protocols' chunks, embedding only what is new and deleting what is stale.
+
+        New chunks of all protocols are embedded together in large groups (the model sorts a group by
+        length and batches it), so many small protocols cost no more than one large one.
+        """
         report = IngestReport()
+        plans: list[tuple[Protocol, list[Chunk], list[str]]] = []
+        pending: list[tuple[Chunk, Protocol]] = []
         for protocol in protocols:
             if not protocol.criteria:
                 raise ProtocolParseError(protocol.source_path, "record has no eligibility criteria; nothing indexed")
             chunks = chunk_protocol(protocol, self.settings.chunk_max_chars)
-            wanted = {c.id: c for c in chunks}
             stored = self.stored_ids(protocol.id)
             new = [c for c in chunks if c.id not in stored]
-            stale = sorted(stored - wanted.keys())
-            size = self.settings.embed_batch_size
-            for i in range(0, len(new), size):
-                batch = new[i : i + size]
-                vectors = self.embedder.embed([embedding_text(c, protocol) for c in batch])
-                self.collection.upsert(
-                    ids=[c.id for c in batch],
-                    embeddings=vectors,
-                    documents=[c.text for c in batch],
-                    metadatas=[_metadata(c, protocol) for c in batch],
-                )
-                if progress:
-                    progress(len(batch))
-            if stale:
-                self.collection.delete(ids=stale)
-            self.store.save(protocol)
+            stale = sorted(stored - {c.id for c in chunks})
+            plans.append((protocol, chunks, stale))
+            pending.extend((c, protocol) for c in new)
             report.protocols.append(protocol.id)
             report.added += len(new)
             report.removed += len(stale)
             report.unchanged += len(chunks) - len(new)
             if progress and len(new) < len(chunks):
                 progress(len(chunks) - len(new))
+        group = self.settings.embed_batch_size * self.settings.embed_group_batches
+        for i in range(0, len(pending), group):
+            part = pending[i : i + group]
+            vectors = self.embedder.embed([embedding_text(c, p) for c, p in part])
+            self.collection.upsert(
+                ids=[c.id for c, _ in part],
+                embeddings=vectors,
+                documents=[c.text for c, _ in part],
+                metadatas=[_metadata(c, p) for c, p in part],
+            )
+            if progress:
+                progress(len(part))
+        for protocol, _, stale in plans:
+            if stale:
+                self.collection.delete(ids=stale)
+            self.store.save(protocol)
         if report.added or report.removed:
             self._chunks = None
         return report

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
         default="minilm", description="Embedding model: the packaged MiniLM, or a fast hashing fake for tests."
     )
     embed_batch_size: int = Field(default=64, description="Texts per embedding batch.")
+    embed_group_batches: int = Field(default=16, description="Batches handed to the model at once during ingest.")
     chunk_max_chars: int = Field(default=900, description="Soft upper bound on a chunk's length.")
     retrieve_k: int = Field(default=8, description="Chunks returned by hybrid retrieval.")
     rrf_k: int = Field(default=60, description="Reciprocal rank fusion constant.")
