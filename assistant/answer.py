@@ -142,8 +142,42 @@ def _statement(protocol: Protocol, unit: Unit, section_titles: dict[str, str]) -
     return Statement(f"{where}: “{' '.join(quote.split())}”", (citation,))
 
 
+LISTING = re.compile(r"\b(inclusion|exclusion|eligibility)\s+criteri(a|on)\b", re.IGNORECASE)
+
+
+def list_criteria(question: str, protocol: Protocol) -> Answer | None:
+    """For "what are the exclusion criteria?": the criteria of that kind, each quoted, or None."""
+    match = LISTING.search(question)
+    if not match or set(focus_terms(question)) - {"about", "list", "all", "show"}:
+        return None
+    kind = match.group(1).lower()
+    chosen = [c for c in protocol.criteria if kind == "eligibility" or c.type == kind]
+    lead = f"{protocol.id} lists {len(chosen)} {kind} criteria."
+    if not chosen and kind == "exclusion":
+        # No separate exclusion list (the registry's older format): the exclusions are the "No …" requirements.
+        chosen = [c for c in protocol.criteria if NEGATIVE.match(c.text)]
+        lead = (
+            f"{protocol.id} has no separate exclusion list: all its criteria are requirements, and "
+            f"{len(chosen)} of them exclude a condition or treatment."
+        )
+    if not chosen:
+        return None
+    statements = [Statement(lead, tuple(_criterion_citation(protocol, c.id) for c in chosen))]
+    statements += [Statement(f"{c.id.split(':')[1]}: “{' '.join(c.text.split())}”", (_criterion_citation(protocol, c.id),)) for c in chosen]
+    return Answer(question=question, statements=tuple(statements), abstained=False, protocol_id=protocol.id)
+
+
+def _criterion_citation(protocol: Protocol, criterion_id: str) -> Citation:
+    criterion = protocol.criterion(criterion_id)
+    section = protocol.section_at(criterion.start)
+    return Citation(protocol.id, section.name if section else "eligibility", criterion.text, criterion.start, criterion.end, criterion.id)
+
+
 def compose_answer(question: str, protocol: Protocol, hits: list[Hit], settings: Settings) -> Answer:
     """The answer to ``question`` from ``protocol``'s sentences, ranked with the retrieval hits."""
+    listing = list_criteria(question, protocol)
+    if listing is not None:
+        return listing
     units, idf = _units(protocol)
     focus = focus_terms(question)
     kind, required = answer_type(question)

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.errors import RulesError
 from assistant.patient.facts import PatientFacts
 from assistant.rules.context import PatientContext
 from assistant.rules.load import RuleSet, RulesSource, load_rules, rules_path
@@ -91,12 +92,15 @@ def check_patient(
     """Verdicts on every criterion of ``protocol`` for the patient described by ``facts`` on ``as_of``."""
     if rules is None:
         rules = rules_for(protocol)
+    if rules.protocol_id != protocol.id:
+        raise RulesError(f"rules of {rules.protocol_id} cannot check protocol {protocol.id}")
     ctx = PatientContext(facts, as_of)
     verdicts = []
     statuses = set()
+    append = verdicts.append
     for rule in rules.rules:
         truth, reason, used, missing = rule.evaluate(ctx)
         status: Status = (_INCLUSION if rule.type == "inclusion" else _EXCLUSION).get(truth, "needs_review")
         statuses.add(status)
-        verdicts.append(Verdict(rule.criterion_id, rule.type, rule.text, status, reason, used, missing))
+        append(Verdict(rule.criterion_id, rule.type, rule.text, status, reason, used, missing))
     return PatientCheck(rules.protocol_id, overall_of(statuses), rules.source, tuple(verdicts), as_of)

@@ -41,10 +41,13 @@ class Settings(BaseSettings):
     llm_model: str | None = Field(default=None, description="Model name or GGUF path for a generative backend.")
     llm_base_url: str | None = Field(default=None, description="Base URL of an OpenAI-compatible or Ollama server.")
     llm_api_key: str | None = Field(default=None, description="API key for an OpenAI-compatible server.")
+    audit_enabled: bool = Field(default=True, description="Append every chat exchange to the audit log.")
     audit_log: Path | None = Field(default=None, description="Audit log file; default data_dir/audit.jsonl.")
     audit_patient_ids: bool = Field(default=False, description="Keep patient identifiers in the audit log.")
     host: str = Field(default="127.0.0.1", description="Address the chat binds to.")
     port: int = Field(default=8501, description="Port the chat listens on.")
+    llm_max_tokens: int = Field(default=400, description="Longest reply asked of a generative backend.")
+    llm_context_tokens: int = Field(default=4096, description="Context window a local GGUF model is loaded with.")
 
     @property
     def audit_path(self) -> Path:

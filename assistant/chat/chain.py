@@ -1,9 +1,9 @@
 """The chat chain: classify a message, answer it with citations, verify patient-specific claims with the
 checker, compute schedule dates, and remember the conversation.
 
-Built from LangChain runnables so evaluation scripts, the CLI and the Streamlit app talk to one chain.
-The verdict sentences come from the checker's result only; no model output and no text in the message
-can change them.
+Built from LangChain runnables (classify → answer → phrase), so evaluation scripts, the CLI and the
+Streamlit app talk to one chain. Verdict sentences come from the checker's result only: no model
+output and no text in the message can change them.
 """
 
 from __future__ import annotations
@@ -13,12 +13,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from langchain_core.runnables import Runnable, RunnableLambda
+from langchain_core.runnables import RunnableLambda
 
 from assistant.answer import ask
+from assistant.audit import AuditRecord, append_exchange
+from assistant.chat.route import Route
+from assistant.chat.state import ConversationState
+from assistant.chat.verdicts import concerned_criteria, missing_summary, verdict_statements
+from assistant.check import PatientCheck, check_patient, rules_for
+from assistant.errors import ScheduleError, UnknownProtocolError
 from assistant.index import ProtocolIndex
+from assistant.llm.backends import make_chat_model
+from assistant.llm.phrase import phrase_answer
+from assistant.patient import read_patient
+from assistant.retrieve import tokens
+from assistant.schedule.answer import schedule_answer
+from assistant.schedule.compute import ComputedSchedule, compute_schedule, parse_date
+from assistant.schedule.load import load_schedule
 from assistant.settings import Settings
-from assistant.types import Answer
+from assistant.types import Answer, Statement
 
 
 @dataclass
@@ -36,20 +49,34 @@ class Response:
     mode: str = "deterministic"
     """deterministic, model, model_pruned (unsupported sentences removed) or fallback."""
     notes: list[str] = field(default_factory=list)
-    """Notes for the reader (e.g. which sentences a verifier removed)."""
-    extra: dict[str, Any] = field(default_factory=dict)
-    """JSON-ready additions: patient_check, facts, schedule."""
+    """Notes for the reader (facts read from the message, sentences a verifier removed …)."""
+    facts_shown: list[str] = field(default_factory=list)
+    """The facts read from the message, as shown back to the clinician."""
+    check: PatientCheck | None = None
+    """The checker's result, when the message concerns a patient."""
+    schedule: ComputedSchedule | None = None
+    """The computed timeline, when the message concerns the schedule."""
+    facts_json: list[dict[str, Any]] = field(default_factory=list)
+    """The facts used for the check, JSON-ready."""
 
     def to_json(self) -> dict[str, Any]:
         """The JSON contract of ``ask --json``."""
         data: dict[str, Any] = self.answer.to_json()
         data.update({"route": self.route, "backend": self.backend, "mode": self.mode, "notes": self.notes})
-        data.update(self.extra)
+        if self.check is not None:
+            data["patient_check"] = self.check.to_json()
+            data["facts"] = self.facts_json
+            data["facts_shown"] = self.facts_shown
+        if self.schedule is not None:
+            data["schedule"] = self.schedule.to_json()
         return data
 
     def render_text(self) -> str:
         """The answer as a person reads it in a terminal, citations listed under it."""
-        lines = [self.answer.text]
+        lines = []
+        if self.facts_shown:
+            lines.append("Facts read from the message: " + "; ".join(self.facts_shown))
+        lines.extend(s.text for s in self.answer.statements)
         for i, citation in enumerate(self.answer.citations, start=1):
             where = citation.criterion_id or f"{citation.protocol} {citation.section}"
             lines.append(f"  [{i}] {where} @{citation.start}-{citation.end}: {' '.join(citation.quote.split())}")
@@ -57,14 +84,169 @@ class Response:
         return "\n".join(lines)
 
 
-def build_chain(index: ProtocolIndex, settings: Settings) -> Runnable[dict[str, Any], Response]:
-    """The chain: {message, protocol_id, ...} → Response."""
+def _route_json(route: Route) -> dict[str, Any]:
+    return {
+        "patient": route.patient,
+        "schedule": route.schedule,
+        "general": route.general,
+        "reasons": list(route.reasons),
+        "dates": [{"role": d.role, "date": d.date.isoformat() if d.date else None, "text": d.text} for d in route.dates],
+    }
 
-    def general(inputs: dict[str, Any]) -> Response:
-        answer = ask(inputs["message"], index, settings, inputs.get("protocol_id"))
-        return Response(question=inputs["message"], answer=answer, route={"general": True})
 
-    return RunnableLambda(general)
+def _facts_json(facts: Any) -> list[dict[str, Any]]:
+    if facts is None:
+        return []
+    out: list[dict[str, Any]] = []
+    if facts.age is not None:
+        out.append({"concept": "age", "value": facts.age, "unit": "years"})
+    if facts.sex:
+        out.append({"concept": "sex", "value": facts.sex})
+    for group in ("observations", "conditions", "medications", "procedures"):
+        for fact in getattr(facts, group):
+            out.append({"kind": group[:-1], **fact.model_dump(mode="json", exclude_none=True)})
+    return out
+
+
+def select_steps(question: str, computed: ComputedSchedule) -> list[str] | None:
+    """The steps a question is about: those whose label shares the most terms with it (None: all)."""
+    asked = set(tokens(question))
+    scores = {step.id: len(asked & set(tokens(step.label))) for step in computed.steps}
+    best = max(scores.values(), default=0)
+    if best == 0:
+        return None
+    return [step_id for step_id, score in scores.items() if score == best]
+
+
+class ChatSession:
+    """One conversation: its state, the index, and the chain every message goes through."""
+
+    def __init__(self, index: ProtocolIndex, settings: Settings, state: ConversationState | None = None) -> None:
+        self.index = index
+        self.settings = settings
+        self.state = state or ConversationState()
+        self.model = make_chat_model(settings)
+        self.chain = RunnableLambda(self._classify) | RunnableLambda(self._answer) | RunnableLambda(self._phrase)
+
+    def load_patient(self, path: str | Path) -> None:
+        """Use the patient in a FHIR bundle or facts file for the rest of the conversation."""
+        self.state.load_patient(read_patient(path))
+
+    def respond(self, message: str, protocol_id: str | None = None, as_of: str | dt.date | None = None) -> Response:
+        """Answer one message in this conversation."""
+        response: Response = self.chain.invoke({"message": message, "protocol_id": protocol_id, "as_of": as_of})
+        self.state.record_answer(response.answer.text)
+        if self.settings.audit_enabled:
+            self._audit(response)
+        return response
+
+    # -- the chain's steps ---------------------------------------------------------------------
+
+    def _classify(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        today = parse_date("as_of", inputs.get("as_of")) or self.state.as_of or dt.date.today()
+        route = self.state.update_from_message(inputs["message"], today=today)
+        protocol_id = inputs.get("protocol_id") or self.state.protocol_id
+        known = self.index.store.ids()
+        if protocol_id is not None and protocol_id not in known:
+            raise UnknownProtocolError(protocol_id, known)
+        if protocol_id is None and len(known) == 1:
+            protocol_id = known[0]
+        return {**inputs, "route": route, "today": today, "protocol_id": protocol_id}
+
+    def _answer(self, inputs: dict[str, Any]) -> Response:
+        route: Route = inputs["route"]
+        message: str = inputs["message"]
+        statements: list[Statement] = []
+        response = Response(question=message, answer=Answer(message, (), False), route=_route_json(route))
+        protocol_id = inputs["protocol_id"]
+        if route.general or (not route.patient and not route.schedule):
+            general = ask(message, self.index, self.settings, protocol_id)
+            protocol_id = general.protocol_id
+            response.answer = general
+        if route.patient:
+            statements += self._patient(message, route, protocol_id, inputs["today"], response)
+        if route.schedule:
+            statements += self._schedule(message, route, protocol_id, response)
+        if statements:
+            response.answer = Answer(message, tuple(statements), False, protocol_id)
+        elif not response.answer.statements:
+            if route.patient and self.state.patient is None:
+                response.notes.append("No patient facts yet: state them in the message or load a FHIR bundle or facts file.")
+            response.answer = ask(message, self.index, self.settings, protocol_id)
+        self.state.protocol_id = response.answer.protocol_id or protocol_id
+        return response
+
+    def _patient(self, message: str, route: Route, protocol_id: str | None, today: dt.date, response: Response) -> list[Statement]:
+        patient = self.state.patient
+        if protocol_id is None or patient is None:
+            return []
+        protocol = self.index.store.load(protocol_id)
+        rules = rules_for(protocol, self.settings.corpus_dir)
+        check = check_patient(protocol, patient, today, rules)
+        stated: set[str] = set()
+        if route.facts is not None:
+            # Sex read from a pronoun says little about which criteria the question concerns.
+            stated = {m.concept for m in route.facts.mentions if m.concept != "sex"}
+            response.facts_shown = route.facts.show()
+        concerned = concerned_criteria(rules, stated) if stated else [v.criterion_id for v in check.verdicts]
+        response.check = check
+        response.facts_json = _facts_json(patient)
+        if check.rules_source == "compiled":
+            response.notes.append("No reviewed rules file for this protocol: rules were drafted by the compiler.")
+        if check.overall == "undetermined":
+            missing = missing_summary(check)
+            if missing:
+                response.notes.append("Data that would settle the unknown criteria: " + "; ".join(missing))
+        return verdict_statements(protocol, check, concerned)
+
+    def _schedule(self, message: str, route: Route, protocol_id: str | None, response: Response) -> list[Statement]:
+        if protocol_id is None:
+            return []
+        protocol = self.index.store.load(protocol_id)
+        try:
+            schedule = load_schedule(protocol_id, self.settings.corpus_dir, protocol_text=protocol.text)
+        except ScheduleError as exc:
+            response.notes.append(f"No reviewed schedule for {protocol_id}: {exc}")
+            if route.general or not route.patient:
+                response.answer = ask(message, self.index, self.settings, protocol_id)
+            return []
+        computed = compute_schedule(schedule, route.date_for("start"), route.date_for("surgery"))
+        response.schedule = computed
+        return list(schedule_answer(message, computed, select_steps(message, computed)).statements)
+
+    def _phrase(self, response: Response) -> Response:
+        """Let a language model phrase a general answer; the verifier keeps only supported sentences.
+        Patient verdicts and schedule dates are never phrased by a model."""
+        response.backend = self.settings.backend
+        if self.model is None or response.check is not None or response.schedule is not None or response.answer.abstained:
+            return response
+        phrased = phrase_answer(response.answer, self.model)
+        response.mode = phrased.mode
+        if phrased.note:
+            response.notes.append(phrased.note)
+        response.answer = Answer(response.question, phrased.statements, False, response.answer.protocol_id)
+        return response
+
+    def _audit(self, response: Response) -> None:
+        protocol = self.index.store.load(response.answer.protocol_id) if response.answer.protocol_id else None
+        append_exchange(
+            AuditRecord(
+                question=response.question,
+                route="+".join(k for k in ("patient", "schedule", "general") if response.route.get(k)),
+                answer=response.answer.text,
+                citations=response.answer.citations,
+                facts=self.state.patient if response.check else None,
+                verdicts=response.check.verdicts if response.check else (),
+                overall=response.check.overall if response.check else None,
+                protocol_id=protocol.id if protocol else None,
+                protocol_hash=protocol.content_hash if protocol else None,
+                backend=response.backend,
+                mode=response.mode,
+                note="; ".join(response.notes),
+                extra={"schedule": response.schedule.to_json()["steps"]} if response.schedule else {},
+            ),
+            self.settings,
+        )
 
 
 def respond_once(
@@ -76,5 +258,7 @@ def respond_once(
     as_of: str | dt.date | None = None,
 ) -> Response:
     """Answer one message with no conversation history (the CLI's ``ask``)."""
-    chain = build_chain(index, settings)
-    return chain.invoke({"message": question, "protocol_id": protocol_id, "patient_path": patient_path, "as_of": as_of})
+    session = ChatSession(index, settings)
+    if patient_path is not None:
+        session.load_patient(patient_path)
+    return session.respond(question, protocol_id=protocol_id, as_of=as_of)

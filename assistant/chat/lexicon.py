@@ -119,17 +119,19 @@ TUMOUR_WORDS = r"(?:tumou?rs?|mass|gist|primary|lesion)"
 TUMOUR_NOT_AFTER = r"(?:liver|hepatic|brain|lung|pulmonary|bone|nodal|node|peritoneal|metastatic|adrenal|renal)\s*$"
 """Words that, right before the tumour word, make the size a metastasis's rather than the primary's."""
 SIZE_GAP = r"(?:\s+(?:size|sized|measuring|measures|measured|diameter|of|is|was|at|about|approximately|approx\.?"
-SIZE_GAP += r"|roughly|in|the|stomach|gastric|small|bowel|rectal|duodenal|jejunal|greatest|largest|dimension|max(?:imum)?)){0,5}"
+SIZE_GAP += r"|roughly|in|the|stomach|gastric|small|bowel|rectal|duodenal|jejunal|greatest|largest|dimension"
+SIZE_GAP += r"|max(?:imum)?)){0,5}"
 SIZE_GAP += r"\s*[:=]?\s*"
 MITOTIC_NAMES = r"(?:mitotic\s+(?:count|rate|index|activity)|mitoses|mitotic\s+figures|mitotic\s+count\s+of)"
 
 # ---------------------------------------------------------------------------------- age and sex
 AGE_PATTERNS: tuple[str, ...] = (
+    r"(?P<age>\d{1,3})\s*(?:-|\s)?\s*(?:yo|y/o|y\.o\.|yr?s?\s+old|years?\s+old)\s+(?-i:(?P<sexletter>[FM]))(?![\w])",
     r"(?P<age>\d{1,3})\s*(?:-|\s)?\s*(?:years?|yrs?|y)\s*(?:-|\s)?\s*old\b",
     r"(?P<age>\d{1,3})\s*(?:-|\s)?\s*(?:yo|y/o|y\.o\.|yr\s+old|yrs\s+old)(?![\w/])",
     r"(?P<age>\d{1,3})\s*(?:years?|yrs?)\s+of\s+age\b",
     r"\baged?\s*[:=]?\s*(?P<age>\d{1,3})\b(?!\s*(?:-|to|and)\s*\d)",
-    r"\b(?:patient|pt|she|he|lady|woman|man|gentleman)\s+(?:is|'s|’s)\s+(?P<age>\d{1,3})\b"
+    r"\b(?:patient|pt|she|he|lady|woman|man|gentleman)(?:\s+is|['’]s)\s+(?P<age>\d{1,3})\b"
     r"(?!\s*(?:[.,]\d|k\b|cm|mm|kg|%|/|x\b|×|days?|weeks?|wks?|months?|mos?|hours?|min|times|cycles?))",
     r"(?<![\w.,])(?P<age>\d{1,3})(?-i:(?P<sexletter>[FM]))\b",
 )
@@ -149,23 +151,25 @@ NEGATION_PRE: tuple[str, ...] = (
     r"\bruled\s+out\b", r"\bnon\b", r"\bnone\b",
 )
 NEGATION_POST: tuple[str, ...] = (
-    r"^\s*(?:(?:is|was|has\s+been|have\s+been|were|are)\s+)?(?:ruled\s+out|excluded|absent|not\s+present|not\s+seen"
+    r"\s*(?:(?:is|was|has\s+been|have\s+been|were|are)\s+)?(?:ruled\s+out|excluded|absent|not\s+present|not\s+seen"
     r"|not\s+found|not\s+detected)\b",
-    r"^\s*[:=]\s*(?:none|no|absent)\b",
-    r"^[\s-]*na[iï]ve\b",
+    r"\s*[:=]\s*(?:none|no|absent)\b",
+    r"[\s-]*na[iï]ve\b",
 )
 UNCERTAIN_PRE: tuple[str, ...] = (
     r"\bpossible\b", r"\bpossibly\b", r"\bprobable\b", r"\bprobably\b", r"\bsuspected\b", r"\bsuspicious\s+for\b",
-    r"\bsuspicion\s+of\b", r"\bquery\b", r"\bmaybe\b", r"\bmight\b", r"\bmay\s+have\b", r"\bunclear\b", r"\bnot\s+sure\b",
+    r"\bsuspicion\s+of\b", r"\bquery\b", r"\bmaybe\b", r"\bmight\b", r"\bmay\s+have\b", r"\bunclear\b",
+    r"\bnot\s+sure\b",
     r"\bunknown\b", r"\brule\s+out\b", r"\br/o\b", r"\bequivocal\b", r"\bwhat\s+if\b", r"\bif\s+(?:she|he)\s+had\b",
-    r"\bwhat\s+about\b", r"\bhow\s+about\b", r"\bwhether\b", r"\b(?:does|do|did)\s+(?:she|he|the\s+patient|my\s+patient)"
+    r"\bwhat\s+about\b", r"\bhow\s+about\b", r"\bwhether\b",
+    r"\b(?:does|do|did)\s+(?:she|he|the\s+patient|my\s+patient)"
     r"\s+(?:have|has|need|require)\b", r"\bhas\s+(?:she|he)\s+(?:had|been)\b", r"\bneeds?\s+(?:an?\s+)?",
     r"\bcheck(?:ing)?\s+(?:for\s+)?", r"\bscreen(?:ing|ed)?\s+for\b", r"\bwaiting\s+for\b", r"\bto\s+exclude\b",
 )
 UNCERTAIN_POST: tuple[str, ...] = (
-    r"^\s*(?:status\s+)?(?:(?:is|was)\s+)?(?:unknown|pending|not\s+known|unclear|not\s+tested|untested|uncertain"
+    r"\s*(?:status\s+)?(?:(?:is|was)\s+)?(?:unknown|pending|not\s+known|unclear|not\s+tested|untested|uncertain"
     r"|equivocal|awaited|\?)",
-    r"^\s*(?:(?:is|are)\s+)?(?:an?\s+)?(?:exclusion|inclusion|criterion|contraindication|allowed|permitted|ok\b|okay"
+    r"\s*(?:(?:is|are)\s+)?(?:an?\s+)?(?:exclusion|inclusion|criterion|contraindication|allowed|permitted|ok\b|okay"
     r"|acceptable|excluded\s+from|a\s+problem)",
 )
 SCOPE_END = (
@@ -187,7 +191,7 @@ GENERIC_SUBJECTS: tuple[str, ...] = (
 GENERIC_END = r"\b(?:my|this|our|the)\s+(?:patient|pt)\b|\bshe\b|\bhe\b|\bher\b|\bhis\b|\bhim\b"
 """A reference to the patient ends a generic subject's scope early."""
 GENERIC_AFTER = (
-    r"^[\s-]*(?:positive\s+|negative\s+|status\s+)?(?:patients|women|men|people|subjects|participants|individuals|pts"
+    r"[\s-]*(?:positive\s+|negative\s+|status\s+)?(?:patients|women|men|people|subjects|participants|individuals|pts"
     r"|cases|mothers)\b"
 )
 """A generic noun right after a phrase ("pregnant women", "HIV-positive patients") makes it general."""
@@ -198,10 +202,10 @@ POSITIVE = (
 )
 NEGATIVE = r"(?:negative|neg\b|-\s*ve\b|non-?reactive|not\s+detected|not\s+expressed|absent)"
 POLARITY_AFTER = (
-    r"^(?:\s*[-:=]?\s*(?:(?:is|was|test(?:ed)?|status|serology|result|ihc|immunohistochemistry|stain(?:ing)?)\s+)*"
+    r"(?:\s*[-:=]?\s*(?:(?:is|was|test(?:ed)?|status|serology|result|ihc|immunohistochemistry|stain(?:ing)?)\s+)*"
     r"\(?\s*)(?P<pol>" + NEGATIVE + "|" + POSITIVE + r")\)?"
 )
-SIGN_AFTER = r"^(?:\s*\(\s*(?P<a>[+\-−])\s*\)|(?P<b>[+\-−])(?![\w+\-−]))"
+SIGN_AFTER = r"(?:\s*\(\s*(?P<a>[+\-−])\s*\)|(?P<b>[+\-−])(?![\w+\-−]))"
 """``HIV-``, ``CD117+``, ``HIV (-)``: a sign written right after the name."""
 POLARITY_BEFORE = r"(?P<pol>positive\s+for|positive|negative)\s+$"
 
@@ -216,7 +220,8 @@ FACT_PHRASES: tuple[tuple[str, FactKind, str], ...] = (
     ("gist", "condition", r"(?:gist|gastrointestinal\s+stromal\s+tumou?r)\s+(?:was\s+|is\s+|has\s+been\s+)?"
      r"(?:histologically\s+|pathologically\s+)?(?:confirmed|proven)"),
     ("measurable_disease", "condition", r"measurable\s+(?:disease|lesions?|tumou?r)"),
-    ("brain_metastases", "condition", r"(?:brain|cerebral|cns|intracranial)\s+(?:mets|metastas[ie]s|metastatic\s+disease)"),
+    ("brain_metastases", "condition",
+     r"(?:brain|cerebral|cns|intracranial)\s+(?:mets|metastas[ie]s|metastatic\s+disease)"),
     ("hepatic_metastases", "condition", r"(?:liver|hepatic)\s+(?:mets|metastas[ie]s|metastatic\s+disease)"),
     ("brain_metastases", "condition", r"(?:mets|metastas[ie]s|metastatic)\s+(?:to|in)\s+(?:the\s+)?brain"),
     ("hepatic_metastases", "condition", r"(?:mets|metastas[ie]s|metastatic)\s+(?:to|in)\s+(?:the\s+)?liver"),
@@ -239,7 +244,8 @@ FACT_PHRASES: tuple[tuple[str, FactKind, str], ...] = (
      r"|myeloma"),
     ("gi_obstruction", "condition", r"(?:gi|gastrointestinal|bowel|intestinal|gastric\s+outlet|small[\s-]bowel)"
      r"\s+obstruction|(?-i:SBO)"),
-    ("major_bleeding", "condition", r"(?:major\s+|gi\s+|gastrointestinal\s+|upper\s+gi\s+)(?:bleed(?:ing)?|ha?emorrhage)"
+    ("major_bleeding", "condition",
+     r"(?:major\s+|gi\s+|gastrointestinal\s+|upper\s+gi\s+)(?:bleed(?:ing)?|ha?emorrhage)"
      r"|bleeding\s+episode|melaena|melena|ha?ematemesis"),
     ("diabetes_uncontrolled", "condition", r"(?:uncontrolled|poorly[\s-]controlled|badly[\s-]controlled)\s+"
      r"(?:type\s+[12i]+\s+)?diabetes(?:\s+mellitus)?"),
@@ -292,6 +298,24 @@ DOSE = r"(?P<dose>\d+(?:\.\d+)?)\s*(?P<dose_unit>mg|mcg|µg|μg|ug|g|units|iu)\b
 DAILY = r"\b(?:daily|a\s+day|per\s+day|/\s*day|/\s*d\b|qd|od|once\s+(?:a\s+)?day|once\s+daily|every\s+day|nightly|qhs)"
 NOT_DAILY = r"\b(?:bid|b\.i\.d\.|tid|qid|twice|three\s+times|weekly|every\s+other\s+day|per\s+week|/\s*week|q\d+h)\b"
 CURRENT = r"\b(?:on|taking|takes|currently|still|ongoing|concurrent(?:ly)?|maintained\s+on|receiving|continues)\b"
-PAST = r"\b(?:had|received|got|finished|completed|stopped|ended|discontinued|prior|previous(?:ly)?|last|was\s+on|history)\b"
+PAST = (
+    r"\b(?:had|received|got|finished|completed|stopped|ended|discontinued|prior|previous(?:ly)?|last|was\s+on"
+    r"|history)\b"
+)
 STARTED = r"\b(?:started|began|begun|commenced|initiated|since)\b"
 ENDED = r"\b(?:finished|completed|stopped|ended|discontinued|last\s+(?:dose|cycle|session|fraction)|off)\b"
+
+# ------------------------------------------------------------------------------ patient reference
+PATIENT_REFERENCES: tuple[str, ...] = (
+    r"\b(?:my|this|our|that)\s+(?:patient|pt|lady|gentleman|woman|man|guy|girl|boy)\b",
+    r"\bi\s+(?:have|see|saw|am\s+seeing|'m\s+seeing)\s+(?:a|an)\b",
+    r"\b(?:she|he|her|him|his|hers|herself|himself)\b", r"(?-i:\b(?:Mr|Mrs|Ms|Miss)\.?\s+[A-Z])",
+    r"\bpatient\s+(?:#\s*)?\d+\b", r"\bmy\s+pt\b",
+)
+"""Words that point at one patient; a bare phrase ("brain mets") is a fact only next to one."""
+STATING_CUES = (
+    r"\b(?:has|had|have|having|with|history\s+of|hx\s+of|h/o|known|diagnosed|developed|suffers?|presents?|presented"
+    r"|s/p|underwent|found|shows?|showed|confirmed|proven|on|taking|takes|received|prior|previous(?:ly)?|started"
+    r"|stopped|finished|completed|currently)\b"
+)
+"""Words that state a condition, medication or procedure of the patient rather than name it."""

@@ -44,7 +44,8 @@ def _find(message: str) -> list[Phrase]:
     coordinated = rx(r"(?<![\w])(?P<sites>" + sites + r"(?:\s*(?:,|/|or|and|nor|&)\s*" + sites + r")+)\s+"
                      + lx.MET_WORDS + r"(?![\w])")
     for match in coordinated.finditer(message):
-        concepts = {lx.MET_SITES[w.lower()] for w in re.findall(r"\w+", match.group("sites")) if w.lower() in lx.MET_SITES}
+        words = [w.lower() for w in re.findall(r"\w+", match.group("sites"))]
+        concepts = {lx.MET_SITES[w] for w in words if w in lx.MET_SITES}
         found += [Phrase(c, "condition", match.start(), match.end()) for c in sorted(concepts)]
     for concept, pattern in lx.ONLY_NEGATED:
         found += [Phrase(concept, "condition", m.start(), m.end(), "only_negated")
@@ -78,26 +79,23 @@ def _polarity(message: str, phrase: Phrase) -> tuple[bool | None, int, int]:
 
 
 def _time_for(message: str, phrase: Phrase, phrases: list[Phrase], times: list[TimeExpr]) -> TimeExpr | None:
-    """The date or span that belongs to the phrase: next in its clause, else the one before it."""
+    """The date or span that belongs to the phrase: the next one in its clause (a phrase joined by
+    "and"/"or" shares it: "chemo and radiotherapy 3 weeks ago"), else the one just before it."""
     left, right = clause_bounds(message, phrase.start, phrase.end)
-    later = [p for p in phrases if p.start >= phrase.end and p.start < right]
+    following = [p for p in phrases if phrase.end <= p.start < right and p.concept != phrase.concept]
+    limit = right
+    if following and not _CONJUNCTION_ONLY.match(message[phrase.end:following[0].start]):
+        limit = following[0].start
     for time in times:
-        if phrase.end <= time.start and time.end <= right:
-            blockers = [p for p in later if p.start < time.start]
-            if all(_CONJUNCTION_ONLY.match(message[phrase.end:p.start]) for p in blockers[:1]) and (
-                not blockers or all(p.end <= time.start for p in blockers)
-            ):
-                if not blockers or _CONJUNCTION_ONLY.match(message[phrase.end:blockers[0].start]):
-                    return time
-            break
-    earlier = [p for p in phrases if p.end <= phrase.start and p.end > left]
-    floor = max((p.end for p in earlier), default=left)
+        if phrase.end <= time.start and time.end <= limit:
+            return time
+    floor = max((p.end for p in phrases if left < p.end <= phrase.start), default=left)
     before = [t for t in times if floor <= t.start and t.end <= phrase.start]
     return before[-1] if before else None
 
 
 def _medication(message: str, phrase: Phrase, present: bool, time: TimeExpr | None,
-                right: int) -> tuple[Medication, str, int]:
+                right: int, today: dt.date) -> tuple[Medication, str, int]:
     """The medication fact, its rendering, and where its stated details end."""
     left, _ = clause_bounds(message, phrase.start, phrase.end)
     before = message[max(left, phrase.start - 40):phrase.start]
@@ -109,7 +107,7 @@ def _medication(message: str, phrase: Phrase, present: bool, time: TimeExpr | No
     fields: dict[str, object] = {}
     details: list[str] = []
     end = phrase.end
-    dose = rx(r"^\s*(?:at\s+|of\s+)?" + lx.DOSE).match(message, phrase.end)
+    dose = rx(r"\s*(?:at\s+|of\s+)?" + lx.DOSE).match(message, phrase.end)
     dose = dose or rx(lx.DOSE + r"\s*(?:of\s+)?$").search(message, max(left, phrase.start - 16), phrase.start)
     if dose:
         fields["dose"], fields["dose_unit"] = float(dose.group("dose")), dose.group("dose_unit").lower()
@@ -125,7 +123,7 @@ def _medication(message: str, phrase: Phrase, present: bool, time: TimeExpr | No
     if rx(lx.STARTED).search(window) and not rx(lx.ENDED).search(window):
         fields["start"], fields["active"] = day, True
         details.append(f"started {day.isoformat()}" if day else "started")
-    elif rx(lx.ENDED).search(window) or rx(lx.PAST).search(window) or (day and day < _today_of(time)):
+    elif rx(lx.ENDED).search(window) or rx(lx.PAST).search(window) or (day is not None and day <= today):
         fields["end"], fields["active"] = day, False
         details.append(f"last given {day.isoformat()}" if day else "in the past")
     elif rx(lx.CURRENT).search(window):
@@ -136,15 +134,14 @@ def _medication(message: str, phrase: Phrase, present: bool, time: TimeExpr | No
     return Medication(concept=phrase.concept, source=SOURCE, **fields), ", ".join(details), end  # type: ignore[arg-type]
 
 
-def _today_of(time: TimeExpr | None) -> dt.date:
-    return dt.date.max if time is None or not time.relative else dt.date.max
-
-
-def read_phrases(message: str, scopes: Scopes, times: list[TimeExpr]) -> tuple[list[Mention], list[str]]:
-    """Mentions of conditions, medications, procedures and yes/no results, and notes."""
+def read_phrases(message: str, scopes: Scopes, times: list[TimeExpr],
+                 today: dt.date) -> tuple[list[Mention], list[str], set[int]]:
+    """Mentions of conditions, medications, procedures and yes/no results, notes, and the indices of
+    *bare* mentions: named with nothing that states them (no negation, polarity, date, dose or verb)."""
     phrases = _find(message)
     mentions: list[Mention] = []
     notes: list[str] = []
+    bare: set[int] = set()
     for phrase in phrases:
         text = message[phrase.start:phrase.end]
         reading = scopes.reading(phrase.start, phrase.end)
@@ -171,17 +168,27 @@ def read_phrases(message: str, scopes: Scopes, times: list[TimeExpr]) -> tuple[l
         if time is not None and time.precision != "day":
             notes.append(f"'{time.text}': not a precise day, so not used as a date of {phrase.concept}")
             time = None
-        fact, shown, end = _fact(message, phrase, present, time, end)
+        fact, shown, end = _fact(message, phrase, present, time, end, today)
+        left, right = clause_bounds(message, phrase.start, phrase.end)
         if time is not None:
             start, end = min(start, time.start), max(end, time.end)
+        if phrase.kind in ("medication", "procedure") and start == phrase.start:
+            verb = rx(r"(?:" + "|".join((lx.CURRENT, lx.PAST, lx.STARTED, lx.ENDED)) + r")\s+$").search(
+                message, max(left, start - 16), start)
+            start = verb.start() if verb else start
         source = message[start:end]
         label = phrase.concept.replace("_", " ")
+        window = message[max(left, phrase.start - 30):min(right, end + 10)]
+        if (polarity is None and negation is None and time is None and phrase.mode == "plain"
+                and (start, end) == (phrase.start, phrase.end) and not rx(lx.STATING_CUES).search(window)):
+            bare.add(len(mentions))
         mentions.append(Mention(phrase.concept, "observation" if phrase.kind == "flag" else phrase.kind,
                                 start, end, source, f"{label}: {shown} (from '{source}')", fact))
-    return mentions, notes
+    return mentions, notes, bare
 
 
-def _fact(message: str, phrase: Phrase, present: bool, time: TimeExpr | None, end: int) -> tuple[Fact, str, int]:
+def _fact(message: str, phrase: Phrase, present: bool, time: TimeExpr | None, end: int,
+          today: dt.date) -> tuple[Fact, str, int]:
     day = time.date if time else None
     when = f", {day.isoformat()}" if day else ""
     if phrase.kind == "flag":
@@ -194,5 +201,5 @@ def _fact(message: str, phrase: Phrase, present: bool, time: TimeExpr | None, en
         return Procedure(concept=phrase.concept, present=present, date=day, source=SOURCE), (
             ("done" + when) if present else "never done"), end
     _, right = clause_bounds(message, phrase.start, phrase.end)
-    medication, shown, med_end = _medication(message, phrase, present, time, right)
+    medication, shown, med_end = _medication(message, phrase, present, time, right, today)
     return medication, shown, max(end, med_end)

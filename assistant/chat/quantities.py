@@ -52,7 +52,7 @@ def _unit_at(message: str, pos: int, table: tuple[tuple[str, str], ...]) -> tupl
 
 
 def _render(concept: str, value: float, unit: str | None, source: str, extra: str = "") -> str:
-    unit_text = f" {unit}" if unit else " (no unit stated)"
+    unit_text = f" {unit}" if unit else "" if concept in lx.SCORES else " (no unit stated)"
     shown = f"{concept.replace('_', ' ')} {format_number(value)}{unit_text}{extra}"
     return f"{shown} (from '{source}')"
 
@@ -157,7 +157,8 @@ class _Reader:
 
     def count_before(self, name: re.Match[str], concept: str) -> None:
         """``90k platelets``, ``1,800 neutrophils``: a count written before its name."""
-        pattern = lx.NUMBER + lx.THOUSANDS + r"?\s*(?P<unit>" + any_of([p for p, _ in lx.LAB_UNITS]) + r")?\s*(?:of\s+)?$"
+        units = any_of([p for p, _ in lx.LAB_UNITS])
+        pattern = lx.NUMBER + lx.THOUSANDS + r"?\s*(?P<unit>" + units + r")?\s*(?:of\s+)?$"
         match = rx(pattern).search(self.message, max(0, name.start() - 40), name.start())
         if not match:
             return
@@ -177,7 +178,8 @@ class _Reader:
             for name in rx(_NAME_EDGE.format(any_of(names))).finditer(self.message):
                 start = name.end()
                 if concept == "nyha_class":
-                    klass = rx(r"\s*(?:class\s+)?(?P<roman>iv|iii|ii|i)\b(?!\s*[-–/]\s*[iv\d])").match(self.message, start)
+                    roman = r"\s*(?:class\s+)?(?P<roman>iv|iii|ii|i)\b(?!\s*[-–/]\s*[iv\d])"
+                    klass = rx(roman).match(self.message, start)
                     if klass:
                         value = float(lx.ROMAN[klass.group("roman").lower()])
                         self.add((concept,), name.start(), klass.end(), value, None, 0)
@@ -201,7 +203,8 @@ class _Reader:
         dims = lx.NUMBER + r"(?P<more>(?:\s*[x×*]\s*\d+(?:\.\d+)?){0,2})\s*-?\s*"
         unit_rx = any_of([p for p, _ in lx.SIZE_UNITS])
         forward = rx(r"(?<![\w])" + lx.TUMOUR_WORDS + r"(?![\w])" + lx.SIZE_GAP + dims + r"(?P<unit>" + unit_rx + ")")
-        gap_word = r"(?:[\s-]+(?!(?:from|to|of|the|away|below|above|near|beyond|margins?|into|in|on|at|off|and|or)\b)[a-z]+)"
+        stop = r"(?:from|to|of|the|away|below|above|near|beyond|margins?|into|in|on|at|off|and|or)\b"
+        gap_word = r"(?:[\s-]+(?!" + stop + r")[a-z]+)"
         backward = rx(dims + r"(?P<unit>" + unit_rx + r")" + gap_word + r"{0,2}?\s+" + lx.TUMOUR_WORDS + r"(?![\w])")
         not_after = rx(lx.TUMOUR_NOT_AFTER)
         for priority, pattern in ((0, forward), (1, backward)):
@@ -211,7 +214,7 @@ class _Reader:
                     continue
                 numbers = [_number(match.group("num"))] + [float(n) for n in re.findall(r"\d+(?:\.\d+)?",
                                                                                         match.group("more"))]
-                unit = dict((p, c) for p, c in lx.SIZE_UNITS)[match.group("unit").lower().strip() + r"\b"]
+                unit = _unit_at(self.message, match.start("unit"), lx.SIZE_UNITS)[0]  # type: ignore[index]
                 extra = " (largest of the dimensions stated)" if len(numbers) > 1 else ""
                 self.add(("tumour_size",), match.start(), match.end(), max(numbers), unit, priority, extra)
 

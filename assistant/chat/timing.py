@@ -35,7 +35,8 @@ _COUNT = r"(?P<count>\d+|" + "|".join(WORD_NUMBERS) + r")"
 
 ABSOLUTE: tuple[str, ...] = (
     r"(?<![\d-])(?P<iso>(?:19|20)\d{2}-\d{1,2}-\d{1,2})(?![\d-])",
-    r"(?<![\w/.])(?P<d>\d{1,2})" + _ORD + r"(?:\s+of)?[\s-]+(?P<m>" + _MONTH + r"|" + _MONTH_DAY + r")(?![a-z])" + _YEAR,
+    r"(?<![\w/.])(?P<d>\d{1,2})" + _ORD + r"(?:\s+of)?[\s-]+(?P<m>" + _MONTH + r"|" + _MONTH_DAY + r")(?![a-z])"
+    + _YEAR,
     r"(?<![\w])(?P<m>" + _MONTH + r")\s+(?P<d>\d{1,2})" + _ORD + r"(?![\d:])\b" + _YEAR,
 )
 NUMERIC = r"(?<![\w/.])(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>(?:19|20)?\d{2})(?![\w/.])"
@@ -130,9 +131,9 @@ def find_times(message: str, today: dt.date) -> list[TimeExpr]:
         add(match.start(), match.end(), day, "day", False)
     for pattern in ABSOLUTE[1:]:
         for match in rx(pattern).finditer(message):
-            day = _month_day(match, message, today)
-            if day is not None:
-                add(match.start(), match.end(), day, "day", False)
+            named_day = _month_day(match, message, today)
+            if named_day is not None:
+                add(match.start(), match.end(), named_day, "day", False)
     for match in rx(NUMERIC).finditer(message):
         a, b = int(match.group("a")), int(match.group("b"))
         if a <= 12 and b <= 12 and a != b:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import yaml
 
 from assistant.cli import app, friendly
 from assistant.errors import InputPathError, UnknownProtocolError
@@ -85,7 +84,7 @@ def check(
 
     day = _as_of(as_of)
     found = find_protocol(protocol)
-    facts = read_patient(patient, today=max(day, dt.date.today()))
+    facts = read_patient(patient)
     result = check_patient(found, facts, day)
     if as_json:
         typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
@@ -121,4 +120,4 @@ def draft(
     )
 
 
-__all__ = ["find_protocol", "render_check", "yaml"]
+__all__ = ["find_protocol", "render_check"]

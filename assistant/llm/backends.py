@@ -25,10 +25,6 @@ from assistant.errors import BackendError
 from assistant.settings import Settings
 
 BACKENDS = ("deterministic", "fake", "llamacpp", "openai", "ollama")
-MAX_TOKENS = 400
-"""Longest reply asked of a generative backend; answers are a few sentences."""
-CONTEXT_TOKENS = 4096
-"""Context window a local GGUF model is loaded with."""
 
 _QUOTE_LINE = re.compile(r"^\[\d+\]\s+(?P<quote>.+)$", re.MULTILINE)
 
@@ -70,7 +66,7 @@ class LlamaCppChatModel(SimpleChatModel):
 
     model_path: str
     temperature: float = 0.0
-    max_tokens: int = MAX_TOKENS
+    max_tokens: int = 400
     _llama: Any = PrivateAttr(default=None)
 
     def __init__(self, llama: Any, **data: Any) -> None:
@@ -99,7 +95,9 @@ class LlamaCppChatModel(SimpleChatModel):
 
 def _need_model(settings: Settings) -> str:
     if not settings.llm_model:
-        raise BackendError(f"backend {settings.backend!r} needs PA_LLM_MODEL (a model name or, for llamacpp, a GGUF path)")
+        raise BackendError(
+            f"backend {settings.backend!r} needs PA_LLM_MODEL (a model name or, for llamacpp, a GGUF path)"
+        )
     return settings.llm_model
 
 
@@ -116,27 +114,29 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
             raise BackendError(f"PA_LLM_MODEL: GGUF file {str(path)!r} not found")
         llama_cpp = _optional("llama_cpp", "llamacpp", backend)
         try:
-            llama = llama_cpp.Llama(model_path=str(path), n_ctx=CONTEXT_TOKENS, verbose=False)
+            llama = llama_cpp.Llama(model_path=str(path), n_ctx=settings.llm_context_tokens, verbose=False)
         except (ValueError, RuntimeError, OSError) as exc:
             raise BackendError(f"PA_LLM_MODEL: cannot load GGUF model {str(path)!r} ({exc})") from exc
-        return LlamaCppChatModel(llama, model_path=str(path))
+        return LlamaCppChatModel(llama, model_path=str(path), max_tokens=settings.llm_max_tokens)
     if backend == "openai":
+        name = _need_model(settings)
         module = _optional("langchain_openai", "openai", backend)
         model: BaseChatModel = module.ChatOpenAI(
-            model=_need_model(settings),
+            model=name,
             base_url=settings.llm_base_url,
             api_key=settings.llm_api_key or "not-needed",
             temperature=0,
-            max_tokens=MAX_TOKENS,
+            max_tokens=settings.llm_max_tokens,
         )
         return model
     if backend == "ollama":
+        name = _need_model(settings)
         module = _optional("langchain_ollama", "ollama", backend)
         model = module.ChatOllama(
-            model=_need_model(settings),
+            model=name,
             base_url=settings.llm_base_url,
             temperature=0,
-            num_predict=MAX_TOKENS,
+            num_predict=settings.llm_max_tokens,
         )
         return model
     raise BackendError(f"unknown backend {backend!r}; backends: {', '.join(BACKENDS)}")

@@ -3,13 +3,16 @@
 A sentence is supported when
 
 * every quantity it states occurs in a quote with the same value and unit (1.5 years = 18 months,
-  compared with pint), the same comparator, and — for a duration counted from something — the same
-  anchor ("2–4 weeks after surgery" is not "2–4 weeks after completion");
+  compared with pint; a bare number only matches a bare number, a quantity with a unit may match a
+  bare number such as "Age:18"), the same comparator, and — for a duration counted from something —
+  the same anchor ("2–4 weeks after surgery" is not "2–4 weeks after completion");
 * every dosing frequency it states ("twice daily") is quoted;
 * at least half of its content words occur in the quotes, and none of them has the opposite
   polarity there ("patients with brain metastases may enroll" against "No known brain metastases").
 
-Anything else is unsupported; the caller removes it.
+Anything else is unsupported; the caller removes it. Known limit: a number quoted for one thing and
+claimed for another ("postoperative imatinib for 6 months", when 6 months is the preoperative course)
+is caught only for durations tied to an anchor ("6 weeks after surgery").
 """
 
 from __future__ import annotations
@@ -65,6 +68,8 @@ def _same(claim: Quantity, quoted: Quantity) -> bool:
     """Whether a quoted quantity supports a claimed one."""
     claim_value, claim_unit = _magnitude(claim)
     quoted_value, quoted_unit = _magnitude(quoted)
+    if claim.unit is None and quoted.unit is not None:
+        return False  # a bare number is not supported by a quoted amount of something
     if claim.unit is not None and quoted.unit is not None:
         if claim_unit != quoted_unit or not math.isclose(claim_value, quoted_value, rel_tol=1e-9):
             return False

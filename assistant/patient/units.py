@@ -29,7 +29,11 @@ _REPLACEMENTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"³"), "3"),
     (re.compile(r"²"), "2"),
     (re.compile(r"⁹"), "9"),
-    (re.compile(r"\{[^}]*\}"), ""),  # UCUM annotations: {cells}/uL, {score}
+    (re.compile(r"\{[^}]*\}"), ""),
+    (re.compile(r"\bper\b", re.IGNORECASE), "/"),
+    (re.compile(r"\bcu\.?\s*mm\b", re.IGNORECASE), "mm3"),
+    (re.compile(r"(?<![A-Za-z])mc(?=[gLl]\b)"), "u"),
+    (re.compile(r"(?<![A-Za-z])micro(?=[gLl]\b)"), "u"),  # UCUM annotations: {cells}/uL, {score}
     (re.compile(r"\[(IU|iU)\]"), "IU"),
     (re.compile(r"\[HPF\]", re.IGNORECASE), "HPF"),
     (re.compile(r"\bcells?\b", re.IGNORECASE), ""),
@@ -119,6 +123,6 @@ def _expects(concept: Concept) -> str:
 
 def format_number(value: float) -> str:
     """A number as a clinician writes it: no trailing zeros, thousands separated."""
-    if value == int(value) and abs(value) < 1e15:
+    if value.is_integer() and abs(value) < 1e15:
         return f"{int(value):,}"
     return f"{value:,.4g}" if abs(value) >= 1 else f"{value:.4g}"

@@ -59,7 +59,7 @@ def describe_event(fact: Event) -> str:
 class PatientContext:
     """The facts of one patient, indexed for rule evaluation as of one date."""
 
-    __slots__ = ("as_of", "age", "sex", "latest", "events", "absent", "_quantities", "_cutoffs")
+    __slots__ = ("as_of", "age", "sex", "latest", "events", "absent", "_quantities", "_cutoffs", "_described")
 
     def __init__(self, facts: PatientFacts, as_of: dt.date) -> None:
         self.as_of = as_of
@@ -88,6 +88,17 @@ class PatientContext:
         self.absent = absent
         self._quantities: dict[str, tuple[float | None, float | None]] = {}
         self._cutoffs: dict[relativedelta, dt.date] = {}
+        self._described: dict[int, str] = {}
+
+    def describe(self, fact: Observation | Event) -> str:
+        """The facts_used entry of a fact, remembered for the rest of the check."""
+        key = id(fact)
+        text = self._described.get(key)
+        if text is None:
+            text = self._described[key] = (
+                describe_observation(fact) if isinstance(fact, Observation) else describe_event(fact)
+            )
+        return text
 
     def quantity(self, concept: Concept, obs: Observation) -> tuple[float | None, float | None]:
         """(value, upper limit of normal) of the latest observation, both in the concept's canonical unit.
@@ -116,14 +127,18 @@ class PatientContext:
             day = self._cutoffs[delta] = self.as_of - delta
         return day
 
-    def records(self, names: frozenset[str]) -> list[Event]:
+    def records(self, names: tuple[str, ...]) -> list[Event]:
         """Records of the given concepts that are stated present and known by ``as_of``."""
+        events = self.events
+        if len(names) == 1:
+            return events.get(names[0], [])
         found: list[Event] = []
         for name in names:
-            found.extend(self.events.get(name, ()))
+            if name in events:
+                found.extend(events[name])
         return found
 
-    def stated_absent(self, names: frozenset[str]) -> Event | None:
+    def stated_absent(self, names: tuple[str, ...]) -> Event | None:
         """A statement that one of these (broader) concepts is absent, if any."""
         for name in names:
             fact = self.absent.get(name)

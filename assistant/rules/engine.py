@@ -16,7 +16,7 @@ from assistant.patient.concepts import Concept, ConceptSet
 from assistant.patient.facts import Medication
 from assistant.patient.units import format_number, is_uln, ureg
 from assistant.rules import schema as s
-from assistant.rules.context import PatientContext, describe_date, describe_event, describe_observation
+from assistant.rules.context import PatientContext, describe_date
 from assistant.rules.ops import (
     FALSE,
     OP_TEXT,
@@ -41,8 +41,19 @@ def compile_node(node: s.Node, concepts: ConceptSet, where: str) -> tuple[Evalua
         compiled = [compile_node(k, concepts, f"{where}.{key}[{i}]") for i, k in enumerate(kids)]
         fns = tuple(c[0] for c in compiled)
         uses = frozenset().union(*(c[1] for c in compiled))
-        combine = combine_all if isinstance(node, s.AllOf) else combine_any
-        return (lambda ctx: combine([f(ctx) for f in fns])), uses
+        if isinstance(node, s.AllOf):
+            return (lambda ctx: combine_all([f(ctx) for f in fns])), uses
+
+        def any_of(ctx: PatientContext) -> Result:
+            results = []
+            for f in fns:
+                result = f(ctx)
+                if result[0] == TRUE:  # the first true alternative decides; the rest are not needed
+                    return result
+                results.append(result)
+            return combine_any(results)
+
+        return any_of, uses
     if isinstance(node, s.NotOf):
         inner, uses = compile_node(node.node, concepts, f"{where}.not")
         return (lambda ctx: negate(inner(ctx))), uses
@@ -104,7 +115,7 @@ def _observation(node: s.ObservationTest, concept: Concept, where: str) -> tuple
                 return UNKNOWN, f"no {label} result on record", (), missing_flag
             truth = TRUE if obs.flag == wanted else FALSE
             shown = "positive" if obs.flag else "negative"
-            return truth, f"{label} {shown} ({describe_date(obs.date)})", (describe_observation(obs),), ()
+            return truth, f"{label} {shown} ({describe_date(obs.date)})", (ctx.describe(obs),), ()
 
         return flag_test, uses
     if concept.value == "flag":
@@ -124,7 +135,7 @@ def _observation(node: s.ObservationTest, concept: Concept, where: str) -> tuple
             obs = ctx.latest.get(name)
             if obs is None or obs.value is None:
                 return UNKNOWN, f"no {label} on record", (), missing_uln
-            used = (describe_observation(obs),)
+            used = (ctx.describe(obs),)
             if is_uln(obs.unit):
                 ratio = obs.value
             else:
@@ -168,7 +179,7 @@ def _observation(node: s.ObservationTest, concept: Concept, where: str) -> tuple
         obs = ctx.latest.get(name)
         if obs is None or obs.value is None:
             return UNKNOWN, f"no {label} on record", (), missing_value
-        used = (describe_observation(obs),)
+        used = (ctx.describe(obs),)
         if concept.value == "quantity":
             if is_uln(obs.unit):
                 return UNKNOWN, f"{label} is given only as a multiple of ULN", used, (f"{label} in{unit_text}",)
@@ -259,8 +270,8 @@ def _occurrence(
 ) -> Evaluator:
     """True when the patient has the condition now / takes the drug now / ever had the procedure,
     or — with ``within`` — when any record falls inside the window before ``as_of``."""
-    names = concepts.descendants(concept.name)
-    broader = concepts.ancestors(concept.name)
+    names = tuple(sorted(concepts.descendants(concept.name)))
+    broader = tuple(sorted(concepts.ancestors(concept.name)))
     label, event_like = concept.label, concept.event
     delta = _delta(within) if within is not None else None
     window = f" within {within.text()}" if within is not None else ""
@@ -272,19 +283,22 @@ def _occurrence(
     else:
         missing = (f"{label} history{window} (dates, or a statement that there was none)",)
 
+    absent_reason = f"{label}: stated absent"
+    unknown_reason = f"no record of {label} either way"
+
     def test(ctx: PatientContext) -> Result:
         records = ctx.records(names)
         if not records:
             stated = ctx.stated_absent(broader)
             if stated is not None:
-                return FALSE, f"{label}: stated absent", (describe_event(stated),), ()
-            return UNKNOWN, f"no record of {label} either way", (), missing
-        used = tuple(describe_event(r) for r in records)
+                return FALSE, absent_reason, (ctx.describe(stated),), ()
+            return UNKNOWN, unknown_reason, (), missing
+        used = tuple(ctx.describe(r) for r in records)
         unknown = False
         if delta is None:
             for record in records:
                 if concept.kind == "procedure" or (concept.kind == "condition" and event_like):
-                    return TRUE, f"{label}: recorded ({describe_event(record)})", used, ()
+                    return TRUE, f"{label}: recorded ({ctx.describe(record)})", used, ()
                 if ctx.is_current(record):
                     if dose is not None and isinstance(record, Medication):
                         ok = _dose_ok(record, dose)
@@ -293,12 +307,14 @@ def _occurrence(
                             continue
                         if not ok:
                             continue
-                    return TRUE, f"{label}{dose_text}: current", used, ()
+                    state = "present" if concept.kind == "condition" else "current"
+                    return TRUE, f"{label}{dose_text}: {state} ({ctx.describe(record)})", used, ()
             if unknown:
                 return UNKNOWN, f"{label} is current but its daily dose is not recorded", used, (
                     f"daily dose of {label}",
                 )
-            return FALSE, f"{label}{dose_text}: not current", used, ()
+            state = "resolved" if concept.kind == "condition" else "not current"
+            return FALSE, f"{label}{dose_text}: {state}", used, ()
         cutoff = ctx.cutoff(delta)
         for record in records:
             last = ctx.last_day(record, event_like)
@@ -316,8 +332,8 @@ def _occurrence(
 def _since(node: s.SinceTest, concept: Concept, concepts: ConceptSet) -> Evaluator:
     """True when the last exposure lies at least (>=) / more than (>) the duration before ``as_of``,
     or when the patient never had it (stated)."""
-    names = concepts.descendants(concept.name)
-    broader = concepts.ancestors(concept.name)
+    names = tuple(sorted(concepts.descendants(concept.name)))
+    broader = tuple(sorted(concepts.ancestors(concept.name)))
     label, event_like, op = concept.label, concept.event, node.op
     duration = node.duration
     delta = _delta(duration)
@@ -325,14 +341,17 @@ def _since(node: s.SinceTest, concept: Concept, concepts: ConceptSet) -> Evaluat
     missing_all = (f"date of last {label}, or a statement that the patient never had it",)
     missing_date = (f"date of last {label}",)
 
+    never_reason = f"no prior {label} (stated)"
+    unknown_reason = f"no record of prior {label} either way"
+
     def test(ctx: PatientContext) -> Result:
         records = ctx.records(names)
         if not records:
             stated = ctx.stated_absent(broader)
             if stated is not None:
-                return TRUE, f"no prior {label} (stated)", (describe_event(stated),), ()
-            return UNKNOWN, f"no record of prior {label} either way", (), missing_all
-        used = tuple(describe_event(r) for r in records)
+                return TRUE, never_reason, (ctx.describe(stated),), ()
+            return UNKNOWN, unknown_reason, (), missing_all
+        used = tuple(ctx.describe(r) for r in records)
         cutoff = ctx.cutoff(delta)
         unknown = False
         latest = None

@@ -44,6 +44,9 @@ def compare(value: float, op: str, threshold: float | tuple[float, float]) -> bo
 
 
 def _merge(parts: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
+    nonempty = [p for p in parts if p]
+    if len(nonempty) <= 1:
+        return nonempty[0] if nonempty else ()
     seen: dict[str, None] = {}
     for part in parts:
         for item in part:
@@ -52,36 +55,57 @@ def _merge(parts: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
 
 
 def _join(reasons: Sequence[str]) -> str:
+    if len(reasons) == 1:
+        return reasons[0]
     return "; ".join(dict.fromkeys(reasons))
 
 
 def combine_all(results: Sequence[Result]) -> Result:
     """Conjunction: false if any is false; else unknown if any is unknown; else review if any; else true."""
+    false: list[Result] = []
+    unknown: list[Result] = []
+    review: list[Result] = []
+    for r in results:
+        truth = r[0]
+        if truth == FALSE:
+            false.append(r)
+        elif truth == UNKNOWN:
+            unknown.append(r)
+        elif truth == REVIEW:
+            review.append(r)
     used = _merge([r[2] for r in results])
-    for wanted in (FALSE, UNKNOWN, REVIEW):
-        chosen = [r for r in results if r[0] == wanted]
-        if chosen:
-            return wanted, _join([r[1] for r in chosen]), used, _merge([r[3] for r in chosen if r[0] == UNKNOWN])
+    if false:
+        return FALSE, _join([r[1] for r in false]), used, ()
+    if unknown:
+        return UNKNOWN, _join([r[1] for r in unknown]), used, _merge([r[3] for r in unknown])
+    if review:
+        return REVIEW, _join([r[1] for r in review]), used, ()
     return TRUE, _join([r[1] for r in results]), used, ()
 
 
 def combine_any(results: Sequence[Result]) -> Result:
     """Disjunction: true if any is true; else unknown if any is unknown; else review if any; else false."""
-    for wanted in (TRUE, UNKNOWN, REVIEW):
-        chosen = [r for r in results if r[0] == wanted]
-        if chosen:
-            if wanted == TRUE:
-                return TRUE, chosen[0][1], chosen[0][2], ()
-            missing = _merge([r[3] for r in chosen if r[0] == UNKNOWN])
-            return wanted, _join([r[1] for r in chosen]), _merge([r[2] for r in results]), missing
-    return FALSE, _join([r[1] for r in results]), _merge([r[2] for r in results]), ()
+    unknown: list[Result] = []
+    review: list[Result] = []
+    for r in results:
+        truth = r[0]
+        if truth == TRUE:
+            return r
+        if truth == UNKNOWN:
+            unknown.append(r)
+        elif truth == REVIEW:
+            review.append(r)
+    used = _merge([r[2] for r in results])
+    if unknown:
+        return UNKNOWN, _join([r[1] for r in unknown]), used, _merge([r[3] for r in unknown])
+    if review:
+        return REVIEW, _join([r[1] for r in review]), used, ()
+    return FALSE, _join([r[1] for r in results]), used, ()
+
+
+_NEGATED = {TRUE: FALSE, FALSE: TRUE, UNKNOWN: UNKNOWN, REVIEW: REVIEW}
 
 
 def negate(result: Result) -> Result:
     """Negation: swaps true and false, keeps unknown and review."""
-    truth = result[0]
-    if truth == TRUE:
-        return FALSE, result[1], result[2], result[3]
-    if truth == FALSE:
-        return TRUE, result[1], result[2], result[3]
-    return result
+    return _NEGATED[result[0]], result[1], result[2], result[3]

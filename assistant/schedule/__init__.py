@@ -1,5 +1,6 @@
 """Treatment schedules as data: a reviewed timeline per protocol, every step citing its source text."""
 
+from assistant.schedule.answer import schedule_answer
 from assistant.schedule.compute import ComputedSchedule, ComputedStep, compute_schedule, fmt_date, parse_date
 from assistant.schedule.ics import to_calendar, write_ics
 from assistant.schedule.load import Schedule, ScheduleStep, check_against, load_schedule, load_schedule_file
@@ -19,6 +20,7 @@ __all__ = [
     "load_schedule",
     "load_schedule_file",
     "parse_date",
+    "schedule_answer",
     "to_calendar",
     "write_ics",
 ]

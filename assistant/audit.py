@@ -1,0 +1,165 @@
+"""The audit trail: every exchange appended as one JSON line to ``settings.audit_path``.
+
+A line records the question, the route taken, the answer shown, its citations, the patient facts
+extracted, the checker's verdicts, the protocol (id and content hash), the backend and how the answer
+was phrased. Patient identifiers — record ids, names, birth dates, ``identifier`` entries, ``Patient/…``
+references, and labelled identifiers in free text (``MRN 12345``, ``DOB 1960-01-02``) — are left out
+unless ``settings.audit_patient_ids`` is true; the age in years is kept in place of the birth date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.errors import AssistantError
+from assistant.patient.facts import PatientFacts
+from assistant.settings import Settings, get_settings
+from assistant.types import Citation, Overall, Verdict
+
+IDENTIFIER_KEYS = frozenset(
+    {
+        "patient_id", "patientid", "birth_date", "birthdate", "identifier", "identifiers", "name", "names",
+        "given", "family", "mrn", "ssn", "address", "telecom", "phone", "email",
+    }
+)  # fmt: skip
+"""Keys dropped, at any depth, from the facts written to the log (compared case-insensitively)."""
+
+_REDACTED = "[redacted]"
+_DATE = (
+    r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,2}\s+[A-Za-z]+\s+\d{4}"
+    r"|[A-Za-z]+\s+\d{1,2},?\s+\d{4})"
+)
+_TEXT_PATTERNS = (
+    re.compile(
+        r"(?i)\b(mrn|medical\s+record(?:\s+number)?|patient\s+(?:id|number|no\.?)|hospital\s+number|nhs\s+number|"
+        r"ssn|social\s+security\s+number)(\s*(?:is|[:#=])?\s*)[A-Za-z0-9][\w-]*"
+    ),
+    re.compile(rf"(?i)\b(dob|d\.o\.b\.|date\s+of\s+birth|born(?:\s+on)?)(\s*(?:is|[:=])?\s*){_DATE}"),
+    re.compile(r"\b(Mr|Mrs|Ms|Miss|Dr)(\.?\s+)[A-Z][a-zA-Z'-]+(?:\s+[A-Z][a-zA-Z'-]+)?"),
+    re.compile(r"(?i)\b(name)(\s*(?:is|[:=])\s*)[A-Z][a-zA-Z'-]+(?:\s+[A-Z][a-zA-Z'-]+)?"),
+)
+_REFERENCE = re.compile(r"\b(Patient/)[\w.-]+")
+
+
+class AuditError(AssistantError):
+    """The audit log cannot be written."""
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """One exchange, as it is logged."""
+
+    question: str
+    """The question or message as the user wrote it."""
+    route: str
+    """What handled it: ``answer``, ``check``, ``schedule`` …"""
+    answer: str
+    """The answer as shown to the user."""
+    citations: tuple[Citation, ...] = ()
+    """Quotes the answer cites."""
+    facts: PatientFacts | Mapping[str, Any] | None = None
+    """Patient facts extracted for the exchange, if any."""
+    verdicts: tuple[Verdict, ...] = ()
+    """The checker's per-criterion decisions, if any."""
+    overall: Overall | None = None
+    """The checker's overall decision, if any."""
+    protocol_id: str | None = None
+    """NCT number of the protocol."""
+    protocol_hash: str | None = None
+    """Content hash of the protocol text used (``Protocol.content_hash``)."""
+    backend: str = "deterministic"
+    """Backend that phrased the answer (``settings.backend``)."""
+    mode: str = "deterministic"
+    """How the answer was phrased: ``deterministic``, ``model``, ``model_pruned`` or ``fallback``."""
+    note: str = ""
+    """The phrasing note shown to the user, if any."""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    """Further route-specific data (e.g. a computed schedule's steps)."""
+    timestamp: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    """When the exchange happened (UTC)."""
+
+
+def redact_text(text: str) -> str:
+    """``text`` with labelled identifiers (MRN, patient id, date of birth, titled names) replaced."""
+    for pattern in _TEXT_PATTERNS:
+        text = pattern.sub(lambda m: f"{m.group(1)}{m.group(2)}{_REDACTED}", text)
+    return _REFERENCE.sub(rf"\1{_REDACTED}", text)
+
+
+def _strip(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _strip(v) for k, v in value.items() if str(k).lower().replace("-", "_") not in IDENTIFIER_KEYS}
+    if isinstance(value, list | tuple):
+        return [_strip(v) for v in value]
+    if isinstance(value, str):
+        return _REFERENCE.sub(rf"\1{_REDACTED}", value)
+    return value
+
+
+def _facts_json(facts: PatientFacts | Mapping[str, Any] | None, keep_ids: bool, on: dt.date) -> Any:
+    if facts is None:
+        return None
+    if isinstance(facts, PatientFacts):
+        data: dict[str, Any] = facts.model_dump(mode="json")
+        if not keep_ids:
+            data["age"] = facts.age_on(on)
+    else:
+        data = json.loads(json.dumps(dict(facts), default=str))
+    return data if keep_ids else _strip(data)
+
+
+def to_line(record: AuditRecord, settings: Settings) -> dict[str, Any]:
+    """The JSON object logged for ``record`` under ``settings``."""
+    keep = settings.audit_patient_ids
+    text = (lambda s: s) if keep else redact_text
+    timestamp = record.timestamp.astimezone(dt.UTC)
+    extra = json.loads(json.dumps(dict(record.extra), default=str))
+    return {
+        "timestamp": timestamp.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "question": text(record.question),
+        "route": record.route,
+        "answer": text(record.answer),
+        "citations": [c.to_json() for c in record.citations],
+        "facts": _facts_json(record.facts, keep, timestamp.date()),
+        "verdict": {
+            "overall": record.overall,
+            "criteria": [
+                {"id": v.criterion_id, "status": v.status, "reason": text(v.reason), "facts_used": list(v.facts_used)}
+                for v in record.verdicts
+            ],
+        },
+        "protocol": {"id": record.protocol_id, "content_hash": record.protocol_hash},
+        "backend": record.backend,
+        "mode": record.mode,
+        "note": record.note,
+        "extra": extra if keep else _strip(extra),
+        "patient_ids": keep,
+    }
+
+
+def append_exchange(record: AuditRecord, settings: Settings | None = None) -> None:
+    """Append ``record`` as one JSON line to ``settings.audit_path`` (parent folders are created)."""
+    settings = settings or get_settings()
+    path = settings.audit_path
+    line = json.dumps(to_line(record, settings), ensure_ascii=False, sort_keys=False) + "\n"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(line)
+    except OSError as exc:
+        raise AuditError(
+            f"audit log {path}: cannot write ({exc.strerror}); set PA_AUDIT_LOG to a writable file"
+        ) from exc
+
+
+def read_exchanges(settings: Settings | None = None) -> Sequence[dict[str, Any]]:
+    """Every logged exchange, oldest first (empty when there is no log yet)."""
+    path = (settings or get_settings()).audit_path
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -1,0 +1,273 @@
+"""Which kind of question a chat message asks: general, about one patient, about the schedule.
+
+``classify(message, history, today=...)`` decides deterministically from cue lists (the data at the
+top of this module) and from the facts ``extract_facts`` reads. A message can be about a patient
+and about the schedule at once; it is general when it is neither.
+
+* patient: the message states a fact about a patient, or points at one ("my patient", "she", "can
+  he enroll", "is Mrs K eligible"), or — when the conversation already holds a patient — it is a
+  follow-up that names a lab or condition ("and her creatinine?", "what about the bilirubin?").
+* schedule: a timing question ("when", "how long", "what date", "schedule" …) about a treatment
+  step (imatinib, surgery, postoperative …) or about a date the message gives.
+* dates: every date in the message with its role — ``surgery`` ("surgery was on 3 March"),
+  ``start`` ("imatinib started 2025-01-10") or ``other`` — resolved against ``today`` by
+  ``assistant.chat.timing`` (a date without a year is the latest such day not after ``today``, or
+  the next one on or after it when its clause speaks of the future).
+
+``routing_chain`` wraps this as a LangChain runnable that hands the message to the answerers whose
+kind fired.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from assistant.chat import lexicon as lx
+from assistant.chat.extract import ExtractedFacts, extract_facts, refers_to_patient, without
+from assistant.chat.scope import any_of, clause_bounds, rx
+from assistant.chat.timing import find_times
+
+if TYPE_CHECKING:
+    from assistant.chat.state import ConversationState
+
+Role = Literal["start", "surgery", "other"]
+Kind = Literal["patient", "schedule", "general"]
+
+# --------------------------------------------------------------------------------------- cue data
+ELIGIBILITY_QUESTIONS: tuple[str, ...] = (
+    r"\b(?:can|could|may|would|will)\s+(?:she|he)\s+(?:be\s+)?(?:enrol(?:l?ed)?|enroll|join|participate|take\s+part"
+    r"|go\s+on|be\s+included|be\s+randomi[sz]ed|qualify)\b",
+    r"\b(?:is|would|will)\s+(?:she|he)\s+(?:be\s+)?(?:eligible|ineligible|excluded|included|a\s+candidate|ok|okay)\b",
+    r"(?-i:\b(?:is|would|will|can|could)\s+(?:Mr|Mrs|Ms|Miss|Dr)?\.?\s*(?!It\b|This\b|That\b|There\b|The\b|Imatinib\b)"
+    r"[A-Z][a-z]+\s+(?:be\s+)?(?i:eligible|enrol|enroll|included|excluded|qualify))",
+    r"\bdoes\s+(?:she|he)\s+(?:qualify|meet)\b",
+)
+"""Questions about one person's eligibility, beyond the words of ``lexicon.PATIENT_REFERENCES``."""
+
+FOLLOW_UP_OPENERS: tuple[str, ...] = (
+    r"^\s*(?:and|also|plus|but|now|actually|correction|update|oh|ok(?:ay)?|what\s+about|how\s+about|what\s+if)\b",
+    r"\b(?:her|his)\s+\w+",
+    r"^\s*\w+(?:\s+\w+)?\s+(?:is|was|are|now)\s+\d",
+)
+"""How a follow-up about the patient already in the conversation opens."""
+
+NEW_PATIENT: tuple[str, ...] = (
+    r"\b(?:another|a\s+new|a\s+different|the\s+next|a\s+second|new)\s+(?:patient|pt|case)\b",
+    r"\bdifferent\s+patient\b",
+)
+"""A new patient: the facts gathered so far no longer apply."""
+
+TIMING_QUESTIONS: tuple[str, ...] = (
+    r"\bwhen\b", r"\bhow\s+long\b", r"\bhow\s+many\s+(?:days|weeks|months|years)\b", r"\bwhat\s+dates?\b",
+    r"\bwhich\s+(?:date|day|week|month)\b", r"\bdates?\b", r"\btime\s*-?\s*line\b", r"\bschedule[ds]?\b",
+    r"\bcalendar\b", r"\bduration\b", r"\bby\s+when\b", r"\buntil\b", r"\bhow\s+soon\b", r"\bdue\b",
+    r"\btiming\b", r"\bwindow\b", r"\bhow\s+long\s+(?:after|before)\b", r"\bweeks?\s+(?:after|before)\b",
+)
+"""Words that ask about time."""
+
+TREATMENT_STEPS: tuple[str, ...] = (
+    r"\bimatinib\b", r"\bgleevec\b", r"\bglivec\b", r"\bsurgery\b", r"\bsurgical\b", r"\bresection\b",
+    r"\boperation\b", r"\bpost-?\s?operative(?:ly)?\b", r"\bpre-?\s?operative(?:ly)?\b", r"\bperi-?\s?operative\b",
+    r"\badjuvant\b", r"\bneo-?adjuvant\b", r"\btreatment\b", r"\btherapy\b", r"\bdos(?:e|es|ing)\b",
+    r"\bcourse\b", r"\bfollow-?\s?up\b", r"\bvisits?\b", r"\brestart\b", r"\bresume\b", r"\bstart\b", r"\bstop\b",
+    r"\bcomplet(?:e|ed|ion)\b", r"\bdrug\b", r"\bmedication\b",
+)
+"""Steps of the treatment a timing question can be about."""
+
+ROLE_CUES: dict[Role, str] = {
+    "surgery": r"\b(?:surgery|surgical|operation|operated|resection|resected|gastrectomy|laparotomy|op)\b",
+    "start": r"\b(?:start(?:ed|s|ing)?|began|begun|begin(?:s|ning)?|commenc(?:e|ed|ing)|initiat(?:e|ed|ing)"
+             r"|first\s+dose|on\s+imatinib\s+since)\b",
+}
+"""Words that give a date its role in the schedule."""
+
+TOPICS: tuple[tuple[str, str], ...] = (
+    ("exclusion criteria", r"\bexclusions?(?:\s+criteri(?:a|on))?\b"),
+    ("inclusion criteria", r"\binclusions?(?:\s+criteri(?:a|on))?\b"),
+    ("eligibility", r"\beligib\w*|\bcriteri(?:a|on)\b|\benrol\w*"),
+    ("schedule", r"\bschedule\b|\btime\s*-?\s*line\b|\bcalendar\b"),
+    ("dosing", r"\bdos(?:e|es|ing|age)\b"),
+    ("outcomes", r"\b(?:outcomes?|end\s*-?\s*points?|recurrence|survival)\b"),
+    ("contacts", r"\b(?:contacts?|sites?|locations?|sponsor|investigators?)\b"),
+    ("design", r"\b(?:phase|enrol?lment|randomi[sz]\w*|arms?|design|masking)\b"),
+)
+"""What a message is about, kept by the conversation for follow-ups ("what about the exclusion criteria?")."""
+
+SCHEDULE_STEPS = frozenset({"imatinib", "major_surgery"})
+"""Concepts that, dated in a schedule question, are the trial's own steps rather than the patient's history."""
+
+PROTOCOL_ID = r"\bNCT\d{8}\b"
+
+_CONCEPT_NAMES = any_of(
+    [p for names in lx.LAB_NAMES.values() for p in names]
+    + [p for p, _ in lx.LAB_GROUPS]
+    + [p for names, _, _ in lx.SCORES.values() for p in names]
+    + [p for _, _, p in lx.FACT_PHRASES]
+    + [lx.TUMOUR_WORDS + r"\s+size", lx.MITOTIC_NAMES]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date written in the message, with its role in the schedule."""
+
+    role: Role
+    """``surgery``, ``start`` (of imatinib), or ``other``."""
+    date: dt.date | None
+    """The day; None when the message gives only a month or year, or an ambiguous day/month order."""
+    text: str
+    """The date as written."""
+    start: int
+    """Offset of the date in the message."""
+    end: int
+    """Offset one past the date."""
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """How a message is routed, and why."""
+
+    patient: bool
+    """The message is about one patient (eligibility of a stated or loaded patient)."""
+    schedule: bool
+    """The message asks about the timing of treatment steps."""
+    reasons: tuple[str, ...]
+    """The cues that fired, e.g. ``fact: platelets``, ``pronoun: she``, ``timing: when``."""
+    dates: tuple[DateMention, ...] = ()
+    """Dates in the message with their roles, in message order."""
+    facts: ExtractedFacts | None = None
+    """The facts the message states (empty when it states none)."""
+    topic: str | None = None
+    """What the message is about (``exclusion criteria`` …), when it says."""
+    protocol_ids: tuple[str, ...] = ()
+    """NCT numbers named in the message."""
+    new_patient: bool = False
+    """The message introduces a different patient."""
+    general: bool = field(init=False)
+    """Neither about a patient nor about the schedule: a question about the protocol."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "general", not (self.patient or self.schedule))
+
+    @property
+    def kinds(self) -> tuple[Kind, ...]:
+        """The kinds that fired, in the order answers are given."""
+        if self.general:
+            return ("general",)
+        fired: list[Kind] = []
+        if self.patient:
+            fired.append("patient")
+        if self.schedule:
+            fired.append("schedule")
+        return tuple(fired)
+
+    def date_for(self, role: Role) -> dt.date | None:
+        """The first day given for ``role`` (``surgery``, ``start``), if any."""
+        return next((d.date for d in self.dates if d.role == role and d.date is not None), None)
+
+
+def _first(text: str, patterns: tuple[str, ...]) -> re.Match[str] | None:
+    matches = [m for m in (rx(p).search(text) for p in patterns) if m]
+    return min(matches, key=lambda m: m.start()) if matches else None
+
+
+def _role(message: str, start: int, end: int) -> Role:
+    left, right = clause_bounds(message, start, end)
+    best: tuple[int, Role] | None = None
+    for role, pattern in ROLE_CUES.items():
+        for match in rx(pattern).finditer(message, left, right):
+            distance = start - match.end() if match.end() <= start else (match.start() - end) + 1000
+            if best is None or distance < best[0]:
+                best = (distance, role)
+    return best[1] if best else "other"
+
+
+def find_dates(message: str, today: dt.date) -> tuple[DateMention, ...]:
+    """Every date in ``message`` with its schedule role, resolved against ``today``."""
+    return tuple(DateMention(_role(message, t.start, t.end), t.date, t.text, t.start, t.end)
+                 for t in find_times(message, today) if t.text.lower() not in ("today", "this morning"))
+
+
+def classify(message: str, history: ConversationState | None = None, *, today: dt.date | None = None) -> Route:
+    """Route ``message``: patient-specific, schedule, both, or general. ``today`` (default: the
+    conversation's ``as_of``, else the system date) is the day relative dates count from."""
+    day = today or (history.as_of if history is not None and history.as_of else None) or dt.date.today()
+    dates = find_dates(message, day)
+    timing = _first(message, TIMING_QUESTIONS)
+    step = _first(message, TREATMENT_STEPS)
+    schedule = bool(timing and (step or any(d.role != "other" for d in dates)))
+    facts = extract_facts(message, day)
+    if schedule:  # "imatinib started 2025-01-10, when is surgery?": the trial's own steps, not history
+        anchors = [m for m in facts.mentions if m.concept in SCHEDULE_STEPS
+                   and any(m.start <= d.start and d.end <= m.end for d in dates if d.role != "other")]
+        facts = without(facts, anchors, "a date of the trial's treatment, used for the schedule") if anchors else facts
+    reasons: list[str] = []
+
+    new_patient = _first(message, NEW_PATIENT)
+    if new_patient:
+        reasons.append(f"new patient: {new_patient.group(0)}")
+    concepts = list(dict.fromkeys(m.concept for m in facts.mentions))
+    if concepts:
+        reasons.append("fact: " + ", ".join(concepts))
+    reference = rx(any_of(lx.PATIENT_REFERENCES)).search(message) if refers_to_patient(message) else None
+    if reference:
+        reasons.append(f"patient reference: {reference.group(0)}")
+    question = _first(message, ELIGIBILITY_QUESTIONS)
+    if question:
+        reasons.append(f"eligibility of one patient: {question.group(0)}")
+    has_patient = history is not None and history.has_patient and not new_patient
+    if has_patient and not (concepts or reference or question):
+        opener = _first(message, FOLLOW_UP_OPENERS)
+        named = rx(r"(?<![\w])" + _CONCEPT_NAMES + r"(?![\w])").search(message)
+        if opener and named:
+            reasons.append(f"follow-up on the patient: {opener.group(0).strip()} … {named.group(0)}")
+    patient = bool(concepts or reference or question or any(r.startswith("follow-up") for r in reasons))
+
+    if schedule and timing:
+        reasons.append(f"timing: {timing.group(0)}" + (f" … {step.group(0)}" if step else ""))
+    reasons += [f"date ({d.role}): {d.text}" + ("" if d.date else " (not a precise day)") for d in dates]
+
+    topic = next((name for name, pattern in TOPICS if rx(pattern).search(message)), None)
+    if topic is None and schedule:
+        topic = "schedule"
+    ids = tuple(dict.fromkeys(m.group(0).upper() for m in rx(PROTOCOL_ID).finditer(message)))
+    return Route(patient=patient, schedule=schedule, reasons=tuple(reasons), dates=dates, facts=facts,
+                 topic=topic, protocol_ids=ids, new_patient=bool(new_patient))
+
+
+def _classify_step(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    route = classify(inputs["message"], inputs.get("state"), today=inputs.get("today"))
+    return {**inputs, "route": route}
+
+
+def classifier() -> Runnable[Mapping[str, Any], dict[str, Any]]:
+    """A runnable that adds ``route`` to its input ``{"message", "state"?, "today"?}``."""
+    return RunnableLambda(_classify_step)
+
+
+def routing_chain(
+    handlers: Mapping[Kind, Runnable[Any, Any] | Callable[[dict[str, Any]], Any]],
+) -> Runnable[Mapping[str, Any], dict[str, Any]]:
+    """Classify, then run the handler of every kind that fired (patient and schedule may both).
+
+    Input ``{"message": str, "state": ConversationState | None, "today": date | None}``; each handler
+    gets that input plus ``route``; the output is ``{"route": Route, "answers": {kind: answer}}``.
+    """
+    missing = [k for k in ("general", "patient", "schedule") if k not in handlers]
+    if missing:
+        raise ValueError(f"routing_chain: no handler for {', '.join(missing)}; give general, patient and schedule")
+    runnables: dict[str, Runnable[Any, Any]] = {
+        kind: h if isinstance(h, Runnable) else RunnableLambda(h) for kind, h in handlers.items()
+    }
+
+    def dispatch(inputs: dict[str, Any]) -> dict[str, Any]:
+        route: Route = inputs["route"]
+        return {"route": route, "answers": {kind: runnables[kind].invoke(inputs) for kind in route.kinds}}
+
+    return classifier() | RunnableLambda(dispatch)

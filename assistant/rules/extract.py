@@ -1,0 +1,245 @@
+"""Find thresholds in criterion text: measurement, comparator, value (or range) and unit.
+
+``extract_thresholds("Platelets ≥ 100,000/mm3 and ANC > 1.5 x 10^9/L")`` yields one
+``Threshold`` per comparison, with character spans, so a drafted rule can quote what it read and
+the compiler can tell whether anything in the criterion was left unread.
+Forms read: prefix comparators in symbols or words (``≥``, ``>or=``, ``at least``, ``no more than``),
+postfix ones (``18 years or older``, ``18 and over``), ranges (``0-2``, ``between 18 and 65``),
+multiples of the upper limit of normal (``2.5 x ULN``, ``1.5 times the institutional upper limit of
+normal``), scientific counts (``1.5 x 10^9/L``) and thousands separators (``100,000``, ``100 000``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.patient.concepts import ConceptSet, normalize_text
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\s\d{3})+(?![\d.])|\d+(?:\.\d+)?|\.\d+)"
+_SCI = r"(?:\s*(?:x|×|\*)\s*10\s*(?:\^|\*|\(|E)?\s*(?P<exp>\d{1,2})\)?)"
+_ULN = (
+    r"(?P<uln>(?:x|×|times|-?fold)?\s*(?:the\s+)?(?:institutional\s+|site\s+|laboratory\s+|local\s+)?"
+    r"(?:upper\s+limits?\s+of\s+(?:the\s+)?(?:institutional\s+|laboratory\s+)?normal(?:\s+range)?(?:\s*\(\s*ULN\s*\))?"
+    r"|ULN|UNL|ULRR|N\b))"
+)
+_UNIT_WORDS = (
+    r"years?|yrs?|months?|weeks?|days?|hours?|mmHg|mm\s?Hg|kg/m2|kg/m²|kg|g|mg|cm|mm|%|percent|points?|seconds?"
+)
+_UNIT = (
+    r"(?P<unit>(?:/|per)\s*(?:\d+\s*)?(?:HPF|high[- ]power\s+fields?)|(?:cells?\s*)?/\s*(?:µ|μ|u|mc)?[lL]|(?:cells?\s*)?(?:/|per)\s*(?:cu\.?\s*)?mm(?:3|³|\^3)?"
+    r"|(?:cells?\s*)?/\s*(?:µ|μ|u|mc|micro)?(?:l|L|liter|litre)\b"
+    r"|(?:[a-zA-Zµμ]{1,6}\s*/\s*(?:\d+(?:\.\d+)?\s*)?[a-zA-Zµμ]{1,6}(?:\s*/\s*\d+(?:\.\d+)?\s*m(?:2|²))?)"
+    rf"|(?:{_UNIT_WORDS})(?![a-zA-Z]))"
+)
+_QTY = rf"(?P<num>{_NUM}){_SCI}?(?:\s*(?:{_ULN}|{_UNIT}))?"
+
+_PREFIX_OPS: tuple[tuple[str, str], ...] = (
+    (
+        r"greater\s+than\s+or\s+equal\s+to|more\s+than\s+or\s+equal\s+to|equal\s+to\s+or\s+(?:greater|more)\s+than"
+        r"|at\s+least|not\s+less\s+than|no\s+less\s+than|minimum(?:\s+of)?|≥|>\s*=|=\s*>|>\s*or\s*=|≧|⩾",
+        ">=",
+    ),
+    (
+        r"less\s+than\s+or\s+equal\s+to|equal\s+to\s+or\s+less\s+than|at\s+most|not\s+more\s+than|no\s+more\s+than"
+        r"|no\s+greater\s+than|not\s+greater\s+than|not\s+exceeding|not\s+to\s+exceed|maximum(?:\s+of)?|up\s+to"
+        r"|≤|<\s*=|=\s*<|<\s*or\s*=|≦|⩽",
+        "<=",
+    ),
+    (r"greater\s+than|more\s+than|higher\s+than|above|over|exceeding|in\s+excess\s+of|>|〉", ">"),
+    (r"less\s+than|lower\s+than|below|under|fewer\s+than|<|〈", "<"),
+    (r"equal\s+to|=", "=="),
+)
+_POSTFIX_OPS: tuple[tuple[str, str], ...] = (
+    (r"or\s+(?:more|greater|higher|above|older|over)|and\s+(?:over|above|older)|\+", ">="),
+    (r"or\s+(?:less|fewer|lower|below|younger|under)|and\s+(?:under|below|younger)", "<="),
+)
+_OP_OF = {}
+_prefix_parts = []
+for _i, (_pattern, _op) in enumerate(_PREFIX_OPS):
+    _prefix_parts.append(f"(?P<p{_i}>{_pattern})")
+    _OP_OF[f"p{_i}"] = _op
+_postfix_parts = []
+for _i, (_pattern, _op) in enumerate(_POSTFIX_OPS):
+    _postfix_parts.append(f"(?P<q{_i}>{_pattern})")
+    _OP_OF[f"q{_i}"] = _op
+
+_PREFIX_RE = re.compile(rf"(?<![\w])(?:{'|'.join(_prefix_parts)})\s*(?:to\s+|of\s+)?{_QTY}", re.IGNORECASE)
+_POSTFIX_RE = re.compile(rf"(?<![\w.,]){_QTY}\s*(?:of\s+age\s+|old\s+)?(?:{'|'.join(_postfix_parts)})", re.IGNORECASE)
+_RANGE_RE = re.compile(
+    rf"(?<![\w.,])(?P<between>between\s+|from\s+)?(?P<low>{_NUM})\s*(?:{_UNIT.replace('?P<unit>', '?:')})?\s*"
+    rf"(?P<sep>-|–|to|and)\s*{_QTY}",
+    re.IGNORECASE,
+)
+_BOUNDARY = re.compile(r"[,;:()\[\]]|\b(?:and|or|with|if|who|which|that|but)\b|\.\s", re.IGNORECASE)
+_TRIM_END = re.compile(
+    r"(?:\s+(?:is|are|be|must|should|of|was|were|level|levels|value|values|result|"
+    r"results|measured|at|as|defined|by|has|have|having|to|a|an|the|within|on))+\s*$",
+    re.IGNORECASE,
+)
+_TRIM_START = re.compile(r"^(?:\s*(?:a|an|the|have|has|having|with|patients?|subjects?|known|documented|adequate|"
+                         r"serum|plasma|blood|\d+[.)]|[-•*]))+\s+", re.IGNORECASE)
+_FILLER = frozenset(
+    "serum plasma blood total absolute level levels count value values performance status score scale "
+    "the a an of in known documented baseline screening pretreatment pre-treatment adequate current "
+    "whole venous fasting measured".split()
+)
+_TIME_UNITS = re.compile(r"^(?:years?|yrs?|months?|weeks?|days?|hours?)$", re.IGNORECASE)
+_AGE_WORDS = re.compile(r"\b(?:age|aged|old|older|younger)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    """One comparison read from criterion text."""
+
+    measurement: str
+    """What is compared, as written (e.g. ``Platelet count``)."""
+    m_start: int
+    """Offset of the measurement in the text (-1 when none was found)."""
+    m_end: int
+    """Offset one past its end."""
+    concept: str | None
+    """Vocabulary concept (or ``age``) the measurement names, when recognised."""
+    op: str
+    """Comparator: <, <=, >, >=, == or between."""
+    value: float | tuple[float, float]
+    """Threshold, or (low, high) for between; thousands and 10^n multipliers applied."""
+    unit: str | None
+    """Unit as written (``/mm3``, ``mg/dL``, ``years``), ``×ULN`` for a multiple of ULN, or None."""
+    start: int
+    """Offset of the comparison (comparator, value and unit) in the text."""
+    end: int
+    """Offset one past its end."""
+
+    @property
+    def uln(self) -> bool:
+        """True when the value is a multiple of the upper limit of normal."""
+        return self.unit == "×ULN"
+
+
+def parse_number(text: str, unit: str | None = None) -> float:
+    """A number as written: ``100,000`` and ``100 000`` are thousands; ``100.000`` is too before a count unit."""
+    cleaned = text.replace(",", "").replace(" ", "")
+    if unit and re.fullmatch(r"\d{1,3}\.\d{3}", text) and re.search(r"(/|per)\s*(?:µ|μ|u|mc)?(?:l|mm)", unit, re.I):
+        cleaned = text.replace(".", "")
+    return float(cleaned)
+
+
+def _quantity(match: re.Match[str]) -> tuple[float, str | None]:
+    unit = match.group("unit")
+    value = parse_number(match.group("num"), unit)
+    if match.group("uln"):
+        return value, "×ULN"
+    exp = match.group("exp")
+    if exp:
+        unit = f"10^{exp}{(unit or '').strip()}"
+    return value, (re.sub(r"\s+", "", unit) if unit else None)
+
+
+def extract_thresholds(text: str, concepts: ConceptSet | None = None) -> list[Threshold]:
+    """Every comparison in ``text``, in text order, with its measurement."""
+    found: list[tuple[int, int, str, float | tuple[float, float], str | None]] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in taken)
+
+    for match in _RANGE_RE.finditer(text):
+        if match.group("sep").lower() == "and" and not match.group("between"):
+            continue
+        if match.group("uln") is None and match.group("exp") is None:
+            high, unit = _quantity(match)
+            low = parse_number(match.group("low"), unit)
+            if low < high and free(match.start(), match.end()):
+                found.append((match.start(), match.end(), "between", (low, high), unit))
+                taken.append((match.start(), match.end()))
+    for match in _POSTFIX_RE.finditer(text):
+        if free(match.start(), match.end()):
+            op = next(_OP_OF[k] for k, v in match.groupdict().items() if k.startswith("q") and v)
+            value, unit = _quantity(match)
+            found.append((match.start(), match.end(), op, value, unit))
+            taken.append((match.start(), match.end()))
+    for match in _PREFIX_RE.finditer(text):
+        if free(match.start(), match.end()):
+            op = next(_OP_OF[k] for k, v in match.groupdict().items() if k.startswith("p") and v)
+            value, unit = _quantity(match)
+            found.append((match.start(), match.end(), op, value, unit))
+            taken.append((match.start(), match.end()))
+    found.sort()
+    thresholds = []
+    for start, end, op, value, unit in found:
+        measurement, m_start, m_end = _measurement(text, start, end)
+        concept = _concept(measurement, text[start:end], unit, concepts)
+        if unit and _TIME_UNITS.match(unit) and concept != "age":
+            continue  # a time window ("within 28 days"), not a threshold
+        thresholds.append(Threshold(measurement, m_start, m_end, concept, op, value, unit, start, end))
+    return _share_measurements(text, thresholds, concepts)
+
+
+def _measurement(text: str, start: int, end: int) -> tuple[str, int, int]:
+    """The words naming what is compared: back from the comparison to the previous boundary."""
+    left = text[:start]
+    cut = 0
+    for boundary in _BOUNDARY.finditer(left):
+        segment = left[boundary.end() :]
+        if re.search(r"[A-Za-z]{2,}", segment):
+            cut = boundary.end()
+        elif boundary.group() == ":":
+            break
+    segment = left[cut:].rstrip(" :-)=")
+    if not re.search(r"[A-Za-z]{2,}", segment):
+        colon = left.rstrip().rstrip(":")
+        segment_start = max((m.end() for m in _BOUNDARY.finditer(colon)), default=0)
+        cut, segment = segment_start, colon[segment_start:]
+    trimmed = _TRIM_END.sub("", segment)
+    lead = _TRIM_START.match(trimmed)
+    offset = lead.end() if lead else 0
+    words = trimmed[offset:]
+    stripped = words.strip()
+    if not stripped:
+        age = _AGE_WORDS.search(text, start, min(len(text), end + 20))
+        if age:
+            return age.group(), age.start(), age.end()
+        return "", -1, -1
+    m_start = cut + offset + (len(words) - len(words.lstrip()))
+    return stripped, m_start, m_start + len(stripped)
+
+
+def _concept(measurement: str, comparison: str, unit: str | None, concepts: ConceptSet | None) -> str | None:
+    norm = normalize_text(measurement)
+    if re.search(r"\b(age|aged)\b", norm) or (
+        unit and re.match(r"y(ea)?rs?$", unit, re.I) and _AGE_WORDS.search(measurement + " " + comparison)
+    ):
+        return "age"
+    if concepts is None or not norm:
+        return None
+    best: tuple[int, str] | None = None
+    for concept in (concepts.concepts[n] for n in concepts.names("observation")):
+        for synonym in (concept.name.replace("_", " "), *concept.synonyms):
+            syn = normalize_text(synonym)
+            match = re.search(r"(?<![\w-])" + re.escape(syn) + r"(?![\w-])", norm)
+            if match is None:
+                continue
+            rest = (norm[: match.start()] + " " + norm[match.end() :]).replace("(", " ").replace(")", " ").split()
+            if all(word in _FILLER or word == syn for word in rest) and (best is None or len(syn) > best[0]):
+                best = (len(syn), concept.name)
+    return best[1] if best else None
+
+
+def _share_measurements(text: str, thresholds: list[Threshold], concepts: ConceptSet | None) -> list[Threshold]:
+    """``AST and ALT < 2.5 x ULN``: a bare measurement joined by and/or/slash shares the comparison."""
+    shared: list[Threshold] = []
+    for t in thresholds:
+        if t.m_start > 0:
+            before = text[: t.m_start]
+            join = re.search(r"([A-Za-z][\w\- ()]{0,40}?)\s*(?:\band\b|\bor\b|/|,)\s*$", before)
+            if join and not re.search(r"\d", join.group(1)):
+                words = join.group(1).strip()
+                word_start = join.start(1) + (len(join.group(1)) - len(join.group(1).lstrip()))
+                concept = _concept(words, "", t.unit, concepts)
+                if concept is not None and concept != t.concept:
+                    shared.append(
+                        Threshold(words, word_start, word_start + len(words), concept, t.op, t.value, t.unit, t.start, t.end)
+                    )
+        shared.append(t)
+    return shared
