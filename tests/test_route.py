@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from langchain_core.runnables import RunnableLambda
@@ -15,6 +18,7 @@ from assistant.errors import AssistantError
 from assistant.patient.facts import Observation, PatientFacts
 
 TODAY = dt.date(2025, 6, 1)
+ROOT = Path(__file__).resolve().parent.parent
 
 ROUTES = [
     # (message, patient, schedule)
@@ -195,3 +199,15 @@ def test_classify_never_raises_and_general_means_neither(message: str) -> None:
     assert route.general == (not route.patient and not route.schedule)
     for date in route.dates:
         assert message[date.start:date.end] == date.text
+
+
+SCHEDULE_EVAL = yaml.safe_load((ROOT / "eval" / "schedule_questions.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("item", [pytest.param(q, id=q["id"]) for q in SCHEDULE_EVAL["questions"]])
+def test_schedule_eval_questions_route_to_schedule_with_their_dates(item: dict[str, Any]) -> None:
+    route = classify(item["question"], today=dt.date(2025, 6, 1))
+    assert route.schedule, route.reasons
+    for role in ("start", "surgery"):
+        expected = item[role]
+        assert route.date_for(role) == (dt.date.fromisoformat(expected) if expected else None), (role, route.dates)

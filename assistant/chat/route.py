@@ -83,7 +83,7 @@ TREATMENT_STEPS: tuple[str, ...] = (
 ROLE_CUES: dict[Role, str] = {
     "surgery": r"\b(?:surgery|surgical|operation|operated|resection|resected|gastrectomy|laparotomy|op)\b",
     "start": r"\b(?:start(?:ed|s|ing)?|began|begun|begin(?:s|ning)?|commenc(?:e|ed|ing)|initiat(?:e|ed|ing)"
-             r"|first\s+dose|on\s+imatinib\s+since)\b",
+             r"|first\s+dose|(?:imatinib|gleevec|glivec)\s+(?:from|since))\b",
 }
 """Words that give a date its role in the schedule."""
 
