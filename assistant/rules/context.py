@@ -9,6 +9,7 @@ canonical units on first use and remembered for the rest of the check.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -59,7 +60,7 @@ def describe_event(fact: Event) -> str:
 class PatientContext:
     """The facts of one patient, indexed for rule evaluation as of one date."""
 
-    __slots__ = ("as_of", "age", "sex", "latest", "events", "absent", "_quantities", "_cutoffs", "_described")
+    __slots__ = ("as_of", "age", "sex", "latest", "events", "absent", "_quantities", "_described")
 
     def __init__(self, facts: PatientFacts, as_of: dt.date) -> None:
         self.as_of = as_of
@@ -87,7 +88,6 @@ class PatientContext:
         self.events = events
         self.absent = absent
         self._quantities: dict[str, tuple[float | None, float | None]] = {}
-        self._cutoffs: dict[relativedelta, dt.date] = {}
         self._described: dict[int, str] = {}
 
     def describe(self, fact: Observation | Event) -> str:
@@ -121,11 +121,8 @@ class PatientContext:
         return value, uln
 
     def cutoff(self, delta: relativedelta) -> dt.date:
-        """``as_of`` minus ``delta``, remembered."""
-        day = self._cutoffs.get(delta)
-        if day is None:
-            day = self._cutoffs[delta] = self.as_of - delta
-        return day
+        """``as_of`` minus ``delta``."""
+        return _cutoff(self.as_of, delta)
 
     def records(self, names: tuple[str, ...]) -> list[Event]:
         """Records of the given concepts that are stated present and known by ``as_of``."""
@@ -167,6 +164,12 @@ class PatientContext:
         if isinstance(fact, Medication):
             return fact.active and (fact.end is None or fact.end >= self.as_of)
         return False
+
+
+@lru_cache(maxsize=4096)
+def _cutoff(as_of: dt.date, delta: relativedelta) -> dt.date:
+    """``as_of`` minus ``delta`` (calendar months and years as dateutil counts them)."""
+    return as_of - delta
 
 
 def _first_day(fact: Event) -> dt.date | None:

@@ -8,6 +8,7 @@ messages are prepared once, when the rules are loaded. Each evaluator returns a 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -248,12 +249,18 @@ def _dose(node: s.DoseTest, where: str) -> tuple[str, float, str, bool]:
     return node.op, node.value, node.unit, node.per_day
 
 
+@lru_cache(maxsize=256)
+def _mass_factor(unit: str, target: str) -> float:
+    """Multiplier from one mass unit to another (pint)."""
+    return float(ureg.Quantity(1.0, unit).to(target).magnitude)
+
+
 def _dose_ok(fact: Medication, dose: tuple[str, float, str, bool]) -> bool | None:
     op, value, unit, per_day = dose
     if fact.dose is None or fact.dose_unit is None or (per_day and not fact.per_day):
         return None
     try:
-        given = ureg.Quantity(fact.dose, fact.dose_unit).to(unit).magnitude
+        given = fact.dose * _mass_factor(fact.dose_unit, unit)
     except Exception:  # noqa: BLE001
         raise UnitError(
             f"{fact.source or 'medication'} ({fact.concept}) dose_unit: unknown dose unit {fact.dose_unit!r}; "
