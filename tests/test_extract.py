@@ -47,7 +47,8 @@ def summary(extracted: ExtractedFacts) -> dict[str, object]:
 
 AGE_SEX = [
     pytest.param("my patient is 72, platelets 90k, ECOG 2 — can she enroll?",
-                 {"age": 72.0, "sex": "female", "platelets": (90000.0, "/mm3"), "ecog": (2.0, None)}, id="issue-example"),
+                 {"age": 72.0, "sex": "female", "platelets": (90000.0, "/mm3"), "ecog": (2.0, None)},
+                 id="issue-example"),
     pytest.param("72-year-old man with GIST", {"age": 72.0, "sex": "male"}, id="72-year-old-man"),
     pytest.param("a 64 year old woman", {"age": 64.0, "sex": "female"}, id="64-year-old-woman"),
     pytest.param("aged 72, she is fit", {"age": 72.0, "sex": "female"}, id="aged"),
@@ -71,6 +72,8 @@ LABS = [
     pytest.param("platelets 150 x 10^3/uL", {"platelets": (150.0, "10*3/uL")}, id="x10^3/uL"),
     pytest.param("plts 95,000/µL", {"platelets": (95000.0, "/uL")}, id="per-uL"),
     pytest.param("platelets 250,000", {"platelets": (250000.0, "/mm3")}, id="large-count-implies-per-mm3"),
+    pytest.param("platelets 90 000", {"platelets": (90000.0, "/mm3")}, id="space-thousands"),
+    pytest.param("PLT 90K", {"platelets": (90000.0, "/mm3")}, id="upper-case-K"),
     pytest.param("platelets 90", {"platelets": (90.0, None)}, id="bare-number-keeps-no-unit"),
     pytest.param("90k platelets", {"platelets": (90000.0, "/mm3")}, id="count-before-name"),
     pytest.param("platelets 90 kcells/L", {"platelets": (90.0, "kcells/L")}, id="unknown-unit-kept"),
@@ -112,6 +115,7 @@ SCORES_SIZES = [
     pytest.param("12 mitoses per 50 HPF", {"mitotic_count": (12.0, "/50[HPF]")}, id="mitoses-per-50-hpf"),
     pytest.param("mitotic rate 6/5 mm2", {"mitotic_count": (6.0, "/5mm2")}, id="mitoses-per-5mm2"),
     pytest.param("mitotic index 8", {"mitotic_count": (8.0, None)}, id="mitotic-index-no-unit"),
+    pytest.param("MI 5/50 HPF", {"mitotic_count": (5.0, "/50[HPF]")}, id="MI-per-hpf-is-mitotic-index"),
 ]
 
 CONDITIONS = [
@@ -204,6 +208,10 @@ NOTHING = [
     pytest.param("HIV status pending", id="pending"),
     pytest.param("possible brain mets on MRI", id="possible"),
     pytest.param("CD117 was sent to pathology", id="flag-without-result"),
+    pytest.param("Can a patient on warfarin take part?", id="can-a-patient"),
+    pytest.param("Can a pregnant woman enroll?", id="can-a-pregnant-woman"),
+    pytest.param("Is CD117 expression required?", id="required-is-not-a-result"),
+    pytest.param("Is prior imatinib allowed?", id="allowed-is-a-question"),
     pytest.param("", id="empty"),
 ]
 
@@ -256,7 +264,8 @@ def test_says_what_it_did_not_use(message: str, note: str) -> None:
 def test_facts_are_marked_as_coming_from_the_message() -> None:
     facts = extract_facts("she is 60, ANC 2.0 x10^9/L, no brain mets, on warfarin 1 mg daily, had RT 2 months ago",
                           TODAY).facts
-    sources = [f.source for f in (*facts.observations, *facts.conditions, *facts.medications, *facts.procedures)]
+    sources = ([o.source for o in facts.observations] + [c.source for c in facts.conditions]
+               + [m.source for m in facts.medications] + [p.source for p in facts.procedures])
     assert sources and set(sources) == {"message"}
     assert all(isinstance(o, Observation) for o in facts.observations)
     assert all(isinstance(c, Condition) for c in facts.conditions)
@@ -268,7 +277,8 @@ def test_every_lexicon_concept_is_in_the_vocabulary() -> None:
     vocabulary = load_concepts()
     used = ({c for c, _, _ in lexicon.FACT_PHRASES} | set(lexicon.LAB_NAMES) | set(lexicon.SCORES)
             | {c for _, cs in lexicon.LAB_GROUPS for c in cs} | set(lexicon.MET_SITES.values())
-            | {c for c, _ in lexicon.ONLY_NEGATED} | {c for c, _ in lexicon.CONTROLLED} | {"tumour_size", "mitotic_count"})
+            | {c for c, _ in lexicon.ONLY_NEGATED} | {c for c, _ in lexicon.CONTROLLED}
+            | {"tumour_size", "mitotic_count"})
     assert used - set(vocabulary.concepts) == set()
     kinds = {c: k for c, k, _ in lexicon.FACT_PHRASES}
     for concept, kind in kinds.items():

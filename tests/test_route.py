@@ -65,7 +65,8 @@ def test_routes(message: str, patient: bool, schedule: bool) -> None:
                      id="surgery-yearless-future"),
         pytest.param("surgery is scheduled for 3 March; when restart imatinib?", "surgery", dt.date(2026, 3, 3),
                      id="future-wraps-to-next-year"),
-        pytest.param("imatinib started 2025-01-10, when is surgery due?", "start", dt.date(2025, 1, 10), id="iso-start"),
+        pytest.param("imatinib started 2025-01-10, when is surgery due?", "start", dt.date(2025, 1, 10),
+                     id="iso-start"),
         pytest.param("she began imatinib on March 3rd, 2024 — schedule?", "start", dt.date(2024, 3, 3),
                      id="month-day-year"),
         pytest.param("operated 25/12/2024, when does adjuvant imatinib start?", "surgery", dt.date(2024, 12, 25),
@@ -211,3 +212,13 @@ def test_schedule_eval_questions_route_to_schedule_with_their_dates(item: dict[s
     for role in ("start", "surgery"):
         expected = item[role]
         assert route.date_for(role) == (dt.date.fromisoformat(expected) if expected else None), (role, route.dates)
+
+
+GENERAL_EVAL = yaml.safe_load((ROOT / "eval" / "questions.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("item", [pytest.param(q, id=q["id"]) for q in GENERAL_EVAL["questions"]])
+def test_general_eval_questions_are_not_about_a_patient(item: dict[str, Any]) -> None:
+    route = classify(item["question"], today=TODAY)
+    assert not route.patient, route.reasons
+    assert route.facts is not None and route.facts.empty

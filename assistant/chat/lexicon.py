@@ -12,8 +12,8 @@ from typing import Literal
 FactKind = Literal["condition", "medication", "procedure", "flag"]
 
 # ------------------------------------------------------------------------------------------ numbers
-NUMBER = r"(?<![\w.,])(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)"
-"""A number as written: ``1,500``, ``1.5``, ``90``, ``.8`` (a decimal comma ``1,2`` is not one)."""
+NUMBER = r"(?<![\w.,])(?P<num>(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])|\d+)(?:\.\d+)?|\.\d+)"
+"""A number as written: ``1,500``, ``90 000``, ``1.5``, ``90``, ``.8`` (a decimal comma ``1,2`` is not one)."""
 
 THOUSANDS = r"\s?(?P<k>[kK])(?![a-zA-Z/])"
 """The ``k`` of ``90k``: thousands."""
@@ -122,7 +122,11 @@ SIZE_GAP = r"(?:\s+(?:size|sized|measuring|measures|measured|diameter|of|is|was|
 SIZE_GAP += r"|roughly|in|the|stomach|gastric|small|bowel|rectal|duodenal|jejunal|greatest|largest|dimension"
 SIZE_GAP += r"|max(?:imum)?)){0,5}"
 SIZE_GAP += r"\s*[:=]?\s*"
-MITOTIC_NAMES = r"(?:mitotic\s+(?:count|rate|index|activity)|mitoses|mitotic\s+figures|mitotic\s+count\s+of)"
+MITOTIC_NAMES = (
+    r"(?:mitotic\s+(?:count|rate|index|activity)|mitoses|mitotic\s+figures|mitotic\s+count\s+of"
+    r"|(?-i:MI)(?=\s*[:=]?\s*\d+\s*(?:/|per)\s*\d*\s*(?:hpf|high)))"
+)
+"""Names of the mitotic count; "MI" only right before a count per HPF (else it is a myocardial infarction)."""
 
 # ---------------------------------------------------------------------------------- age and sex
 AGE_PATTERNS: tuple[str, ...] = (
@@ -170,7 +174,7 @@ UNCERTAIN_POST: tuple[str, ...] = (
     r"\s*(?:status\s+)?(?:(?:is|was)\s+)?(?:unknown|pending|not\s+known|unclear|not\s+tested|untested|uncertain"
     r"|equivocal|awaited|\?)",
     r"\s*(?:(?:is|are)\s+)?(?:an?\s+)?(?:exclusion|inclusion|criterion|contraindication|allowed|permitted|ok\b|okay"
-    r"|acceptable|excluded\s+from|a\s+problem)",
+    r"|acceptable|excluded\s+from|a\s+problem|required|needed|necessary|mandatory)",
 )
 SCOPE_END = (
     r"[,;.!?:()\n]|—|–|\s-\s|\bbut\b|\bhowever\b|\balthough\b|\bthough\b|\byet\b|\bexcept\b|\bapart\s+from\b"
@@ -186,6 +190,8 @@ GENERIC_SUBJECTS: tuple[str, ...] = (
     r"\bpatients\b", r"\bpeople\b", r"\bsubjects\b", r"\bparticipants\b", r"\bwomen\b", r"\bmen\b", r"\banyone\b",
     r"\banybody\b", r"\bsomeone\b", r"\bsomebody\b", r"\bthose\b", r"\bindividuals\b", r"\bcandidates\b",
     r"\bany\s+patient\b", r"\bevery\s+patient\b", r"\bpts\b", r"\bcriteri(?:on|a)\b",
+    r"(?:^|[.?!]\s+)(?:(?:how\s+\w+|what|when|why|where|which)\s+)?(?:can|could|may|must|should|does|do|would|will"
+    r"|is|are)\s+(?:a|an|any)\b",
 )
 """Subjects that make what follows them (to the end of the clause) general, not about this patient."""
 GENERIC_END = r"\b(?:my|this|our|the)\s+(?:patient|pt)\b|\bshe\b|\bhe\b|\bher\b|\bhis\b|\bhim\b"
@@ -232,7 +238,9 @@ FACT_PHRASES: tuple[tuple[str, FactKind, str], ...] = (
     ("chronic_renal_disease", "condition", r"chronic\s+(?:renal|kidney)\s+(?:disease|failure|insufficiency)"
      r"|(?-i:CKD)(?:\s+stage\s+\w+)?"),
     ("congestive_heart_failure", "condition", r"(?:congestive\s+)?(?:heart|cardiac)\s+failure|(?-i:CHF)"),
-    ("myocardial_infarction", "condition", r"myocardial\s+infarct(?:ion)?|heart\s+attack|(?-i:N?STEMI|MI|AMI)"),
+    ("myocardial_infarction", "condition",
+     r"myocardial\s+infarct(?:ion)?|heart\s+attack|(?-i:N?STEMI|AMI)"
+     r"|(?-i:MI)(?!\s*(?:of\s+|is\s+|[:=]\s*)?\d+(?:\.\d+)?\s*(?:/|per\b|%|$|[,;]))"),
     ("active_infection", "condition", r"(?:active\s+)?(?:uncontrolled\s+)?(?:active\s+)?infections?|sepsis"),
     ("hiv", "condition", r"hiv(?:\s+infection)?|human\s+immunodeficiency\s+virus"),
     ("pregnant", "condition", r"pregnant|pregnancy(?!\s+test)"),

@@ -144,14 +144,17 @@ def read_phrases(message: str, scopes: Scopes, times: list[TimeExpr],
     bare: set[int] = set()
     for phrase in phrases:
         text = message[phrase.start:phrase.end]
+        polarity, start, end = _polarity(message, phrase)
         reading = scopes.reading(phrase.start, phrase.end)
+        if reading == "stated" and end > phrase.end and (scopes.is_uncertain(phrase.start, end)
+                                                         or scopes.is_generic(phrase.start, end)):
+            reading = "uncertain"
         if reading == "generic":
             notes.append(f"'{text}': about patients in general, not used as a fact")
             continue
         if reading == "uncertain":
             notes.append(f"'{text}': uncertain, asked about, or pending; not used as a fact")
             continue
-        polarity, start, end = _polarity(message, phrase)
         negation = scopes.negation(phrase.start, end)
         if phrase.mode == "only_negated" and negation is None:
             continue

@@ -39,7 +39,7 @@ class Candidate:
 
 
 def _number(text: str) -> float:
-    return float(text.replace(",", ""))
+    return float(re.sub(r"[,\s\u00a0\u202f]", "", text))
 
 
 def _unit_at(message: str, pos: int, table: tuple[tuple[str, str], ...]) -> tuple[str, int] | None:

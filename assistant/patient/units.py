@@ -97,13 +97,12 @@ def factor(unit: str | None, concept: Concept, where: str) -> float:
         raise UnitError(f"{where}: no unit given for {concept.name}; expected {_expects(concept)}")
     try:
         return _factor(unit.strip(), concept.unit, concept.molar_mass)
-    except (pint.PintError, ValueError, TypeError, AttributeError, SyntaxError) as exc:
-        hint = ""
-        if isinstance(exc, pint.DimensionalityError):
-            hint = " (cannot be converted to " + concept.unit + ")"
+    except pint.DimensionalityError:
         raise UnitError(
-            f"{where}: unknown unit {unit!r} for {concept.name}{hint}; expected {_expects(concept)}"
+            f"{where}: unit {unit!r} does not convert to {concept.unit} for {concept.name}; expected {_expects(concept)}"
         ) from None
+    except (pint.PintError, ValueError, TypeError, AttributeError, SyntaxError, AssertionError):
+        raise UnitError(f"{where}: unknown unit {unit!r} for {concept.name}; expected {_expects(concept)}") from None
 
 
 def round_sig(value: float) -> float:

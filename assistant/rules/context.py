@@ -13,11 +13,14 @@ from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
+from assistant.errors import UnitError
 from assistant.patient.concepts import Concept
 from assistant.patient.facts import Condition, Medication, Observation, PatientFacts, Procedure
 from assistant.patient.units import format_number, is_uln, to_canonical
 
 Event = Condition | Medication | Procedure
+Prepared = tuple[float | None, float | None, tuple[str], str]
+"""(value, upper limit of normal, facts_used entry, "value unit (date)") of an observation."""
 
 
 def describe_date(day: dt.date | None) -> str:
@@ -87,7 +90,7 @@ class PatientContext:
                 events.setdefault(fact.concept, []).append(fact)
         self.events = events
         self.absent = absent
-        self._quantities: dict[str, tuple[float | None, float | None]] = {}
+        self._quantities: dict[str, Prepared] = {}
         self._described: dict[int, str] = {}
 
     def describe(self, fact: Observation | Event) -> str:
@@ -100,25 +103,26 @@ class PatientContext:
             )
         return text
 
-    def quantity(self, concept: Concept, obs: Observation) -> tuple[float | None, float | None]:
-        """(value, upper limit of normal) of the latest observation, both in the concept's canonical unit.
-
-        A value stated as a multiple of ULN comes back as (None, None); read ``obs.value`` instead.
-        """
+    def quantity(self, concept: Concept, obs: Observation) -> Prepared:
+        """The latest observation of ``concept`` prepared once per check: value and upper limit of normal
+        in the concept's canonical unit (value None when it is stated as a multiple of ULN), the
+        facts_used entry, and the value as given with its date for reasons."""
         known = self._quantities.get(concept.name)
         if known is not None:
             return known
-        where = f"{obs.source or 'observation'} ({concept.name})"
         value: float | None = None
-        if obs.value is not None and not is_uln(obs.unit):
-            value = to_canonical(obs.value, obs.unit, concept, f"{where} unit")
         uln: float | None = None
-        if obs.reference_high is not None:
-            uln = to_canonical(
-                obs.reference_high, obs.reference_high_unit or obs.unit, concept, f"{where} reference_high unit"
-            )
-        self._quantities[concept.name] = (value, uln)
-        return value, uln
+        try:
+            if obs.value is not None and not is_uln(obs.unit):
+                value = to_canonical(obs.value, obs.unit, concept, "unit")
+            if obs.reference_high is not None:
+                uln = to_canonical(obs.reference_high, obs.reference_high_unit or obs.unit, concept, "reference_high_unit")
+        except UnitError as exc:
+            raise UnitError(f"{obs.source or 'observation'} ({concept.name}) {exc}") from None
+        given = f"{format_number(obs.value)}{' ' + obs.unit if obs.unit else ''}" if obs.value is not None else ""
+        prepared = (value, uln, (self.describe(obs),), f"{given} ({describe_date(obs.date)})")
+        self._quantities[concept.name] = prepared
+        return prepared
 
     def cutoff(self, delta: relativedelta) -> dt.date:
         """``as_of`` minus ``delta``."""

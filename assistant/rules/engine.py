@@ -15,10 +15,12 @@ from dateutil.relativedelta import relativedelta
 from assistant.errors import RulesError, UnitError
 from assistant.patient.concepts import Concept, ConceptSet
 from assistant.patient.facts import Medication
-from assistant.patient.units import format_number, is_uln, ureg
+from assistant.patient.units import factor as unit_factor
+from assistant.patient.units import format_number, ureg
 from assistant.rules import schema as s
 from assistant.rules.context import PatientContext, describe_date
 from assistant.rules.ops import (
+    COMPARATORS,
     FALSE,
     OP_TEXT,
     REVIEW,
@@ -131,25 +133,25 @@ def _observation(node: s.ObservationTest, concept: Concept, where: str) -> tuple
             else f"{op_text} {format_number(limit)} × ULN"
         )
         missing_uln = (f"{label} with its reference range (upper limit of normal)",)
+        no_value = f"no {label} on record"
+        test = _tester(op, limit)
 
         def uln_test(ctx: PatientContext) -> Result:
             obs = ctx.latest.get(name)
             if obs is None or obs.value is None:
-                return UNKNOWN, f"no {label} on record", (), missing_uln
-            used = (ctx.describe(obs),)
-            if is_uln(obs.unit):
+                return UNKNOWN, no_value, (), missing_uln
+            value, uln, used, given = ctx.quantity(concept, obs)
+            if value is None:  # stated as a multiple of ULN
                 ratio = obs.value
+            elif uln is None:
+                return UNKNOWN, f"{label} {given} has no reference range (upper limit of normal)", used, missing_uln
+            elif uln <= 0:
+                return UNKNOWN, f"{label} reference range has a non-positive upper limit", used, missing_uln
             else:
-                value, uln = ctx.quantity(concept, obs)
-                if uln is None or value is None:
-                    return UNKNOWN, f"{label} has no reference range (upper limit of normal)", used, missing_uln
-                if uln <= 0:
-                    return UNKNOWN, f"{label} reference range has a non-positive upper limit", used, missing_uln
-                ratio = value / uln
-            ratio = float(f"{ratio:.12g}")
-            truth = TRUE if compare(ratio, op, limit) else FALSE
-            verb = "is" if truth == TRUE else "is not"
-            return truth, f"{label} at {ratio:.3g} × ULN ({describe_date(obs.date)}) {verb} {limit_text}", used, ()
+                ratio = float(f"{value / uln:.12g}")
+            if test(ratio):
+                return TRUE, f"{label} {given} is {ratio:.3g} × ULN, {limit_text}", used, ()
+            return FALSE, f"{label} {given} is {ratio:.3g} × ULN, not {limit_text}", used, ()
 
         return uln_test, uses
     assert node.value is not None
@@ -158,9 +160,9 @@ def _observation(node: s.ObservationTest, concept: Concept, where: str) -> tuple
         if node.unit is None:
             raise RulesError(f"{where}.unit: required for {name}; expected {concept.expects or concept.unit}")
         try:
-            factor = _rule_factor(node.unit, concept)
+            factor = unit_factor(node.unit, concept, f"{where}.unit")
         except UnitError as exc:
-            raise RulesError(f"{where}.unit: {exc}") from None
+            raise RulesError(str(exc)) from None
         unit_text = f" {node.unit}"
     else:
         factor, unit_text = 1.0, ""
@@ -175,31 +177,35 @@ def _observation(node: s.ObservationTest, concept: Concept, where: str) -> tuple
         else f"{op_text} {format_number(raw)}{unit_text}"
     )
     missing_value = (label if concept.value == "quantity" else f"{label} score",)
+    quantity = concept.value == "quantity"
+    no_value = f"no {label} on record"
+    test = _tester(op, threshold)
 
     def value_test(ctx: PatientContext) -> Result:
         obs = ctx.latest.get(name)
         if obs is None or obs.value is None:
-            return UNKNOWN, f"no {label} on record", (), missing_value
-        used = (ctx.describe(obs),)
-        if concept.value == "quantity":
-            if is_uln(obs.unit):
+            return UNKNOWN, no_value, (), missing_value
+        if quantity:
+            value, _, used, given = ctx.quantity(concept, obs)
+            if value is None:
                 return UNKNOWN, f"{label} is given only as a multiple of ULN", used, (f"{label} in{unit_text}",)
-            value, _ = ctx.quantity(concept, obs)
-            assert value is not None
         else:
             value = obs.value
-        truth = TRUE if compare(value, op, threshold) else FALSE
-        verb = "is" if truth == TRUE else "is not"
-        given = f"{format_number(obs.value)}{' ' + obs.unit if obs.unit else ''}"
-        return truth, f"{label} {given} ({describe_date(obs.date)}) {verb} {shown}", used, ()
+            _, _, used, given = ctx.quantity(concept, obs)
+        if test(value):
+            return TRUE, f"{label} {given} is {shown}", used, ()
+        return FALSE, f"{label} {given} is not {shown}", used, ()
 
     return value_test, uses
 
 
-def _rule_factor(unit: str, concept: Concept) -> float:
-    from assistant.patient.units import factor
-
-    return factor(unit, concept, "rule")
+def _tester(op: str, threshold: float | tuple[float, float]) -> Callable[[float], bool]:
+    """``value op threshold`` as a one-argument function."""
+    if isinstance(threshold, tuple):
+        low, high = threshold
+        return lambda value: low <= value <= high
+    compare_to = COMPARATORS[op]
+    return lambda value: compare_to(value, threshold)
 
 
 # --------------------------------------------------------------------------------- age and sex

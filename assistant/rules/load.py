@@ -17,9 +17,13 @@ from assistant.errors import RulesError
 from assistant.patient.concepts import ConceptSet, load_concepts
 from assistant.rules.engine import Evaluator, compile_node
 from assistant.rules.schema import RulesDocument, parse_document, parse_node
-from assistant.types import CriterionType, Protocol
+from assistant.types import CriterionType, Protocol, Status
 
 RulesSource = Literal["reviewed", "compiled"]
+# Status of a criterion by the truth of its rule (indexed FALSE, TRUE, UNKNOWN, REVIEW): "satisfied" is
+# always from the patient's side, so an exclusion criterion whose condition is true is violated.
+_INCLUSION: tuple[Status, Status, Status, Status] = ("violated", "satisfied", "unknown", "needs_review")
+_EXCLUSION: tuple[Status, Status, Status, Status] = ("satisfied", "violated", "unknown", "needs_review")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +42,8 @@ class CompiledRule:
     """Names of the facts the rule may read: concepts, ``age``, ``sex``."""
     executable: bool
     """False when the rule is only ``needs_review``."""
+    statuses: tuple[Status, Status, Status, Status]
+    """Criterion status for each truth value of ``evaluate`` (false, true, unknown, review)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +121,7 @@ def compile_document(
                 evaluate=evaluate,
                 uses=uses,
                 executable=set(entry.when) != {"needs_review"},
+                statuses=_INCLUSION if criterion.type == "inclusion" else _EXCLUSION,
             )
         )
     return RuleSet(protocol.id, source, tuple(compiled), document, path)
