@@ -34,6 +34,8 @@ def observations(draw: st.DrawFn) -> Observation:
         return Observation(concept=concept.name, value=float(int(value) % 6), date=date)
     high = draw(st.one_of(st.none(), st.floats(min_value=0.5, max_value=200)))
     unit = draw(st.sampled_from([concept.unit, "ULN"])) if concept.name in ("ast", "alt", "bilirubin") else concept.unit
+    if unit == "ULN":
+        high = None  # a multiple of ULN carries no reference range of its own
     return Observation(concept=concept.name, value=value, unit=unit, reference_high=high, date=date)
 
 
@@ -47,15 +49,27 @@ def events(draw: st.DrawFn) -> Condition | Medication | Procedure:
         abatement = draw(dates) if draw(st.booleans()) else None
         if onset and abatement and abatement < onset:
             onset, abatement = abatement, onset
-        return Condition(concept=name, present=present, active=abatement is None and draw(st.booleans()),
-                         onset=onset, abatement=abatement)
+        return Condition(
+            concept=name,
+            present=present,
+            active=abatement is None and draw(st.booleans()),
+            onset=onset,
+            abatement=abatement,
+        )
     if kind == "medication":
         start, end = draw(dates), draw(dates)
         if start and end and end < start:
             start, end = end, start
         dose = draw(st.one_of(st.none(), st.floats(min_value=0, max_value=20)))
-        return Medication(concept=name, present=present, start=start, end=end, active=end is None,
-                          dose=dose, dose_unit="mg" if dose is not None else None)
+        return Medication(
+            concept=name,
+            present=present,
+            start=start,
+            end=end,
+            active=end is None,
+            dose=dose,
+            dose_unit="mg" if dose is not None else None,
+        )
     return Procedure(concept=name, present=present, date=draw(dates))
 
 

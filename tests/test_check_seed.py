@@ -72,22 +72,51 @@ CASES = [
     pytest.param("I1", patient(cond("gist", present=False)), "violated", id="I1-gist-refuted"),
     pytest.param("I1", patient(remove=("gist",)), "unknown", id="I1-no-record"),
     # I2 locally advanced: size>5 and mitoses>5; size>10; mitoses>10
-    pytest.param("I2", patient(obs("tumour_size", 10, "cm"), obs("mitotic_count", 5, "/[HPF]")), "violated",
-                 id="I2-size10-mitoses5-at-boundaries"),
-    pytest.param("I2", patient(obs("tumour_size", 5.1, "cm"), obs("mitotic_count", 5.1, "/[HPF]")), "satisfied",
-                 id="I2-first-alternative"),
-    pytest.param("I2", patient(obs("tumour_size", 10.1, "cm"), obs("mitotic_count", 1, "/[HPF]")), "satisfied",
-                 id="I2-size-over-10"),
-    pytest.param("I2", patient(obs("tumour_size", 100, "mm"), obs("mitotic_count", 5, "/[HPF]")), "violated",
-                 id="I2-100mm-is-10cm"),
-    pytest.param("I2", patient(obs("tumour_size", 4, "cm"), obs("mitotic_count", 10, "/[HPF]")), "violated",
-                 id="I2-mitoses-exactly-10"),
-    pytest.param("I2", patient(obs("tumour_size", 4, "cm"), obs("mitotic_count", 10.5, "/[HPF]")), "satisfied",
-                 id="I2-mitoses-over-10"),
-    pytest.param("I2", patient(obs("tumour_size", 8, "cm"), remove=("mitotic_count",)), "unknown",
-                 id="I2-size-8-mitoses-missing"),
-    pytest.param("I2", patient(obs("tumour_size", 110, "mm"), remove=("mitotic_count",)), "satisfied",
-                 id="I2-size-110mm-settles-alone"),
+    pytest.param(
+        "I2",
+        patient(obs("tumour_size", 10, "cm"), obs("mitotic_count", 5, "/[HPF]")),
+        "violated",
+        id="I2-size10-mitoses5-at-boundaries",
+    ),
+    pytest.param(
+        "I2",
+        patient(obs("tumour_size", 5.1, "cm"), obs("mitotic_count", 5.1, "/[HPF]")),
+        "satisfied",
+        id="I2-first-alternative",
+    ),
+    pytest.param(
+        "I2",
+        patient(obs("tumour_size", 10.1, "cm"), obs("mitotic_count", 1, "/[HPF]")),
+        "satisfied",
+        id="I2-size-over-10",
+    ),
+    pytest.param(
+        "I2",
+        patient(obs("tumour_size", 100, "mm"), obs("mitotic_count", 5, "/[HPF]")),
+        "violated",
+        id="I2-100mm-is-10cm",
+    ),
+    pytest.param(
+        "I2",
+        patient(obs("tumour_size", 4, "cm"), obs("mitotic_count", 10, "/[HPF]")),
+        "violated",
+        id="I2-mitoses-exactly-10",
+    ),
+    pytest.param(
+        "I2",
+        patient(obs("tumour_size", 4, "cm"), obs("mitotic_count", 10.5, "/[HPF]")),
+        "satisfied",
+        id="I2-mitoses-over-10",
+    ),
+    pytest.param(
+        "I2", patient(obs("tumour_size", 8, "cm"), remove=("mitotic_count",)), "unknown", id="I2-size-8-mitoses-missing"
+    ),
+    pytest.param(
+        "I2",
+        patient(obs("tumour_size", 110, "mm"), remove=("mitotic_count",)),
+        "satisfied",
+        id="I2-size-110mm-settles-alone",
+    ),
     # I3, I25, I26 need review whatever the data
     pytest.param("I3", patient(), "needs_review", id="I3-review"),
     pytest.param("I25", patient(), "needs_review", id="I25-review"),
@@ -99,8 +128,9 @@ CASES = [
     pytest.param("I5", patient(cond("measurable_disease", present=False)), "violated", id="I5-none"),
     # I6 brain metastases
     pytest.param("I6", patient(cond("brain_metastases", onset=D(2024, 5, 1))), "violated", id="I6-present"),
-    pytest.param("I6", patient(cond("brain_metastases", active=False, abatement=D(2023, 1, 1))), "satisfied",
-                 id="I6-resolved"),
+    pytest.param(
+        "I6", patient(cond("brain_metastases", active=False, abatement=D(2023, 1, 1))), "satisfied", id="I6-resolved"
+    ),
     pytest.param("I6", patient(remove=("brain_metastases",)), "unknown", id="I6-no-record"),
     # I7 age 18 and over
     pytest.param("I7", patient(birth_date=D(2006, 6, 3)), "satisfied", id="I7-18th-birthday"),
@@ -125,40 +155,70 @@ CASES = [
     pytest.param("I11", patient(obs("ast", 100, "U/L", reference_high=40)), "violated", id="I11-ast-exactly-2.5uln"),
     pytest.param("I11", patient(obs("ast", 99.9, "U/L", reference_high=40)), "satisfied", id="I11-ast-under-2.5uln"),
     pytest.param("I11", patient(obs("alt", 112.5, "U/L", reference_high=45)), "violated", id="I11-alt-exactly-2.5uln"),
-    pytest.param("I11", patient(obs("ast", 150, "U/L", reference_high=40), cond("hepatic_metastases")), "satisfied",
-                 id="I11-3.75uln-with-liver-mets"),
-    pytest.param("I11", patient(obs("ast", 200, "U/L", reference_high=40), cond("hepatic_metastases")), "violated",
-                 id="I11-exactly-5uln-with-liver-mets"),
-    pytest.param("I11", patient(obs("ast", 150, "U/L", reference_high=40), remove=("hepatic_metastases",)),
-                 "unknown", id="I11-3.75uln-mets-unknown"),
+    pytest.param(
+        "I11",
+        patient(obs("ast", 150, "U/L", reference_high=40), cond("hepatic_metastases")),
+        "satisfied",
+        id="I11-3.75uln-with-liver-mets",
+    ),
+    pytest.param(
+        "I11",
+        patient(obs("ast", 200, "U/L", reference_high=40), cond("hepatic_metastases")),
+        "violated",
+        id="I11-exactly-5uln-with-liver-mets",
+    ),
+    pytest.param(
+        "I11",
+        patient(obs("ast", 150, "U/L", reference_high=40), remove=("hepatic_metastases",)),
+        "unknown",
+        id="I11-3.75uln-mets-unknown",
+    ),
     pytest.param("I11", patient(obs("ast", 30, "U/L")), "unknown", id="I11-no-reference-range"),
     pytest.param("I11", patient(obs("ast", 2, "ULN")), "satisfied", id="I11-stated-as-multiple-of-uln"),
     # I12 bilirubin < 1.5 ULN, in either unit
-    pytest.param("I12", patient(obs("bilirubin", 31.5, "umol/L", reference_high=21)), "violated",
-                 id="I12-exactly-1.5uln-umol"),
-    pytest.param("I12", patient(obs("bilirubin", 31.4, "umol/L", reference_high=21)), "satisfied",
-                 id="I12-under-1.5uln-umol"),
-    pytest.param("I12", patient(obs("bilirubin", 1.8, "mg/dL", reference_high=1.2)), "violated",
-                 id="I12-exactly-1.5uln-mg"),
-    pytest.param("I12", patient(obs("bilirubin", 1.0, "mg/dL", reference_high=21, reference_high_unit="umol/L")),
-                 "satisfied", id="I12-mixed-units"),
+    pytest.param(
+        "I12", patient(obs("bilirubin", 31.5, "umol/L", reference_high=21)), "violated", id="I12-exactly-1.5uln-umol"
+    ),
+    pytest.param(
+        "I12", patient(obs("bilirubin", 31.4, "umol/L", reference_high=21)), "satisfied", id="I12-under-1.5uln-umol"
+    ),
+    pytest.param(
+        "I12", patient(obs("bilirubin", 1.8, "mg/dL", reference_high=1.2)), "violated", id="I12-exactly-1.5uln-mg"
+    ),
+    pytest.param(
+        "I12",
+        patient(obs("bilirubin", 1.0, "mg/dL", reference_high=21, reference_high_unit="umol/L")),
+        "satisfied",
+        id="I12-mixed-units",
+    ),
     # I16 creatinine < 1.5 ULN
-    pytest.param("I16", patient(obs("creatinine", 1.65, "mg/dL", reference_high=1.1)), "violated",
-                 id="I16-exactly-1.5uln"),
-    pytest.param("I16", patient(obs("creatinine", 132, "umol/L", reference_high=1.1, reference_high_unit="mg/dL")),
-                 "satisfied", id="I16-umol-against-mg-uln"),
-    pytest.param("I16", patient(obs("creatinine", 150, "umol/L", reference_high=1.1, reference_high_unit="mg/dL")),
-                 "violated", id="I16-150umol-is-1.54uln"),
+    pytest.param(
+        "I16", patient(obs("creatinine", 1.65, "mg/dL", reference_high=1.1)), "violated", id="I16-exactly-1.5uln"
+    ),
+    pytest.param(
+        "I16",
+        patient(obs("creatinine", 132, "umol/L", reference_high=1.1, reference_high_unit="mg/dL")),
+        "satisfied",
+        id="I16-umol-against-mg-uln",
+    ),
+    pytest.param(
+        "I16",
+        patient(obs("creatinine", 150, "umol/L", reference_high=1.1, reference_high_unit="mg/dL")),
+        "violated",
+        id="I16-150umol-is-1.54uln",
+    ),
     # I18 NYHA III-IV
     pytest.param("I18", patient(obs("nyha_class", 2)), "satisfied", id="I18-nyha-2"),
     pytest.param("I18", patient(obs("nyha_class", 3)), "violated", id="I18-nyha-3"),
     pytest.param("I18", patient(obs("nyha_class", 4)), "violated", id="I18-nyha-4"),
     pytest.param("I18", patient(remove=("nyha_class",)), "unknown", id="I18-missing"),
     # I20 MI within 6 months
-    pytest.param("I20", patient(cond("myocardial_infarction", onset=D(2023, 12, 3))), "violated",
-                 id="I20-first-day-of-window"),
-    pytest.param("I20", patient(cond("myocardial_infarction", onset=D(2023, 12, 2))), "satisfied",
-                 id="I20-day-before-window"),
+    pytest.param(
+        "I20", patient(cond("myocardial_infarction", onset=D(2023, 12, 3))), "violated", id="I20-first-day-of-window"
+    ),
+    pytest.param(
+        "I20", patient(cond("myocardial_infarction", onset=D(2023, 12, 2))), "satisfied", id="I20-day-before-window"
+    ),
     pytest.param("I20", patient(cond("myocardial_infarction")), "unknown", id="I20-undated"),
     # I23 / I24 pregnancy
     pytest.param("I23", patient(cond("pregnant")), "violated", id="I23-pregnant"),
@@ -169,34 +229,67 @@ CASES = [
     pytest.param("I24", patient(remove=("pregnancy_test",)), "unknown", id="I24-no-test"),
     pytest.param("I24", patient(remove=("pregnancy_test",), sex="male"), "satisfied", id="I24-male"),
     # I27 other malignancy within 5 years (with a judgement exception)
-    pytest.param("I27", patient(cond("other_malignancy", active=False, abatement=D(2019, 6, 2))), "satisfied",
-                 id="I27-resolved-before-window"),
-    pytest.param("I27", patient(cond("other_malignancy", active=False, abatement=D(2019, 6, 3))), "needs_review",
-                 id="I27-resolved-on-window-start"),
+    pytest.param(
+        "I27",
+        patient(cond("other_malignancy", active=False, abatement=D(2019, 6, 2))),
+        "satisfied",
+        id="I27-resolved-before-window",
+    ),
+    pytest.param(
+        "I27",
+        patient(cond("other_malignancy", active=False, abatement=D(2019, 6, 3))),
+        "needs_review",
+        id="I27-resolved-on-window-start",
+    ),
     pytest.param("I27", patient(remove=("other_malignancy",)), "unknown", id="I27-no-record"),
     # I28 obstruction or major bleeding
     pytest.param("I28", patient(cond("gi_obstruction")), "violated", id="I28-obstruction"),
     pytest.param("I28", patient(cond("major_bleeding", onset=D(2024, 5, 30))), "violated", id="I28-bleeding"),
     # I32 / I34 concurrent anticancer drugs
     pytest.param("I32", patient(med("anticancer_biologic", start=D(2024, 5, 1))), "violated", id="I32-current"),
-    pytest.param("I32", patient(med("anticancer_biologic", end=D(2024, 1, 1), active=False)), "satisfied",
-                 id="I32-stopped"),
+    pytest.param(
+        "I32", patient(med("anticancer_biologic", end=D(2024, 1, 1), active=False)), "satisfied", id="I32-stopped"
+    ),
     pytest.param("I34", patient(med("chemotherapy", start=D(2024, 5, 1))), "violated", id="I34-current"),
     # I33 4 weeks since chemotherapy, 6 for nitrosourea/mitomycin, unless rapidly progressing
-    pytest.param("I33", patient(med("chemotherapy", end=D(2024, 5, 6), active=False)), "violated",
-                 id="I33-exactly-4-weeks"),
-    pytest.param("I33", patient(med("chemotherapy", end=D(2024, 5, 5), active=False)), "unknown",
-                 id="I33-29-days-agent-unknown"),
-    pytest.param("I33", patient(med("chemotherapy", end=D(2024, 5, 5), active=False),
-                                med("nitrosourea", present=False), med("mitomycin", present=False)),
-                 "satisfied", id="I33-29-days-not-nitrosourea-or-mitomycin"),
-    pytest.param("I33", patient(med("chemotherapy", end=D(2024, 4, 21), active=False)), "satisfied",
-                 id="I33-over-6-weeks-any-agent"),
-    pytest.param("I33", patient(med("mitomycin", end=D(2024, 4, 23), active=False), remove=("chemotherapy",)),
-                 "violated", id="I33-mitomycin-41-days"),
-    pytest.param("I33", patient(med("mitomycin", end=D(2024, 4, 23), active=False),
-                                cond("rapidly_progressing_disease"), remove=("chemotherapy",)),
-                 "satisfied", id="I33-mitomycin-but-rapid-progression"),
+    pytest.param(
+        "I33", patient(med("chemotherapy", end=D(2024, 5, 6), active=False)), "violated", id="I33-exactly-4-weeks"
+    ),
+    pytest.param(
+        "I33", patient(med("chemotherapy", end=D(2024, 5, 5), active=False)), "unknown", id="I33-29-days-agent-unknown"
+    ),
+    pytest.param(
+        "I33",
+        patient(
+            med("chemotherapy", end=D(2024, 5, 5), active=False),
+            med("nitrosourea", present=False),
+            med("mitomycin", present=False),
+        ),
+        "satisfied",
+        id="I33-29-days-not-nitrosourea-or-mitomycin",
+    ),
+    pytest.param(
+        "I33",
+        patient(med("chemotherapy", end=D(2024, 4, 21), active=False)),
+        "satisfied",
+        id="I33-over-6-weeks-any-agent",
+    ),
+    pytest.param(
+        "I33",
+        patient(med("mitomycin", end=D(2024, 4, 23), active=False), remove=("chemotherapy",)),
+        "violated",
+        id="I33-mitomycin-41-days",
+    ),
+    pytest.param(
+        "I33",
+        patient(
+            med("mitomycin", end=D(2024, 4, 23), active=False),
+            cond("rapidly_progressing_disease"),
+            remove=("chemotherapy",),
+        ),
+        "satisfied",
+        id="I33-mitomycin-but-rapid-progression",
+    ),
     # I35 at least 28 days since radiotherapy
     pytest.param("I35", patient(proc("radiotherapy", date=D(2024, 5, 6))), "satisfied", id="I35-exactly-28-days"),
     pytest.param("I35", patient(proc("radiotherapy", date=D(2024, 5, 7))), "violated", id="I35-27-days"),
@@ -207,10 +300,15 @@ CASES = [
     pytest.param("I36", patient(proc("major_surgery", date=D(2024, 5, 19))), "satisfied", id="I36-15-days"),
     pytest.param("I36", patient(proc("tumor_biopsy", date=D(2024, 6, 1))), "satisfied", id="I36-recent-biopsy"),
     # I37 / I38 28 days since investigational drugs / imatinib
-    pytest.param("I37", patient(med("investigational_drug", end=D(2024, 5, 6), active=False)), "satisfied",
-                 id="I37-exactly-28-days"),
-    pytest.param("I37", patient(med("investigational_drug", end=D(2024, 5, 7), active=False)), "violated",
-                 id="I37-27-days"),
+    pytest.param(
+        "I37",
+        patient(med("investigational_drug", end=D(2024, 5, 6), active=False)),
+        "satisfied",
+        id="I37-exactly-28-days",
+    ),
+    pytest.param(
+        "I37", patient(med("investigational_drug", end=D(2024, 5, 7), active=False)), "violated", id="I37-27-days"
+    ),
     pytest.param("I38", patient(med("imatinib", end=D(2024, 5, 7), active=False)), "violated", id="I38-27-days"),
     pytest.param("I38", patient(med("imatinib", start=D(2024, 5, 1))), "violated", id="I38-ongoing"),
     # I39 therapeutic warfarin; I40 permissive
@@ -218,13 +316,26 @@ CASES = [
     pytest.param("I39", patient(med("warfarin", dose=1, dose_unit="mg")), "satisfied", id="I39-1mg-mini-dose"),
     pytest.param("I39", patient(med("warfarin", dose=1000, dose_unit="ug")), "satisfied", id="I39-1000ug"),
     pytest.param("I39", patient(med("warfarin")), "unknown", id="I39-dose-unknown"),
-    pytest.param("I39", patient(med("warfarin", dose=5, dose_unit="mg", end=D(2024, 1, 1), active=False)),
-                 "satisfied", id="I39-stopped"),
+    pytest.param(
+        "I39",
+        patient(med("warfarin", dose=5, dose_unit="mg", end=D(2024, 1, 1), active=False)),
+        "satisfied",
+        id="I39-stopped",
+    ),
     pytest.param("I40", patient(med("lmwh", dose=40, dose_unit="mg")), "satisfied", id="I40-permissive"),
 ]
-_NO_X = ["chronic_active_hepatitis:I13", "cirrhosis:I14", "chronic_liver_disease:I15", "chronic_renal_disease:I17",
-         "congestive_heart_failure:I19", "active_infection:I21", "hiv:I22", "diabetes_uncontrolled:I29",
-         "severe_uncontrolled_disease:I30", "noncompliance:I31"]
+_NO_X = [
+    "chronic_active_hepatitis:I13",
+    "cirrhosis:I14",
+    "chronic_liver_disease:I15",
+    "chronic_renal_disease:I17",
+    "congestive_heart_failure:I19",
+    "active_infection:I21",
+    "hiv:I22",
+    "diabetes_uncontrolled:I29",
+    "severe_uncontrolled_disease:I30",
+    "noncompliance:I31",
+]
 for _item in _NO_X:
     _concept, _cid = _item.split(":")
     CASES += [
@@ -254,13 +365,25 @@ def test_base_patient_passes_everything_data_can_decide() -> None:
 @pytest.mark.parametrize(
     ("facts", "criterion", "missing"),
     [
-        pytest.param(patient(obs("bilirubin", 12, "umol/L")), "I12",
-                     "total bilirubin with its reference range (upper limit of normal)", id="bilirubin-uln"),
-        pytest.param(patient(remove=("brain_metastases",)), "I6", "brain metastases status (present or absent)",
-                     id="brain-metastases"),
+        pytest.param(
+            patient(obs("bilirubin", 12, "umol/L")),
+            "I12",
+            "total bilirubin with its reference range (upper limit of normal)",
+            id="bilirubin-uln",
+        ),
+        pytest.param(
+            patient(remove=("brain_metastases",)),
+            "I6",
+            "brain metastases status (present or absent)",
+            id="brain-metastases",
+        ),
         pytest.param(patient(remove=("platelets",)), "I9", "platelet count", id="platelets"),
-        pytest.param(patient(remove=("radiotherapy",)), "I35",
-                     "date of last radiotherapy, or a statement that the patient never had it", id="radiotherapy"),
+        pytest.param(
+            patient(remove=("radiotherapy",)),
+            "I35",
+            "date of last radiotherapy, or a statement that the patient never had it",
+            id="radiotherapy",
+        ),
     ],
 )
 def test_unknown_lists_what_would_settle_it(facts: PatientFacts, criterion: str, missing: str) -> None:
@@ -278,7 +401,11 @@ def test_facts_after_as_of_are_not_known_yet() -> None:
 
 
 def test_most_recent_value_counts() -> None:
-    facts = patient(obs("platelets", 80, "10*9/L", date=D(2024, 5, 1)), obs("platelets", 150, "10*9/L", date=D(2024, 5, 30)))
+    facts = patient(
+        obs("platelets", 80, "10*9/L", date=D(2024, 5, 1)), obs("platelets", 150, "10*9/L", date=D(2024, 5, 30))
+    )
     assert status("I9", facts) == "satisfied"
-    facts = patient(obs("platelets", 150, "10*9/L", date=D(2024, 5, 30)), obs("platelets", 80, "10*9/L", date=D(2024, 5, 1)))
+    facts = patient(
+        obs("platelets", 150, "10*9/L", date=D(2024, 5, 30)), obs("platelets", 80, "10*9/L", date=D(2024, 5, 1))
+    )
     assert status("I9", facts) == "satisfied"

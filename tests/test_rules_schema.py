@@ -29,33 +29,59 @@ def compile_raw(raw: object) -> None:
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        pytest.param({"observation": "platelets", "op": ">", "valu": 1, "unit": "/mm3"},
-                     "unknown key 'valu' for a 'observation' test; valid keys: observation, op, value, unit, uln, flag",
-                     id="unknown-key"),
-        pytest.param({"observation": "platelets", "op": "=>", "value": 1, "unit": "/mm3"},
-                     "'<', '<=', '>', '>=', '==' or 'between'", id="unknown-operator"),
-        pytest.param({"observation": "platelet", "op": ">", "value": 1, "unit": "/mm3"},
-                     "unknown observation concept 'platelet'; valid: alt, anc, ast", id="unknown-concept"),
-        pytest.param({"observation": "platelets", "op": ">", "value": 1, "unit": "furlongs"},
-                     "unit 'furlongs' does not convert to 10*9/L for platelets; expected a count per volume",
-                     id="unconvertible-unit"),
-        pytest.param({"observation": "platelets", "op": ">", "value": 1, "unit": "blorps"},
-                     "unknown unit 'blorps' for platelets; expected a count per volume", id="unknown-unit"),
-        pytest.param({"observation": "platelets", "op": ">", "value": 1},
-                     "unit: required for platelets", id="missing-unit"),
-        pytest.param({"observation": "platelets", "op": ">", "value": 1, "uln": 2},
-                     "give exactly one of value (with op), uln (with op) or flag", id="value-and-uln"),
-        pytest.param({"observation": "ecog", "op": "between", "value": 3}, "takes a [low, high] pair",
-                     id="between-needs-pair"),
+        pytest.param(
+            {"observation": "platelets", "op": ">", "valu": 1, "unit": "/mm3"},
+            "unknown key 'valu' for a 'observation' test; valid keys: observation, op, value, unit, uln, flag",
+            id="unknown-key",
+        ),
+        pytest.param(
+            {"observation": "platelets", "op": "=>", "value": 1, "unit": "/mm3"},
+            "'<', '<=', '>', '>=', '==' or 'between'",
+            id="unknown-operator",
+        ),
+        pytest.param(
+            {"observation": "platelet", "op": ">", "value": 1, "unit": "/mm3"},
+            "unknown observation concept 'platelet'; valid: alt, anc, ast",
+            id="unknown-concept",
+        ),
+        pytest.param(
+            {"observation": "platelets", "op": ">", "value": 1, "unit": "furlongs"},
+            "unit 'furlongs' does not convert to 10*9/L for platelets; expected a count per volume",
+            id="unconvertible-unit",
+        ),
+        pytest.param(
+            {"observation": "platelets", "op": ">", "value": 1, "unit": "blorps"},
+            "unknown unit 'blorps' for platelets; expected a count per volume",
+            id="unknown-unit",
+        ),
+        pytest.param(
+            {"observation": "platelets", "op": ">", "value": 1}, "unit: required for platelets", id="missing-unit"
+        ),
+        pytest.param(
+            {"observation": "platelets", "op": ">", "value": 1, "uln": 2},
+            "give exactly one of value (with op), uln (with op) or flag",
+            id="value-and-uln",
+        ),
+        pytest.param(
+            {"observation": "ecog", "op": "between", "value": 3}, "takes a [low, high] pair", id="between-needs-pair"
+        ),
         pytest.param({"observation": "cd117", "op": ">", "value": 1}, "cd117 is a flag", id="flag-compared"),
-        pytest.param({"condition": "cirrhosis", "within": {"moths": 6}},
-                     "unknown key 'moths'; valid keys: days, weeks, months, years", id="unknown-duration-key"),
+        pytest.param(
+            {"condition": "cirrhosis", "within": {"moths": 6}},
+            "unknown key 'moths'; valid keys: days, weeks, months, years",
+            id="unknown-duration-key",
+        ),
         pytest.param({"condition": "warfarin"}, "unknown condition concept 'warfarin'", id="concept-of-wrong-kind"),
         pytest.param({"since": "radiotherapy", "op": "<", "days": 28}, "invalid value '<'", id="since-operator"),
         pytest.param({"any": []}, "expected a non-empty list of tests", id="empty-any"),
-        pytest.param({"maybe": 1}, "a test needs exactly one of the keys all, any, not, observation", id="unknown-head"),
-        pytest.param({"medication": "warfarin", "dose": {"op": ">", "value": 1, "unit": "litres"}},
-                     "unknown dose unit 'litres'", id="bad-dose-unit"),
+        pytest.param(
+            {"maybe": 1}, "a test needs exactly one of the keys all, any, not, observation", id="unknown-head"
+        ),
+        pytest.param(
+            {"medication": "warfarin", "dose": {"op": ">", "value": 1, "unit": "litres"}},
+            "unknown dose unit 'litres'",
+            id="bad-dose-unit",
+        ),
     ],
 )
 def test_invalid_rule_is_rejected_with_valid_choices(raw: object, message: str) -> None:
@@ -104,12 +130,17 @@ def _edited(tmp_path: Path, edit) -> Path:  # type: ignore[no-untyped-def]
     ("edit", "message"),
     [
         pytest.param(lambda d: d["rules"].pop(8), "no rule for criteria NCT01267695:I9", id="criterion-without-rule"),
-        pytest.param(lambda d: d["rules"].append(dict(d["rules"][0])), "a second rule for NCT01267695:I1",
-                     id="two-rules"),
-        pytest.param(lambda d: d["rules"][8].update(text="Platelets > 100,000"), "is not the criterion's text",
-                     id="stale-text"),
-        pytest.param(lambda d: d["rules"][8].update(criterion="NCT01267695:I99"),
-                     "rules for criteria the protocol does not have: NCT01267695:I99", id="unknown-criterion"),
+        pytest.param(
+            lambda d: d["rules"].append(dict(d["rules"][0])), "a second rule for NCT01267695:I1", id="two-rules"
+        ),
+        pytest.param(
+            lambda d: d["rules"][8].update(text="Platelets > 100,000"), "is not the criterion's text", id="stale-text"
+        ),
+        pytest.param(
+            lambda d: d["rules"][8].update(criterion="NCT01267695:I99"),
+            "rules for criteria the protocol does not have: NCT01267695:I99",
+            id="unknown-criterion",
+        ),
         pytest.param(lambda d: d.update(status="draft"), "only a reviewed file is used", id="draft-not-used"),
         pytest.param(lambda d: d["rules"][8]["when"].update(op="≥"), "invalid value '≥'", id="bad-operator"),
     ],

@@ -50,8 +50,12 @@ def test_boundary_survives_conversion_exactly() -> None:
 @pytest.mark.parametrize(
     ("concept", "unit", "message"),
     [
-        pytest.param("platelets", "bananas", "unknown unit 'bananas' for platelets; expected a count per volume",
-                     id="unknown-unit"),
+        pytest.param(
+            "platelets",
+            "bananas",
+            "unknown unit 'bananas' for platelets; expected a count per volume",
+            id="unknown-unit",
+        ),
         pytest.param("platelets", "mg/dL", "unit 'mg/dL' does not convert to 10*9/L", id="wrong-dimension"),
         pytest.param("ast", "mg/dL", "expected a catalytic activity per volume", id="enzyme-in-mass"),
         pytest.param("tumour_size", "kg", "expected a length", id="size-in-kg"),

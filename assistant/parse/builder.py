@@ -27,7 +27,7 @@ class TextBuilder:
         self.length += len(piece)
         return start, self.length
 
-    def section(self, name: str, title: str, lines: list[tuple[str, str | None]]) -> None:
+    def section(self, name: str, title: str, lines: list[tuple[str | None, str | None]]) -> None:
         """Add a section of ``label: value`` lines (label None: the value alone); empty values are left out."""
         kept = [(label, value.strip("\n")) for label, value in lines if value and value.strip()]
         if not kept:

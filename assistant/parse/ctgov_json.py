@@ -8,7 +8,7 @@ from assistant.errors import ProtocolParseError
 from assistant.parse.builder import TextBuilder
 from assistant.types import Protocol
 
-Lines = list[tuple[str, str | None]]
+Lines = list[tuple[str | None, str | None]]
 
 
 def _get(node: Any, *keys: str) -> Any:

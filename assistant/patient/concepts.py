@@ -162,8 +162,8 @@ class ConceptSet:
                 if concept.kind == kind and concept.icd10 and concept.matches_icd10(code):
                     return concept
             return None
-        concept = self._codes.get((system, code.strip()))
-        return concept if concept is not None and concept.kind == kind else None
+        coded = self._codes.get((system, code.strip()))
+        return coded if coded is not None and coded.kind == kind else None
 
     def by_text(self, text: str | None, kind: Kind) -> Concept | None:
         """The concept a free-text name stands for: the whole text for observations and conditions,

@@ -83,7 +83,12 @@ def _patient(raw: object, where: str, today: dt.date) -> dict[str, Any]:
     unknown = [k for k in raw if k not in PATIENT_KEYS]
     if unknown:
         raise PatientDataError(f"{where}: unknown key {unknown[0]!r}; valid keys: {', '.join(PATIENT_KEYS)}")
-    fields = {"patient_id": raw.get("id"), "birth_date": raw.get("birth_date"), "age": raw.get("age"), "sex": raw.get("sex")}
+    fields = {
+        "patient_id": raw.get("id"),
+        "birth_date": raw.get("birth_date"),
+        "age": raw.get("age"),
+        "sex": raw.get("sex"),
+    }
     try:
         facts = PatientFacts(**{k: v for k, v in fields.items() if v is not None})
     except ValidationError as exc:
@@ -132,7 +137,9 @@ def _entry(raw: object, model: type[BaseModel], kind: Kind, where: str, concepts
 def _check_observation(fact: Observation, concept: Any, where: str) -> None:
     if concept.value == "flag":
         if fact.flag is None:
-            raise PatientDataError(f"{where}.flag: {concept.name} is a positive/negative result; give flag: true or false")
+            raise PatientDataError(
+                f"{where}.flag: {concept.name} is a positive/negative result; give flag: true or false"
+            )
         return
     if fact.value is None:
         raise PatientDataError(f"{where}.value: missing; {concept.name} needs a value")

@@ -39,8 +39,18 @@ _POSITIVE = frozenset(
 )
 _NEGATIVE = frozenset(
     {
-        "negative", "neg", "not detected", "nd", "absent", "non-reactive", "nonreactive", "false", "no",
-        "260385009", "260415000", "la6577-6",
+        "negative",
+        "neg",
+        "not detected",
+        "nd",
+        "absent",
+        "non-reactive",
+        "nonreactive",
+        "false",
+        "no",
+        "260385009",
+        "260415000",
+        "la6577-6",
     }
 )
 _USED = ("Patient", "Observation", "Condition", "MedicationStatement", "MedicationRequest", "Procedure", "Medication")
@@ -390,7 +400,9 @@ def _code(concept: Any) -> str | None:
 
 
 def _has_bounds(dosage: Any) -> bool:
-    return dosage.timing is not None and dosage.timing.repeat is not None and dosage.timing.repeat.boundsPeriod is not None
+    return (
+        dosage.timing is not None and dosage.timing.repeat is not None and dosage.timing.repeat.boundsPeriod is not None
+    )
 
 
 def _number(text: str, where: str) -> float:

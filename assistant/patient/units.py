@@ -18,7 +18,7 @@ import pint
 from assistant.errors import UnitError
 from assistant.patient.concepts import Concept
 
-ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+ureg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
 ureg.define("high_power_field = [high_power_field] = HPF = hpf")
 ureg.define("international_unit = enzyme_unit = IU")
 
@@ -99,7 +99,8 @@ def factor(unit: str | None, concept: Concept, where: str) -> float:
         return _factor(unit.strip(), concept.unit, concept.molar_mass)
     except pint.DimensionalityError:
         raise UnitError(
-            f"{where}: unit {unit!r} does not convert to {concept.unit} for {concept.name}; expected {_expects(concept)}"
+            f"{where}: unit {unit!r} does not convert to {concept.unit} for {concept.name}; "
+            f"expected {_expects(concept)}"
         ) from None
     except (pint.PintError, ValueError, TypeError, AttributeError, SyntaxError, AssertionError):
         raise UnitError(f"{where}: unknown unit {unit!r} for {concept.name}; expected {_expects(concept)}") from None
@@ -110,9 +111,15 @@ def round_sig(value: float) -> float:
     return float(f"{value:.12g}")
 
 
+_KNOWN_FACTORS: dict[tuple[str | None, str | None, float | None], float] = {}
+
+
 def to_canonical(value: float, unit: str | None, concept: Concept, where: str) -> float:
     """``value`` in ``unit`` expressed in the concept's canonical unit (12 significant digits)."""
-    f = factor(unit, concept, where)
+    key = (unit, concept.unit, concept.molar_mass)
+    f = _KNOWN_FACTORS.get(key)
+    if f is None:
+        f = _KNOWN_FACTORS[key] = factor(unit, concept, where)
     return value if f == 1.0 else float(f"{value * f:.12g}")
 
 

@@ -24,14 +24,83 @@ from assistant.rules.schema import RuleEntry, RulesDocument
 from assistant.types import Criterion, Protocol
 
 GENERATOR = "assistant.rules.compile"
-_UNITS = {"day": "days", "days": "days", "week": "weeks", "weeks": "weeks", "month": "months", "months": "months",
-          "year": "years", "years": "years"}
+_UNITS = {
+    "day": "days",
+    "days": "days",
+    "week": "weeks",
+    "weeks": "weeks",
+    "month": "months",
+    "months": "months",
+    "year": "years",
+    "years": "years",
+}
 # Words that may be left over around thresholds without changing their meaning.
 _FILLER = frozenset(
-    """and or the a an of in must be is are should have has having with patients patient subjects subject level
-    levels value values serum plasma blood total count absolute institutional upper limit limits normal uln unl
-    times x × performance status score scale required documented adequate known screening baseline at
-    inclusive range laboratory lab function as defined by following following: defined criteria""".split()
+    (
+        "and",
+        "or",
+        "the",
+        "a",
+        "an",
+        "of",
+        "in",
+        "must",
+        "be",
+        "is",
+        "are",
+        "should",
+        "have",
+        "has",
+        "having",
+        "with",
+        "patients",
+        "patient",
+        "subjects",
+        "subject",
+        "level",
+        "levels",
+        "value",
+        "values",
+        "serum",
+        "plasma",
+        "blood",
+        "total",
+        "count",
+        "absolute",
+        "institutional",
+        "upper",
+        "limit",
+        "limits",
+        "normal",
+        "uln",
+        "unl",
+        "times",
+        "x",
+        "×",
+        "performance",
+        "status",
+        "score",
+        "scale",
+        "required",
+        "documented",
+        "adequate",
+        "known",
+        "screening",
+        "baseline",
+        "at",
+        "inclusive",
+        "range",
+        "laboratory",
+        "lab",
+        "function",
+        "as",
+        "defined",
+        "by",
+        "following",
+        "following:",
+        "defined",
+        "criteria",
+    )
 )
 _PERIOD = r"(?P<n>\d+)\s*(?P<unit>days?|weeks?|months?|years?)"
 _SINCE = re.compile(
@@ -52,12 +121,14 @@ _WITHIN = re.compile(
     r"treatment|the\s+first\s+dose|study\s+start|start\s+of\s+treatment))?$",
     re.IGNORECASE,
 )
-_NO = re.compile(r"^no\s+(?:known\s+|current\s+|active\s+|evidence\s+of\s+|clinical\s+evidence\s+of\s+)?(?P<what>.+)$",
-                 re.IGNORECASE)
+_NO = re.compile(
+    r"^no\s+(?:known\s+|current\s+|active\s+|evidence\s+of\s+|clinical\s+evidence\s+of\s+)?(?P<what>.+)$", re.IGNORECASE
+)
 _NO_CONCURRENT = re.compile(r"^no\s+(?:concurrent|concomitant|current)\s+(?P<what>.+)$", re.IGNORECASE)
 _KNOWN = re.compile(r"^(?:known\s+|active\s+|current\s+|clinical\s+evidence\s+of\s+)?(?P<what>.+)$", re.IGNORECASE)
 _NOT_PREGNANT = re.compile(
-    r"^(?:not|non)[- ]?pregnant(?:\s*(?:,|or|and|nor)\s*(?:non[- ]?|not\s+)?(?:nursing|lactating|breast[- ]?feeding))?$",
+    r"^(?:not|non)[- ]?pregnant"
+    r"(?:\s*(?:,|or|and|nor)\s*(?:non[- ]?|not\s+)?(?:nursing|lactating|breast[- ]?feeding))?$",
     re.IGNORECASE,
 )
 _PREGNANT = re.compile(
@@ -83,7 +154,9 @@ def _exact(concepts: ConceptSet, text: str, kinds: tuple[Kind, ...]) -> Concept 
     norm = normalize_text(text)
     for kind in kinds:
         for concept in concepts.concepts.values():
-            if concept.kind == kind and norm in {normalize_text(s) for s in (concept.name.replace("_", " "), *concept.synonyms)}:
+            if concept.kind == kind and norm in {
+                normalize_text(s) for s in (concept.name.replace("_", " "), *concept.synonyms)
+            }:
                 return concept
     return None
 
@@ -100,7 +173,7 @@ def _plural(text: str) -> list[str]:
 
 def _find(concepts: ConceptSet, text: str, kinds: tuple[Kind, ...]) -> Concept | None:
     for form in _plural(text.strip()):
-        for prefix in ("", "anticancer ", "history of "):
+        for prefix in ("", "anticancer "):
             concept = _exact(concepts, form.removeprefix(prefix) if prefix else form, kinds)
             if concept is not None:
                 return concept
@@ -233,6 +306,8 @@ def _thresholds(text: str, concepts: ConceptSet) -> tuple[dict[str, Any], str] |
     if extra:
         return {"needs_review": f"read {read}, but not the words: {' '.join(extra[:8])}"}, "partly read"
     tests = [n for n in nodes if isinstance(n, dict)]
+    if "or" not in words and _contradictory(found):
+        return {"needs_review": f"read {read}, which cannot all hold at once; 'or' may be meant"}, "contradictory"
     if len(tests) == 1:
         return tests[0], f"threshold: {read}"
     joined = "or" if "or" in words and "and" not in words else "and"
@@ -241,13 +316,25 @@ def _thresholds(text: str, concepts: ConceptSet) -> tuple[dict[str, Any], str] |
     return ({"any": tests} if joined == "or" else {"all": tests}), f"thresholds joined by {joined}: {read}"
 
 
+def _contradictory(found: list[Threshold]) -> bool:
+    """True when thresholds on one measurement cannot all hold (``age > 70 and < 40``)."""
+    for concept in {t.concept for t in found}:
+        lows = [t.value for t in found if t.concept == concept and t.op in (">", ">=") and isinstance(t.value, float)]
+        highs = [t.value for t in found if t.concept == concept and t.op in ("<", "<=") and isinstance(t.value, float)]
+        if lows and highs and max(lows) >= min(highs):
+            return True
+    return False
+
+
 def draft_rules(protocol: Protocol, concepts: ConceptSet | None = None) -> RulesDocument:
     """A draft rules document for every criterion of ``protocol``; status ``draft`` until a person reviews it."""
     concepts = concepts or load_concepts()
     entries = []
     for criterion in protocol.criteria:
         when, note = compile_criterion(criterion, concepts)
-        entries.append(RuleEntry(criterion=criterion.id, text=criterion.text, type=criterion.type, when=when, note=note))
+        entries.append(
+            RuleEntry(criterion=criterion.id, text=criterion.text, type=criterion.type, when=when, note=note)
+        )
     return RulesDocument(
         protocol=protocol.id,
         status="draft",

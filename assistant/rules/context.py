@@ -80,14 +80,19 @@ class PatientContext:
         self.latest = latest
         events: dict[str, list[Event]] = {}
         absent: dict[str, Event] = {}
-        for group in (facts.conditions, facts.medications, facts.procedures):
+        for group, first in ((facts.conditions, "onset"), (facts.medications, "start"), (facts.procedures, "date")):
             for fact in group:
                 if not fact.present:
                     absent[fact.concept] = fact
                     continue
-                if _first_day(fact) is not None and _first_day(fact) > as_of:  # type: ignore[operator]
+                day = getattr(fact, first)
+                if day is not None and day > as_of:
                     continue
-                events.setdefault(fact.concept, []).append(fact)
+                known = events.get(fact.concept)
+                if known is None:
+                    events[fact.concept] = [fact]
+                else:
+                    known.append(fact)
         self.events = events
         self.absent = absent
         self._quantities: dict[str, Prepared] = {}
@@ -116,11 +121,22 @@ class PatientContext:
             if obs.value is not None and not is_uln(obs.unit):
                 value = to_canonical(obs.value, obs.unit, concept, "unit")
             if obs.reference_high is not None:
-                uln = to_canonical(obs.reference_high, obs.reference_high_unit or obs.unit, concept, "reference_high_unit")
+                uln = to_canonical(
+                    obs.reference_high, obs.reference_high_unit or obs.unit, concept, "reference_high_unit"
+                )
         except UnitError as exc:
             raise UnitError(f"{obs.source or 'observation'} ({concept.name}) {exc}") from None
-        given = f"{format_number(obs.value)}{' ' + obs.unit if obs.unit else ''}" if obs.value is not None else ""
-        prepared = (value, uln, (self.describe(obs),), f"{given} ({describe_date(obs.date)})")
+        day = describe_date(obs.date)
+        number = format_number(obs.value) if obs.value is not None else "no value"
+        given = f"{number} {obs.unit}" if obs.unit else number
+        if obs.reference_high is not None:
+            high_unit = obs.reference_high_unit or obs.unit
+            used = f"{obs.concept} = {given}, ULN {format_number(obs.reference_high)} {high_unit or ''}".rstrip()
+        else:
+            used = f"{obs.concept} = {given}"
+        used = f"{used} ({day})"
+        self._described[id(obs)] = used
+        prepared = (value, uln, (used,), f"{given} ({day})")
         self._quantities[concept.name] = prepared
         return prepared
 
@@ -174,11 +190,3 @@ class PatientContext:
 def _cutoff(as_of: dt.date, delta: relativedelta) -> dt.date:
     """``as_of`` minus ``delta`` (calendar months and years as dateutil counts them)."""
     return as_of - delta
-
-
-def _first_day(fact: Event) -> dt.date | None:
-    if isinstance(fact, Condition):
-        return fact.onset
-    if isinstance(fact, Medication):
-        return fact.start
-    return fact.date

@@ -57,6 +57,8 @@ def compile_node(node: s.Node, concepts: ConceptSet, where: str) -> tuple[Evalua
             return combine_any(results)
 
         return any_of, uses
+    if isinstance(node, s.NotOf) and isinstance(node.node, s.ConditionTest | s.MedicationTest | s.ProcedureTest):
+        return _occurrence_node(node.node, concepts, f"{where}.not", negated=True)
     if isinstance(node, s.NotOf):
         inner, uses = compile_node(node.node, concepts, f"{where}.not")
         return (lambda ctx: negate(inner(ctx))), uses
@@ -72,20 +74,28 @@ def compile_node(node: s.Node, concepts: ConceptSet, where: str) -> tuple[Evalua
         return _age(node), frozenset({"age"})
     if isinstance(node, s.SexTest):
         return _sex(node), frozenset({"sex"})
-    if isinstance(node, s.ConditionTest):
-        concept = concepts.get(node.condition, ("condition",), f"{where}.condition")
-        return _occurrence(concept, node.within, None, concepts), _uses(concept, concepts)
-    if isinstance(node, s.MedicationTest):
-        concept = concepts.get(node.medication, ("medication",), f"{where}.medication")
-        dose = _dose(node.dose, f"{where}.dose") if node.dose is not None else None
-        return _occurrence(concept, node.within, dose, concepts), _uses(concept, concepts)
-    if isinstance(node, s.ProcedureTest):
-        concept = concepts.get(node.procedure, ("procedure",), f"{where}.procedure")
-        return _occurrence(concept, node.within, None, concepts), _uses(concept, concepts)
+    if isinstance(node, s.ConditionTest | s.MedicationTest | s.ProcedureTest):
+        return _occurrence_node(node, concepts, where)
     if isinstance(node, s.SinceTest):
         concept = concepts.get(node.since, ("medication", "procedure", "condition"), f"{where}.since")
         return _since(node, concept, concepts), _uses(concept, concepts)
     raise RulesError(f"{where}: unsupported test {type(node).__name__}")
+
+
+def _occurrence_node(
+    node: s.ConditionTest | s.MedicationTest | s.ProcedureTest, concepts: ConceptSet, where: str, negated: bool = False
+) -> tuple[Evaluator, frozenset[str]]:
+    if isinstance(node, s.ConditionTest):
+        concept = concepts.get(node.condition, ("condition",), f"{where}.condition")
+        evaluate = _occurrence(concept, node.within, None, concepts, negated)
+    elif isinstance(node, s.MedicationTest):
+        concept = concepts.get(node.medication, ("medication",), f"{where}.medication")
+        dose = _dose(node.dose, f"{where}.dose") if node.dose is not None else None
+        evaluate = _occurrence(concept, node.within, dose, concepts, negated)
+    else:
+        concept = concepts.get(node.procedure, ("procedure",), f"{where}.procedure")
+        evaluate = _occurrence(concept, node.within, None, concepts, negated)
+    return evaluate, _uses(concept, concepts)
 
 
 def _uses(concept: Concept, concepts: ConceptSet) -> frozenset[str]:
@@ -226,7 +236,12 @@ def _age(node: s.AgeTest) -> Evaluator:
         truth = TRUE if compare(ctx.age, op, limit) else FALSE
         verb = "is" if truth == TRUE else "is not"
         age = format_number(ctx.age)
-        return truth, f"age {age} years on {ctx.as_of.isoformat()} {verb} {shown}", (f"age = {age} years ({ctx.as_of})",), ()
+        return (
+            truth,
+            f"age {age} years on {ctx.as_of.isoformat()} {verb} {shown}",
+            (f"age = {age} years ({ctx.as_of})",),
+            (),
+        )
 
     return test
 
@@ -280,11 +295,15 @@ def _occurrence(
     within: s.Duration | None,
     dose: tuple[str, float, str, bool] | None,
     concepts: ConceptSet,
+    negated: bool = False,
 ) -> Evaluator:
     """True when the patient has the condition now / takes the drug now / ever had the procedure,
-    or — with ``within`` — when any record falls inside the window before ``as_of``."""
+    or — with ``within`` — when any record falls inside the window before ``as_of``. With
+    ``negated`` the truth is reversed inside the test (the common "No X"), saving a wrapper call."""
     names = tuple(sorted(concepts.descendants(concept.name)))
     broader = tuple(sorted(concepts.ancestors(concept.name)))
+    yes, no = (FALSE, TRUE) if negated else (TRUE, FALSE)
+    single = names[0] if len(names) == 1 and len(broader) == 1 else None
     label, event_like = concept.label, concept.event
     delta = _delta(within) if within is not None else None
     window = f" within {within.text()}" if within is not None else ""
@@ -300,18 +319,22 @@ def _occurrence(
     unknown_reason = f"no record of {label} either way"
 
     def test(ctx: PatientContext) -> Result:
-        records = ctx.records(names)
+        if single is not None:
+            records = ctx.events.get(single)
+            stated = ctx.absent.get(single) if not records else None
+        else:
+            records = ctx.records(names)
+            stated = ctx.stated_absent(broader) if not records else None
         if not records:
-            stated = ctx.stated_absent(broader)
             if stated is not None:
-                return FALSE, absent_reason, (ctx.describe(stated),), ()
+                return no, absent_reason, (ctx.describe(stated),), ()
             return UNKNOWN, unknown_reason, (), missing
         used = tuple(ctx.describe(r) for r in records)
         unknown = False
         if delta is None:
             for record in records:
                 if concept.kind == "procedure" or (concept.kind == "condition" and event_like):
-                    return TRUE, f"{label}: recorded ({ctx.describe(record)})", used, ()
+                    return yes, f"{label}: recorded ({ctx.describe(record)})", used, ()
                 if ctx.is_current(record):
                     if dose is not None and isinstance(record, Medication):
                         ok = _dose_ok(record, dose)
@@ -321,23 +344,26 @@ def _occurrence(
                         if not ok:
                             continue
                     state = "present" if concept.kind == "condition" else "current"
-                    return TRUE, f"{label}{dose_text}: {state} ({ctx.describe(record)})", used, ()
+                    return yes, f"{label}{dose_text}: {state} ({ctx.describe(record)})", used, ()
             if unknown:
-                return UNKNOWN, f"{label} is current but its daily dose is not recorded", used, (
-                    f"daily dose of {label}",
+                return (
+                    UNKNOWN,
+                    f"{label} is current but its daily dose is not recorded",
+                    used,
+                    (f"daily dose of {label}",),
                 )
             state = "resolved" if concept.kind == "condition" else "not current"
-            return FALSE, f"{label}{dose_text}: {state}", used, ()
+            return no, f"{label}{dose_text}: {state}", used, ()
         cutoff = ctx.cutoff(delta)
         for record in records:
             last = ctx.last_day(record, event_like)
             if last is None:
                 unknown = True
             elif last >= cutoff:
-                return TRUE, f"{label} on {last.isoformat()}, within {within.text()} of {ctx.as_of}", used, ()  # type: ignore[union-attr]
+                return yes, f"{label} on {last.isoformat()}, within {within.text()} of {ctx.as_of}", used, ()  # type: ignore[union-attr]
         if unknown:
             return UNKNOWN, f"{label} recorded without the date it ended", used, (f"date of {label}",)
-        return FALSE, f"{label} last before {cutoff.isoformat()} (outside {within.text()})", used, ()  # type: ignore[union-attr]
+        return no, f"{label} last before {cutoff.isoformat()} (outside {within.text()})", used, ()  # type: ignore[union-attr]
 
     return test
 

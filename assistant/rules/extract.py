@@ -21,15 +21,20 @@ _SCI = r"(?:\s*(?:x|×|\*)\s*10\s*(?:\^|\*|\(|E)?\s*(?P<exp>\d{1,2})\)?)"
 _ULN = (
     r"(?P<uln>(?:x|×|times|-?fold)?\s*(?:the\s+)?(?:institutional\s+|site\s+|laboratory\s+|local\s+)?"
     r"(?:upper\s+limits?\s+of\s+(?:the\s+)?(?:institutional\s+|laboratory\s+)?normal(?:\s+range)?(?:\s*\(\s*ULN\s*\))?"
+    r"|upper\s+normal\s+limit(?:\s*\(\s*(?:ULN|UNL)\s*\))?"
     r"|ULN|UNL|ULRR|N\b))"
 )
 _UNIT_WORDS = (
-    r"years?|yrs?|months?|weeks?|days?|hours?|mmHg|mm\s?Hg|kg/m2|kg/m²|kg|g|mg|cm|mm|%|percent|points?|seconds?"
+    r"years?|yrs?|months?|weeks?|days?|hours?|mmHg|mm\s?Hg|kg/m\^?2|kg/m²|kg|g|mg|cm|mm|%|per\s?cent|percent|points?"
+    r"|seconds?|lbs?|kgs|bpm|beats\s+per\s+minute"
 )
 _UNIT = (
-    r"(?P<unit>(?:/|per)\s*(?:\d+\s*)?(?:HPF|high[- ]power\s+fields?)|(?:cells?\s*)?/\s*(?:µ|μ|u|mc)?[lL]|(?:cells?\s*)?(?:/|per)\s*(?:cu\.?\s*)?mm(?:3|³|\^3)?"
+    r"(?P<unit>(?:/|per)\s*(?:\d+\s*)?(?:HPF|high[- ]power\s+fields?)|(?:cells?\s*)?/\s*(?:µ|μ|u|mc)?[lL]"
+    r"|(?:cells?\s*)?(?:/|per)\s*(?:cu\.?\s*)?mm(?:3|³|\^3)?"
     r"|(?:cells?\s*)?/\s*(?:µ|μ|u|mc|micro)?(?:l|L|liter|litre)\b"
-    r"|(?:[a-zA-Zµμ]{1,6}\s*/\s*(?:\d+(?:\.\d+)?\s*)?[a-zA-Zµμ]{1,6}(?:\s*/\s*\d+(?:\.\d+)?\s*m(?:2|²))?)"
+    r"|(?!and/|or/)(?:[a-zA-Zµμ]{1,9}\s*[/⁄]\s*(?:\d+(?:\.\d+)?\s*)?[a-zA-Zµμ]{1,9}(?:\^?[23]|[²³])?"
+    r"(?:\s*/\s*\d+(?:\.\d+)?\s*m(?:\^?2|²))?)"
+    r"|/\s*[a-zA-Z]{1,6}\b"
     rf"|(?:{_UNIT_WORDS})(?![a-zA-Z]))"
 )
 _QTY = rf"(?P<num>{_NUM}){_SCI}?(?:\s*(?:{_ULN}|{_UNIT}))?"
@@ -37,13 +42,13 @@ _QTY = rf"(?P<num>{_NUM}){_SCI}?(?:\s*(?:{_ULN}|{_UNIT}))?"
 _PREFIX_OPS: tuple[tuple[str, str], ...] = (
     (
         r"greater\s+than\s+or\s+equal\s+to|more\s+than\s+or\s+equal\s+to|equal\s+to\s+or\s+(?:greater|more)\s+than"
-        r"|at\s+least|not\s+less\s+than|no\s+less\s+than|minimum(?:\s+of)?|≥|>\s*=|=\s*>|>\s*or\s*=|≧|⩾",
+        r"|at\s+least|not\s+less\s+than|no\s+less\s+than|minimum(?:\s+of)?|≥|>\s*/?\s*=|=\s*>|>\s*or\s*=|>_|≧|⩾",
         ">=",
     ),
     (
         r"less\s+than\s+or\s+equal\s+to|equal\s+to\s+or\s+less\s+than|at\s+most|not\s+more\s+than|no\s+more\s+than"
         r"|no\s+greater\s+than|not\s+greater\s+than|not\s+exceeding|not\s+to\s+exceed|maximum(?:\s+of)?|up\s+to"
-        r"|≤|<\s*=|=\s*<|<\s*or\s*=|≦|⩽",
+        r"|≤|<\s*/?\s*=|=\s*<|<\s*or\s*=|<_|≦|⩽",
         "<=",
     ),
     (r"greater\s+than|more\s+than|higher\s+than|above|over|exceeding|in\s+excess\s+of|>|〉", ">"),
@@ -64,26 +69,104 @@ for _i, (_pattern, _op) in enumerate(_POSTFIX_OPS):
     _postfix_parts.append(f"(?P<q{_i}>{_pattern})")
     _OP_OF[f"q{_i}"] = _op
 
-_PREFIX_RE = re.compile(rf"(?<![\w])(?:{'|'.join(_prefix_parts)})\s*(?:to\s+|of\s+)?{_QTY}", re.IGNORECASE)
+_PREFIX_RE = re.compile(
+    rf"(?:(?<![\w])|(?=[<>=≤≥≦≧⩽⩾〈〉]))(?:{'|'.join(_prefix_parts)})\s*(?:to\s+|of\s+)?{_QTY}", re.IGNORECASE
+)
 _POSTFIX_RE = re.compile(rf"(?<![\w.,]){_QTY}\s*(?:of\s+age\s+|old\s+)?(?:{'|'.join(_postfix_parts)})", re.IGNORECASE)
 _RANGE_RE = re.compile(
     rf"(?<![\w.,])(?P<between>between\s+|from\s+)?(?P<low>{_NUM})\s*(?:{_UNIT.replace('?P<unit>', '?:')})?\s*"
     rf"(?P<sep>-|–|to|and)\s*{_QTY}",
     re.IGNORECASE,
 )
+_LIST_RE = re.compile(r"(?<![\w.,/-])\d(?:\s*,\s*\d)*\s*,?\s*(?:or|and|&)\s*\d(?![\w,/%-]|\.\d)", re.IGNORECASE)
 _BOUNDARY = re.compile(r"[,;:()\[\]]|\b(?:and|or|with|if|who|which|that|but)\b|\.\s", re.IGNORECASE)
 _TRIM_END = re.compile(
     r"(?:\s+(?:is|are|be|must|should|of|was|were|level|levels|value|values|result|"
     r"results|measured|at|as|defined|by|has|have|having|to|a|an|the|within|on))+\s*$",
     re.IGNORECASE,
 )
-_TRIM_START = re.compile(r"^(?:\s*(?:a|an|the|have|has|having|with|patients?|subjects?|known|documented|adequate|"
-                         r"serum|plasma|blood|\d+[.)]|[-•*]))+\s+", re.IGNORECASE)
-_FILLER = frozenset(
-    "serum plasma blood total absolute level levels count value values performance status score scale "
-    "the a an of in known documented baseline screening pretreatment pre-treatment adequate current "
-    "whole venous fasting measured".split()
+_TRIM_START = re.compile(
+    r"^(?:\s*(?:a|an|the|have|has|having|with|patients?|subjects?|known|documented|adequate|"
+    r"serum|plasma|blood|\d+[.)]|[-•*]))+\s+",
+    re.IGNORECASE,
 )
+_FILLER = frozenset(
+    (
+        "serum",
+        "plasma",
+        "blood",
+        "total",
+        "absolute",
+        "level",
+        "levels",
+        "count",
+        "value",
+        "values",
+        "performance",
+        "status",
+        "score",
+        "scale",
+        "the",
+        "a",
+        "an",
+        "of",
+        "in",
+        "known",
+        "documented",
+        "baseline",
+        "screening",
+        "pretreatment",
+        "pre-treatment",
+        "adequate",
+        "current",
+        "whole",
+        "venous",
+        "fasting",
+        "measured",
+    )
+)
+_STOPWORDS = re.compile(
+    r"(?:\s*\b(?:with|must|have|has|had|be|is|are|a|an|the|of|patients?|subjects?)\b)+\s*", re.IGNORECASE
+)
+_AFTER = re.compile(
+    r"\s*(?:of\s+)?(?P<m>[A-Za-z][A-Za-z\-]*(?:\s+[A-Za-z][A-Za-z\-]*){0,3}?)(?=\s*(?:[,;:()]|\bon\b|\bin\b|\bat\b|\bfor\b|\bwithin\b|$|\.))",
+    re.IGNORECASE,
+)
+_AGE_FILLER = frozenset(
+    (
+        "age",
+        "aged",
+        "years",
+        "year",
+        "yrs",
+        "old",
+        "older",
+        "younger",
+        "at",
+        "time",
+        "of",
+        "entry",
+        "enrollment",
+        "enrolment",
+        "study",
+        "screening",
+        "inclusion",
+        "consent",
+        "signing",
+        "patient",
+        "patients",
+        "subject",
+        "subjects",
+        "participants",
+        "participant",
+        "be",
+        "must",
+        "is",
+        "are",
+    )
+)
+_CONNECTOR = re.compile(r"\s*(?:,|and|or|but|to)?\s*", re.IGNORECASE)
+_DURATION_NAMES = re.compile(r"expectancy|gestation|survival", re.IGNORECASE)
 _TIME_UNITS = re.compile(r"^(?:years?|yrs?|months?|weeks?|days?|hours?)$", re.IGNORECASE)
 _AGE_WORDS = re.compile(r"\b(?:age|aged|old|older|younger)\b", re.IGNORECASE)
 
@@ -153,24 +236,35 @@ def extract_thresholds(text: str, concepts: ConceptSet | None = None) -> list[Th
             if low < high and free(match.start(), match.end()):
                 found.append((match.start(), match.end(), "between", (low, high), unit))
                 taken.append((match.start(), match.end()))
+    for match in _LIST_RE.finditer(text):
+        numbers = [int(n) for n in re.findall(r"\d+", match.group())]
+        if numbers == list(range(numbers[0], numbers[0] + len(numbers))) and free(match.start(), match.end()):
+            found.append((match.start(), match.end(), "between", (float(numbers[0]), float(numbers[-1])), None))
+            taken.append((match.start(), match.end()))
     for match in _POSTFIX_RE.finditer(text):
         if free(match.start(), match.end()):
             op = next(_OP_OF[k] for k, v in match.groupdict().items() if k.startswith("q") and v)
-            value, unit = _quantity(match)
-            found.append((match.start(), match.end(), op, value, unit))
+            number, unit = _quantity(match)
+            found.append((match.start(), match.end(), op, number, unit))
             taken.append((match.start(), match.end()))
     for match in _PREFIX_RE.finditer(text):
         if free(match.start(), match.end()):
             op = next(_OP_OF[k] for k, v in match.groupdict().items() if k.startswith("p") and v)
-            value, unit = _quantity(match)
-            found.append((match.start(), match.end(), op, value, unit))
+            number, unit = _quantity(match)
+            found.append((match.start(), match.end(), op, number, unit))
             taken.append((match.start(), match.end()))
     found.sort()
-    thresholds = []
+    thresholds: list[Threshold] = []
     for start, end, op, value, unit in found:
-        measurement, m_start, m_end = _measurement(text, start, end)
-        concept = _concept(measurement, text[start:end], unit, concepts)
-        if unit and _TIME_UNITS.match(unit) and concept != "age":
+        previous = thresholds[-1] if thresholds else None
+        if previous is not None and _CONNECTOR.fullmatch(text[previous.end : start]):
+            # "Age ≥ 18 and ≤ 65": a bare second comparison is about the same measurement
+            measurement, m_start, m_end = previous.measurement, previous.m_start, previous.m_end
+            concept = previous.concept
+        else:
+            measurement, m_start, m_end = _measurement(text, start, end)
+            concept = _concept(measurement, text[start:end], unit, concepts)
+        if unit and _TIME_UNITS.match(unit) and concept != "age" and not _DURATION_NAMES.search(measurement):
             continue  # a time window ("within 28 days"), not a threshold
         thresholds.append(Threshold(measurement, m_start, m_end, concept, op, value, unit, start, end))
     return _share_measurements(text, thresholds, concepts)
@@ -196,10 +290,13 @@ def _measurement(text: str, start: int, end: int) -> tuple[str, int, int]:
     offset = lead.end() if lead else 0
     words = trimmed[offset:]
     stripped = words.strip()
-    if not stripped:
+    if not stripped or _STOPWORDS.fullmatch(stripped):
         age = _AGE_WORDS.search(text, start, min(len(text), end + 20))
         if age:
             return age.group(), age.start(), age.end()
+        after = _AFTER.match(text, end)
+        if after and after.group("m"):
+            return after.group("m"), after.start("m"), after.end("m")
         return "", -1, -1
     m_start = cut + offset + (len(words) - len(words.lstrip()))
     return stripped, m_start, m_start + len(stripped)
@@ -210,7 +307,9 @@ def _concept(measurement: str, comparison: str, unit: str | None, concepts: Conc
     if re.search(r"\b(age|aged)\b", norm) or (
         unit and re.match(r"y(ea)?rs?$", unit, re.I) and _AGE_WORDS.search(measurement + " " + comparison)
     ):
-        return "age"
+        # "men age ≥ 55": a qualifier other than filler makes it something else than the patient's age
+        rest = [w for w in re.sub(r"[()]", " ", norm).split() if w not in _AGE_FILLER and w not in _FILLER]
+        return "age" if not rest else None
     if concepts is None or not norm:
         return None
     best: tuple[int, str] | None = None
@@ -239,7 +338,9 @@ def _share_measurements(text: str, thresholds: list[Threshold], concepts: Concep
                 concept = _concept(words, "", t.unit, concepts)
                 if concept is not None and concept != t.concept:
                     shared.append(
-                        Threshold(words, word_start, word_start + len(words), concept, t.op, t.value, t.unit, t.start, t.end)
+                        Threshold(
+                            words, word_start, word_start + len(words), concept, t.op, t.value, t.unit, t.start, t.end
+                        )
                     )
         shared.append(t)
     return shared

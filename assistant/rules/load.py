@@ -60,6 +60,8 @@ class RuleSet:
     """The validated rules document they were compiled from."""
     path: str | None = None
     """File the rules were read from, if any."""
+    plan: tuple[tuple[Evaluator, tuple[Status, Status, Status, Status], str, CriterionType, str], ...] = ()
+    """(evaluate, statuses, criterion id, type, text) per rule: what the checker's loop reads."""
 
 
 def rules_path(protocol_id: str, corpus_dir: Path) -> Path:
@@ -124,7 +126,8 @@ def compile_document(
                 statuses=_INCLUSION if criterion.type == "inclusion" else _EXCLUSION,
             )
         )
-    return RuleSet(protocol.id, source, tuple(compiled), document, path)
+    plan = tuple((r.evaluate, r.statuses, r.criterion_id, r.type, r.text) for r in compiled)
+    return RuleSet(protocol.id, source, tuple(compiled), document, path, plan)
 
 
 def load_rules_file(path: Path, protocol: Protocol, concepts: ConceptSet | None = None) -> RuleSet:

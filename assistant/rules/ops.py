@@ -62,6 +62,8 @@ def _join(reasons: Sequence[str]) -> str:
 
 def combine_all(results: Sequence[Result]) -> Result:
     """Conjunction: false if any is false; else unknown if any is unknown; else review if any; else true."""
+    if all(r[0] == TRUE for r in results):
+        return TRUE, _join([r[1] for r in results]), _merge([r[2] for r in results]), ()
     false: list[Result] = []
     unknown: list[Result] = []
     review: list[Result] = []

@@ -199,7 +199,8 @@ HEADS: dict[str, type] = {
 def _keys(model: type) -> list[str]:
     if model in (AllOf, AnyOf, NotOf):
         return [next(k for k, v in HEADS.items() if v is model)]
-    return [f.alias or name for name, f in model.model_fields.items()]
+    fields: dict[str, Any] = getattr(model, "model_fields", {})
+    return [f.alias or name for name, f in fields.items()]
 
 
 def parse_node(raw: object, where: str) -> Node:
@@ -226,7 +227,8 @@ def parse_node(raw: object, where: str) -> Node:
     if model is NotOf:
         return NotOf(parse_node(raw["not"], f"{where}.not"))
     try:
-        return model.model_validate(raw)  # type: ignore[return-value]
+        validated: Node = model.model_validate(raw)  # type: ignore[attr-defined]
+        return validated
     except ValidationError as exc:
         raise RulesError(_friendly(exc, where, model)) from None
 
