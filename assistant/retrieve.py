@@ -61,6 +61,18 @@ ABBREVIATIONS: dict[str, str] = {
     "neoadjuvant": "preoperative",
     "adjuvant": "postoperative",
     "enrolment": "enrollment",
+    "begin": "start",
+    "begins": "start",
+    "began": "start",
+    "started": "start",
+    "starts": "start",
+    "finish": "end",
+    "finishes": "end",
+    "stop": "end",
+    "stops": "end",
+    "last": "end",
+    "operated": "surgery",
+    "relapse": "recurrence",
 }
 # Phrases that mean a single word a clinician would type (found in either text, both are indexed).
 PHRASES: dict[str, str] = {

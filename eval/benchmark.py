@@ -83,7 +83,7 @@ def bench_ask(repeats: int = 3) -> dict[str, Any]:
             path = ROOT / "eval" / name
             if path.exists():
                 data = yaml.safe_load(path.read_text())
-                items = data.get("questions", data) if isinstance(data, dict) else data
+                items = data.get("questions") or data.get("cases") or []
                 sets[route] = [item.get("message") or item.get("question") for item in items]
         respond_once("What platelet count is required?", index, settings)  # warm-up: model and caches
         out: dict[str, Any] = {}

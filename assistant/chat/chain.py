@@ -9,6 +9,7 @@ output and no text in the message can change them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,11 @@ def _route_json(route: Route) -> dict[str, Any]:
     }
 
 
+def _substantive(facts: Any, loaded: bool) -> bool:
+    """True when there is something to check: a loaded record, or a stated fact beyond a pronoun's sex."""
+    return loaded or facts.age is not None or bool(facts.observations or facts.conditions or facts.medications or facts.procedures)
+
+
 def _facts_json(facts: Any) -> list[dict[str, Any]]:
     if facts is None:
         return []
@@ -108,14 +114,41 @@ def _facts_json(facts: Any) -> list[dict[str, Any]]:
     return out
 
 
+ASKED = re.compile(r"\b(when|how long|what date|which day|due|until|window|schedule|timeline)\b", re.IGNORECASE)
+_CLAUSE = re.compile(r"[^.;?!]+[.;?!]?")
+_ANCHOR = re.compile(r"\b(after|before|following|once)\b.*$", re.IGNORECASE)
+_SUB_CLAUSE = re.compile(r",\s*and\b|\band\s+(?=when\b)", re.IGNORECASE)
+
+
 def select_steps(question: str, computed: ComputedSchedule) -> list[str] | None:
-    """The steps a question is about: those whose label shares the most terms with it (None: all)."""
-    asked = set(tokens(question))
-    scores = {step.id: len(asked & set(tokens(step.label))) for step in computed.steps}
-    best = max(scores.values(), default=0)
-    if best == 0:
+    """The steps a question asks about (None: all of them).
+
+    Only the clauses that ask ("when is surgery due?") count, not those that give dates ("imatinib
+    started on 3 March"); a step's terms are its label, id and condition, each weighted by how few
+    steps share it, so "imatinib" alone picks nothing while "surgery" or "postoperative" decide.
+    """
+    clauses = [part for m in _CLAUSE.finditer(question) for part in _SUB_CLAUSE.split(m.group(0)) if ASKED.search(part)]
+    terms = {
+        step.id: set(tokens(f"{step.label} {step.id.replace('_', ' ')} {step.condition or ''}"))
+        for step in computed.steps
+    }
+    df: dict[str, int] = {}
+    for step_terms in terms.values():
+        for term in step_terms:
+            df[term] = df.get(term, 0) + 1
+    chosen: list[str] = []
+    for clause in clauses or [question]:
+        # "when is surgery done after preoperative imatinib?" asks about surgery; what follows
+        # "after" is only its anchor.
+        subject = _ANCHOR.sub("", clause)
+        asked = set(tokens(subject)) if set(tokens(subject)) & set(df) else set(tokens(clause))
+        scores = {sid: sum(1 / df[t] for t in asked & step_terms) for sid, step_terms in terms.items()}
+        best = max(scores.values(), default=0.0)
+        if best >= 0.5:
+            chosen += [sid for sid, score in scores.items() if score >= 0.75 * best and sid not in chosen]
+    if not chosen:
         return None
-    return [step_id for step_id, score in scores.items() if score == best]
+    return [step.id for step in computed.steps if step.id in chosen]
 
 
 class ChatSession:
@@ -170,15 +203,15 @@ class ChatSession:
         if statements:
             response.answer = Answer(message, tuple(statements), False, protocol_id)
         elif not response.answer.statements:
-            if route.patient and self.state.patient is None:
-                response.notes.append("No patient facts yet: state them in the message or load a FHIR bundle or facts file.")
             response.answer = ask(message, self.index, self.settings, protocol_id)
         self.state.protocol_id = response.answer.protocol_id or protocol_id
         return response
 
     def _patient(self, message: str, route: Route, protocol_id: str | None, today: dt.date, response: Response) -> list[Statement]:
         patient = self.state.patient
-        if protocol_id is None or patient is None:
+        if protocol_id is None or patient is None or not _substantive(patient, self.state.loaded_facts is not None):
+            if not route.schedule:
+                response.notes.append("No patient facts yet: state them in the message or load a FHIR bundle or facts file.")
             return []
         protocol = self.index.store.load(protocol_id)
         rules = rules_for(protocol, self.settings.corpus_dir)
