@@ -31,8 +31,9 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check assistant tests eval app.py
-	$(BIN)/mypy assistant
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy assistant app.py eval
 
 bench: $(STAMP)
 	$(BIN)/python eval/benchmark.py

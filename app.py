@@ -41,16 +41,27 @@ def _show(response: Response) -> None:
     st.markdown(response.answer.text if not response.check else response.answer.statements[0].text)
     if response.check is not None:
         rows = [
-            {"criterion": v.criterion_id.split(":")[1], "status": v.status, "criterion text": v.text, "reason": v.reason, "missing": "; ".join(v.missing)}
+            {
+                "criterion": v.criterion_id.split(":")[1],
+                "status": v.status,
+                "criterion text": v.text,
+                "reason": v.reason,
+                "missing": "; ".join(v.missing),
+            }
             for v in response.check.verdicts
         ]
         concerned = {c.criterion_id for c in response.answer.citations}
         st.dataframe([r for r in rows if f"{response.check.protocol}:{r['criterion']}" in concerned], hide_index=True)
-        with st.expander(f"All {len(rows)} criteria (overall: {response.check.overall}, rules: {response.check.rules_source})"):
+        with st.expander(
+            f"All {len(rows)} criteria (overall: {response.check.overall}, rules: {response.check.rules_source})"
+        ):
             st.dataframe(rows, hide_index=True)
     if response.schedule is not None:
         st.dataframe(
-            [{"step": s.label, "earliest": s.earliest, "latest": s.latest, "window": s.window} for s in response.schedule.steps],
+            [
+                {"step": s.label, "earliest": s.earliest, "latest": s.latest, "window": s.window}
+                for s in response.schedule.steps
+            ],
             hide_index=True,
         )
     for note in response.notes:

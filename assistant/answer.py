@@ -30,7 +30,15 @@ ANSWER_TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("dose", re.compile(r"\b(dose|doses|dosage|dosing|how much|mg)\b", re.I), DOSE),
     ("duration", re.compile(r"\b(how long|duration|for how many|how many (days|weeks|months|years))\b", re.I), TIME),
     ("time", re.compile(r"\b(when|how soon|timing|how many days|how many weeks|washout)\b", re.I), TIME),
-    ("number", re.compile(r"\b(how many|what (\w+ )?(count|level|value|limit|threshold|number|cut-?off)|how (high|low)|minimum|maximum)\b", re.I), NUMBER),
+    (
+        "number",
+        re.compile(
+            r"\b(how many|what (\w+ )?(count|level|value|limit|threshold|number|cut-?off)"
+            r"|how (high|low)|minimum|maximum)\b",
+            re.I,
+        ),
+        NUMBER,
+    ),
 )
 # Words that frame a question without saying what it is about.
 FRAME_WORDS = frozenset(
@@ -45,7 +53,8 @@ FRAME_WORDS = frozenset(
     ).split()
 )
 ENROL_QUESTION = re.compile(
-    r"^\s*(can|may|could|is|are)\b.*\b(enrol+|join|participate|take part|be included|be eligible|eligible|qualify|be treated)\b",
+    r"^\s*(can|may|could|is|are)\b.*"
+    r"\b(enrol+|join|participate|take part|be included|be eligible|eligible|qualify|be treated)\b",
     re.IGNORECASE,
 )
 NEGATIVE = re.compile(r"^\s*(no|not|without|negative)\b", re.IGNORECASE)
@@ -79,7 +88,9 @@ def _split_units(protocol: Protocol) -> tuple[tuple[Unit, ...], dict[str, float]
     text = protocol.text
     for chunk in chunk_protocol(protocol):
         if chunk.criterion_ids:
-            units.append(Unit(chunk.start, chunk.end, chunk.section, chunk.criterion_ids[0], frozenset(tokens(chunk.text))))
+            units.append(
+                Unit(chunk.start, chunk.end, chunk.section, chunk.criterion_ids[0], frozenset(tokens(chunk.text)))
+            )
             continue
         pos, pending = chunk.start, None
         for match in [*_SENTENCE.finditer(text, chunk.start, chunk.end), None]:
@@ -138,7 +149,11 @@ def _abstain(question: str, protocol: Protocol, focus: list[str], kind: str | No
 def _statement(protocol: Protocol, unit: Unit, section_titles: dict[str, str]) -> Statement:
     quote = protocol.text[unit.start : unit.end]
     citation = Citation(protocol.id, unit.section, quote, unit.start, unit.end, unit.criterion_id)
-    where = f"Eligibility criterion {unit.criterion_id.split(':')[1]}" if unit.criterion_id else section_titles.get(unit.section, unit.section)
+    where = (
+        f"Eligibility criterion {unit.criterion_id.split(':')[1]}"
+        if unit.criterion_id
+        else section_titles.get(unit.section, unit.section)
+    )
     return Statement(f"{where}: “{' '.join(quote.split())}”", (citation,))
 
 
@@ -163,14 +178,24 @@ def list_criteria(question: str, protocol: Protocol) -> Answer | None:
     if not chosen:
         return None
     statements = [Statement(lead, tuple(_criterion_citation(protocol, c.id) for c in chosen))]
-    statements += [Statement(f"{c.id.split(':')[1]}: “{' '.join(c.text.split())}”", (_criterion_citation(protocol, c.id),)) for c in chosen]
+    statements += [
+        Statement(f"{c.id.split(':')[1]}: “{' '.join(c.text.split())}”", (_criterion_citation(protocol, c.id),))
+        for c in chosen
+    ]
     return Answer(question=question, statements=tuple(statements), abstained=False, protocol_id=protocol.id)
 
 
 def _criterion_citation(protocol: Protocol, criterion_id: str) -> Citation:
     criterion = protocol.criterion(criterion_id)
     section = protocol.section_at(criterion.start)
-    return Citation(protocol.id, section.name if section else "eligibility", criterion.text, criterion.start, criterion.end, criterion.id)
+    return Citation(
+        protocol.id,
+        section.name if section else "eligibility",
+        criterion.text,
+        criterion.start,
+        criterion.end,
+        criterion.id,
+    )
 
 
 def compose_answer(question: str, protocol: Protocol, hits: list[Hit], settings: Settings) -> Answer:
@@ -212,9 +237,9 @@ def _lead(question: str, protocol: Protocol, chosen: list[Unit]) -> str | None:
     if not ENROL_QUESTION.search(question):
         return None
     criteria = [u for u in chosen if u.criterion_id]
-    if criteria and len(criteria) == len(chosen):
-        if all(NEGATIVE.match(protocol.text[u.start : u.end]) for u in criteria):
-            return "No: the eligibility criteria rule this out."
+    forbidding = all(NEGATIVE.match(protocol.text[u.start : u.end]) for u in criteria)
+    if criteria and len(criteria) == len(chosen) and forbidding:
+        return "No: the eligibility criteria rule this out."
     return None
 
 

@@ -176,7 +176,10 @@ class ProtocolIndex:
         if self._chunks is None:
             result = self.collection.get(include=["documents", "metadatas"])
             self._chunks = sorted(
-                (chunk_from_record(i, d, m) for i, d, m in zip(result["ids"], result["documents"], result["metadatas"], strict=True)),
+                (
+                    chunk_from_record(i, d, m)
+                    for i, d, m in zip(result["ids"], result["documents"], result["metadatas"], strict=True)
+                ),
                 key=lambda c: (c.protocol_id, c.start),
             )
         return self._chunks

@@ -181,6 +181,5 @@ def retrieve(
         lexical_rank[chunk.id] = rank
     ordered = sorted((cid for cid in scores if cid in by_id), key=lambda cid: -scores[cid])[:k]
     return [
-        Hit(by_id[cid], scores[cid], dense_rank.get(cid), lexical_rank.get(cid), similarity.get(cid))
-        for cid in ordered
+        Hit(by_id[cid], scores[cid], dense_rank.get(cid), lexical_rank.get(cid), similarity.get(cid)) for cid in ordered
     ]

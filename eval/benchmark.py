@@ -78,7 +78,11 @@ def bench_ask(repeats: int = 3) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp))
         index = open_index(settings)
-        sets: dict[str, list[str]] = {"general": [q["question"] for q in yaml.safe_load((ROOT / "eval" / "questions.yaml").read_text())["questions"]]}
+        sets: dict[str, list[str]] = {
+            "general": [
+                q["question"] for q in yaml.safe_load((ROOT / "eval" / "questions.yaml").read_text())["questions"]
+            ]
+        }
         for route, name in (("patient", "patient_questions.yaml"), ("schedule", "schedule_questions.yaml")):
             path = ROOT / "eval" / name
             if path.exists():
@@ -113,17 +117,19 @@ def bench_check() -> dict[str, float] | None:
 
 def main(argv: list[str]) -> int:
     quiet_environment()
-    results = {"ingest": bench_ingest(), "ask": bench_ask(), "check": bench_check()}
+    results: dict[str, Any] = {"ingest": bench_ingest(), "ask": bench_ask(), "check": bench_check()}
     if "--json" in argv:
         print(json.dumps(results, indent=2))
         return 0
     ingest = results["ingest"]
     print(f"ingest: {ingest['chunks']} chunks of {ingest['protocols']} protocols")
     print(f"  raw embedding   {ingest['raw_embed_chunks_per_s']:>8} chunks/s")
-    print(f"  ingest          {ingest['ingest_chunks_per_s']:>8} chunks/s  ({ingest['ingest_vs_raw_ratio']:.1%} of raw; target >= 80%)")
-    print(f"  re-ingest of unchanged protocols: {ingest['reingest_unchanged_s']} s, {ingest['reingest_embedded']} chunks embedded")
-    for route, figures in results["ask"].items():
-        print(f"ask [{route}] over {figures['questions']} questions: p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms")
+    ratio = ingest["ingest_vs_raw_ratio"]
+    print(f"  ingest          {ingest['ingest_chunks_per_s']:>8} chunks/s  ({ratio:.1%} of raw; target >= 80%)")
+    seconds, embedded = ingest["reingest_unchanged_s"], ingest["reingest_embedded"]
+    print(f"  re-ingest of unchanged protocols: {seconds} s, {embedded} chunks embedded")
+    for route, f in results["ask"].items():
+        print(f"ask [{route}] over {f['questions']} questions: p50 {f['p50_ms']} ms, p95 {f['p95_ms']} ms")
     if results["check"]:
         print("check: " + ", ".join(f"{k} {v}" for k, v in results["check"].items()))
     return 0

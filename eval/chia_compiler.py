@@ -145,9 +145,12 @@ def _unit_equal(a: str | None, b: str | None) -> bool:
 
 
 def _value_equal(a: float | tuple[float, float], b: float | tuple[float, float]) -> bool:
-    if isinstance(a, tuple) != isinstance(b, tuple):
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        pairs = list(zip(a, b, strict=True))
+    elif not isinstance(a, tuple) and not isinstance(b, tuple):
+        pairs = [(a, b)]
+    else:
         return False
-    pairs = zip(a, b, strict=True) if isinstance(a, tuple) else [(a, b)]  # type: ignore[arg-type]
     return all(abs(x - y) <= 1e-9 * max(1.0, abs(x)) for x, y in pairs)
 
 

@@ -81,7 +81,9 @@ def run(path: Path = ROOT / "eval" / "questions.yaml") -> list[Outcome]:
     settings = get_settings()
     index = open_index(settings)
     protocol = index.store.load(data["protocol"])
-    return [score(item, ask(item["question"], index, settings, data["protocol"]), protocol) for item in data["questions"]]
+    return [
+        score(item, ask(item["question"], index, settings, data["protocol"]), protocol) for item in data["questions"]
+    ]
 
 
 def main(argv: list[str]) -> int:

@@ -48,7 +48,9 @@ def test_focus_terms_drop_framing_words() -> None:
         pytest.param("Are patients with cirrhosis eligible?", "NCT01267695:I14", id="cirrhosis"),
     ],
 )
-def test_answers_quote_the_criterion_exactly(seeded: ProtocolIndex, settings: Settings, seed: Protocol, question: str, criterion: str) -> None:
+def test_answers_quote_the_criterion_exactly(
+    seeded: ProtocolIndex, settings: Settings, seed: Protocol, question: str, criterion: str
+) -> None:
     answer = ask(question, seeded, settings)
     assert not answer.abstained
     assert criterion in {c.criterion_id for c in answer.citations}
@@ -68,7 +70,9 @@ def test_answers_quote_the_criterion_exactly(seeded: ProtocolIndex, settings: Se
         pytest.param("What QTc interval is required?", id="qtc"),
     ],
 )
-def test_abstains_and_cites_nothing_when_the_protocol_does_not_say(seeded: ProtocolIndex, settings: Settings, question: str) -> None:
+def test_abstains_and_cites_nothing_when_the_protocol_does_not_say(
+    seeded: ProtocolIndex, settings: Settings, question: str
+) -> None:
     answer = ask(question, seeded, settings)
     assert answer.abstained
     assert answer.citations == ()

@@ -37,7 +37,11 @@ RECORD = AuditRecord(
     facts=FACTS,
     verdicts=(
         Verdict(
-            f"{SEED}:I9", "inclusion", PLATELETS, "violated", "Platelets 90 10*9/L are not above 100 10*9/L.",
+            f"{SEED}:I9",
+            "inclusion",
+            PLATELETS,
+            "violated",
+            "Platelets 90 10*9/L are not above 100 10*9/L.",
             ("platelets = 90 10*9/L (2025-02-01)",),
         ),
     ),
@@ -74,7 +78,11 @@ def test_a_line_has_every_field(tmp_path: Path) -> None:
     }
     assert line["facts"]["observations"][0]["value"] == 90.0
     assert line["facts"]["conditions"][0] == {
-        "concept": "brain_metastases", "present": False, "active": True, "onset": None, "abatement": None,
+        "concept": "brain_metastases",
+        "present": False,
+        "active": True,
+        "onset": None,
+        "abatement": None,
         "source": "message",
     }
 

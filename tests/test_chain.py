@@ -111,7 +111,9 @@ def test_patient_and_schedule_in_one_message(session: ChatSession) -> None:
 def test_ask_with_a_patient_file_carries_the_check(fake_index: ProtocolIndex, seed: Protocol) -> None:
     fake_index.ingest([seed])
     patient = ROOT / "eval" / "patients" / "gist-ineligible.fhir.json"
-    response = respond_once("Can this patient enroll?", fake_index, fake_index.settings, patient_path=patient, as_of=AS_OF)
+    response = respond_once(
+        "Can this patient enroll?", fake_index, fake_index.settings, patient_path=patient, as_of=AS_OF
+    )
     data = response.to_json()
     assert data["patient_check"]["overall"] == "ineligible"
     assert len(data["patient_check"]["criteria"]) == len(seed.criteria)
@@ -131,7 +133,10 @@ def test_cli_ask_json_for_a_patient(cli_env: Path) -> None:
 
     from assistant.cli import load_commands
 
-    result = CliRunner().invoke(load_commands(), ["ask", "my patient is 72, platelets 90k, ECOG 2 — can she enroll?", "--json", "--as-of", AS_OF])
+    result = CliRunner().invoke(
+        load_commands(),
+        ["ask", "my patient is 72, platelets 90k, ECOG 2 — can she enroll?", "--json", "--as-of", AS_OF],
+    )
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["patient_check"]["overall"] == "ineligible"

@@ -31,9 +31,7 @@ def test_chunks_are_exact_spans_and_never_split_a_criterion(path: Path) -> None:
     for chunk in chunks:
         assert protocol.text[chunk.start : chunk.end] == chunk.text
         assert chunk.id.startswith(f"{protocol.id}:{chunk.section}:")
-        assert any(
-            s.name == chunk.section and s.start <= chunk.start and chunk.end <= s.end for s in protocol.sections
-        )
+        assert any(s.name == chunk.section and s.start <= chunk.start and chunk.end <= s.end for s in protocol.sections)
     for criterion in protocol.criteria:
         holders = [c for c in chunks if criterion.id in c.criterion_ids]
         assert len(holders) == 1, criterion.id
@@ -48,7 +46,9 @@ def test_long_text_is_cut_at_sentence_boundaries(seed: Protocol) -> None:
     description = [c for c in chunks if c.section == "detailed_description"]
     assert len(description) > 1
     for chunk in description:
-        assert chunk.text[-1] in ".:;!?" or chunk.end == next(s.end for s in seed.sections if s.name == "detailed_description")
+        assert chunk.text[-1] in ".:;!?" or chunk.end == next(
+            s.end for s in seed.sections if s.name == "detailed_description"
+        )
 
 
 def test_chunk_ids_are_stable_and_follow_content(seed: Protocol) -> None:

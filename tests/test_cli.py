@@ -51,16 +51,27 @@ def test_ask_on_an_empty_index_indexes_the_corpus_first(cli_env: Path) -> None:
     ("content", "name", "message"),
     [
         pytest.param("", "empty.txt", "file is empty", id="empty-file"),
-        pytest.param("Dear colleague, see you at noon.", "letter.txt", "not a ClinicalTrials.gov record", id="not-a-protocol"),
         pytest.param(
-            json.dumps({"protocolSection": {"identificationModule": {"nctId": "NCT00000001", "briefTitle": "T"}, "descriptionModule": {"briefSummary": "A study."}}}),
+            "Dear colleague, see you at noon.", "letter.txt", "not a ClinicalTrials.gov record", id="not-a-protocol"
+        ),
+        pytest.param(
+            json.dumps(
+                {
+                    "protocolSection": {
+                        "identificationModule": {"nctId": "NCT00000001", "briefTitle": "T"},
+                        "descriptionModule": {"briefSummary": "A study."},
+                    }
+                }
+            ),
             "no-eligibility.json",
             "no eligibility criteria",
             id="json-without-eligibility-module",
         ),
     ],
 )
-def test_bad_file_gets_one_line_error_and_index_unchanged(cli_env: Path, tmp_path: Path, content: str, name: str, message: str) -> None:
+def test_bad_file_gets_one_line_error_and_index_unchanged(
+    cli_env: Path, tmp_path: Path, content: str, name: str, message: str
+) -> None:
     run("ingest", str(SEED))
     before = chunk_count(cli_env)
     bad = tmp_path / name
@@ -76,7 +87,9 @@ def test_folder_with_one_bad_file_changes_nothing(cli_env: Path, tmp_path: Path)
     folder = tmp_path / "mixed"
     folder.mkdir()
     (folder / "good.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
-    (folder / "bad.xml").write_text((SHARED_PROTOCOLS / "ctgov-legacy-xml" / "NCT03182660.xml").read_text(encoding="utf-8"))
+    (folder / "bad.xml").write_text(
+        (SHARED_PROTOCOLS / "ctgov-legacy-xml" / "NCT03182660.xml").read_text(encoding="utf-8")
+    )
     code, _, err = run("ingest", str(folder))
     assert code != 0 and "NCT03182660" not in err or "bad.xml" in err
     code, out, _ = run("list", "--json")

@@ -25,8 +25,19 @@ EVAL = yaml.safe_load((ROOT / "eval" / "patient_questions.yaml").read_text(encod
 CASES: list[dict[str, Any]] = EVAL["cases"]
 BY_ID = {case["id"]: case for case in CASES}
 
-CASE_KEYS = {"id", "message", "as_of", "patient_file", "follows", "expected_route", "expected_schedule_dates",
-             "expected_facts", "expected_verdicts", "expected_overall", "notes"}
+CASE_KEYS = {
+    "id",
+    "message",
+    "as_of",
+    "patient_file",
+    "follows",
+    "expected_route",
+    "expected_schedule_dates",
+    "expected_facts",
+    "expected_verdicts",
+    "expected_overall",
+    "notes",
+}
 FACT_KEYS = {"age", "sex", "observations", "conditions", "medications", "procedures"}
 STATUSES = {"satisfied", "violated", "unknown", "needs_review"}
 OVERALL = {"eligible", "ineligible", "undetermined"}
@@ -73,8 +84,11 @@ def _observed(facts: PatientFacts) -> dict[str, Any]:
         items = getattr(facts, name)
         if items:
             out[name] = {
-                f.concept: {k: (v.isoformat() if isinstance(v, dt.date) else v)
-                            for k, v in f.model_dump().items() if k not in ("concept", "source")}
+                f.concept: {
+                    k: (v.isoformat() if isinstance(v, dt.date) else v)
+                    for k, v in f.model_dump().items()
+                    if k not in ("concept", "source")
+                }
                 for f in items
             }
     return out
@@ -112,7 +126,7 @@ def test_extracted_facts_match_the_file(case: dict[str, Any]) -> None:
     extracted = extract_facts(case["message"], _as_of(case))
     _compare(case["expected_facts"], extracted.facts)
     for mention in extracted.mentions:
-        assert case["message"][mention.start:mention.end] == mention.text
+        assert case["message"][mention.start : mention.end] == mention.text
 
 
 def _conversation(case: dict[str, Any]) -> list[dict[str, Any]]:
@@ -132,10 +146,18 @@ def test_route_and_merged_patient_match_the_file(case: dict[str, Any]) -> None:
     assert state.protocol_id == EVAL["protocol"]
     patient = state.patient
     assert patient is not None
-    merged_concepts = ({o.concept for o in patient.observations} | {c.concept for c in patient.conditions}
-                       | {m.concept for m in patient.medications} | {p.concept for p in patient.procedures})
-    expected_concepts = {item["concept"] for c in _conversation(case) for kind in ("observations", "conditions",
-                         "medications", "procedures") for item in c["expected_facts"].get(kind, [])}
+    merged_concepts = (
+        {o.concept for o in patient.observations}
+        | {c.concept for c in patient.conditions}
+        | {m.concept for m in patient.medications}
+        | {p.concept for p in patient.procedures}
+    )
+    expected_concepts = {
+        item["concept"]
+        for c in _conversation(case)
+        for kind in ("observations", "conditions", "medications", "procedures")
+        for item in c["expected_facts"].get(kind, [])
+    }
     dates = case["expected_schedule_dates"]
     if dates is not None:  # the trial's own dated steps go to the schedule, not to the patient checked
         expected_concepts -= SCHEDULE_STEPS

@@ -6,7 +6,6 @@ the chain (extraction → checker) must reproduce them, follow-ups in the same c
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest

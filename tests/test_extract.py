@@ -36,8 +36,11 @@ def summary(extracted: ExtractedFacts) -> dict[str, object]:
     for proc in facts.procedures:
         out[proc.concept] = proc.present if proc.date is None else (proc.present, proc.date)
     for med in facts.medications:
-        details = {k: v for k, v in (("dose", med.dose), ("dose_unit", med.dose_unit), ("start", med.start),
-                                     ("end", med.end)) if v is not None}
+        details = {
+            k: v
+            for k, v in (("dose", med.dose), ("dose_unit", med.dose_unit), ("start", med.start), ("end", med.end))
+            if v is not None
+        }
         if not med.present:
             out[med.concept] = False
         else:
@@ -46,9 +49,11 @@ def summary(extracted: ExtractedFacts) -> dict[str, object]:
 
 
 AGE_SEX = [
-    pytest.param("my patient is 72, platelets 90k, ECOG 2 — can she enroll?",
-                 {"age": 72.0, "sex": "female", "platelets": (90000.0, "/mm3"), "ecog": (2.0, None)},
-                 id="issue-example"),
+    pytest.param(
+        "my patient is 72, platelets 90k, ECOG 2 — can she enroll?",
+        {"age": 72.0, "sex": "female", "platelets": (90000.0, "/mm3"), "ecog": (2.0, None)},
+        id="issue-example",
+    ),
     pytest.param("72-year-old man with GIST", {"age": 72.0, "sex": "male"}, id="72-year-old-man"),
     pytest.param("a 64 year old woman", {"age": 64.0, "sex": "female"}, id="64-year-old-woman"),
     pytest.param("aged 72, she is fit", {"age": 72.0, "sex": "female"}, id="aged"),
@@ -121,8 +126,9 @@ SCORES_SIZES = [
 CONDITIONS = [
     pytest.param("no liver mets", {"hepatic_metastases": False}, id="no-liver-mets"),
     pytest.param("she has hepatic metastases", {"sex": "female", "hepatic_metastases": True}, id="hepatic-mets"),
-    pytest.param("no brain or liver mets", {"brain_metastases": False, "hepatic_metastases": False},
-                 id="coordinated-sites"),
+    pytest.param(
+        "no brain or liver mets", {"brain_metastases": False, "hepatic_metastases": False}, id="coordinated-sites"
+    ),
     pytest.param("known brain metastases", {"brain_metastases": True}, id="known-brain-mets"),
     pytest.param("HIV negative", {"hiv": False}, id="hiv-negative"),
     pytest.param("HIV-", {"hiv": False}, id="hiv-minus"),
@@ -132,8 +138,9 @@ CONDITIONS = [
     pytest.param("HIV+", {"hiv": True}, id="hiv-plus"),
     pytest.param("HIV-positive", {"hiv": True}, id="hiv-hyphen-positive"),
     pytest.param("no cirrhosis", {"cirrhosis": False}, id="no-cirrhosis"),
-    pytest.param("history of MI 3 months ago", {"myocardial_infarction": (True, dt.date(2025, 3, 1))},
-                 id="mi-3-months-ago"),
+    pytest.param(
+        "history of MI 3 months ago", {"myocardial_infarction": (True, dt.date(2025, 3, 1))}, id="mi-3-months-ago"
+    ),
     pytest.param("had a heart attack in 2019", {"myocardial_infarction": True}, id="mi-year-only-no-date"),
     pytest.param("denies any MI", {"myocardial_infarction": False}, id="denies"),
     pytest.param("not pregnant", {"pregnant": False}, id="not-pregnant"),
@@ -143,10 +150,14 @@ CONDITIONS = [
     pytest.param("lives in a nursing home", {}, id="nursing-home-is-not-nursing"),
     pytest.param("diabetes well controlled", {"diabetes_uncontrolled": False}, id="diabetes-well-controlled"),
     pytest.param("well-controlled type 2 diabetes", {"diabetes_uncontrolled": False}, id="well-controlled-t2"),
-    pytest.param("he has uncontrolled diabetes", {"sex": "male", "diabetes_uncontrolled": True},
-                 id="uncontrolled-diabetes"),
-    pytest.param("ECOG 1, poorly controlled diabetes", {"ecog": (1.0, None), "diabetes_uncontrolled": True},
-                 id="poorly-controlled"),
+    pytest.param(
+        "he has uncontrolled diabetes", {"sex": "male", "diabetes_uncontrolled": True}, id="uncontrolled-diabetes"
+    ),
+    pytest.param(
+        "ECOG 1, poorly controlled diabetes",
+        {"ecog": (1.0, None), "diabetes_uncontrolled": True},
+        id="poorly-controlled",
+    ),
     pytest.param("no diabetes", {"diabetes_uncontrolled": False}, id="no-diabetes"),
     pytest.param("confirmed GIST", {"gist": True}, id="confirmed-gist"),
     pytest.param("biopsy-proven gastric GIST", {"gist": True}, id="biopsy-proven"),
@@ -156,38 +167,62 @@ CONDITIONS = [
     pytest.param("CD117 negative", {"cd117": False}, id="cd117-negative"),
     pytest.param("negative pregnancy test", {"pregnancy_test": False}, id="negative-pregnancy-test"),
     pytest.param("beta-hCG negative", {"pregnancy_test": False}, id="beta-hcg-negative"),
-    pytest.param("no chronic kidney disease, no CHF", {"chronic_renal_disease": False,
-                                                       "congestive_heart_failure": False}, id="ckd-chf"),
+    pytest.param(
+        "no chronic kidney disease, no CHF",
+        {"chronic_renal_disease": False, "congestive_heart_failure": False},
+        id="ckd-chf",
+    ),
     pytest.param("no active infection", {"active_infection": False}, id="no-active-infection"),
     pytest.param("disease is not rapidly progressing", {"rapidly_progressing_disease": False}, id="not-rapid"),
-    pytest.param("no cirrhosis but has brain mets", {"cirrhosis": False, "brain_metastases": True},
-                 id="but-ends-negation"),
+    pytest.param(
+        "no cirrhosis but has brain mets", {"cirrhosis": False, "brain_metastases": True}, id="but-ends-negation"
+    ),
 ]
 
 TREATMENTS = [
-    pytest.param("on warfarin 5 mg daily", {"warfarin": {"dose": 5.0, "dose_unit": "mg", "active": True}},
-                 id="warfarin-5mg-daily"),
-    pytest.param("warfarin 1 mg per day", {"warfarin": {"dose": 1.0, "dose_unit": "mg", "active": True}},
-                 id="warfarin-1mg"),
-    pytest.param("had chemo 3 weeks ago", {"chemotherapy": {"end": dt.date(2025, 5, 11), "active": False}},
-                 id="chemo-3-weeks-ago"),
-    pytest.param("radiotherapy finished 2 weeks ago", {"radiotherapy": (True, dt.date(2025, 5, 18))},
-                 id="radiotherapy-2-weeks-ago"),
+    pytest.param(
+        "on warfarin 5 mg daily",
+        {"warfarin": {"dose": 5.0, "dose_unit": "mg", "active": True}},
+        id="warfarin-5mg-daily",
+    ),
+    pytest.param(
+        "warfarin 1 mg per day", {"warfarin": {"dose": 1.0, "dose_unit": "mg", "active": True}}, id="warfarin-1mg"
+    ),
+    pytest.param(
+        "had chemo 3 weeks ago",
+        {"chemotherapy": {"end": dt.date(2025, 5, 11), "active": False}},
+        id="chemo-3-weeks-ago",
+    ),
+    pytest.param(
+        "radiotherapy finished 2 weeks ago",
+        {"radiotherapy": (True, dt.date(2025, 5, 18))},
+        id="radiotherapy-2-weeks-ago",
+    ),
     pytest.param("never had radiotherapy", {"radiotherapy": False}, id="never-radiotherapy"),
     pytest.param("no prior imatinib", {"imatinib": False}, id="no-prior-imatinib"),
     pytest.param("she is imatinib-naive", {"sex": "female", "imatinib": False}, id="imatinib-naive"),
-    pytest.param("stopped imatinib 2 weeks ago", {"imatinib": {"end": dt.date(2025, 5, 18), "active": False}},
-                 id="stopped-imatinib"),
-    pytest.param("imatinib started 2025-01-10", {"imatinib": {"start": dt.date(2025, 1, 10), "active": True}},
-                 id="imatinib-started"),
+    pytest.param(
+        "stopped imatinib 2 weeks ago",
+        {"imatinib": {"end": dt.date(2025, 5, 18), "active": False}},
+        id="stopped-imatinib",
+    ),
+    pytest.param(
+        "imatinib started 2025-01-10",
+        {"imatinib": {"start": dt.date(2025, 1, 10), "active": True}},
+        id="imatinib-started",
+    ),
     pytest.param("she is on enoxaparin", {"sex": "female", "lmwh": True}, id="lmwh"),
     pytest.param("major surgery 10 days ago", {"major_surgery": (True, dt.date(2025, 5, 22))}, id="major-surgery"),
-    pytest.param("chemo and radiotherapy 3 weeks ago",
-                 {"chemotherapy": {"end": dt.date(2025, 5, 11), "active": False},
-                  "radiotherapy": (True, dt.date(2025, 5, 11))}, id="shared-date"),
-    pytest.param("chemo 2 months ago and radiotherapy 3 weeks ago",
-                 {"chemotherapy": {"end": dt.date(2025, 4, 1), "active": False},
-                  "radiotherapy": (True, dt.date(2025, 5, 11))}, id="own-dates"),
+    pytest.param(
+        "chemo and radiotherapy 3 weeks ago",
+        {"chemotherapy": {"end": dt.date(2025, 5, 11), "active": False}, "radiotherapy": (True, dt.date(2025, 5, 11))},
+        id="shared-date",
+    ),
+    pytest.param(
+        "chemo 2 months ago and radiotherapy 3 weeks ago",
+        {"chemotherapy": {"end": dt.date(2025, 4, 1), "active": False}, "radiotherapy": (True, dt.date(2025, 5, 11))},
+        id="own-dates",
+    ),
 ]
 
 NOTHING = [
@@ -236,8 +271,11 @@ def test_reads_no_fact(message: str) -> None:
         pytest.param("no liver mets", "hepatic metastases: absent (from 'no liver mets')", id="negated"),
         pytest.param("AST 3 times the upper limit", "ast 3 ULN (from 'AST 3 times the upper limit')", id="uln"),
         pytest.param("platelets 90", "platelets 90 (no unit stated) (from 'platelets 90')", id="no-unit"),
-        pytest.param("on warfarin 5 mg daily", "warfarin: currently taken, 5 mg daily (from 'on warfarin 5 mg daily')",
-                     id="warfarin"),
+        pytest.param(
+            "on warfarin 5 mg daily",
+            "warfarin: currently taken, 5 mg daily (from 'on warfarin 5 mg daily')",
+            id="warfarin",
+        ),
     ],
 )
 def test_shows_facts_back_with_their_source(message: str, rendering: str) -> None:
@@ -250,8 +288,7 @@ def test_shows_facts_back_with_their_source(message: str, rendering: str) -> Non
         pytest.param("platelets > 100k", "a bound or a requirement", id="bound"),
         pytest.param("ECOG 1-2", "a range", id="range"),
         pytest.param("Can pregnant women enroll?", "about patients in general", id="generic"),
-        pytest.param("platelets 90k and platelets 120k", "stated more than once with different values",
-                     id="conflict"),
+        pytest.param("platelets 90k and platelets 120k", "stated more than once with different values", id="conflict"),
         pytest.param("MI in March 2024", "not a precise day", id="month-only"),
     ],
 )
@@ -262,10 +299,15 @@ def test_says_what_it_did_not_use(message: str, note: str) -> None:
 
 
 def test_facts_are_marked_as_coming_from_the_message() -> None:
-    facts = extract_facts("she is 60, ANC 2.0 x10^9/L, no brain mets, on warfarin 1 mg daily, had RT 2 months ago",
-                          TODAY).facts
-    sources = ([o.source for o in facts.observations] + [c.source for c in facts.conditions]
-               + [m.source for m in facts.medications] + [p.source for p in facts.procedures])
+    facts = extract_facts(
+        "she is 60, ANC 2.0 x10^9/L, no brain mets, on warfarin 1 mg daily, had RT 2 months ago", TODAY
+    ).facts
+    sources = (
+        [o.source for o in facts.observations]
+        + [c.source for c in facts.conditions]
+        + [m.source for m in facts.medications]
+        + [p.source for p in facts.procedures]
+    )
     assert sources and set(sources) == {"message"}
     assert all(isinstance(o, Observation) for o in facts.observations)
     assert all(isinstance(c, Condition) for c in facts.conditions)
@@ -275,10 +317,16 @@ def test_facts_are_marked_as_coming_from_the_message() -> None:
 
 def test_every_lexicon_concept_is_in_the_vocabulary() -> None:
     vocabulary = load_concepts()
-    used = ({c for c, _, _ in lexicon.FACT_PHRASES} | set(lexicon.LAB_NAMES) | set(lexicon.SCORES)
-            | {c for _, cs in lexicon.LAB_GROUPS for c in cs} | set(lexicon.MET_SITES.values())
-            | {c for c, _ in lexicon.ONLY_NEGATED} | {c for c, _ in lexicon.CONTROLLED}
-            | {"tumour_size", "mitotic_count"})
+    used = (
+        {c for c, _, _ in lexicon.FACT_PHRASES}
+        | set(lexicon.LAB_NAMES)
+        | set(lexicon.SCORES)
+        | {c for _, cs in lexicon.LAB_GROUPS for c in cs}
+        | set(lexicon.MET_SITES.values())
+        | {c for c, _ in lexicon.ONLY_NEGATED}
+        | {c for c, _ in lexicon.CONTROLLED}
+        | {"tumour_size", "mitotic_count"}
+    )
     assert used - set(vocabulary.concepts) == set()
     kinds = {c: k for c, k, _ in lexicon.FACT_PHRASES}
     for concept, kind in kinds.items():
@@ -287,10 +335,61 @@ def test_every_lexicon_concept_is_in_the_vocabulary() -> None:
 
 
 _WORDS = [
-    "no", "not", "platelets", "90k", "ECOG", "2", "HIV", "-", "+", "negative", "3x", "ULN", "AST/ALT", "mg/dL",
-    "creatinine", "2.1", "(ULN", "1.1)", ",", ".", "she", "72F", "aged", "March", "2025-01-10", "ago", "weeks",
-    "MI", "warfarin", "5", "mg", "daily", "chemo", "tumour", "cm", "mitoses", "per", "50", "HPF", "liver", "or",
-    "mets", "CD117", "pregnant", "patients", "with", "1,500", "1,2", "×10⁹/L", "µmol/L", "〉", "?", "—", "x", "KPS",
+    "no",
+    "not",
+    "platelets",
+    "90k",
+    "ECOG",
+    "2",
+    "HIV",
+    "-",
+    "+",
+    "negative",
+    "3x",
+    "ULN",
+    "AST/ALT",
+    "mg/dL",
+    "creatinine",
+    "2.1",
+    "(ULN",
+    "1.1)",
+    ",",
+    ".",
+    "she",
+    "72F",
+    "aged",
+    "March",
+    "2025-01-10",
+    "ago",
+    "weeks",
+    "MI",
+    "warfarin",
+    "5",
+    "mg",
+    "daily",
+    "chemo",
+    "tumour",
+    "cm",
+    "mitoses",
+    "per",
+    "50",
+    "HPF",
+    "liver",
+    "or",
+    "mets",
+    "CD117",
+    "pregnant",
+    "patients",
+    "with",
+    "1,500",
+    "1,2",
+    "×10⁹/L",
+    "µmol/L",
+    "〉",
+    "?",
+    "—",
+    "x",
+    "KPS",
 ]
 
 
@@ -300,5 +399,5 @@ def test_never_raises_and_every_span_is_exact(message: str) -> None:
     extracted = extract_facts(message, TODAY)
     for mention in extracted.mentions:
         assert 0 <= mention.start <= mention.end <= len(message)
-        assert message[mention.start:mention.end] == mention.text
+        assert message[mention.start : mention.end] == mention.text
         assert mention.text in mention.rendering or mention.kind == "sex"

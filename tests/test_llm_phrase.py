@@ -218,8 +218,9 @@ def test_llamacpp_without_the_extra_names_it(tmp_path: Path, monkeypatch: pytest
     gguf.write_bytes(b"GGUF")
     real = importlib.import_module
     monkeypatch.setattr(
-        importlib, "import_module", lambda name, *a: (_ for _ in ()).throw(ImportError(name)) if name == "llama_cpp"
-        else real(name, *a)
+        importlib,
+        "import_module",
+        lambda name, *a: (_ for _ in ()).throw(ImportError(name)) if name == "llama_cpp" else real(name, *a),
     )
     with pytest.raises(BackendError, match=r"pip install 'protocol-assistant\[llamacpp\]'"):
         make_chat_model(Settings(backend="llamacpp", llm_model=str(gguf)))

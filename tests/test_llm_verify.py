@@ -60,9 +60,7 @@ def test_quotes_are_real_protocol_text() -> None:
         pytest.param("The platelet count must be greater than 100,000/mm3.", True, None, id="comparator-words"),
         pytest.param("AST and ALT must be below 2.5 × ULN.", True, None, id="uln-symbol"),
         pytest.param("Patients must be 18 years or older.", True, None, id="age-and-over"),
-        pytest.param(
-            "Mini-dose warfarin (1 mg per day) prophylaxis is allowed.", True, None, id="warfarin-allowed"
-        ),
+        pytest.param("Mini-dose warfarin (1 mg per day) prophylaxis is allowed.", True, None, id="warfarin-allowed"),
         # hallucinations
         pytest.param("Patients take imatinib 400 mg daily.", False, "'400 milligram'", id="400-mg-daily"),
         pytest.param(
@@ -78,9 +76,7 @@ def test_quotes_are_real_protocol_text() -> None:
             "Surgery takes place 6 weeks after surgery.", False, "'6 week after surge", id="duration-wrong-anchor"
         ),
         pytest.param("Imatinib mesylate is taken twice daily.", False, "'twice daily'", id="frequency"),
-        pytest.param(
-            "Postoperative imatinib is given for 2 years.", False, "'2 year'", id="wrong-duration"
-        ),
+        pytest.param("Postoperative imatinib is given for 2 years.", False, "'2 year'", id="wrong-duration"),
         pytest.param("The platelet count must be at least 100,000/mm3.", False, "'>= 100000 /mm3'", id="comparator"),
         pytest.param("The platelet count must exceed 50,000/mm3.", False, "'> 50000 /mm3'", id="threshold"),
         pytest.param("AST and ALT must be below 3 times ULN.", False, "'< 3 xULN'", id="uln-value"),

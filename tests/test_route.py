@@ -43,8 +43,12 @@ ROUTES = [
     pytest.param("When can she enroll?", True, False, id="when-without-step"),
     pytest.param("How long after surgery does the patient restart imatinib?", False, True, id="the-patient-generic"),
     pytest.param("Give me the schedule: imatinib started on 10 January 2025", False, True, id="schedule-word"),
-    pytest.param("72F on warfarin 5 mg daily, when would surgery be after 6 months of imatinib?", True, True,
-                 id="facts-and-timing"),
+    pytest.param(
+        "72F on warfarin 5 mg daily, when would surgery be after 6 months of imatinib?",
+        True,
+        True,
+        id="facts-and-timing",
+    ),
 ]
 
 
@@ -59,20 +63,42 @@ def test_routes(message: str, patient: bool, schedule: bool) -> None:
 @pytest.mark.parametrize(
     ("message", "role", "day"),
     [
-        pytest.param("surgery was on 3 March, when does postoperative imatinib start?", "surgery",
-                     dt.date(2025, 3, 3), id="surgery-yearless-past"),
-        pytest.param("surgery is planned for 10 July, when does imatinib stop?", "surgery", dt.date(2025, 7, 10),
-                     id="surgery-yearless-future"),
-        pytest.param("surgery is scheduled for 3 March; when restart imatinib?", "surgery", dt.date(2026, 3, 3),
-                     id="future-wraps-to-next-year"),
-        pytest.param("imatinib started 2025-01-10, when is surgery due?", "start", dt.date(2025, 1, 10),
-                     id="iso-start"),
-        pytest.param("she began imatinib on March 3rd, 2024 — schedule?", "start", dt.date(2024, 3, 3),
-                     id="month-day-year"),
-        pytest.param("operated 25/12/2024, when does adjuvant imatinib start?", "surgery", dt.date(2024, 12, 25),
-                     id="numeric-day-first"),
-        pytest.param("she had her resection 3 weeks ago, when is imatinib restarted?", "surgery",
-                     dt.date(2025, 5, 11), id="relative"),
+        pytest.param(
+            "surgery was on 3 March, when does postoperative imatinib start?",
+            "surgery",
+            dt.date(2025, 3, 3),
+            id="surgery-yearless-past",
+        ),
+        pytest.param(
+            "surgery is planned for 10 July, when does imatinib stop?",
+            "surgery",
+            dt.date(2025, 7, 10),
+            id="surgery-yearless-future",
+        ),
+        pytest.param(
+            "surgery is scheduled for 3 March; when restart imatinib?",
+            "surgery",
+            dt.date(2026, 3, 3),
+            id="future-wraps-to-next-year",
+        ),
+        pytest.param(
+            "imatinib started 2025-01-10, when is surgery due?", "start", dt.date(2025, 1, 10), id="iso-start"
+        ),
+        pytest.param(
+            "she began imatinib on March 3rd, 2024 — schedule?", "start", dt.date(2024, 3, 3), id="month-day-year"
+        ),
+        pytest.param(
+            "operated 25/12/2024, when does adjuvant imatinib start?",
+            "surgery",
+            dt.date(2024, 12, 25),
+            id="numeric-day-first",
+        ),
+        pytest.param(
+            "she had her resection 3 weeks ago, when is imatinib restarted?",
+            "surgery",
+            dt.date(2025, 5, 11),
+            id="relative",
+        ),
     ],
 )
 def test_dates_have_roles(message: str, role: str, day: dt.date) -> None:
@@ -113,8 +139,10 @@ def test_follow_up_updates_the_same_patient_and_general_follow_up_keeps_protocol
     assert state.protocol_id == "NCT01267695"
     assert state.last_topic == "exclusion criteria"
     assert [m for m, _ in state.history] == [
-        "72 yo woman, platelets 150k, ECOG 1 — eligible?", "and her creatinine is 2.1 mg/dL?",
-        "what about the exclusion criteria?"]
+        "72 yo woman, platelets 150k, ECOG 1 — eligible?",
+        "and her creatinine is 2.1 mg/dL?",
+        "what about the exclusion criteria?",
+    ]
     assert state.history[0][1] == "(answer)"
 
 
@@ -144,8 +172,9 @@ def test_a_later_statement_replaces_the_earlier_value() -> None:
 
 def test_new_patient_starts_afresh_and_loaded_patient_is_updated() -> None:
     state = ConversationState(as_of=TODAY)
-    loaded = PatientFacts(patient_id="p1", age=50.0, observations=(Observation(concept="anc", value=2.0,
-                                                                                unit="10*9/L"),))
+    loaded = PatientFacts(
+        patient_id="p1", age=50.0, observations=(Observation(concept="anc", value=2.0, unit="10*9/L"),)
+    )
     state.load_patient(loaded)
     assert state.has_patient
     state.update_from_message("her ANC is now 1.2 x10^9/L")
@@ -177,10 +206,12 @@ def test_routing_chain_runs_every_kind_that_fired() -> None:
             calls.append(kind)
             assert isinstance(inputs["route"], Route)
             return f"{kind}: {inputs['message']}"
+
         return RunnableLambda(run)
 
-    chain = routing_chain({"general": handler("general"), "patient": handler("patient"),
-                           "schedule": handler("schedule")})
+    chain = routing_chain(
+        {"general": handler("general"), "patient": handler("patient"), "schedule": handler("schedule")}
+    )
     both = chain.invoke({"message": "Her surgery was on 3 March; when does she restart imatinib?", "today": TODAY})
     assert set(both["answers"]) == {"patient", "schedule"}
     general = chain.invoke({"message": "What are the exclusion criteria?", "today": TODAY})
@@ -199,7 +230,7 @@ def test_classify_never_raises_and_general_means_neither(message: str) -> None:
     route = classify(message, today=TODAY)
     assert route.general == (not route.patient and not route.schedule)
     for date in route.dates:
-        assert message[date.start:date.end] == date.text
+        assert message[date.start : date.end] == date.text
 
 
 SCHEDULE_EVAL = yaml.safe_load((ROOT / "eval" / "schedule_questions.yaml").read_text(encoding="utf-8"))

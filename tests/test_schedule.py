@@ -198,8 +198,10 @@ def test_without_dates_steps_keep_windows_and_citations(schedule) -> None:  # ty
 
 def test_given_dates_are_answered_with_dates(schedule) -> None:  # type: ignore[no-untyped-def]
     computed = compute_schedule(schedule, dt.date(2025, 3, 3))
-    assert computed.step("surgery").sentence().startswith(
-        "Surgical resection: between 16 September 2025 and 14 October 2025 (2–6 weeks after completing"
+    assert (
+        computed.step("surgery")
+        .sentence()
+        .startswith("Surgical resection: between 16 September 2025 and 14 October 2025 (2–6 weeks after completing")
     )
     assert "Interpretation:" in computed.step("recurrence_assessment").sentence()
 
@@ -208,7 +210,9 @@ def test_given_dates_are_answered_with_dates(schedule) -> None:  # type: ignore[
     ("start", "surgery", "expected"),
     [
         pytest.param(
-            None, None, "Surgical resection: 2–6 weeks after completing preoperative imatinib, only for patients",
+            None,
+            None,
+            "Surgical resection: 2–6 weeks after completing preoperative imatinib, only for patients",
             id="relative-window",
         ),
         pytest.param(
@@ -331,7 +335,9 @@ def cli() -> typer.Typer:
             ["--start", "2025-03-03"], 0, ["Surgical resection", "2025-09-16  2025-10-14", "Conventions:"], id="table"
         ),
         pytest.param(
-            ["--start", "2025-03-03", "--surgery", "2025-02-01"], 2, ["error: surgery: 2025-02-01 is before start"],
+            ["--start", "2025-03-03", "--surgery", "2025-02-01"],
+            2,
+            ["error: surgery: 2025-02-01 is before start"],
             id="surgery-before-start",
         ),
         pytest.param(["--start", "3 March"], 2, ["error: --start: '3 March' is not a date"], id="unparseable"),

@@ -91,13 +91,19 @@ def _route_json(route: Route) -> dict[str, Any]:
         "schedule": route.schedule,
         "general": route.general,
         "reasons": list(route.reasons),
-        "dates": [{"role": d.role, "date": d.date.isoformat() if d.date else None, "text": d.text} for d in route.dates],
+        "dates": [
+            {"role": d.role, "date": d.date.isoformat() if d.date else None, "text": d.text} for d in route.dates
+        ],
     }
 
 
 def _substantive(facts: Any, loaded: bool) -> bool:
     """True when there is something to check: a loaded record, or a stated fact beyond a pronoun's sex."""
-    return loaded or facts.age is not None or bool(facts.observations or facts.conditions or facts.medications or facts.procedures)
+    return (
+        loaded
+        or facts.age is not None
+        or bool(facts.observations or facts.conditions or facts.medications or facts.procedures)
+    )
 
 
 def _facts_json(facts: Any) -> list[dict[str, Any]]:
@@ -207,11 +213,15 @@ class ChatSession:
         self.state.protocol_id = response.answer.protocol_id or protocol_id
         return response
 
-    def _patient(self, message: str, route: Route, protocol_id: str | None, today: dt.date, response: Response) -> list[Statement]:
+    def _patient(
+        self, message: str, route: Route, protocol_id: str | None, today: dt.date, response: Response
+    ) -> list[Statement]:
         patient = self.state.patient
         if protocol_id is None or patient is None or not _substantive(patient, self.state.loaded_facts is not None):
             if not route.schedule:
-                response.notes.append("No patient facts yet: state them in the message or load a FHIR bundle or facts file.")
+                response.notes.append(
+                    "No patient facts yet: state them in the message or load a FHIR bundle or facts file."
+                )
             return []
         protocol = self.index.store.load(protocol_id)
         rules = rules_for(protocol, self.settings.corpus_dir)
@@ -251,7 +261,12 @@ class ChatSession:
         """Let a language model phrase a general answer; the verifier keeps only supported sentences.
         Patient verdicts and schedule dates are never phrased by a model."""
         response.backend = self.settings.backend
-        if self.model is None or response.check is not None or response.schedule is not None or response.answer.abstained:
+        if (
+            self.model is None
+            or response.check is not None
+            or response.schedule is not None
+            or response.answer.abstained
+        ):
             return response
         phrased = phrase_answer(response.answer, self.model)
         response.mode = phrased.mode

@@ -44,8 +44,9 @@ def _age(message: str, scopes: Scopes) -> tuple[list[Mention], list[str], Mentio
             letter = match.groupdict().get("sexletter")
             if letter:
                 sex = "female" if letter == "F" else "male"
-                letter_sex = Mention("sex", "sex", match.start("sexletter"), match.end("sexletter"), letter,
-                                     f"sex {sex} (from '{text}')")
+                letter_sex = Mention(
+                    "sex", "sex", match.start("sexletter"), match.end("sexletter"), letter, f"sex {sex} (from '{text}')"
+                )
             mentions.append(Mention("age", "age", start, end, text, f"age {age} years (from '{text}')"))
     return mentions, notes, letter_sex
 
@@ -56,8 +57,12 @@ def _sex(message: str, scopes: Scopes, letter_sex: Mention | None) -> tuple[list
         for match in rx(r"(?<![\w])" + any_of(words) + r"(?![\w])").finditer(message):
             if scopes.is_generic(match.start(), match.end()):
                 continue
-            first.setdefault(sex, Mention("sex", "sex", match.start(), match.end(), match.group(0),
-                                          f"sex {sex} (from '{match.group(0)}')"))
+            first.setdefault(
+                sex,
+                Mention(
+                    "sex", "sex", match.start(), match.end(), match.group(0), f"sex {sex} (from '{match.group(0)}')"
+                ),
+            )
             break
     if letter_sex is not None:
         first.setdefault(letter_sex.rendering.split()[1], letter_sex)
@@ -71,8 +76,10 @@ def _resolve(candidates: list[Candidate]) -> list[Candidate]:
     kept: list[Candidate] = []
     for cand in sorted(candidates, key=lambda c: (c.priority, c.mention.start)):
         m = cand.mention
-        clash = any(k.mention.start < m.end and m.start < k.mention.end
-                    and (k.mention.start, k.mention.end) != (m.start, m.end) for k in kept)
+        clash = any(
+            k.mention.start < m.end and m.start < k.mention.end and (k.mention.start, k.mention.end) != (m.start, m.end)
+            for k in kept
+        )
         same = any((k.mention.start, k.mention.end, k.mention.concept) == (m.start, m.end, m.concept) for k in kept)
         if not clash and not same:
             kept.append(cand)
@@ -99,8 +106,9 @@ def _one_per_concept(mentions: list[Mention], notes: list[str]) -> list[Mention]
     for (_, concept), group in by_concept.items():
         if len({_fact_key(m) for m in group}) > 1:
             stated = "; ".join(f"'{m.text}'" for m in group)
-            notes.append(f"{concept.replace('_', ' ')} is stated more than once with different values ({stated}); "
-                         "not used")
+            notes.append(
+                f"{concept.replace('_', ' ')} is stated more than once with different values ({stated}); not used"
+            )
             continue
         best = max(group, key=lambda m: m.end - m.start)
         kept.append(best)
@@ -163,4 +171,3 @@ def describe(extracted: ExtractedFacts) -> str:
     if extracted.notes:
         lines += ["Not used:"] + [f"- {note}" for note in extracted.notes]
     return "\n".join(lines)
-

@@ -19,20 +19,37 @@ THOUSANDS = r"\s?(?P<k>[kK])(?![a-zA-Z/])"
 """The ``k`` of ``90k``: thousands."""
 
 WORD_NUMBERS: dict[str, int] = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
 }
 
 # -------------------------------------------------------------------------------------------- units
 # (pattern, canonical unit). Tried in order right after a number; the first that matches wins.
 LAB_UNITS: tuple[tuple[str, str], ...] = (
-    (r"(?:[x×*]\s*|-?\s*fold\s+|\s*times\s+)(?:the\s+)?(?:uln|upper\s+limits?(?:\s+of\s+(?:the\s+)?normal)?"
-     r"|upper\s+(?:limit\s+of\s+)?normal|(?:the\s+)?normal(?:\s+limit)?)\b", "ULN"),
+    (
+        r"(?:[x×*]\s*|-?\s*fold\s+|\s*times\s+)(?:the\s+)?(?:uln|upper\s+limits?(?:\s+of\s+(?:the\s+)?normal)?"
+        r"|upper\s+(?:limit\s+of\s+)?normal|(?:the\s+)?normal(?:\s+limit)?)\b",
+        "ULN",
+    ),
     (r"[x×]\s*uln\b", "ULN"),
     (r"uln\b", "ULN"),
     (r"(?:[x×*]\s*)?10\s*(?:\^|\*\*|\*|e)?\s*\(?\s*(?:9|⁹)\s*\)?\s*(?:cells\s*)?/\s*l\b", "10*9/L"),
-    (r"(?:[x×*]\s*)?10\s*(?:\^|\*\*|\*|e)?\s*\(?\s*(?:3|³)\s*\)?\s*(?:cells\s*)?/\s*(?:[uµμ]l|mm3|mm³|cmm)\b",
-     "10*3/uL"),
+    (
+        r"(?:[x×*]\s*)?10\s*(?:\^|\*\*|\*|e)?\s*\(?\s*(?:3|³)\s*\)?\s*(?:cells\s*)?/\s*(?:[uµμ]l|mm3|mm³|cmm)\b",
+        "10*3/uL",
+    ),
     (r"(?-i:G)\s*/\s*l\b", "10*9/L"),
     (r"k\s*/\s*(?:[uµμ]l|mm3|mm³|cmm)\b", "10*3/uL"),
     (r"(?:cells\s*)?/\s*(?:mm3|mm³|mm\^3|cmm|cu\.?\s*mm)\b", "/mm3"),
@@ -64,8 +81,14 @@ MITOTIC_UNITS: tuple[tuple[str, str], ...] = (
 # concept → names (regex alternatives). A name is followed by connector words and then the value.
 LAB_NAMES: dict[str, tuple[str, ...]] = {
     "platelets": (r"platelets?(?:\s+counts?)?", r"plts?", r"plat", r"thrombocytes?(?:\s+count)?"),
-    "anc": (r"absolute\s+neutrophils?(?:\s+counts?)?", r"anc", r"neutrophils?(?:\s+counts?)?", r"neuts",
-            r"agc", r"absolute\s+granulocyte\s+count"),
+    "anc": (
+        r"absolute\s+neutrophils?(?:\s+counts?)?",
+        r"anc",
+        r"neutrophils?(?:\s+counts?)?",
+        r"neuts",
+        r"agc",
+        r"absolute\s+granulocyte\s+count",
+    ),
     "wbc": (r"wbcs?(?:\s+counts?)?", r"white\s+(?:blood\s+)?(?:cells?|cell\s+count)", r"leu[ck]ocytes?(?:\s+count)?"),
     "hemoglobin": (r"ha?emoglobin", r"hgb", r"(?-i:Hb|HB|hb)"),
     "ast": (r"ast", r"sgot", r"aspartate\s+(?:amino)?transaminase", r"aspartate\s+aminotransferase"),
@@ -75,8 +98,11 @@ LAB_NAMES: dict[str, tuple[str, ...]] = {
 }
 # Names that stand for two analytes at once: "AST/ALT 3x ULN", "transaminases 2 x ULN".
 LAB_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (r"(?:ast|sgot)\s*(?:/|and|&|,|\+)\s*(?:alt|sgpt)|(?:alt|sgpt)\s*(?:/|and|&|,|\+)\s*(?:ast|sgot)"
-     r"|transaminases|aminotransferases|lfts|liver\s+enzymes", ("ast", "alt")),
+    (
+        r"(?:ast|sgot)\s*(?:/|and|&|,|\+)\s*(?:alt|sgpt)|(?:alt|sgpt)\s*(?:/|and|&|,|\+)\s*(?:ast|sgot)"
+        r"|transaminases|aminotransferases|lfts|liver\s+enzymes",
+        ("ast", "alt"),
+    ),
 )
 COUNT_ANALYTES: dict[str, str] = {"platelets": "/mm3", "anc": "/mm3", "wbc": "/mm3"}
 """Cell counts, and the unit a bare ``k`` stands for: ``90k`` is 90 thousand per mm3 (per µL)."""
@@ -107,8 +133,16 @@ REFERENCE = (
 # ------------------------------------------------------------------------------------------- scores
 # concept → (names, lowest, highest). Values outside the range are not extracted.
 SCORES: dict[str, tuple[tuple[str, ...], int, int]] = {
-    "ecog": ((r"ecog(?:\s+(?:ps|performance\s+status|score))?", r"(?:who\s+)?ps", r"(?:who\s+)?performance\s+status",
-              r"zubrod"), 0, 5),
+    "ecog": (
+        (
+            r"ecog(?:\s+(?:ps|performance\s+status|score))?",
+            r"(?:who\s+)?ps",
+            r"(?:who\s+)?performance\s+status",
+            r"zubrod",
+        ),
+        0,
+        5,
+    ),
     "karnofsky": ((r"kps", r"karnofsky(?:\s+(?:performance\s+)?(?:status|score))?"), 0, 100),
     "nyha_class": ((r"nyha(?:\s+(?:functional\s+)?class)?", r"new\s+york\s+heart\s+association(?:\s+class)?"), 1, 4),
 }
@@ -150,9 +184,21 @@ SEX_WORDS: dict[str, tuple[str, ...]] = {
 
 # --------------------------------------------------------------------------- negation, uncertainty
 NEGATION_PRE: tuple[str, ...] = (
-    r"\bno\b", r"\bnot\b", r"n['’]t\b", r"\bnever\b", r"\bdenies\b", r"\bdenied\b", r"\bwithout\b",
-    r"\bnegative\s+for\b", r"\bfree\s+of\b", r"\babsence\s+of\b", r"\bneither\b", r"\bnor\b",
-    r"\bruled\s+out\b", r"\bnon\b", r"\bnone\b",
+    r"\bno\b",
+    r"\bnot\b",
+    r"n['’]t\b",
+    r"\bnever\b",
+    r"\bdenies\b",
+    r"\bdenied\b",
+    r"\bwithout\b",
+    r"\bnegative\s+for\b",
+    r"\bfree\s+of\b",
+    r"\babsence\s+of\b",
+    r"\bneither\b",
+    r"\bnor\b",
+    r"\bruled\s+out\b",
+    r"\bnon\b",
+    r"\bnone\b",
 )
 NEGATION_POST: tuple[str, ...] = (
     r"\s*(?:(?:is|was|has\s+been|have\s+been|were|are)\s+)?(?:ruled\s+out|excluded|absent|not\s+present|not\s+seen"
@@ -161,14 +207,36 @@ NEGATION_POST: tuple[str, ...] = (
     r"[\s-]*na[iï]ve\b",
 )
 UNCERTAIN_PRE: tuple[str, ...] = (
-    r"\bpossible\b", r"\bpossibly\b", r"\bprobable\b", r"\bprobably\b", r"\bsuspected\b", r"\bsuspicious\s+for\b",
-    r"\bsuspicion\s+of\b", r"\bquery\b", r"\bmaybe\b", r"\bmight\b", r"\bmay\s+have\b", r"\bunclear\b",
+    r"\bpossible\b",
+    r"\bpossibly\b",
+    r"\bprobable\b",
+    r"\bprobably\b",
+    r"\bsuspected\b",
+    r"\bsuspicious\s+for\b",
+    r"\bsuspicion\s+of\b",
+    r"\bquery\b",
+    r"\bmaybe\b",
+    r"\bmight\b",
+    r"\bmay\s+have\b",
+    r"\bunclear\b",
     r"\bnot\s+sure\b",
-    r"\bunknown\b", r"\brule\s+out\b", r"\br/o\b", r"\bequivocal\b", r"\bwhat\s+if\b", r"\bif\s+(?:she|he)\s+had\b",
-    r"\bwhat\s+about\b", r"\bhow\s+about\b", r"\bwhether\b",
+    r"\bunknown\b",
+    r"\brule\s+out\b",
+    r"\br/o\b",
+    r"\bequivocal\b",
+    r"\bwhat\s+if\b",
+    r"\bif\s+(?:she|he)\s+had\b",
+    r"\bwhat\s+about\b",
+    r"\bhow\s+about\b",
+    r"\bwhether\b",
     r"\b(?:does|do|did)\s+(?:she|he|the\s+patient|my\s+patient)"
-    r"\s+(?:have|has|need|require)\b", r"\bhas\s+(?:she|he)\s+(?:had|been)\b", r"\bneeds?\s+(?:an?\s+)?",
-    r"\bcheck(?:ing)?\s+(?:for\s+)?", r"\bscreen(?:ing|ed)?\s+for\b", r"\bwaiting\s+for\b", r"\bto\s+exclude\b",
+    r"\s+(?:have|has|need|require)\b",
+    r"\bhas\s+(?:she|he)\s+(?:had|been)\b",
+    r"\bneeds?\s+(?:an?\s+)?",
+    r"\bcheck(?:ing)?\s+(?:for\s+)?",
+    r"\bscreen(?:ing|ed)?\s+for\b",
+    r"\bwaiting\s+for\b",
+    r"\bto\s+exclude\b",
 )
 UNCERTAIN_POST: tuple[str, ...] = (
     r"\s*(?:status\s+)?(?:(?:is|was)\s+)?(?:unknown|pending|not\s+known|unclear|not\s+tested|untested|uncertain"
@@ -187,9 +255,23 @@ SCOPE_WORDS = 6
 """At most this many words lie between a negation trigger and what it negates."""
 
 GENERIC_SUBJECTS: tuple[str, ...] = (
-    r"\bpatients\b", r"\bpeople\b", r"\bsubjects\b", r"\bparticipants\b", r"\bwomen\b", r"\bmen\b", r"\banyone\b",
-    r"\banybody\b", r"\bsomeone\b", r"\bsomebody\b", r"\bthose\b", r"\bindividuals\b", r"\bcandidates\b",
-    r"\bany\s+patient\b", r"\bevery\s+patient\b", r"\bpts\b", r"\bcriteri(?:on|a)\b",
+    r"\bpatients\b",
+    r"\bpeople\b",
+    r"\bsubjects\b",
+    r"\bparticipants\b",
+    r"\bwomen\b",
+    r"\bmen\b",
+    r"\banyone\b",
+    r"\banybody\b",
+    r"\bsomeone\b",
+    r"\bsomebody\b",
+    r"\bthose\b",
+    r"\bindividuals\b",
+    r"\bcandidates\b",
+    r"\bany\s+patient\b",
+    r"\bevery\s+patient\b",
+    r"\bpts\b",
+    r"\bcriteri(?:on|a)\b",
     r"(?:^|[.?!]\s+)(?:(?:how\s+\w+|what|when|why|where|which)\s+)?(?:can|could|may|must|should|does|do|would|will"
     r"|is|are)\s+(?:a|an|any)\b",
 )
@@ -219,85 +301,167 @@ POLARITY_BEFORE = r"(?P<pol>positive\s+for|positive|negative)\s+$"
 # (concept, kind, phrase). Kinds: condition, medication, procedure; "flag" is a yes/no observation.
 # Flags need a stated polarity; ``when: negated`` rows count only when negated (e.g. "no diabetes").
 FACT_PHRASES: tuple[tuple[str, FactKind, str], ...] = (
-    ("gist", "condition", r"(?:histologically|histologic(?:ally)?|pathologically|biopsy)[\s-]*(?:confirmed|proven)"
-     r"\s+(?:gastric\s+|small[\s-]bowel\s+|rectal\s+)?(?:gist|gastrointestinal\s+stromal\s+tumou?r)"),
-    ("gist", "condition", r"(?:confirmed|proven|diagnosed\s+with\s+(?:an?\s+)?|diagnosis\s+of\s+(?:an?\s+)?)\s*"
-     r"(?:gastric\s+|small[\s-]bowel\s+|rectal\s+)?(?:gist|gastrointestinal\s+stromal\s+tumou?r)"),
-    ("gist", "condition", r"(?:gist|gastrointestinal\s+stromal\s+tumou?r)\s+(?:was\s+|is\s+|has\s+been\s+)?"
-     r"(?:histologically\s+|pathologically\s+)?(?:confirmed|proven)"),
+    (
+        "gist",
+        "condition",
+        r"(?:histologically|histologic(?:ally)?|pathologically|biopsy)[\s-]*(?:confirmed|proven)"
+        r"\s+(?:gastric\s+|small[\s-]bowel\s+|rectal\s+)?(?:gist|gastrointestinal\s+stromal\s+tumou?r)",
+    ),
+    (
+        "gist",
+        "condition",
+        r"(?:confirmed|proven|diagnosed\s+with\s+(?:an?\s+)?|diagnosis\s+of\s+(?:an?\s+)?)\s*"
+        r"(?:gastric\s+|small[\s-]bowel\s+|rectal\s+)?(?:gist|gastrointestinal\s+stromal\s+tumou?r)",
+    ),
+    (
+        "gist",
+        "condition",
+        r"(?:gist|gastrointestinal\s+stromal\s+tumou?r)\s+(?:was\s+|is\s+|has\s+been\s+)?"
+        r"(?:histologically\s+|pathologically\s+)?(?:confirmed|proven)",
+    ),
     ("measurable_disease", "condition", r"measurable\s+(?:disease|lesions?|tumou?r)"),
-    ("brain_metastases", "condition",
-     r"(?:brain|cerebral|cns|intracranial)\s+(?:mets|metastas[ie]s|metastatic\s+disease)"),
+    (
+        "brain_metastases",
+        "condition",
+        r"(?:brain|cerebral|cns|intracranial)\s+(?:mets|metastas[ie]s|metastatic\s+disease)",
+    ),
     ("hepatic_metastases", "condition", r"(?:liver|hepatic)\s+(?:mets|metastas[ie]s|metastatic\s+disease)"),
     ("brain_metastases", "condition", r"(?:mets|metastas[ie]s|metastatic)\s+(?:to|in)\s+(?:the\s+)?brain"),
     ("hepatic_metastases", "condition", r"(?:mets|metastas[ie]s|metastatic)\s+(?:to|in)\s+(?:the\s+)?liver"),
     ("chronic_active_hepatitis", "condition", r"chronic\s+active\s+hepatitis"),
     ("cirrhosis", "condition", r"(?:liver\s+|hepatic\s+)?cirrho(?:sis|tic)"),
-    ("chronic_liver_disease", "condition", r"chronic\s+liver\s+disease|chronic\s+(?:viral\s+)?hepatitis(?!\s+active)"
-     r"|chronic\s+hep\s+[bc]\b"),
-    ("chronic_renal_disease", "condition", r"chronic\s+(?:renal|kidney)\s+(?:disease|failure|insufficiency)"
-     r"|(?-i:CKD)(?:\s+stage\s+\w+)?"),
+    (
+        "chronic_liver_disease",
+        "condition",
+        r"chronic\s+liver\s+disease|chronic\s+(?:viral\s+)?hepatitis(?!\s+active)"
+        r"|chronic\s+hep\s+[bc]\b",
+    ),
+    (
+        "chronic_renal_disease",
+        "condition",
+        r"chronic\s+(?:renal|kidney)\s+(?:disease|failure|insufficiency)"
+        r"|(?-i:CKD)(?:\s+stage\s+\w+)?",
+    ),
     ("congestive_heart_failure", "condition", r"(?:congestive\s+)?(?:heart|cardiac)\s+failure|(?-i:CHF)"),
-    ("myocardial_infarction", "condition",
-     r"myocardial\s+infarct(?:ion)?|heart\s+attack|(?-i:N?STEMI|AMI)"
-     r"|(?-i:MI)(?!\s*(?:of\s+|is\s+|[:=]\s*)?\d+(?:\.\d+)?\s*(?:/|per\b|%|$|[,;]))"),
+    (
+        "myocardial_infarction",
+        "condition",
+        r"myocardial\s+infarct(?:ion)?|heart\s+attack|(?-i:N?STEMI|AMI)"
+        r"|(?-i:MI)(?!\s*(?:of\s+|is\s+|[:=]\s*)?\d+(?:\.\d+)?\s*(?:/|per\b|%|$|[,;]))",
+    ),
     ("active_infection", "condition", r"(?:active\s+)?(?:uncontrolled\s+)?(?:active\s+)?infections?|sepsis"),
     ("hiv", "condition", r"hiv(?:\s+infection)?|human\s+immunodeficiency\s+virus"),
     ("pregnant", "condition", r"pregnant|pregnancy(?!\s+test)"),
     ("nursing", "condition", r"breast[\s-]?feeding|nursing(?!\s+(?:home|staff|care|notes?))|lactating|breastfeeds"),
-    ("other_malignancy", "condition", r"(?:other|second|another|prior|previous)\s+(?:primary\s+)?"
-     r"(?:malignanc(?:y|ies)|cancers?|primar(?:y|ies))"
-     r"|(?:breast|colon|colorectal|lung|prostate|ovarian|pancreatic|thyroid|bladder|renal|kidney|cervical"
-     r"|endometrial|uterine|esophageal|oesophageal|liver|head\s+and\s+neck)\s+cancer|lymphoma|leuka?emia|melanoma"
-     r"|myeloma"),
-    ("gi_obstruction", "condition", r"(?:gi|gastrointestinal|bowel|intestinal|gastric\s+outlet|small[\s-]bowel)"
-     r"\s+obstruction|(?-i:SBO)"),
-    ("major_bleeding", "condition",
-     r"(?:major\s+|gi\s+|gastrointestinal\s+|upper\s+gi\s+)(?:bleed(?:ing)?|ha?emorrhage)"
-     r"|bleeding\s+episode|melaena|melena|ha?ematemesis"),
-    ("diabetes_uncontrolled", "condition", r"(?:uncontrolled|poorly[\s-]controlled|badly[\s-]controlled)\s+"
-     r"(?:type\s+[12i]+\s+)?diabetes(?:\s+mellitus)?"),
-    ("severe_uncontrolled_disease", "condition", r"(?:other\s+)?(?:severe|uncontrolled)\s+(?:or\s+uncontrolled\s+)?"
-     r"(?:medical\s+)?(?:disease|illness|condition|comorbidit(?:y|ies))"),
-    ("noncompliance", "condition", r"non-?compliance|non-?compliant|poor\s+(?:compliance|adherence)|non-?adherence"
-     r"|non-?adherent"),
-    ("rapidly_progressing_disease", "condition", r"rapid(?:ly)?\s+progress(?:ing|ive|ion)(?:\s+disease)?"
-     r"|progressing\s+rapidly"),
+    (
+        "other_malignancy",
+        "condition",
+        r"(?:other|second|another|prior|previous)\s+(?:primary\s+)?"
+        r"(?:malignanc(?:y|ies)|cancers?|primar(?:y|ies))"
+        r"|(?:breast|colon|colorectal|lung|prostate|ovarian|pancreatic|thyroid|bladder|renal|kidney|cervical"
+        r"|endometrial|uterine|esophageal|oesophageal|liver|head\s+and\s+neck)\s+cancer|lymphoma|leuka?emia|melanoma"
+        r"|myeloma",
+    ),
+    (
+        "gi_obstruction",
+        "condition",
+        r"(?:gi|gastrointestinal|bowel|intestinal|gastric\s+outlet|small[\s-]bowel)"
+        r"\s+obstruction|(?-i:SBO)",
+    ),
+    (
+        "major_bleeding",
+        "condition",
+        r"(?:major\s+|gi\s+|gastrointestinal\s+|upper\s+gi\s+)(?:bleed(?:ing)?|ha?emorrhage)"
+        r"|bleeding\s+episode|melaena|melena|ha?ematemesis",
+    ),
+    (
+        "diabetes_uncontrolled",
+        "condition",
+        r"(?:uncontrolled|poorly[\s-]controlled|badly[\s-]controlled)\s+"
+        r"(?:type\s+[12i]+\s+)?diabetes(?:\s+mellitus)?",
+    ),
+    (
+        "severe_uncontrolled_disease",
+        "condition",
+        r"(?:other\s+)?(?:severe|uncontrolled)\s+(?:or\s+uncontrolled\s+)?"
+        r"(?:medical\s+)?(?:disease|illness|condition|comorbidit(?:y|ies))",
+    ),
+    (
+        "noncompliance",
+        "condition",
+        r"non-?compliance|non-?compliant|poor\s+(?:compliance|adherence)|non-?adherence"
+        r"|non-?adherent",
+    ),
+    (
+        "rapidly_progressing_disease",
+        "condition",
+        r"rapid(?:ly)?\s+progress(?:ing|ive|ion)(?:\s+disease)?"
+        r"|progressing\s+rapidly",
+    ),
     ("imatinib", "medication", r"imatinib(?:\s+mesylate)?|gleevec|glivec|sti[\s-]?571"),
     ("warfarin", "medication", r"warfarin|coumadin"),
-    ("lmwh", "medication", r"(?-i:LMWH)|low[\s-]molecular[\s-]weight\s+heparin|enoxaparin|clexane|lovenox|dalteparin"
-     r"|fragmin|tinzaparin|nadroparin"),
+    (
+        "lmwh",
+        "medication",
+        r"(?-i:LMWH)|low[\s-]molecular[\s-]weight\s+heparin|enoxaparin|clexane|lovenox|dalteparin"
+        r"|fragmin|tinzaparin|nadroparin",
+    ),
     ("nitrosourea", "medication", r"nitrosoureas?|carmustine|lomustine|(?-i:BCNU|CCNU)"),
     ("mitomycin", "medication", r"mitomycin(?:\s+c)?"),
-    ("chemotherapy", "medication", r"chemo(?:therapy)?|cytotoxics?|cisplatin|carboplatin|oxaliplatin|doxorubicin"
-     r"|5-?fu|fluorouracil|gemcitabine|paclitaxel|docetaxel|cyclophosphamide|capecitabine|dacarbazine|ifosfamide"),
-    ("anticancer_biologic", "medication", r"(?:anti-?cancer\s+)?biologics?(?:\s+(?:therapy|agents?))?|bevacizumab"
-     r"|trastuzumab|cetuximab|panitumumab|rituximab|interferon"),
-    ("investigational_drug", "medication", r"investigational\s+(?:drugs?|agents?|products?|therapy)"
-     r"|experimental\s+(?:drugs?|agents?|therapy)|study\s+drugs?"),
+    (
+        "chemotherapy",
+        "medication",
+        r"chemo(?:therapy)?|cytotoxics?|cisplatin|carboplatin|oxaliplatin|doxorubicin"
+        r"|5-?fu|fluorouracil|gemcitabine|paclitaxel|docetaxel|cyclophosphamide|capecitabine|dacarbazine|ifosfamide",
+    ),
+    (
+        "anticancer_biologic",
+        "medication",
+        r"(?:anti-?cancer\s+)?biologics?(?:\s+(?:therapy|agents?))?|bevacizumab"
+        r"|trastuzumab|cetuximab|panitumumab|rituximab|interferon",
+    ),
+    (
+        "investigational_drug",
+        "medication",
+        r"investigational\s+(?:drugs?|agents?|products?|therapy)"
+        r"|experimental\s+(?:drugs?|agents?|therapy)|study\s+drugs?",
+    ),
     ("radiotherapy", "procedure", r"radiotherapy|radiation(?:\s+therapy)?|irradiation|(?-i:RT|XRT|SBRT)"),
-    ("major_surgery", "procedure", r"major\s+(?:abdominal\s+)?(?:surgery|operation)|laparotomy|gastrectomy|colectomy"
-     r"|hepatectomy|(?:had|underwent|undergone|underwent\s+a|had\s+a)\s+(?:surgery|operation|surgical\s+resection"
-     r"|resection)"),
-    ("tumor_biopsy", "procedure", r"(?:tumou?r\s+|core(?:\s+needle)?\s+|endoscopic\s+|eus[\s-]guided\s+)?biopsy"
-     r"(?![\s-]*(?:proven|confirmed))"),
+    (
+        "major_surgery",
+        "procedure",
+        r"major\s+(?:abdominal\s+)?(?:surgery|operation)|laparotomy|gastrectomy|colectomy"
+        r"|hepatectomy|(?:had|underwent|undergone|underwent\s+a|had\s+a)\s+(?:surgery|operation|surgical\s+resection"
+        r"|resection)",
+    ),
+    (
+        "tumor_biopsy",
+        "procedure",
+        r"(?:tumou?r\s+|core(?:\s+needle)?\s+|endoscopic\s+|eus[\s-]guided\s+)?biopsy"
+        r"(?![\s-]*(?:proven|confirmed))",
+    ),
     ("cd117", "flag", r"cd\s?117|c-?kit|(?-i:KIT|Kit)(?!\s+mutation)"),
     ("pregnancy_test", "flag", r"(?:urine\s+|serum\s+)?pregnancy\s+test|(?:beta|β|b)[\s-]?hcg|(?-i:hCG|HCG)"),
 )
 MET_SITES: dict[str, str] = {
-    "brain": "brain_metastases", "cerebral": "brain_metastases", "cns": "brain_metastases",
-    "intracranial": "brain_metastases", "liver": "hepatic_metastases", "hepatic": "hepatic_metastases",
+    "brain": "brain_metastases",
+    "cerebral": "brain_metastases",
+    "cns": "brain_metastases",
+    "intracranial": "brain_metastases",
+    "liver": "hepatic_metastases",
+    "hepatic": "hepatic_metastases",
 }
 """Sites of "brain or liver mets", "no brain/liver metastases": each site its own concept."""
 MET_WORDS = r"(?:mets|metastas[ie]s|metastatic\s+disease)"
-ONLY_NEGATED: tuple[tuple[str, str], ...] = (
-    ("diabetes_uncontrolled", r"diabet(?:es|ic)(?:\s+mellitus)?"),
-)
+ONLY_NEGATED: tuple[tuple[str, str], ...] = (("diabetes_uncontrolled", r"diabet(?:es|ic)(?:\s+mellitus)?"),)
 """Phrases that state a concept only when negated: "no diabetes" rules out uncontrolled diabetes."""
 CONTROLLED: tuple[tuple[str, str], ...] = (
-    ("diabetes_uncontrolled", r"(?:well[\s-]|adequately\s+|fully\s+)?controlled\s+(?:type\s+[12i]+\s+)?diabetes"
-     r"|diabet(?:es|ic)(?:\s+mellitus)?(?:\s+type\s+[12i]+)?\s*(?:,\s*)?(?:is\s+|which\s+is\s+)?"
-     r"(?:well[\s-]|adequately\s+|fully\s+)controlled"),
+    (
+        "diabetes_uncontrolled",
+        r"(?:well[\s-]|adequately\s+|fully\s+)?controlled\s+(?:type\s+[12i]+\s+)?diabetes"
+        r"|diabet(?:es|ic)(?:\s+mellitus)?(?:\s+type\s+[12i]+)?\s*(?:,\s*)?(?:is\s+|which\s+is\s+)?"
+        r"(?:well[\s-]|adequately\s+|fully\s+)controlled",
+    ),
 )
 """Phrases that state the *controlled* form, i.e. the ``*_uncontrolled`` concept absent."""
 
@@ -317,8 +481,10 @@ ENDED = r"\b(?:finished|completed|stopped|ended|discontinued|last\s+(?:dose|cycl
 PATIENT_REFERENCES: tuple[str, ...] = (
     r"\b(?:my|this|our|that)\s+(?:patient|pt|lady|gentleman|woman|man|guy|girl|boy)\b",
     r"\bi\s+(?:have|see|saw|am\s+seeing|'m\s+seeing)\s+(?:a|an)\b",
-    r"\b(?:she|he|her|him|his|hers|herself|himself)\b", r"(?-i:\b(?:Mr|Mrs|Ms|Miss)\.?\s+[A-Z])",
-    r"\bpatient\s+(?:#\s*)?\d+\b", r"\bmy\s+pt\b",
+    r"\b(?:she|he|her|him|his|hers|herself|himself)\b",
+    r"(?-i:\b(?:Mr|Mrs|Ms|Miss)\.?\s+[A-Z])",
+    r"\bpatient\s+(?:#\s*)?\d+\b",
+    r"\bmy\s+pt\b",
 )
 """Words that point at one patient; a bare phrase ("brain mets") is a fact only next to one."""
 STATING_CUES = (

@@ -41,22 +41,35 @@ def _find(message: str) -> list[Phrase]:
     for concept, kind, pattern in lx.FACT_PHRASES:
         found += [Phrase(concept, kind, m.start(), m.end()) for m in rx(_EDGE.format(pattern)).finditer(message)]
     sites = any_of(list(lx.MET_SITES))
-    coordinated = rx(r"(?<![\w])(?P<sites>" + sites + r"(?:\s*(?:,|/|or|and|nor|&)\s*" + sites + r")+)\s+"
-                     + lx.MET_WORDS + r"(?![\w])")
+    coordinated = rx(
+        r"(?<![\w])(?P<sites>"
+        + sites
+        + r"(?:\s*(?:,|/|or|and|nor|&)\s*"
+        + sites
+        + r")+)\s+"
+        + lx.MET_WORDS
+        + r"(?![\w])"
+    )
     for match in coordinated.finditer(message):
         words = [w.lower() for w in re.findall(r"\w+", match.group("sites"))]
         concepts = {lx.MET_SITES[w] for w in words if w in lx.MET_SITES}
         found += [Phrase(c, "condition", match.start(), match.end()) for c in sorted(concepts)]
     for concept, pattern in lx.ONLY_NEGATED:
-        found += [Phrase(concept, "condition", m.start(), m.end(), "only_negated")
-                  for m in rx(_EDGE.format(pattern)).finditer(message)]
+        found += [
+            Phrase(concept, "condition", m.start(), m.end(), "only_negated")
+            for m in rx(_EDGE.format(pattern)).finditer(message)
+        ]
     for concept, pattern in lx.CONTROLLED:
-        found += [Phrase(concept, "condition", m.start(), m.end(), "controlled")
-                  for m in rx(_EDGE.format(pattern)).finditer(message)]
+        found += [
+            Phrase(concept, "condition", m.start(), m.end(), "controlled")
+            for m in rx(_EDGE.format(pattern)).finditer(message)
+        ]
     kept: list[Phrase] = []
     for phrase in sorted(found, key=lambda p: (-(p.end - p.start), p.start)):
-        inside = any(k.start <= phrase.start and phrase.end <= k.end and (k.end - k.start) > (phrase.end - phrase.start)
-                     for k in kept)
+        inside = any(
+            k.start <= phrase.start and phrase.end <= k.end and (k.end - k.start) > (phrase.end - phrase.start)
+            for k in kept
+        )
         same = any((k.start, k.end, k.concept) == (phrase.start, phrase.end, phrase.concept) for k in kept)
         if not inside and not same:
             kept.append(phrase)
@@ -84,7 +97,7 @@ def _time_for(message: str, phrase: Phrase, phrases: list[Phrase], times: list[T
     left, right = clause_bounds(message, phrase.start, phrase.end)
     following = [p for p in phrases if phrase.end <= p.start < right and p.concept != phrase.concept]
     limit = right
-    if following and not _CONJUNCTION_ONLY.match(message[phrase.end:following[0].start]):
+    if following and not _CONJUNCTION_ONLY.match(message[phrase.end : following[0].start]):
         limit = following[0].start
     for time in times:
         if phrase.end <= time.start and time.end <= limit:
@@ -94,13 +107,14 @@ def _time_for(message: str, phrase: Phrase, phrases: list[Phrase], times: list[T
     return before[-1] if before else None
 
 
-def _medication(message: str, phrase: Phrase, present: bool, time: TimeExpr | None,
-                right: int, today: dt.date) -> tuple[Medication, str, int]:
+def _medication(
+    message: str, phrase: Phrase, present: bool, time: TimeExpr | None, right: int, today: dt.date
+) -> tuple[Medication, str, int]:
     """The medication fact, its rendering, and where its stated details end."""
     left, _ = clause_bounds(message, phrase.start, phrase.end)
-    before = message[max(left, phrase.start - 40):phrase.start]
+    before = message[max(left, phrase.start - 40) : phrase.start]
     after_end = time.end if time and time.start > phrase.end else phrase.end
-    window = before + " " + message[phrase.end:max(after_end, phrase.end)]
+    window = before + " " + message[phrase.end : max(after_end, phrase.end)]
     day = time.date if time else None
     if not present:
         return Medication(concept=phrase.concept, present=False, active=False, source=SOURCE), "not taken", phrase.end
@@ -111,15 +125,16 @@ def _medication(message: str, phrase: Phrase, present: bool, time: TimeExpr | No
     dose = dose or rx(lx.DOSE + r"\s*(?:of\s+)?$").search(message, max(left, phrase.start - 16), phrase.start)
     if dose:
         fields["dose"], fields["dose_unit"] = float(dose.group("dose")), dose.group("dose_unit").lower()
-        tail = message[dose.end():right]
+        tail = message[dose.end() : right]
         daily = rx(r"^\s*" + lx.DAILY).match(tail)
         not_daily = rx(r"^\s*" + lx.NOT_DAILY).match(tail)
         fields["per_day"] = not_daily is None
         frequency = daily or not_daily
         end = max(end, dose.end() + (frequency.end() if frequency else 0)) if dose.start() >= phrase.end else end
-        details.append(f"{format_number(float(dose.group('dose')))} {dose.group('dose_unit')}"
-                       + (" daily" if daily else f" {not_daily.group(0).strip()}" if not_daily else
-                          " (frequency not stated)"))
+        details.append(
+            f"{format_number(float(dose.group('dose')))} {dose.group('dose_unit')}"
+            + (" daily" if daily else f" {not_daily.group(0).strip()}" if not_daily else " (frequency not stated)")
+        )
     if rx(lx.STARTED).search(window) and not rx(lx.ENDED).search(window):
         fields["start"], fields["active"] = day, True
         details.append(f"started {day.isoformat()}" if day else "started")
@@ -134,8 +149,9 @@ def _medication(message: str, phrase: Phrase, present: bool, time: TimeExpr | No
     return Medication(concept=phrase.concept, source=SOURCE, **fields), ", ".join(details), end  # type: ignore[arg-type]
 
 
-def read_phrases(message: str, scopes: Scopes, times: list[TimeExpr],
-                 today: dt.date) -> tuple[list[Mention], list[str], set[int]]:
+def read_phrases(
+    message: str, scopes: Scopes, times: list[TimeExpr], today: dt.date
+) -> tuple[list[Mention], list[str], set[int]]:
     """Mentions of conditions, medications, procedures and yes/no results, notes, and the indices of
     *bare* mentions: named with nothing that states them (no negation, polarity, date, dose or verb)."""
     phrases = _find(message)
@@ -143,11 +159,14 @@ def read_phrases(message: str, scopes: Scopes, times: list[TimeExpr],
     notes: list[str] = []
     bare: set[int] = set()
     for phrase in phrases:
-        text = message[phrase.start:phrase.end]
+        text = message[phrase.start : phrase.end]
         polarity, start, end = _polarity(message, phrase)
         reading = scopes.reading(phrase.start, phrase.end)
-        if reading == "stated" and end > phrase.end and (scopes.is_uncertain(phrase.start, end)
-                                                         or scopes.is_generic(phrase.start, end)):
+        if (
+            reading == "stated"
+            and end > phrase.end
+            and (scopes.is_uncertain(phrase.start, end) or scopes.is_generic(phrase.start, end))
+        ):
             reading = "uncertain"
         if reading == "generic":
             notes.append(f"'{text}': about patients in general, not used as a fact")
@@ -177,32 +196,58 @@ def read_phrases(message: str, scopes: Scopes, times: list[TimeExpr],
             start, end = min(start, time.start), max(end, time.end)
         if phrase.kind in ("medication", "procedure") and start == phrase.start:
             verb = rx(r"(?:" + "|".join((lx.CURRENT, lx.PAST, lx.STARTED, lx.ENDED)) + r")\s+$").search(
-                message, max(left, start - 16), start)
+                message, max(left, start - 16), start
+            )
             start = verb.start() if verb else start
         source = message[start:end]
         label = phrase.concept.replace("_", " ")
-        window = message[max(left, phrase.start - 30):min(right, end + 10)]
-        if (polarity is None and negation is None and time is None and phrase.mode == "plain"
-                and (start, end) == (phrase.start, phrase.end) and not rx(lx.STATING_CUES).search(window)):
+        window = message[max(left, phrase.start - 30) : min(right, end + 10)]
+        if (
+            polarity is None
+            and negation is None
+            and time is None
+            and phrase.mode == "plain"
+            and (start, end) == (phrase.start, phrase.end)
+            and not rx(lx.STATING_CUES).search(window)
+        ):
             bare.add(len(mentions))
-        mentions.append(Mention(phrase.concept, "observation" if phrase.kind == "flag" else phrase.kind,
-                                start, end, source, f"{label}: {shown} (from '{source}')", fact))
+        mentions.append(
+            Mention(
+                phrase.concept,
+                "observation" if phrase.kind == "flag" else phrase.kind,
+                start,
+                end,
+                source,
+                f"{label}: {shown} (from '{source}')",
+                fact,
+            )
+        )
     return mentions, notes, bare
 
 
-def _fact(message: str, phrase: Phrase, present: bool, time: TimeExpr | None, end: int,
-          today: dt.date) -> tuple[Fact, str, int]:
+def _fact(
+    message: str, phrase: Phrase, present: bool, time: TimeExpr | None, end: int, today: dt.date
+) -> tuple[Fact, str, int]:
     day = time.date if time else None
     when = f", {day.isoformat()}" if day else ""
     if phrase.kind == "flag":
-        return Observation(concept=phrase.concept, flag=present, source=SOURCE), (
-            "positive" if present else "negative"), end
+        return (
+            Observation(concept=phrase.concept, flag=present, source=SOURCE),
+            ("positive" if present else "negative"),
+            end,
+        )
     if phrase.kind == "condition":
-        return Condition(concept=phrase.concept, present=present, onset=day, source=SOURCE), (
-            ("present" + (f", onset {day.isoformat()}" if day else "")) if present else "absent"), end
+        return (
+            Condition(concept=phrase.concept, present=present, onset=day, source=SOURCE),
+            (("present" + (f", onset {day.isoformat()}" if day else "")) if present else "absent"),
+            end,
+        )
     if phrase.kind == "procedure":
-        return Procedure(concept=phrase.concept, present=present, date=day, source=SOURCE), (
-            ("done" + when) if present else "never done"), end
+        return (
+            Procedure(concept=phrase.concept, present=present, date=day, source=SOURCE),
+            (("done" + when) if present else "never done"),
+            end,
+        )
     _, right = clause_bounds(message, phrase.start, phrase.end)
     medication, shown, med_end = _medication(message, phrase, present, time, right, today)
     return medication, shown, max(end, med_end)

@@ -66,16 +66,26 @@ class _Reader:
         self.found: list[Candidate] = []
         self.notes: list[str] = []
 
-    def add(self, concepts: tuple[str, ...], start: int, end: int, value: float, unit: str | None,
-            priority: int, extra: str = "", **fields: object) -> None:
+    def add(
+        self,
+        concepts: tuple[str, ...],
+        start: int,
+        end: int,
+        value: float,
+        unit: str | None,
+        priority: int,
+        extra: str = "",
+        **fields: object,
+    ) -> None:
         text = self.message[start:end]
         if self.scopes.is_generic(start, end):
             self.notes.append(f"'{text}': about patients in general, not used as a fact")
             return
         for concept in concepts:
             observation = Observation(concept=concept, value=value, unit=unit, source=SOURCE, **fields)  # type: ignore[arg-type]
-            mention = Mention(concept, "observation", start, end, text,
-                              _render(concept, value, unit, text, extra), observation)
+            mention = Mention(
+                concept, "observation", start, end, text, _render(concept, value, unit, text, extra), observation
+            )
             self.found.append(Candidate(mention, observation, priority))
 
     def value_after(self, pos: int, name_text: str) -> tuple[re.Match[str], int] | None:
@@ -87,14 +97,14 @@ class _Reader:
             following = _NUM.search(self.message, comparator.end(), comparator.end() + 16)
             if following:
                 self.notes.append(
-                    f"'{self.message[pos - len(name_text):following.end()]}': a bound or a requirement, not a value"
+                    f"'{self.message[pos - len(name_text) : following.end()]}': a bound or a requirement, not a value"
                 )
             return None
         number = _NUM.match(self.message, at)
         if not number:
             return None
         if _DECIMAL_COMMA.match(self.message, number.end()):
-            self.notes.append(f"'{self.message[at:number.end() + 3]}': decimal comma or list, not read as a number")
+            self.notes.append(f"'{self.message[at : number.end() + 3]}': decimal comma or list, not read as a number")
             return None
         return number, number.end()
 
@@ -118,7 +128,7 @@ class _Reader:
             return
         number, pos = found
         if _RANGE.match(self.message, pos) and not rx(r"\s*/\s*[a-zµμ]").match(self.message, pos):
-            self.notes.append(f"'{self.message[name.start():pos + 6].strip()}': a range, not one value")
+            self.notes.append(f"'{self.message[name.start() : pos + 6].strip()}': a range, not one value")
             return
         value = _number(number.group("num"))
         count_unit = lx.COUNT_ANALYTES.get(concepts[0])
@@ -148,9 +158,11 @@ class _Reader:
                 ref_unit = _unit_at(self.message, ref_number.end(), lx.LAB_UNITS)
                 end = ref_unit[1] if ref_unit else ref_number.end()
                 closing = rx(r"\s*\)").match(self.message, end)
-                pos = closing.end() if closing and "(" in self.message[pos:reference.end()] else end
-                fields = {"reference_high": _number(ref_number.group("num")),
-                          "reference_high_unit": ref_unit[0] if ref_unit else unit_name}
+                pos = closing.end() if closing and "(" in self.message[pos : reference.end()] else end
+                fields = {
+                    "reference_high": _number(ref_number.group("num")),
+                    "reference_high_unit": ref_unit[0] if ref_unit else unit_name,
+                }
                 extra += f", upper limit of normal {format_number(float(fields['reference_high']))}"  # type: ignore[arg-type]
                 extra += f" {fields['reference_high_unit']}" if fields["reference_high_unit"] else ""
         self.add(concepts, name.start(), pos, value, unit_name, 0, extra, **fields)
@@ -189,13 +201,13 @@ class _Reader:
                     continue
                 number, pos = found
                 if _RANGE.match(self.message, pos) or rx(r"\.\d").match(self.message, pos):
-                    self.notes.append(f"'{self.message[name.start():pos + 4].strip()}': a range, not one value")
+                    self.notes.append(f"'{self.message[name.start() : pos + 4].strip()}': a range, not one value")
                     continue
                 value = _number(number.group("num"))
                 percent = rx(r"\s?%").match(self.message, pos)
                 pos = percent.end() if percent and concept == "karnofsky" else pos
                 if value != int(value) or not low <= value <= high:
-                    self.notes.append(f"'{self.message[name.start():pos]}': outside the {concept} scale {low}-{high}")
+                    self.notes.append(f"'{self.message[name.start() : pos]}': outside the {concept} scale {low}-{high}")
                     continue
                 self.add((concept,), name.start(), pos, value, None, 0)
 
@@ -212,16 +224,24 @@ class _Reader:
                 noun = rx(lx.TUMOUR_WORDS + r"(?![\w])").search(self.message, match.start(), match.end())
                 if noun and not_after.search(self.message, max(0, noun.start() - 20), noun.start()):
                     continue
-                numbers = [_number(match.group("num"))] + [float(n) for n in re.findall(r"\d+(?:\.\d+)?",
-                                                                                        match.group("more"))]
+                numbers = [_number(match.group("num"))] + [
+                    float(n) for n in re.findall(r"\d+(?:\.\d+)?", match.group("more"))
+                ]
                 unit = _unit_at(self.message, match.start("unit"), lx.SIZE_UNITS)[0]  # type: ignore[index]
                 extra = " (largest of the dimensions stated)" if len(numbers) > 1 else ""
                 self.add(("tumour_size",), match.start(), match.end(), max(numbers), unit, priority, extra)
 
     def mitoses(self) -> None:
         units = any_of([p for p, _ in lx.MITOTIC_UNITS])
-        forward = rx(r"(?<![\w])" + lx.MITOTIC_NAMES + r"(?:\s*(?:[:=]|\bof\b|\bis\b|\bwas\b|\bat\b|\babout\b))*\s*"
-                     + lx.NUMBER + r"(?P<unit>\s*" + units + r")?")
+        forward = rx(
+            r"(?<![\w])"
+            + lx.MITOTIC_NAMES
+            + r"(?:\s*(?:[:=]|\bof\b|\bis\b|\bwas\b|\bat\b|\babout\b))*\s*"
+            + lx.NUMBER
+            + r"(?P<unit>\s*"
+            + units
+            + r")?"
+        )
         backward = rx(lx.NUMBER + r"\s*(?:mitoses|mitotic\s+figures)(?P<unit>\s*" + units + r")?")
         for priority, pattern in ((0, forward), (1, backward)):
             for match in pattern.finditer(self.message):

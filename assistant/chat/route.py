@@ -64,26 +64,60 @@ NEW_PATIENT: tuple[str, ...] = (
 """A new patient: the facts gathered so far no longer apply."""
 
 TIMING_QUESTIONS: tuple[str, ...] = (
-    r"\bwhen\b", r"\bhow\s+long\b", r"\bhow\s+many\s+(?:days|weeks|months|years)\b", r"\bwhat\s+dates?\b",
-    r"\bwhich\s+(?:date|day|week|month)\b", r"\bdates?\b", r"\btime\s*-?\s*line\b", r"\bschedule[ds]?\b",
-    r"\bcalendar\b", r"\bduration\b", r"\bby\s+when\b", r"\buntil\b", r"\bhow\s+soon\b", r"\bdue\b",
-    r"\btiming\b", r"\bwindow\b", r"\bhow\s+long\s+(?:after|before)\b", r"\bweeks?\s+(?:after|before)\b",
+    r"\bwhen\b",
+    r"\bhow\s+long\b",
+    r"\bhow\s+many\s+(?:days|weeks|months|years)\b",
+    r"\bwhat\s+dates?\b",
+    r"\bwhich\s+(?:date|day|week|month)\b",
+    r"\bdates?\b",
+    r"\btime\s*-?\s*line\b",
+    r"\bschedule[ds]?\b",
+    r"\bcalendar\b",
+    r"\bduration\b",
+    r"\bby\s+when\b",
+    r"\buntil\b",
+    r"\bhow\s+soon\b",
+    r"\bdue\b",
+    r"\btiming\b",
+    r"\bwindow\b",
+    r"\bhow\s+long\s+(?:after|before)\b",
+    r"\bweeks?\s+(?:after|before)\b",
 )
 """Words that ask about time."""
 
 TREATMENT_STEPS: tuple[str, ...] = (
-    r"\bimatinib\b", r"\bgleevec\b", r"\bglivec\b", r"\bsurgery\b", r"\bsurgical\b", r"\bresection\b",
-    r"\boperation\b", r"\bpost-?\s?operative(?:ly)?\b", r"\bpre-?\s?operative(?:ly)?\b", r"\bperi-?\s?operative\b",
-    r"\badjuvant\b", r"\bneo-?adjuvant\b", r"\btreatment\b", r"\btherapy\b", r"\bdos(?:e|es|ing)\b",
-    r"\bcourse\b", r"\bfollow-?\s?up\b", r"\bvisits?\b", r"\brestart\b", r"\bresume\b", r"\bstart\b", r"\bstop\b",
-    r"\bcomplet(?:e|ed|ion)\b", r"\bdrug\b", r"\bmedication\b",
+    r"\bimatinib\b",
+    r"\bgleevec\b",
+    r"\bglivec\b",
+    r"\bsurgery\b",
+    r"\bsurgical\b",
+    r"\bresection\b",
+    r"\boperation\b",
+    r"\bpost-?\s?operative(?:ly)?\b",
+    r"\bpre-?\s?operative(?:ly)?\b",
+    r"\bperi-?\s?operative\b",
+    r"\badjuvant\b",
+    r"\bneo-?adjuvant\b",
+    r"\btreatment\b",
+    r"\btherapy\b",
+    r"\bdos(?:e|es|ing)\b",
+    r"\bcourse\b",
+    r"\bfollow-?\s?up\b",
+    r"\bvisits?\b",
+    r"\brestart\b",
+    r"\bresume\b",
+    r"\bstart\b",
+    r"\bstop\b",
+    r"\bcomplet(?:e|ed|ion)\b",
+    r"\bdrug\b",
+    r"\bmedication\b",
 )
 """Steps of the treatment a timing question can be about."""
 
 ROLE_CUES: dict[Role, str] = {
     "surgery": r"\b(?:surgery|surgical|operation|operated|resection|resected|gastrectomy|laparotomy|op)\b",
     "start": r"\b(?:start(?:ed|s|ing)?|began|begun|begin(?:s|ning)?|commenc(?:e|ed|ing)|initiat(?:e|ed|ing)"
-             r"|first\s+dose|(?:imatinib|gleevec|glivec)\s+(?:from|since))\b",
+    r"|first\s+dose|(?:imatinib|gleevec|glivec)\s+(?:from|since))\b",
 }
 """Words that give a date its role in the schedule."""
 
@@ -190,8 +224,11 @@ def _role(message: str, start: int, end: int) -> Role:
 
 def find_dates(message: str, today: dt.date) -> tuple[DateMention, ...]:
     """Every date in ``message`` with its schedule role, resolved against ``today``."""
-    return tuple(DateMention(_role(message, t.start, t.end), t.date, t.text, t.start, t.end)
-                 for t in find_times(message, today) if t.text.lower() not in ("today", "this morning"))
+    return tuple(
+        DateMention(_role(message, t.start, t.end), t.date, t.text, t.start, t.end)
+        for t in find_times(message, today)
+        if t.text.lower() not in ("today", "this morning")
+    )
 
 
 def classify(message: str, history: ConversationState | None = None, *, today: dt.date | None = None) -> Route:
@@ -204,8 +241,12 @@ def classify(message: str, history: ConversationState | None = None, *, today: d
     schedule = bool(timing and (step or any(d.role != "other" for d in dates)))
     facts = extract_facts(message, day)
     if schedule:  # "imatinib started 2025-01-10, when is surgery?": the trial's own steps, not history
-        anchors = [m for m in facts.mentions if m.concept in SCHEDULE_STEPS
-                   and any(m.start <= d.start and d.end <= m.end for d in dates if d.role != "other")]
+        anchors = [
+            m
+            for m in facts.mentions
+            if m.concept in SCHEDULE_STEPS
+            and any(m.start <= d.start and d.end <= m.end for d in dates if d.role != "other")
+        ]
         facts = without(facts, anchors, "a date of the trial's treatment, used for the schedule") if anchors else facts
     reasons: list[str] = []
 
@@ -237,8 +278,16 @@ def classify(message: str, history: ConversationState | None = None, *, today: d
     if topic is None and schedule:
         topic = "schedule"
     ids = tuple(dict.fromkeys(m.group(0).upper() for m in rx(PROTOCOL_ID).finditer(message)))
-    return Route(patient=patient, schedule=schedule, reasons=tuple(reasons), dates=dates, facts=facts,
-                 topic=topic, protocol_ids=ids, new_patient=bool(new_patient))
+    return Route(
+        patient=patient,
+        schedule=schedule,
+        reasons=tuple(reasons),
+        dates=dates,
+        facts=facts,
+        topic=topic,
+        protocol_ids=ids,
+        new_patient=bool(new_patient),
+    )
 
 
 def _classify_step(inputs: Mapping[str, Any]) -> dict[str, Any]:

@@ -54,7 +54,7 @@ def _reaches(text: str, trigger: Trigger, start: int, max_words: int | None, gen
     """True when ``trigger`` lies before ``start`` and its scope reaches it."""
     if trigger.end > start:
         return False
-    between = text[trigger.end:start]
+    between = text[trigger.end : start]
     if _SCOPE_END.search(between):
         return False
     if generic and _GENERIC_END.search(between):

@@ -18,8 +18,15 @@ from assistant.patient.facts import PatientFacts
 
 
 def _has_facts(facts: PatientFacts) -> bool:
-    return bool(facts.age is not None or facts.birth_date or facts.sex or facts.observations or facts.conditions
-                or facts.medications or facts.procedures)
+    return bool(
+        facts.age is not None
+        or facts.birth_date
+        or facts.sex
+        or facts.observations
+        or facts.conditions
+        or facts.medications
+        or facts.procedures
+    )
 
 
 @dataclass

@@ -35,7 +35,13 @@ _COUNT = r"(?P<count>\d+|" + "|".join(WORD_NUMBERS) + r")"
 
 ABSOLUTE: tuple[str, ...] = (
     r"(?<![\d-])(?P<iso>(?:19|20)\d{2}-\d{1,2}-\d{1,2})(?![\d-])",
-    r"(?<![\w/.])(?P<d>\d{1,2})" + _ORD + r"(?:\s+of)?[\s-]+(?P<m>" + _MONTH + r"|" + _MONTH_DAY + r")(?![a-z])"
+    r"(?<![\w/.])(?P<d>\d{1,2})"
+    + _ORD
+    + r"(?:\s+of)?[\s-]+(?P<m>"
+    + _MONTH
+    + r"|"
+    + _MONTH_DAY
+    + r")(?![a-z])"
     + _YEAR,
     r"(?<![\w])(?P<m>" + _MONTH + r")\s+(?P<d>\d{1,2})" + _ORD + r"(?![\d:])\b" + _YEAR,
 )
@@ -99,7 +105,7 @@ def _month_day(match: re.Match[str], message: str, today: dt.date) -> dt.date | 
         if year:
             return date_parser.parse(f"{text} {year}", dayfirst=True).date()
         future = _future_clause(message, match.start(), match.end())
-        for delta in ((0, 1, 2) if future else (0, -1, -2)):  # 29 February needs a leap year
+        for delta in (0, 1, 2) if future else (0, -1, -2):  # 29 February needs a leap year
             try:
                 day = date_parser.parse(text, default=dt.datetime(today.year + delta, 1, 1), dayfirst=True).date()
             except ValueError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +17,7 @@ from assistant.settings import Settings, get_settings
 from assistant.types import Protocol
 
 
-def parse_all(paths: list[str | Path]) -> list[Protocol]:
+def parse_all(paths: Sequence[str | Path]) -> list[Protocol]:
     """Parse every protocol file first, so that one bad file leaves the index as it was."""
     protocols = [parse_protocol(path) for path in protocol_files(paths)]
     for protocol in protocols:
@@ -25,7 +26,7 @@ def parse_all(paths: list[str | Path]) -> list[Protocol]:
     return protocols
 
 
-def ingest_paths(index: ProtocolIndex, paths: list[str | Path], show_progress: bool = False) -> IngestReport:
+def ingest_paths(index: ProtocolIndex, paths: Sequence[str | Path], show_progress: bool = False) -> IngestReport:
     """Parse and ingest protocol files or folders, all or nothing at the parsing step."""
     from assistant.chunk import chunk_protocol
 
@@ -72,7 +73,14 @@ def list_protocols(as_json: Annotated[bool, typer.Option("--json", help="Print J
     rows = []
     for protocol_id in index.store.ids():
         protocol = index.store.load(protocol_id)
-        rows.append({"id": protocol.id, "title": protocol.title, "criteria": len(protocol.criteria), "format": protocol.source_format})
+        rows.append(
+            {
+                "id": protocol.id,
+                "title": protocol.title,
+                "criteria": len(protocol.criteria),
+                "format": protocol.source_format,
+            }
+        )
     if as_json:
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
@@ -86,8 +94,12 @@ def list_protocols(as_json: Annotated[bool, typer.Option("--json", help="Print J
 @friendly
 def ask(
     question: Annotated[str, typer.Argument(help="The question, in quotes.")],
-    protocol: Annotated[str | None, typer.Option("--protocol", "-p", help="NCT id of the protocol to ask about.")] = None,
-    patient: Annotated[Path | None, typer.Option("--patient", help="A FHIR bundle or facts file of the patient.")] = None,
+    protocol: Annotated[
+        str | None, typer.Option("--protocol", "-p", help="NCT id of the protocol to ask about.")
+    ] = None,
+    patient: Annotated[
+        Path | None, typer.Option("--patient", help="A FHIR bundle or facts file of the patient.")
+    ] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Date the patient is checked on (YYYY-MM-DD).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON contract for evaluation scripts.")] = False,
 ) -> None:

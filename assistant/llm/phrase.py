@@ -101,9 +101,7 @@ def phrase_answer(answer: Answer, model: BaseChatModel | None) -> PhrasedAnswer:
         )
         return _deterministic(answer, "fallback", note, removed=removed, checks=checks)
 
-    statements = tuple(
-        Statement(text=c.sentence, citations=tuple(citations[i] for i in c.quote_indices)) for c in kept
-    )
+    statements = tuple(Statement(text=c.sentence, citations=tuple(citations[i] for i in c.quote_indices)) for c in kept)
     if removed:
         verb = "was" if len(removed) == 1 else "were"
         mode: Mode = "model_pruned"

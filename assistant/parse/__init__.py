@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from assistant.errors import InputPathError, ProtocolParseError
@@ -44,7 +45,7 @@ def parse_protocol(path: str | Path) -> Protocol:
     return parse_text(raw, str(file))
 
 
-def protocol_files(paths: list[str | Path]) -> list[Path]:
+def protocol_files(paths: Sequence[str | Path]) -> list[Path]:
     """The protocol files named by ``paths`` (files, or folders searched recursively), sorted."""
     found: list[Path] = []
     for path in map(Path, paths):

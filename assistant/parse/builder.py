@@ -44,9 +44,7 @@ class TextBuilder:
         self._append("\n")
         self.sections.append(Section(name, title, start, self.length - 1))
 
-    def build(
-        self, protocol_id: str, title: str, source_format: str, path: str, facts: dict[str, str]
-    ) -> Protocol:
+    def build(self, protocol_id: str, title: str, source_format: str, path: str, facts: dict[str, str]) -> Protocol:
         """The finished Protocol, its criteria split from the eligibility text."""
         text = "".join(self.parts)
         criteria: tuple[Criterion, ...] = ()

@@ -79,12 +79,39 @@ def parse_ctgov_json(data: Any, path: str) -> Protocol:
     b = TextBuilder()
     title = ident.get("briefTitle") or ident.get("officialTitle") or nct
     b.section("title", "Title", [(None, title), ("Official Title", ident.get("officialTitle")), ("Identifier", nct)])
-    b.section("status", "Study Status", [(k, facts[k]) for k in ("Overall Status", "Study Start Date", "Primary Completion Date")])
+    b.section(
+        "status",
+        "Study Status",
+        [(k, facts[k]) for k in ("Overall Status", "Study Start Date", "Primary Completion Date")],
+    )
     b.section("summary", "Brief Summary", [(None, _get(section, "descriptionModule", "briefSummary"))])
-    b.section("detailed_description", "Detailed Description", [(None, _get(section, "descriptionModule", "detailedDescription"))])
+    b.section(
+        "detailed_description",
+        "Detailed Description",
+        [(None, _get(section, "descriptionModule", "detailedDescription"))],
+    )
     conditions = section.get("conditionsModule", {})
-    b.section("conditions", "Conditions", [("Conditions", _join(conditions.get("conditions"))), ("Keywords", _join(conditions.get("keywords")))])
-    b.section("design", "Study Design", [(k, facts[k]) for k in ("Study Type", "Phase", "Allocation", "Intervention Model", "Primary Purpose", "Masking", "Enrollment")])
+    b.section(
+        "conditions",
+        "Conditions",
+        [("Conditions", _join(conditions.get("conditions"))), ("Keywords", _join(conditions.get("keywords")))],
+    )
+    b.section(
+        "design",
+        "Study Design",
+        [
+            (k, facts[k])
+            for k in (
+                "Study Type",
+                "Phase",
+                "Allocation",
+                "Intervention Model",
+                "Primary Purpose",
+                "Masking",
+                "Enrollment",
+            )
+        ],
+    )
     b.section("interventions", "Arms and Interventions", _arms(section.get("armsInterventionsModule", {})))
     b.section("outcomes", "Outcome Measures", _outcomes(section.get("outcomesModule", {})))
     b.section(
@@ -97,7 +124,10 @@ def parse_ctgov_json(data: Any, path: str) -> Protocol:
     b.section(
         "sponsor",
         "Sponsors and Collaborators",
-        [("Lead Sponsor", _get(sponsor, "leadSponsor", "name")), ("Collaborators", _join([c.get("name") for c in sponsor.get("collaborators") or []]))],
+        [
+            ("Lead Sponsor", _get(sponsor, "leadSponsor", "name")),
+            ("Collaborators", _join([c.get("name") for c in sponsor.get("collaborators") or []])),
+        ],
     )
     locations = [
         ", ".join(str(x) for x in (loc.get("facility"), loc.get("city"), loc.get("country")) if x)

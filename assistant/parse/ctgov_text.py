@@ -84,7 +84,9 @@ def parse_ctgov_text(text: str, path: str) -> Protocol:
             for match in _FACT_LINE.finditer(text, section.start, section.end):
                 facts.setdefault(match.group("key").strip(), " ".join(match.group("value").split()))
         elif section.name == "conditions":
-            phase = re.search(r"\b(Early Phase 1|Phase [1-4](?:/Phase [1-4])?|Not Applicable)\b", text[section.start : section.end])
+            phase = re.search(
+                r"\b(Early Phase 1|Phase [1-4](?:/Phase [1-4])?|Not Applicable)\b", text[section.start : section.end]
+            )
             if phase:
                 facts["Phase"] = phase.group(1)
     return Protocol(

@@ -80,11 +80,32 @@ def parse_ctgov_xml(raw: str, path: str) -> Protocol:
     title = _text(root, "brief_title") or _text(root, "official_title") or nct
     b = TextBuilder()
     b.section("title", "Title", [(None, title), ("Official Title", _text(root, "official_title")), ("Identifier", nct)])
-    b.section("status", "Study Status", [(k, facts[k]) for k in ("Overall Status", "Study Start Date", "Primary Completion Date")])
+    b.section(
+        "status",
+        "Study Status",
+        [(k, facts[k]) for k in ("Overall Status", "Study Start Date", "Primary Completion Date")],
+    )
     b.section("summary", "Brief Summary", [(None, _text(root, "brief_summary/textblock"))])
     b.section("detailed_description", "Detailed Description", [(None, _text(root, "detailed_description/textblock"))])
-    b.section("conditions", "Conditions", [("Conditions", _all(root, "condition")), ("Keywords", _all(root, "keyword"))])
-    b.section("design", "Study Design", [(k, facts[k]) for k in ("Study Type", "Phase", "Allocation", "Intervention Model", "Primary Purpose", "Masking", "Enrollment")])
+    b.section(
+        "conditions", "Conditions", [("Conditions", _all(root, "condition")), ("Keywords", _all(root, "keyword"))]
+    )
+    b.section(
+        "design",
+        "Study Design",
+        [
+            (k, facts[k])
+            for k in (
+                "Study Type",
+                "Phase",
+                "Allocation",
+                "Intervention Model",
+                "Primary Purpose",
+                "Masking",
+                "Enrollment",
+            )
+        ],
+    )
     b.section("interventions", "Arms and Interventions", _arms(root))
     b.section("outcomes", "Outcome Measures", _outcomes(root))
     b.section(
@@ -96,10 +117,21 @@ def parse_ctgov_xml(raw: str, path: str) -> Protocol:
     b.section(
         "sponsor",
         "Sponsors and Collaborators",
-        [("Lead Sponsor", _text(root, "sponsors/lead_sponsor/agency")), ("Collaborators", _all(root, "sponsors/collaborator/agency"))],
+        [
+            ("Lead Sponsor", _text(root, "sponsors/lead_sponsor/agency")),
+            ("Collaborators", _all(root, "sponsors/collaborator/agency")),
+        ],
     )
     locations = [
-        ", ".join(x for x in (_text(loc, "facility/name"), _text(loc, "facility/address/city"), _text(loc, "facility/address/country")) if x)
+        ", ".join(
+            x
+            for x in (
+                _text(loc, "facility/name"),
+                _text(loc, "facility/address/city"),
+                _text(loc, "facility/address/country"),
+            )
+            if x
+        )
         for loc in root.findall("location")
     ]
     b.section("locations", "Locations", [(None, "\n".join(locations))])

@@ -24,8 +24,13 @@ class Observation(_Fact):
 
     concept: str = Field(description="Concept name, e.g. 'platelets'.")
     value: float | None = Field(default=None, description="Numeric value, when the observation is a quantity.")
-    unit: str | None = Field(default=None, description="Unit as given (UCUM or common), e.g. '10*9/L'; 'ULN' for a multiple of the upper limit of normal.")
-    flag: bool | None = Field(default=None, description="Qualitative result: True positive/present, False negative/absent.")
+    unit: str | None = Field(
+        default=None,
+        description="Unit as given (UCUM or common), e.g. '10*9/L'; 'ULN' for a multiple of the upper limit of normal.",
+    )
+    flag: bool | None = Field(
+        default=None, description="Qualitative result: True positive/present, False negative/absent."
+    )
     date: dt.date | None = Field(default=None, description="When it was measured; undated facts count as current.")
     reference_high: float | None = Field(default=None, description="Upper limit of normal of the measuring lab.")
     reference_high_unit: str | None = Field(default=None, description="Unit of reference_high.")
@@ -69,9 +74,13 @@ class Procedure(_Fact):
 class PatientFacts(_Fact):
     """Everything known about one patient, from any number of sources."""
 
-    patient_id: str | None = Field(default=None, description="Identifier in the source record; kept out of logs by default.")
+    patient_id: str | None = Field(
+        default=None, description="Identifier in the source record; kept out of logs by default."
+    )
     birth_date: dt.date | None = Field(default=None, description="Date of birth.")
-    age: float | None = Field(default=None, description="Age in years when stated directly (a message); birth_date wins when both are known.")
+    age: float | None = Field(
+        default=None, description="Age in years when stated directly (a message); birth_date wins when both are known."
+    )
     sex: Sex | None = Field(default=None, description="Administrative sex.")
     observations: tuple[Observation, ...] = Field(default=(), description="Labs, scores, sizes, tests.")
     conditions: tuple[Condition, ...] = Field(default=(), description="Diagnoses, stated present or absent.")
@@ -80,6 +89,7 @@ class PatientFacts(_Fact):
 
     def merged_with(self, newer: PatientFacts) -> PatientFacts:
         """These facts updated by ``newer``: scalar fields it states win, facts of the same concept are replaced."""
+
         def replace(old: tuple, new: tuple) -> tuple:  # type: ignore[type-arg]
             concepts = {f.concept for f in new}
             return tuple(f for f in old if f.concept not in concepts) + tuple(new)
