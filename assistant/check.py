@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.errors import RulesError
-from assistant.patient.facts import PatientFacts
+from assistant.errors import PatientDataError, RulesError
+from assistant.patient.facts import PatientFacts, Review
 from assistant.rules.context import PatientContext
 from assistant.rules.load import RuleSet, RulesSource, load_rules, rules_path
 from assistant.types import Overall, Protocol, Status, Verdict
@@ -91,6 +91,7 @@ def check_patient(
     if rules.protocol_id != protocol.id:
         raise RulesError(f"rules of {rules.protocol_id} cannot check protocol {protocol.id}")
     ctx = PatientContext(facts, as_of)
+    reviews = _reviews_for(rules, facts) if facts.reviews else {}
     verdicts: list[Verdict] = []
     statuses: set[Status] = set()
     append, add = verdicts.append, statuses.add
@@ -99,6 +100,8 @@ def check_patient(
     for evaluate, by_truth, criterion_id, kind, text in rules.plan:
         truth, reason, used, missing = evaluate(ctx)
         status = by_truth[truth]
+        if status == "needs_review" and criterion_id in reviews:
+            status, reason, used = _reviewed(reviews[criterion_id])
         add(status)
         # a Verdict set through its slots: the same frozen object as Verdict(...) at half the cost
         verdict = new(Verdict)
@@ -111,6 +114,36 @@ def check_patient(
         s6(verdict, missing)
         append(verdict)
     return PatientCheck(rules.protocol_id, overall_of(statuses), rules.source, tuple(verdicts), as_of)
+
+
+def _reviews_for(rules: RuleSet, facts: PatientFacts) -> dict[str, Review]:
+    """The patient's reviews of this protocol's judgement criteria; a review of a criterion that data
+    decides, or of no criterion at all, is an error rather than an override."""
+    judgement = [r.criterion_id for r in rules.rules if not r.executable]
+    known = {r.criterion_id for r in rules.rules}
+    found: dict[str, Review] = {}
+    for review in facts.reviews:
+        if not review.criterion.startswith(f"{rules.protocol_id}:"):
+            continue  # a decision about another protocol's criterion
+        if review.criterion not in known:
+            raise PatientDataError(f"review of {review.criterion!r}: the protocol has no such criterion")
+        if review.criterion not in judgement:
+            raise PatientDataError(
+                f"review of {review.criterion}: that criterion is decided by data, not by review; "
+                f"reviewable: {', '.join(judgement)}"
+            )
+        found[review.criterion] = review
+    return found
+
+
+def _reviewed(review: Review) -> tuple[Status, str, tuple[str, ...]]:
+    """Status, reason and facts_used of a judgement criterion a clinician has decided."""
+    when = f" on {review.date.isoformat()}" if review.date else ""
+    status: Status = "satisfied" if review.met else "violated"
+    reason = f"{'met' if review.met else 'not met'} by review of {review.by}{when}" + (
+        f": {review.note}" if review.note else ""
+    )
+    return status, reason, (f"review {review.criterion} by {review.by}{when}",)
 
 
 _new = object.__new__

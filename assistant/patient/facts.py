@@ -71,6 +71,16 @@ class Procedure(_Fact):
     source: str = Field(default="", description="Where the fact came from.")
 
 
+class Review(_Fact):
+    """A clinician's decision on a criterion that no data can decide ("medically fit to undergo surgery")."""
+
+    criterion: str = Field(description="Full criterion id, e.g. 'NCT01267695:I26'.")
+    met: bool = Field(description="True when the reviewer judged the criterion met.")
+    by: str = Field(min_length=1, description="Who decided (name or role); a review without a reviewer is refused.")
+    date: dt.date | None = Field(default=None, description="When the decision was made.")
+    note: str = Field(default="", description="The reviewer's reason, in their words.")
+
+
 class PatientFacts(_Fact):
     """Everything known about one patient, from any number of sources."""
 
@@ -86,6 +96,7 @@ class PatientFacts(_Fact):
     conditions: tuple[Condition, ...] = Field(default=(), description="Diagnoses, stated present or absent.")
     medications: tuple[Medication, ...] = Field(default=(), description="Medications.")
     procedures: tuple[Procedure, ...] = Field(default=(), description="Procedures.")
+    reviews: tuple[Review, ...] = Field(default=(), description="Clinicians' decisions on judgement criteria.")
 
     def merged_with(self, newer: PatientFacts) -> PatientFacts:
         """These facts updated by ``newer``: scalar fields it states win, facts of the same concept are replaced."""
@@ -103,6 +114,8 @@ class PatientFacts(_Fact):
             conditions=replace(self.conditions, newer.conditions),
             medications=replace(self.medications, newer.medications),
             procedures=replace(self.procedures, newer.procedures),
+            reviews=tuple(r for r in self.reviews if r.criterion not in {n.criterion for n in newer.reviews})
+            + newer.reviews,
         )
 
     def age_on(self, day: dt.date) -> float | None:

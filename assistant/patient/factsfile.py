@@ -16,10 +16,10 @@ from pydantic import BaseModel, ValidationError
 
 from assistant.errors import PatientDataError, RulesError
 from assistant.patient.concepts import ConceptSet, Kind, load_concepts
-from assistant.patient.facts import Condition, Medication, Observation, PatientFacts, Procedure
+from assistant.patient.facts import Condition, Medication, Observation, PatientFacts, Procedure, Review
 from assistant.patient.units import factor, is_uln
 
-TOP_KEYS = ("patient", "observations", "conditions", "medications", "procedures", "absent")
+TOP_KEYS = ("patient", "observations", "conditions", "medications", "procedures", "absent", "reviews")
 PATIENT_KEYS = ("id", "birth_date", "age", "sex")
 _MODELS: dict[str, tuple[type[BaseModel], Kind]] = {
     "observations": (Observation, "observation"),
@@ -70,11 +70,33 @@ def parse_facts(raw: object, name: str, today: dt.date | None = None) -> Patient
         groups[kind_key].append(model(concept=concept.name, present=False, source=f"{name} absent"))
     return PatientFacts(
         **patient,
+        reviews=_reviews(raw.get("reviews") or [], f"{name} reviews"),
         observations=tuple(groups["observations"]),
         conditions=tuple(groups["conditions"]),
         medications=tuple(groups["medications"]),
         procedures=tuple(groups["procedures"]),
     )
+
+
+def _reviews(raw: object, where: str) -> tuple[Review, ...]:
+    """Clinicians' decisions on judgement criteria, each naming the criterion and the reviewer."""
+    if not isinstance(raw, list):
+        raise PatientDataError(f"{where}: expected a list of reviews")
+    valid = list(Review.model_fields)
+    reviews = []
+    for i, entry in enumerate(raw):
+        if not isinstance(entry, dict):
+            raise PatientDataError(f"{where}[{i}]: expected a mapping with keys {', '.join(valid)}")
+        unknown = [k for k in entry if k not in valid]
+        if unknown:
+            raise PatientDataError(f"{where}[{i}]: unknown key {unknown[0]!r}; valid keys: {', '.join(valid)}")
+        try:
+            reviews.append(Review.model_validate(entry))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(part) for part in first["loc"])
+            raise PatientDataError(f"{where}[{i}] {field}: {first['msg']} (got {first.get('input')!r})") from None
+    return tuple(reviews)
 
 
 def _patient(raw: object, where: str, today: dt.date) -> dict[str, Any]:
