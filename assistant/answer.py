@@ -177,25 +177,12 @@ def list_criteria(question: str, protocol: Protocol) -> Answer | None:
         )
     if not chosen:
         return None
-    statements = [Statement(lead, tuple(_criterion_citation(protocol, c.id) for c in chosen))]
+    statements = [Statement(lead, tuple(protocol.criterion_citation(c.id) for c in chosen))]
     statements += [
-        Statement(f"{c.id.split(':')[1]}: “{' '.join(c.text.split())}”", (_criterion_citation(protocol, c.id),))
+        Statement(f"{c.id.split(':')[1]}: “{' '.join(c.text.split())}”", (protocol.criterion_citation(c.id),))
         for c in chosen
     ]
     return Answer(question=question, statements=tuple(statements), abstained=False, protocol_id=protocol.id)
-
-
-def _criterion_citation(protocol: Protocol, criterion_id: str) -> Citation:
-    criterion = protocol.criterion(criterion_id)
-    section = protocol.section_at(criterion.start)
-    return Citation(
-        protocol.id,
-        section.name if section else "eligibility",
-        criterion.text,
-        criterion.start,
-        criterion.end,
-        criterion.id,
-    )
 
 
 def compose_answer(question: str, protocol: Protocol, hits: list[Hit], settings: Settings) -> Answer:

@@ -86,6 +86,19 @@ class Protocol:
                 return criterion
         raise KeyError(criterion_id)
 
+    def criterion_citation(self, criterion_id: str) -> Citation:
+        """A citation quoting the whole criterion with this id."""
+        criterion = self.criterion(criterion_id)
+        section = self.section_at(criterion.start)
+        return Citation(
+            protocol=self.id,
+            section=section.name if section else "eligibility",
+            quote=criterion.text,
+            start=criterion.start,
+            end=criterion.end,
+            criterion_id=criterion.id,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Chunk:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from assistant.check import PatientCheck
 from assistant.rules.load import RuleSet
-from assistant.types import Citation, Protocol, Statement, Verdict
+from assistant.types import Protocol, Statement, Verdict
 
 STATUS_WORDS = {
     "satisfied": "met",
@@ -21,19 +21,6 @@ def concerned_criteria(rules: RuleSet, stated: Iterable[str]) -> list[str]:
     """Ids of the criteria whose rules read any of the stated fact names (concepts, ``age``, ``sex``)."""
     names = set(stated)
     return [rule.criterion_id for rule in rules.rules if rule.uses & names]
-
-
-def _citation(protocol: Protocol, verdict: Verdict) -> Citation:
-    criterion = protocol.criterion(verdict.criterion_id)
-    section = protocol.section_at(criterion.start)
-    return Citation(
-        protocol=protocol.id,
-        section=section.name if section else "eligibility",
-        quote=criterion.text,
-        start=criterion.start,
-        end=criterion.end,
-        criterion_id=criterion.id,
-    )
 
 
 def _short(criterion_id: str) -> str:
@@ -65,14 +52,14 @@ def verdict_statements(protocol: Protocol, check: PatientCheck, concerned_ids: l
     concerned += [v for v in check.verdicts if v.status == "violated" and v not in concerned]
     concerned.sort(key=lambda v: check.verdicts.index(v))
     ordered = [v for v in concerned if v.status == "violated"] + [v for v in concerned if v.status != "violated"]
-    citations = tuple(_citation(protocol, v) for v in ordered)
+    citations = tuple(protocol.criterion_citation(v.criterion_id) for v in ordered)
     statements = [Statement(overall_sentence(check, concerned), citations)]
     for verdict in concerned:
         quote = " ".join(protocol.criterion(verdict.criterion_id).text.split())
         text = f"{_short(verdict.criterion_id)} “{quote}”: {STATUS_WORDS[verdict.status]} — {verdict.reason}"
         if verdict.status == "unknown" and verdict.missing:
             text += f" Needed: {'; '.join(verdict.missing)}."
-        statements.append(Statement(text, (_citation(protocol, verdict),)))
+        statements.append(Statement(text, (protocol.criterion_citation(verdict.criterion_id),)))
     return statements
 
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.errors import ProtocolParseError
-from assistant.parse.builder import TextBuilder
+from assistant.parse.builder import Lines, RecordFields, render_record
 from assistant.types import Protocol
-
-Lines = list[tuple[str | None, str | None]]
 
 
 def _get(node: Any, *keys: str) -> Any:
@@ -76,62 +74,25 @@ def parse_ctgov_json(data: Any, path: str) -> Protocol:
         "Sex": elig.get("sex"),
         "Accepts Healthy Volunteers": _join(elig.get("healthyVolunteers")),
     }
-    b = TextBuilder()
-    title = ident.get("briefTitle") or ident.get("officialTitle") or nct
-    b.section("title", "Title", [(None, title), ("Official Title", ident.get("officialTitle")), ("Identifier", nct)])
-    b.section(
-        "status",
-        "Study Status",
-        [(k, facts[k]) for k in ("Overall Status", "Study Start Date", "Primary Completion Date")],
-    )
-    b.section("summary", "Brief Summary", [(None, _get(section, "descriptionModule", "briefSummary"))])
-    b.section(
-        "detailed_description",
-        "Detailed Description",
-        [(None, _get(section, "descriptionModule", "detailedDescription"))],
-    )
     conditions = section.get("conditionsModule", {})
-    b.section(
-        "conditions",
-        "Conditions",
-        [("Conditions", _join(conditions.get("conditions"))), ("Keywords", _join(conditions.get("keywords")))],
-    )
-    b.section(
-        "design",
-        "Study Design",
-        [
-            (k, facts[k])
-            for k in (
-                "Study Type",
-                "Phase",
-                "Allocation",
-                "Intervention Model",
-                "Primary Purpose",
-                "Masking",
-                "Enrollment",
-            )
-        ],
-    )
-    b.section("interventions", "Arms and Interventions", _arms(section.get("armsInterventionsModule", {})))
-    b.section("outcomes", "Outcome Measures", _outcomes(section.get("outcomesModule", {})))
-    b.section(
-        "eligibility",
-        "Eligibility Criteria",
-        [(k, facts[k]) for k in ("Minimum Age", "Maximum Age", "Sex", "Accepts Healthy Volunteers")]
-        + [(None, elig.get("eligibilityCriteria"))],
-    )
     sponsor = section.get("sponsorCollaboratorsModule", {})
-    b.section(
-        "sponsor",
-        "Sponsors and Collaborators",
-        [
-            ("Lead Sponsor", _get(sponsor, "leadSponsor", "name")),
-            ("Collaborators", _join([c.get("name") for c in sponsor.get("collaborators") or []])),
+    fields = RecordFields(
+        nct_id=nct,
+        title=ident.get("briefTitle") or ident.get("officialTitle") or nct,
+        official_title=ident.get("officialTitle"),
+        facts=facts,
+        brief_summary=_get(section, "descriptionModule", "briefSummary"),
+        detailed_description=_get(section, "descriptionModule", "detailedDescription"),
+        conditions=_join(conditions.get("conditions")),
+        keywords=_join(conditions.get("keywords")),
+        arms_and_interventions=_arms(section.get("armsInterventionsModule", {})),
+        outcomes=_outcomes(section.get("outcomesModule", {})),
+        criteria_text=elig.get("eligibilityCriteria"),
+        lead_sponsor=_get(sponsor, "leadSponsor", "name"),
+        collaborators=_join([c.get("name") for c in sponsor.get("collaborators") or []]),
+        locations=[
+            ", ".join(str(x) for x in (loc.get("facility"), loc.get("city"), loc.get("country")) if x)
+            for loc in _get(section, "contactsLocationsModule", "locations") or []
         ],
     )
-    locations = [
-        ", ".join(str(x) for x in (loc.get("facility"), loc.get("city"), loc.get("country")) if x)
-        for loc in _get(section, "contactsLocationsModule", "locations") or []
-    ]
-    b.section("locations", "Locations", [(None, "\n".join(locations))])
-    return b.build(nct, title, "ctgov-v2-json", path, {k: v for k, v in facts.items() if v})
+    return render_record(fields, "ctgov-v2-json", path)

@@ -5,10 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from assistant.errors import ProtocolParseError
-from assistant.parse.builder import TextBuilder
+from assistant.parse.builder import Lines, RecordFields, render_record
 from assistant.types import Protocol
-
-Lines = list[tuple[str | None, str | None]]
 
 
 def _text(node: ET.Element | None, path: str) -> str | None:
@@ -77,62 +75,31 @@ def parse_ctgov_xml(raw: str, path: str) -> Protocol:
         "Accepts Healthy Volunteers": _text(elig, "healthy_volunteers"),
         "NCT Aliases": _all(root, "id_info/nct_alias"),
     }
-    title = _text(root, "brief_title") or _text(root, "official_title") or nct
-    b = TextBuilder()
-    b.section("title", "Title", [(None, title), ("Official Title", _text(root, "official_title")), ("Identifier", nct)])
-    b.section(
-        "status",
-        "Study Status",
-        [(k, facts[k]) for k in ("Overall Status", "Study Start Date", "Primary Completion Date")],
-    )
-    b.section("summary", "Brief Summary", [(None, _text(root, "brief_summary/textblock"))])
-    b.section("detailed_description", "Detailed Description", [(None, _text(root, "detailed_description/textblock"))])
-    b.section(
-        "conditions", "Conditions", [("Conditions", _all(root, "condition")), ("Keywords", _all(root, "keyword"))]
-    )
-    b.section(
-        "design",
-        "Study Design",
-        [
-            (k, facts[k])
-            for k in (
-                "Study Type",
-                "Phase",
-                "Allocation",
-                "Intervention Model",
-                "Primary Purpose",
-                "Masking",
-                "Enrollment",
+    fields = RecordFields(
+        nct_id=nct,
+        title=_text(root, "brief_title") or _text(root, "official_title") or nct,
+        official_title=_text(root, "official_title"),
+        facts=facts,
+        brief_summary=_text(root, "brief_summary/textblock"),
+        detailed_description=_text(root, "detailed_description/textblock"),
+        conditions=_all(root, "condition"),
+        keywords=_all(root, "keyword"),
+        arms_and_interventions=_arms(root),
+        outcomes=_outcomes(root),
+        criteria_text=_text(elig, "criteria/textblock"),
+        lead_sponsor=_text(root, "sponsors/lead_sponsor/agency"),
+        collaborators=_all(root, "sponsors/collaborator/agency"),
+        locations=[
+            ", ".join(
+                x
+                for x in (
+                    _text(loc, "facility/name"),
+                    _text(loc, "facility/address/city"),
+                    _text(loc, "facility/address/country"),
+                )
+                if x
             )
+            for loc in root.findall("location")
         ],
     )
-    b.section("interventions", "Arms and Interventions", _arms(root))
-    b.section("outcomes", "Outcome Measures", _outcomes(root))
-    b.section(
-        "eligibility",
-        "Eligibility Criteria",
-        [(k, facts[k]) for k in ("Minimum Age", "Maximum Age", "Sex", "Accepts Healthy Volunteers")]
-        + [(None, _text(elig, "criteria/textblock"))],
-    )
-    b.section(
-        "sponsor",
-        "Sponsors and Collaborators",
-        [
-            ("Lead Sponsor", _text(root, "sponsors/lead_sponsor/agency")),
-            ("Collaborators", _all(root, "sponsors/collaborator/agency")),
-        ],
-    )
-    locations = [
-        ", ".join(
-            x
-            for x in (
-                _text(loc, "facility/name"),
-                _text(loc, "facility/address/city"),
-                _text(loc, "facility/address/country"),
-            )
-            if x
-        )
-        for loc in root.findall("location")
-    ]
-    b.section("locations", "Locations", [(None, "\n".join(locations))])
-    return b.build(nct, title, "ctgov-xml", path, {k: v for k, v in facts.items() if v})
+    return render_record(fields, "ctgov-xml", path)
