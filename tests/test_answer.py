@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer import answer_type, ask, focus_terms
+from assistant.chat.chain import respond_once
 from assistant.errors import EmptyQuestionError, UnknownProtocolError
 from assistant.index import ProtocolIndex
 from assistant.settings import Settings
@@ -102,8 +103,8 @@ EVAL = load_set(ROOT / "eval" / "questions.yaml")
 @pytest.mark.parametrize("item", EVAL["questions"], ids=[q["id"] for q in EVAL["questions"]])
 def test_evaluation_set_with_the_real_model(real_index: ProtocolIndex, item: dict) -> None:
     protocol = real_index.store.load(EVAL["protocol"])
-    answer = ask(item["question"], real_index, real_index.settings, EVAL["protocol"])
-    outcome = score(item, answer, protocol)
+    response = respond_once(item["question"], real_index, real_index.settings, EVAL["protocol"])
+    outcome = score(item, response.answer, protocol)
     assert outcome.passed, outcome.problems
 
 
