@@ -127,6 +127,13 @@ class ProtocolIndex:
         result = self.collection.get(where={"protocol_id": protocol_id}, include=[])
         return set(result["ids"])
 
+    def unindexed(self, protocols: Iterable[Protocol]) -> int:
+        """How many chunks of these protocols are not stored yet (what an ingest would embed)."""
+        return sum(
+            len({c.id for c in chunk_protocol(p, self.settings.chunk_max_chars)} - self.stored_ids(p.id))
+            for p in protocols
+        )
+
     def ingest(self, protocols: Iterable[Protocol], progress: Progress | None = None) -> IngestReport:
         """Store the protocols' chunks, embedding only what is new and deleting what is stale.
 

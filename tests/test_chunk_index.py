@@ -109,3 +109,11 @@ def test_persistent_store_survives_reopening(settings: Settings, seed: Protocol)
     reopened = ProtocolIndex(settings, embedder=CountingEmbedder())
     assert reopened.count() == len(chunk_protocol(seed))
     assert reopened.ingest([seed]).added == 0
+
+
+def test_unindexed_counts_what_an_ingest_would_embed(fake_index: ProtocolIndex, seed: Protocol) -> None:
+    assert fake_index.unindexed([seed]) == len(chunk_protocol(seed))
+    fake_index.ingest([seed])
+    assert fake_index.unindexed([seed]) == 0
+    edited = parse_text(seed.text.replace("No cirrhosis\n", "No cirrhosis or ascites\n"), seed.source_path)
+    assert fake_index.unindexed([edited]) == 1

@@ -38,6 +38,8 @@ def ingest_paths(index: ProtocolIndex, paths: Sequence[str | Path], show_progres
     from tqdm import tqdm
 
     total = sum(len(chunk_protocol(p, index.settings.chunk_max_chars)) for p in protocols)
+    if index.unindexed(protocols):
+        index.embedder  # noqa: B018  (load the model before the bar starts, so the bar shows embedding speed)
     with tqdm(total=total, unit="chunk", desc="indexing", leave=False) as bar:
         return index.ingest(protocols, progress=bar.update)
 
