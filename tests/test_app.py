@@ -31,3 +31,12 @@ def test_patient_question_shows_the_verdict_table(app: AppTest) -> None:
     assert any("Not eligible" in m.value for m in app.markdown)
     assert app.dataframe, "the verdict table is shown"
     assert any("90,000" in c.value for c in app.caption)
+
+
+def test_the_conversation_keeps_its_history(app: AppTest) -> None:
+    app.chat_input[0].set_value("What dose of imatinib is given?").run()
+    app.chat_input[0].set_value("Surgery was on 3 March 2026, when does postoperative imatinib start?").run()
+    assert not app.exception
+    assert len(app.chat_message) == 4
+    text = " ".join(m.value for m in app.markdown)
+    assert "does not say" in text and "17 March 2026" in text
