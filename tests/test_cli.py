@@ -105,3 +105,20 @@ def test_missing_path(cli_env: Path, tmp_path: Path) -> None:
 def test_empty_question(cli_env: Path, question: str) -> None:
     code, _, err = run("ask", question)
     assert code != 0 and "question is empty" in err and err.count("\n") == 1
+
+
+def test_skip_invalid_indexes_the_rest_and_says_what_it_skipped(cli_env: Path) -> None:
+    code, _, err = run("ingest", str(SHARED_PROTOCOLS))
+    assert code != 0 and err.startswith("error:") and err.count("\n") == 1
+    code, out, _ = run("list", "--json")
+    assert json.loads(out) == []
+    code, out, err = run("ingest", "--skip-invalid", str(SHARED_PROTOCOLS))
+    assert code == 0, err
+    skipped = [line for line in err.splitlines() if line.startswith("skipped:")]
+    assert any("NCT03182660.xml" in line for line in skipped)
+    # Fixture files that carry an NCT id already seen are skipped, not silently merged.
+    assert any("NCT02552212 is also in" in line for line in skipped)
+    assert any("NCT00081588 is also in" in line for line in skipped)
+    code, out, _ = run("list", "--json")
+    ids = [row["id"] for row in json.loads(out)]
+    assert len(ids) == len(set(ids)) == 63 - 1 - 2  # 63 files: 1 withheld record, 2 repeated ids

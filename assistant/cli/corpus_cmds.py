@@ -17,31 +17,48 @@ from assistant.settings import Settings, get_settings
 from assistant.types import Protocol
 
 
-def parse_all(paths: Sequence[str | Path]) -> list[Protocol]:
-    """Parse every protocol file first, so that one bad file leaves the index as it was."""
-    protocols = [parse_protocol(path) for path in protocol_files(paths)]
-    for protocol in protocols:
-        if not protocol.criteria:
-            raise AssistantError(f"{protocol.source_path}: record has no eligibility criteria; nothing indexed")
-    return protocols
+def parse_all(paths: Sequence[str | Path], skip_invalid: bool = False) -> tuple[list[Protocol], list[str]]:
+    """Parse every protocol file before anything is written, so one bad file leaves the index as it was.
+
+    A file that does not parse, a record with no eligibility criteria, or a second file with an NCT id
+    already seen is an error; with ``skip_invalid`` it is skipped instead, and said so.
+    """
+    protocols: dict[str, Protocol] = {}
+    skipped: list[str] = []
+    for path in protocol_files(paths):
+        try:
+            protocol = parse_protocol(path)
+            if not protocol.criteria:
+                raise AssistantError(f"{path}: record has no eligibility criteria; nothing indexed")
+            if protocol.id in protocols:
+                raise AssistantError(f"{path}: {protocol.id} is also in {protocols[protocol.id].source_path}")
+        except AssistantError as exc:
+            if not skip_invalid:
+                raise
+            skipped.append(str(exc))
+            continue
+        protocols[protocol.id] = protocol
+    return list(protocols.values()), skipped
 
 
-def ingest_paths(index: ProtocolIndex, paths: Sequence[str | Path], show_progress: bool = False) -> IngestReport:
-    """Parse and ingest protocol files or folders, all or nothing at the parsing step."""
+def ingest_paths(
+    index: ProtocolIndex, paths: Sequence[str | Path], show_progress: bool = False, skip_invalid: bool = False
+) -> tuple[IngestReport, list[str]]:
+    """Parse and ingest protocol files or folders, all or nothing at the parsing step (unless skipping)."""
     from assistant.chunk import chunk_protocol
 
-    protocols = parse_all(paths)
+    protocols, skipped = parse_all(paths, skip_invalid)
     if not protocols:
-        raise AssistantError(f"no protocol files (.txt, .json, .xml) in {', '.join(map(str, paths))}")
+        raise AssistantError(f"no protocol to index in {', '.join(map(str, paths))}")
     if not show_progress:
-        return index.ingest(protocols)
+        return index.ingest(protocols), skipped
     from tqdm import tqdm
 
     total = sum(len(chunk_protocol(p, index.settings.chunk_max_chars)) for p in protocols)
     if index.unindexed(protocols):
         index.embedder  # noqa: B018  (load the model before the bar starts, so the bar shows embedding speed)
     with tqdm(total=total, unit="chunk", desc="indexing", leave=False) as bar:
-        return index.ingest(protocols, progress=bar.update)
+        return index.ingest(protocols, progress=bar.update), skipped
 
 
 def open_index(settings: Settings | None = None, auto_ingest: bool = True) -> ProtocolIndex:
@@ -57,10 +74,15 @@ def open_index(settings: Settings | None = None, auto_ingest: bool = True) -> Pr
 @friendly
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Protocol files or folders (.txt page text, v2 .json, .xml).")],
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="Skip files that are not usable protocols instead of stopping.")
+    ] = False,
 ) -> None:
     """Index protocols; unchanged text is not embedded again, stale chunks are removed."""
     index = ProtocolIndex(get_settings())
-    report = ingest_paths(index, list(paths), show_progress=True)
+    report, skipped = ingest_paths(index, list(paths), show_progress=True, skip_invalid=skip_invalid)
+    for reason in skipped:
+        typer.echo(f"skipped: {reason}", err=True)
     typer.echo(
         f"indexed {len(report.protocols)} protocol(s): {report.added} chunk(s) added, "
         f"{report.removed} removed, {report.unchanged} unchanged"
