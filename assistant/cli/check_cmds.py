@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from assistant.cli import app, friendly
-from assistant.errors import InputPathError, UnknownProtocolError
+from assistant.errors import InputPathError
 from assistant.settings import get_settings
 from assistant.types import Protocol
 
@@ -22,16 +22,10 @@ _MARKS = {"satisfied": "✓", "violated": "✗", "unknown": "?", "needs_review":
 
 
 def find_protocol(protocol_id: str) -> Protocol:
-    """The protocol ``protocol_id`` from the corpus directory (``<id>.txt``, ``.json`` or ``.xml``)."""
-    from assistant.parse import parse_protocol
+    """The indexed protocol ``protocol_id`` (an empty index is first filled with the shipped corpus)."""
+    from assistant.cli.corpus_cmds import open_index
 
-    corpus = get_settings().corpus_dir
-    for suffix in (".txt", ".json", ".xml"):
-        path = corpus / f"{protocol_id}{suffix}"
-        if path.exists():
-            return parse_protocol(path)
-    known = sorted({p.stem for p in corpus.glob("NCT*") if p.suffix in (".txt", ".json", ".xml")})
-    raise UnknownProtocolError(protocol_id, known)
+    return open_index(get_settings()).store.load(protocol_id)
 
 
 def _as_of(value: str | None) -> dt.date:
