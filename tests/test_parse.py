@@ -91,6 +91,11 @@ SEED_CRITERIA = [
 ]
 
 
+def test_the_shared_records_are_there() -> None:
+    assert len([p for p in SHARED_FILES if p.suffix == ".xml"]) == 51
+    assert len([p for p in SHARED_FILES if p.suffix == ".json"]) == 11
+
+
 def test_seed_has_exactly_the_criteria_a_clinician_reads(seed: Protocol) -> None:
     got = [(c.id.split(":")[1], c.category, c.text) for c in seed.criteria]
     assert got == SEED_CRITERIA
