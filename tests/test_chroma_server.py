@@ -1,0 +1,77 @@
+"""The index against a Chroma server (``chroma run``) chosen by host/port settings, on loopback."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.chunk import chunk_protocol
+from assistant.index import ProtocolIndex
+from assistant.retrieve import retrieve
+from assistant.settings import Settings
+from assistant.types import Protocol
+from tests.conftest import CORPUS, CountingEmbedder
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[int]:
+    chroma = str(Path(sys.executable).parent / "chroma")
+    port = _free_port()
+    server = subprocess.Popen(
+        [chroma, "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert server.poll() is None, "chroma run exited"
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_ingest_and_retrieve_through_a_chroma_server(chroma_server: int, tmp_path: Path, seed: Protocol) -> None:
+    settings = Settings(
+        data_dir=tmp_path / "client-data",
+        corpus_dir=CORPUS,
+        embedder="fake",
+        chroma_host="127.0.0.1",
+        chroma_port=chroma_server,
+    )
+    embedder = CountingEmbedder()
+    index = ProtocolIndex(settings, embedder=embedder)
+    report = index.ingest([seed])
+    assert report.added == len(chunk_protocol(seed)) == index.count()
+    assert not (tmp_path / "client-data" / "chroma").exists()  # nothing was stored locally
+    again = ProtocolIndex(settings, embedder=embedder).ingest([seed])
+    assert again.added == 0 and embedder.texts == report.added
+    hits = retrieve(index, "What platelet count is required?", protocol_id=seed.id)
+    assert "NCT01267695:I9" in {cid for h in hits for cid in h.chunk.criterion_ids}
+
+
+def test_an_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
+    from assistant.errors import IndexStoreError
+
+    settings = Settings(data_dir=tmp_path, embedder="fake", chroma_host="127.0.0.1", chroma_port=_free_port())
+    with pytest.raises(IndexStoreError, match="cannot open Chroma server 127.0.0.1:"):
+        ProtocolIndex(settings).count()
