@@ -75,8 +75,9 @@ class ProtocolIndex:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self._embedder = embedder
-        self.store = ProtocolStore(settings.data_dir)
+        self._client: Any = None
         self._collection: Any = None
+        self._store: ProtocolStore | None = None
         self._chunks: list[Chunk] | None = None
 
     @property
@@ -87,9 +88,9 @@ class ProtocolIndex:
         return self._embedder
 
     @property
-    def collection(self) -> Any:
-        """The Chroma collection, opened on first use."""
-        if self._collection is None:
+    def client(self) -> Any:
+        """The Chroma client: a Chroma server when ``chroma_host`` is set, else a local persistent store."""
+        if self._client is None:
             quiet_environment()
             import chromadb
             from chromadb.config import Settings as ChromaSettings
@@ -97,26 +98,47 @@ class ProtocolIndex:
             chroma_settings = ChromaSettings(anonymized_telemetry=False)
             try:
                 if self.settings.chroma_host:
-                    client = chromadb.HttpClient(
+                    self._client = chromadb.HttpClient(
                         host=self.settings.chroma_host, port=self.settings.chroma_port, settings=chroma_settings
                     )
                 else:
                     path = self.settings.data_dir / "chroma"
                     path.mkdir(parents=True, exist_ok=True)
-                    client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-                # No embedding function: every vector is computed here and passed explicitly, so Chroma
-                # never loads (or downloads) a model of its own.
-                self._collection = client.get_or_create_collection(
-                    self.settings.collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
-                )
+                    self._client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
             except Exception as exc:  # chromadb raises many types; report one
-                where = (
-                    f"Chroma server {self.settings.chroma_host}:{self.settings.chroma_port}"
-                    if self.settings.chroma_host
-                    else f"local store {self.settings.data_dir / 'chroma'}"
-                )
-                raise IndexStoreError(f"cannot open {where}: {exc}") from None
+                raise IndexStoreError(f"cannot open {self._where()}: {exc}") from None
+        return self._client
+
+    def _where(self) -> str:
+        if self.settings.chroma_host:
+            return f"Chroma server {self.settings.chroma_host}:{self.settings.chroma_port}"
+        return f"local store {self.settings.data_dir / 'chroma'}"
+
+    def _open(self, name: str) -> Any:
+        # No embedding function: every vector is computed here and passed explicitly, so Chroma never
+        # loads (or downloads) a model of its own.
+        try:
+            return self.client.get_or_create_collection(
+                name, embedding_function=None, metadata={"hnsw:space": "cosine"}
+            )
+        except IndexStoreError:
+            raise
+        except Exception as exc:  # chromadb raises many types; report one
+            raise IndexStoreError(f"cannot open collection {name!r} of {self._where()}: {exc}") from None
+
+    @property
+    def collection(self) -> Any:
+        """The chunk collection, opened on first use."""
+        if self._collection is None:
+            self._collection = self._open(self.settings.collection)
         return self._collection
+
+    @property
+    def store(self) -> ProtocolStore:
+        """The protocol store, a collection beside the chunks."""
+        if self._store is None:
+            self._store = ProtocolStore(self._open(f"{self.settings.collection}_protocols"))
+        return self._store
 
     def count(self) -> int:
         """Number of chunks stored."""

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answer import ask
 from assistant.chunk import chunk_protocol
 from assistant.index import ProtocolIndex
 from assistant.retrieve import retrieve
@@ -67,6 +68,11 @@ def test_ingest_and_retrieve_through_a_chroma_server(chroma_server: int, tmp_pat
     assert again.added == 0 and embedder.texts == report.added
     hits = retrieve(index, "What platelet count is required?", protocol_id=seed.id)
     assert "NCT01267695:I9" in {cid for h in hits for cid in h.chunk.criterion_ids}
+    # A second machine with nothing of its own answers from the server alone.
+    other = ProtocolIndex(settings.model_copy(update={"data_dir": tmp_path / "other-client"}), embedder=embedder)
+    assert other.store.ids() == [seed.id]
+    answer = ask("What platelet count is required?", other, other.settings)
+    assert answer.citations[0].quote == "Platelet count > 100,000/mm3"
 
 
 def test_an_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
