@@ -192,10 +192,10 @@ class ProtocolIndex:
             )
             if progress:
                 progress(len(part))
-        for protocol, _, stale in plans:
-            if stale:
-                self.collection.delete(ids=stale)
-            self.store.save(protocol)
+        stale_ids = [chunk_id for _, _, stale in plans for chunk_id in stale]
+        if stale_ids:
+            self.collection.delete(ids=stale_ids)
+        self.store.save([protocol for protocol, _, _ in plans])
         if report.added or report.removed:
             self._chunks = None
         return report

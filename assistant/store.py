@@ -50,15 +50,23 @@ class ProtocolStore:
         """Ids of the saved protocols, sorted."""
         return sorted(self.collection.get(include=[])["ids"])
 
-    def save(self, protocol: Protocol) -> None:
-        """Save (or replace) a protocol."""
-        self.collection.upsert(
-            ids=[protocol.id],
-            embeddings=[_NO_VECTOR],
-            documents=[protocol_to_json(protocol)],
-            metadatas=[{"content_hash": protocol.content_hash, "title": protocol.title}],
-        )
-        self._cache[protocol.content_hash] = protocol
+    def save(self, protocols: list[Protocol]) -> int:
+        """Save (or replace) protocols in one write, skipping those stored unchanged; how many were written."""
+        if not protocols:
+            return 0
+        stored = self.collection.get(ids=[p.id for p in protocols], include=["metadatas"])
+        hashes = {i: m["content_hash"] for i, m in zip(stored["ids"], stored["metadatas"], strict=True)}
+        changed = [p for p in protocols if hashes.get(p.id) != p.content_hash]
+        if changed:
+            self.collection.upsert(
+                ids=[p.id for p in changed],
+                embeddings=[_NO_VECTOR] * len(changed),
+                documents=[protocol_to_json(p) for p in changed],
+                metadatas=[{"content_hash": p.content_hash, "title": p.title} for p in changed],
+            )
+        for protocol in protocols:
+            self._cache[protocol.content_hash] = protocol
+        return len(changed)
 
     def load(self, protocol_id: str) -> Protocol:
         """The saved protocol; UnknownProtocolError when there is none."""

@@ -71,6 +71,7 @@ def test_reingest_unchanged_embeds_nothing(fake_index: ProtocolIndex, seed: Prot
     assert (second.added, second.removed, second.unchanged) == (0, 0, first.added)
     assert embedder.texts == texts_after_first
     assert fake_index.count() == first.added
+    assert fake_index.store.save([seed]) == 0  # the stored protocol is unchanged: nothing is written
 
 
 def test_changed_protocol_replaces_its_chunks_without_stale_ones(fake_index: ProtocolIndex, seed: Protocol) -> None:
