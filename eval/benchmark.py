@@ -117,7 +117,10 @@ def bench_check() -> dict[str, float] | None:
 
 def main(argv: list[str]) -> int:
     quiet_environment()
-    results: dict[str, Any] = {"ingest": bench_ingest(), "ask": bench_ask(), "check": bench_check()}
+    # The checker runs first: once torch has run, its idle worker threads can take CPU from a
+    # single-threaded loop for a while, and the figure is meant for one quiet core.
+    check = bench_check()
+    results: dict[str, Any] = {"ingest": bench_ingest(), "ask": bench_ask(), "check": check}
     if "--json" in argv:
         print(json.dumps(results, indent=2))
         return 0
@@ -130,8 +133,13 @@ def main(argv: list[str]) -> int:
     print(f"  re-ingest of unchanged protocols: {seconds} s, {embedded} chunks embedded")
     for route, f in results["ask"].items():
         print(f"ask [{route}] over {f['questions']} questions: p50 {f['p50_ms']} ms, p95 {f['p95_ms']} ms")
-    if results["check"]:
-        print("check: " + ", ".join(f"{k} {v}" for k, v in results["check"].items()))
+    if check:
+        print(
+            f"check: {check['checks_per_second']:,.0f} patient x protocol checks/s "
+            f"(best of {check['rounds']:.0f} rounds), "
+            f"median {check['checks_per_second_median']:,.0f}/s, {check['criteria_per_check']:.0f} criteria each; "
+            "target >= 10,000/s on one core"
+        )
     return 0
 
 
