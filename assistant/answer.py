@@ -57,6 +57,13 @@ ENROL_QUESTION = re.compile(
     r"\b(enrol+|join|participate|take part|be included|be eligible|eligible|qualify|be treated)\b",
     re.IGNORECASE,
 )
+# A question about what the protocol requires or allows favours the eligibility section.
+REQUIREMENT = re.compile(
+    r"\b(requir\w*|allow\w*|permit\w*|eligib\w*|enrol\w*|criteri\w*|must|need\w*|exclud\w*|includ\w*|"
+    r"qualif\w*|take part|participate)\b",
+    re.IGNORECASE,
+)
+ELIGIBILITY_PRIOR = 0.3
 NEGATIVE = re.compile(r"^\s*(no|not|without|negative)\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])|\n+")
 
@@ -191,6 +198,7 @@ def compose_answer(question: str, protocol: Protocol, hits: list[Hit], settings:
     if listing is not None:
         return listing
     units, idf = _units(protocol)
+    asks_eligibility = bool(REQUIREMENT.search(question))
     focus = focus_terms(question)
     kind, required = answer_type(question)
     seen = [t for t in focus if t in idf]
@@ -205,12 +213,13 @@ def compose_answer(question: str, protocol: Protocol, hits: list[Hit], settings:
         if required is not None and not required.search(protocol.text[unit.start : unit.end]):
             continue
         similarity = next((h.similarity or 0.0 for h in hits if h.chunk.start <= unit.start < h.chunk.end), 0.0)
-        scored.append((coverage + 0.5 * similarity, unit))
+        prior = ELIGIBILITY_PRIOR if asks_eligibility and unit.section == "eligibility" else 0.0
+        scored.append((coverage + 0.5 * similarity + prior, unit))
     if not scored:
         return _abstain(question, protocol, focus, kind, seen)
     scored.sort(key=lambda pair: -pair[0])
     best = scored[0][0]
-    chosen = sorted((u for s, u in scored[: settings.answer_max_quotes] if s >= 0.8 * best), key=lambda u: u.start)
+    chosen = [u for s, u in scored[: settings.answer_max_quotes] if s >= 0.8 * best]  # best first
     titles = {s.name: s.title for s in protocol.sections}
     statements = [_statement(protocol, unit, titles) for unit in chosen]
     lead = _lead(question, protocol, chosen)
@@ -224,7 +233,11 @@ def _lead(question: str, protocol: Protocol, chosen: list[Unit]) -> str | None:
     if not ENROL_QUESTION.search(question):
         return None
     criteria = [u for u in chosen if u.criterion_id]
-    forbidding = all(NEGATIVE.match(protocol.text[u.start : u.end]) for u in criteria)
+    forbidding = all(
+        protocol.criterion(u.criterion_id).type == "exclusion" or NEGATIVE.match(protocol.text[u.start : u.end])
+        for u in criteria
+        if u.criterion_id
+    )
     if criteria and len(criteria) == len(chosen) and forbidding:
         return "No: the eligibility criteria rule this out."
     return None

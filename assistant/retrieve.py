@@ -73,6 +73,8 @@ ABBREVIATIONS: dict[str, str] = {
     "last": "end",
     "operated": "surgery",
     "relapse": "recurrence",
+    "previously": "prior",
+    "previous": "prior",
 }
 # Phrases that mean a single word a clinician would type (found in either text, both are indexed).
 PHRASES: dict[str, str] = {

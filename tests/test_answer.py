@@ -96,6 +96,44 @@ def test_unknown_protocol_is_named(seeded: ProtocolIndex, settings: Settings) ->
         ask("What platelet count is required?", seeded, settings, protocol_id="NCT99999999")
 
 
+@pytest.mark.parametrize(
+    ("path", "question", "criterion", "lead"),
+    [
+        pytest.param(
+            "ctgov-v2-json/NCT02210780.json",
+            "What EASI score is required?",
+            "NCT02210780:I3",
+            None,
+            id="json-threshold",
+        ),
+        pytest.param(
+            "ctgov-v2-json/NCT02210780.json",
+            "Can patients previously treated with dupilumab enroll?",
+            "NCT02210780:E1",
+            "No",
+            id="json-exclusion",
+        ),
+        pytest.param(
+            "ctgov-legacy-xml/NCT03599518.xml", "What is the ECOG requirement?", "NCT03599518:I12", None, id="xml-ecog"
+        ),
+    ],
+)
+def test_answers_from_structured_records(
+    fake_index: ProtocolIndex, settings: Settings, path: str, question: str, criterion: str, lead: str | None
+) -> None:
+    from assistant.parse import parse_protocol
+    from tests.conftest import SHARED_PROTOCOLS
+
+    protocol = parse_protocol(SHARED_PROTOCOLS / path)
+    fake_index.ingest([protocol])
+    answer = ask(question, fake_index, settings, protocol.id)
+    assert answer.citations and answer.citations[0].criterion_id == criterion
+    for citation in answer.citations:
+        assert protocol.text[citation.start : citation.end] == citation.quote
+    if lead:
+        assert answer.text.startswith(lead)
+
+
 EVAL = load_set(ROOT / "eval" / "questions.yaml")
 
 
