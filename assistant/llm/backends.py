@@ -58,7 +58,8 @@ class QuoteEchoChatModel(SimpleChatModel):
         **kwargs: Any,
     ) -> str:
         prompt = messages[-1].text if messages else ""
-        return " ".join(m.group("quote").strip() for m in _QUOTE_LINE.finditer(prompt))
+        quotes = (m.group("quote").strip() for m in _QUOTE_LINE.finditer(prompt))
+        return " ".join(q if q.endswith((".", "!", "?")) else f"{q}." for q in quotes)
 
 
 class LlamaCppChatModel(SimpleChatModel):
