@@ -170,7 +170,8 @@ def test_fake_backend_phrases_faithfully_end_to_end() -> None:
     assert model is not None
     result = phrase_answer(ANSWER, model)
     assert result.mode == "model"
-    assert result.text == " ".join(c.quote for c in ANSWER.citations)
+    # The echo model repeats each quote as a sentence of its own.
+    assert result.text == " ".join(q if q.endswith(".") else f"{q}." for q in (c.quote for c in ANSWER.citations))
 
 
 @pytest.mark.parametrize(
