@@ -127,8 +127,9 @@ def _expects(concept: Concept) -> str:
     return concept.expects or f"a unit convertible to {concept.unit}"
 
 
+@lru_cache(maxsize=65536)
 def format_number(value: float) -> str:
-    """A number as a clinician writes it: no trailing zeros, thousands separated."""
+    """A number as a clinician writes it: no trailing zeros, thousands separated (remembered per value)."""
     if value.is_integer() and abs(value) < 1e15:
         return f"{int(value):,}"
     return f"{value:,.4g}" if abs(value) >= 1 else f"{value:.4g}"

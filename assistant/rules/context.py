@@ -23,8 +23,9 @@ Prepared = tuple[float | None, float | None, tuple[str], str]
 """(value, upper limit of normal, facts_used entry, "value unit (date)") of an observation."""
 
 
+@lru_cache(maxsize=65536)
 def describe_date(day: dt.date | None) -> str:
-    """A date for a reason: ISO, or ``undated``."""
+    """A date for a reason: ISO, or ``undated`` (remembered: a patient's dates recur in every check)."""
     return day.isoformat() if day is not None else "undated"
 
 
