@@ -12,18 +12,11 @@ import hashlib
 import re
 from collections import Counter
 
+from assistant.parse.criteria import strip_span
 from assistant.types import Chunk, Protocol, Section
 
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)|\n")
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _pieces(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -31,9 +24,9 @@ def _pieces(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[t
     spans = []
     pos = start
     for match in pattern.finditer(text, start, end):
-        spans.append(_trim(text, pos, match.start()))
+        spans.append(strip_span(text, pos, match.start()))
         pos = match.end()
-    spans.append(_trim(text, pos, end))
+    spans.append(strip_span(text, pos, end))
     return [(s, e) for s, e in spans if e > s]
 
 

@@ -68,7 +68,7 @@ class _Item:
     parent_index: int | None = None
 
 
-def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink [start, end) so it neither starts nor ends with white space."""
     while start < end and text[start].isspace():
         start += 1
@@ -101,7 +101,7 @@ def split_criteria(protocol_id: str, text: str, start: int, end: int) -> tuple[C
     def close() -> None:
         nonlocal current
         if current is not None:
-            s, e = _strip_span(text, current.start, current.end)
+            s, e = strip_span(text, current.start, current.end)
             current.start, current.end = s, e
             if e > s and not BOILERPLATE.match(text[s:e]):
                 items.append(current)
@@ -134,7 +134,7 @@ def split_criteria(protocol_id: str, text: str, start: int, end: int) -> tuple[C
                 value = line[match.end() : seg_end]
                 if NO_REQUIREMENT.match(value):
                     continue
-                s, e = _strip_span(text, line_start + match.start(), line_start + seg_end)
+                s, e = strip_span(text, line_start + match.start(), line_start + seg_end)
                 items.append(_Item(s, e, 0, ctype, match.group("label"), group))
             group += 1
             continue
