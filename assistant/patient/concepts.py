@@ -50,6 +50,8 @@ class _Spec(BaseModel):
     synonyms: tuple[str, ...] = ()
     includes: tuple[str, ...] = ()
     event: bool = False
+    plausible: tuple[float, float] | None = None
+    units: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,12 @@ class Concept:
     """Narrower concepts whose facts count as this one."""
     event: bool = False
     """A condition that happens at a moment; its date is the onset."""
+    plausible: tuple[float, float] | None = None
+    """Quantity observations: the range, in the canonical unit, a real value falls in."""
+    units: tuple[str, ...] = ()
+    """Quantity observations: other units reports use, each convertible to ``unit``."""
+    system: str = "vocabulary"
+    """Where the concept comes from: ``vocabulary`` (curated files), ``ICD-10-CM`` or ``HPO``."""
 
     def matches_icd10(self, code: str) -> bool:
         """True when an ICD-10(-CM) code falls under this concept."""
@@ -121,6 +129,9 @@ class ConceptSet:
         for kind in KINDS:  # longest synonym first, so "low molecular weight heparin" beats "heparin"
             self._words[kind].sort(key=lambda item: -len(item[0].pattern))
         self._descendants = {name: self._closure(name) for name in concepts}
+        self._ancestors: dict[str, frozenset[str]] = {}
+        self.cache: dict[tuple[str, str], frozenset[str]] = {}
+        """Hierarchy look-ups across curated concepts and terminologies, remembered per set."""
 
     def _closure(self, name: str) -> frozenset[str]:
         seen = {name}
@@ -137,21 +148,49 @@ class ConceptSet:
         return sorted(n for n, c in self.concepts.items() if kind is None or c.kind == kind)
 
     def get(self, name: str, kinds: tuple[Kind, ...] = KINDS, where: str = "concept") -> Concept:
-        """The concept ``name`` of one of ``kinds``; RulesError listing the valid names otherwise."""
+        """The concept ``name`` of one of ``kinds``: a curated name, or a terminology name such as
+        ``icd10:I21``, ``icd10:K70-K77`` or ``hpo:HP:0001945`` (kind condition); RulesError otherwise."""
         concept = self.concepts.get(name)
+        if concept is None and ":" in name:
+            from assistant.vocab.hierarchy import terminology_concept
+
+            concept = terminology_concept(name, where)
         if concept is None or concept.kind not in kinds:
             valid = ", ".join(n for n in sorted(self.concepts) if self.concepts[n].kind in kinds)
+            if "condition" in kinds:
+                valid += ", or a terminology code: icd10:<ICD-10-CM code or block>, hpo:HP:<7 digits>"
             kind_text = "/".join(kinds)
             raise RulesError(f"{where}: unknown {kind_text} concept {name!r}; valid: {valid}")
         return concept
 
     def descendants(self, name: str) -> frozenset[str]:
-        """The concept and every narrower concept it includes."""
-        return self._descendants[name]
+        """The concept and every narrower concept it includes; for conditions also the ICD-10-CM codes
+        under its ``icd10`` prefixes, and for a terminology code its narrower codes and the curated
+        concepts whose prefixes all fall under it."""
+        from assistant.vocab.hierarchy import descendants
+
+        return descendants(self, name)
 
     def ancestors(self, name: str) -> frozenset[str]:
-        """The concept and every broader concept that includes it."""
-        return frozenset(n for n, d in self._descendants.items() if name in d)
+        """The concept and every broader concept that includes it (curated or terminology)."""
+        from assistant.vocab.hierarchy import ancestors
+
+        return ancestors(self, name)
+
+    def subsumes(self, broader: str, narrower: str) -> bool:
+        """True when a fact on ``narrower`` counts as one on ``broader`` (a concept subsumes itself)."""
+        return broader in self.ancestors(narrower)
+
+    def curated_descendants(self, name: str) -> frozenset[str]:
+        """The curated concept and the curated concepts it includes, transitively."""
+        return self._descendants[name]
+
+    def curated_ancestors(self, name: str) -> frozenset[str]:
+        """The curated concept and the curated concepts that include it, transitively."""
+        found = self._ancestors.get(name)
+        if found is None:
+            found = self._ancestors[name] = frozenset(n for n, d in self._descendants.items() if name in d)
+        return found
 
     def by_code(self, system: str | None, code: str | None, kind: Kind) -> Concept | None:
         """The concept a coding names, if any."""
@@ -180,11 +219,13 @@ class ConceptSet:
         return None
 
 
-def _build(raw: object, path: Path) -> ConceptSet:
+def _specs(raw: object, path: Path) -> dict[str, Concept]:
     if not isinstance(raw, dict):
         raise ConceptFileError(f"{path}: expected a mapping of concept names")
     concepts: dict[str, Concept] = {}
     for name, body in raw.items():
+        if ":" in str(name):
+            raise ConceptFileError(f"{path}: {name}: a curated name has no ':' (reserved for icd10:, hpo:)")
         try:
             spec = _Spec.model_validate(body)
         except ValidationError as exc:
@@ -196,6 +237,8 @@ def _build(raw: object, path: Path) -> ConceptSet:
             raise ConceptFileError(f"{path}: {name}.value: required for an observation (quantity, score, flag)")
         if spec.value == "quantity" and not spec.unit:
             raise ConceptFileError(f"{path}: {name}.unit: required for a quantity observation")
+        if spec.plausible is not None and spec.plausible[0] > spec.plausible[1]:
+            raise ConceptFileError(f"{path}: {name}.plausible: low {spec.plausible[0]} is above high")
         concepts[str(name)] = Concept(
             name=str(name),
             kind=spec.kind,
@@ -213,22 +256,49 @@ def _build(raw: object, path: Path) -> ConceptSet:
             synonyms=tuple(s.lower() for s in spec.synonyms),
             includes=spec.includes,
             event=spec.event,
+            plausible=spec.plausible,
+            units=spec.units,
         )
+    return concepts
+
+
+def _build(raw: object, path: Path) -> ConceptSet:
+    return _check(_specs(raw, path), {}, path)
+
+
+def _check(concepts: dict[str, Concept], origin: dict[str, Path], path: Path) -> ConceptSet:
     for concept in concepts.values():
         for child in concept.includes:
             if child not in concepts or concepts[child].kind != concept.kind:
-                raise ConceptFileError(f"{path}: {concept.name}.includes: {child!r} is not a {concept.kind} concept")
+                where = origin.get(concept.name, path)
+                raise ConceptFileError(f"{where}: {concept.name}.includes: {child!r} is not a {concept.kind} concept")
     return ConceptSet(concepts)
+
+
+def vocabulary_files(path: Path) -> list[Path]:
+    """The files of a vocabulary: ``path`` and the ``vocabulary/*.yaml`` tables beside it."""
+    folder = path.parent / "vocabulary"
+    return [path, *sorted(folder.glob("*.yaml"))] if folder.is_dir() else [path]
 
 
 @lru_cache(maxsize=4)
 def _load(path: Path) -> ConceptSet:
-    with path.open(encoding="utf-8") as handle:
-        return _build(yaml.safe_load(handle), path)
+    concepts: dict[str, Concept] = {}
+    origin: dict[str, Path] = {}
+    for file in vocabulary_files(path):
+        with file.open(encoding="utf-8") as handle:
+            part = _specs(yaml.safe_load(handle), file)
+        for name, concept in part.items():
+            if name in concepts:
+                raise ConceptFileError(f"{file}: {name}: already defined in {origin[name]}; a name is defined once")
+            concepts[name] = concept
+            origin[name] = file
+    return _check(concepts, origin, path)
 
 
 def load_concepts(path: Path | None = None) -> ConceptSet:
-    """The vocabulary in ``path`` (default: ``concepts.yaml`` of the corpus directory), read once."""
+    """The vocabulary in ``path`` (default: ``concepts.yaml`` of the corpus directory) together with the
+    tables of the ``vocabulary/`` folder beside it, read once."""
     if path is None:
         from assistant.settings import get_settings
 

@@ -1,0 +1,1 @@
+"""Vocabulary: curated concepts and terminologies, and deterministic linking of phrases to them."""
