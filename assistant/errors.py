@@ -55,3 +55,23 @@ class ScheduleError(AssistantError):
 
 class BackendError(AssistantError):
     """A language-model backend that is misconfigured or unreachable."""
+
+
+class InputLimitError(AssistantError):
+    """Input past a configured limit (size, nesting, digits, chunks); the message names the limit and its setting."""
+
+
+class ProtocolIdError(AssistantError):
+    """A protocol id that is not an NCT number or a valid local id, or a path it would lead outside the corpus."""
+
+
+class ProtocolShrinkError(AssistantError):
+    """A re-ingested protocol much smaller than the one indexed (a truncated file?); ``ingest --force`` accepts it."""
+
+
+class IncompleteIndexError(IndexStoreError):
+    """An ingest that was interrupted before all of a protocol's chunks were stored."""
+
+
+class VocabularyError(AssistantError):
+    """A concept vocabulary or terminology that cannot be loaded or used as asked."""
