@@ -52,7 +52,9 @@ _TYPE_HEADING = re.compile(
 )
 # A bare sub-heading line such as "Group 1" or "Cohort B".
 _GROUP_HEADING = re.compile(r"^\s*(group|cohort|part|arm|stage|phase)\s+[\w-]{1,4}\s*:?\s*$", re.IGNORECASE)
-_GLUED = re.compile(r"\s+(" + "|".join(re.escape(h) for h in GLUED_HEADINGS) + r")\s*$")
+# A heading glued to the end of a bullet. The look-behind starts the white-space run only at its first
+# character, so a long run of spaces is scanned once, not once per position.
+_GLUED = re.compile(r"(?<!\s)\s++(" + "|".join(re.escape(h) for h in GLUED_HEADINGS) + r")\s*+$")
 _INLINE = re.compile(r"(?P<label>" + "|".join(re.escape(label) for label in INLINE_LABELS) + r")\s*:")
 _HEADING = re.compile(r"^\s*(?P<head>[A-Za-z][^:]{0,80}):\s*$")
 
@@ -66,6 +68,11 @@ class _Item:
     category: str | None
     group: int = 0
     parent_index: int | None = None
+
+
+def _has_content(text: str) -> bool:
+    """False for a line of punctuation only (a stray ":" or "-"), which states no criterion."""
+    return any(ch.isalnum() for ch in text)
 
 
 def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -103,7 +110,7 @@ def split_criteria(protocol_id: str, text: str, start: int, end: int) -> tuple[C
         if current is not None:
             s, e = strip_span(text, current.start, current.end)
             current.start, current.end = s, e
-            if e > s and not BOILERPLATE.match(text[s:e]):
+            if e > s and _has_content(text[s:e]) and not BOILERPLATE.match(text[s:e]):
                 items.append(current)
         current = None
 

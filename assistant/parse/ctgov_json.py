@@ -4,95 +4,125 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.errors import ProtocolParseError
+from assistant.ids import validate_protocol_id
 from assistant.parse.builder import Lines, RecordFields, render_record
+from assistant.parse.records import (
+    ArmsInterventionsModule,
+    DesignModule,
+    EligibilityModule,
+    OutcomesModule,
+    SponsorCollaboratorsModule,
+    StudyRecord,
+    read_study_record,
+)
 from assistant.types import Protocol
 
 
-def _get(node: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(node, dict):
-            return None
-        node = node.get(key)
-    return node
+def _join(values: list[str] | None) -> str | None:
+    return ", ".join(v for v in values if v) or None if values else None
 
 
-def _join(values: Any) -> str | None:
-    if isinstance(values, list):
-        return ", ".join(str(v) for v in values if v) or None
-    return str(values) if values not in (None, "") else None
+def _scalar(value: int | bool | None) -> str | None:
+    return None if value is None else str(value)
 
 
-def _arms(module: dict[str, Any]) -> Lines:
+def _arms(module: ArmsInterventionsModule | None) -> Lines:
     lines: Lines = []
-    for arm in module.get("armGroups") or []:
-        label = f"Arm: {arm.get('label', '')}" + (f" ({arm['type']})" if arm.get("type") else "")
-        lines.append((label, arm.get("description") or arm.get("label")))
-    for item in module.get("interventions") or []:
-        label = f"Intervention: {item.get('type', '').title()}: {item.get('name', '')}"
-        lines.append((label, item.get("description") or item.get("name")))
-        if item.get("otherNames"):
-            lines.append(("Other Names", _join(item["otherNames"])))
+    if module is None:
+        return lines
+    for arm in module.arm_groups or []:
+        label = f"Arm: {arm.label or ''}" + (f" ({arm.type})" if arm.type else "")
+        lines.append((label, arm.description or arm.label))
+    for item in module.interventions or []:
+        label = f"Intervention: {(item.type or '').title()}: {item.name or ''}"
+        lines.append((label, item.description or item.name))
+        if item.other_names:
+            lines.append(("Other Names", _join(item.other_names)))
     return lines
 
 
-def _outcomes(module: dict[str, Any]) -> Lines:
+def _outcomes(module: OutcomesModule | None) -> Lines:
     lines: Lines = []
-    for kind, key in (("Primary", "primaryOutcomes"), ("Secondary", "secondaryOutcomes"), ("Other", "otherOutcomes")):
-        for outcome in module.get(key) or []:
-            lines.append((f"{kind} Outcome", outcome.get("measure")))
-            lines.append(("Description", outcome.get("description")))
-            lines.append(("Time Frame", outcome.get("timeFrame")))
+    if module is None:
+        return lines
+    for kind, outcomes in (
+        ("Primary", module.primary_outcomes),
+        ("Secondary", module.secondary_outcomes),
+        ("Other", module.other_outcomes),
+    ):
+        for outcome in outcomes or []:
+            lines.append((f"{kind} Outcome", outcome.measure))
+            lines.append(("Description", outcome.description))
+            lines.append(("Time Frame", outcome.time_frame))
     return lines
+
+
+def _design_facts(design: DesignModule) -> dict[str, str | None]:
+    info = design.design_info
+    return {
+        "Study Type": design.study_type,
+        "Phase": _join(design.phases),
+        "Allocation": info.allocation if info else None,
+        "Intervention Model": info.intervention_model if info else None,
+        "Primary Purpose": info.primary_purpose if info else None,
+        "Masking": info.masking_info.masking if info and info.masking_info else None,
+        "Enrollment": _scalar(design.enrollment_info.count) if design.enrollment_info else None,
+    }
+
+
+def _sponsors(module: SponsorCollaboratorsModule | None) -> tuple[str | None, str | None]:
+    if module is None:
+        return None, None
+    lead = module.lead_sponsor.name if module.lead_sponsor else None
+    return lead, _join([c.name for c in module.collaborators or [] if c.name])
+
+
+def fields_of(record: StudyRecord, path: str) -> RecordFields:
+    """What the parser reads from a typed study record."""
+    section = record.protocol_section
+    ident = section.identification_module
+    nct = validate_protocol_id(ident.nct_id, f"{path}: protocolSection.identificationModule.nctId")
+    status = section.status_module
+    elig = section.eligibility_module or EligibilityModule()
+    facts = _design_facts(section.design_module or DesignModule())
+    facts.update(
+        {
+            "Overall Status": status.overall_status if status else None,
+            "Study Start Date": status.start_date_struct.date if status and status.start_date_struct else None,
+            "Primary Completion Date": (
+                status.primary_completion_date_struct.date if status and status.primary_completion_date_struct else None
+            ),
+            "Minimum Age": elig.minimum_age,
+            "Maximum Age": elig.maximum_age,
+            "Sex": elig.sex,
+            "Accepts Healthy Volunteers": _scalar(elig.healthy_volunteers),
+        }
+    )
+    description = section.description_module
+    conditions = section.conditions_module
+    lead, collaborators = _sponsors(section.sponsor_collaborators_module)
+    contacts = section.contacts_locations_module
+    return RecordFields(
+        nct_id=nct,
+        title=ident.brief_title or ident.official_title or nct,
+        official_title=ident.official_title,
+        facts=facts,
+        brief_summary=description.brief_summary if description else None,
+        detailed_description=description.detailed_description if description else None,
+        conditions=_join(conditions.conditions) if conditions else None,
+        keywords=_join(conditions.keywords) if conditions else None,
+        arms_and_interventions=_arms(section.arms_interventions_module),
+        outcomes=_outcomes(section.outcomes_module),
+        criteria_text=elig.eligibility_criteria,
+        lead_sponsor=lead,
+        collaborators=collaborators,
+        locations=[
+            ", ".join(x for x in (loc.facility, loc.city, loc.country) if x)
+            for loc in (contacts.locations or [] if contacts else [])
+        ],
+    )
 
 
 def parse_ctgov_json(data: Any, path: str) -> Protocol:
-    """Parse a v2 study record; raise ProtocolParseError when it is not one."""
-    section = _get(data, "protocolSection")
-    if not isinstance(section, dict):
-        raise ProtocolParseError(path, "JSON has no 'protocolSection'; not a ClinicalTrials.gov API v2 study record")
-    nct = _get(section, "identificationModule", "nctId")
-    if not nct:
-        raise ProtocolParseError(path, "protocolSection.identificationModule.nctId is missing")
-    ident = section.get("identificationModule", {})
-    status = section.get("statusModule", {})
-    design = section.get("designModule", {})
-    elig = section.get("eligibilityModule") or {}
-    facts = {
-        "Study Type": _get(design, "studyType"),
-        "Phase": _join(design.get("phases")),
-        "Allocation": _get(design, "designInfo", "allocation"),
-        "Intervention Model": _get(design, "designInfo", "interventionModel"),
-        "Primary Purpose": _get(design, "designInfo", "primaryPurpose"),
-        "Masking": _get(design, "designInfo", "maskingInfo", "masking"),
-        "Enrollment": _join(_get(design, "enrollmentInfo", "count")),
-        "Overall Status": status.get("overallStatus"),
-        "Study Start Date": _get(status, "startDateStruct", "date"),
-        "Primary Completion Date": _get(status, "primaryCompletionDateStruct", "date"),
-        "Minimum Age": elig.get("minimumAge"),
-        "Maximum Age": elig.get("maximumAge"),
-        "Sex": elig.get("sex"),
-        "Accepts Healthy Volunteers": _join(elig.get("healthyVolunteers")),
-    }
-    conditions = section.get("conditionsModule", {})
-    sponsor = section.get("sponsorCollaboratorsModule", {})
-    fields = RecordFields(
-        nct_id=nct,
-        title=ident.get("briefTitle") or ident.get("officialTitle") or nct,
-        official_title=ident.get("officialTitle"),
-        facts=facts,
-        brief_summary=_get(section, "descriptionModule", "briefSummary"),
-        detailed_description=_get(section, "descriptionModule", "detailedDescription"),
-        conditions=_join(conditions.get("conditions")),
-        keywords=_join(conditions.get("keywords")),
-        arms_and_interventions=_arms(section.get("armsInterventionsModule", {})),
-        outcomes=_outcomes(section.get("outcomesModule", {})),
-        criteria_text=elig.get("eligibilityCriteria"),
-        lead_sponsor=_get(sponsor, "leadSponsor", "name"),
-        collaborators=_join([c.get("name") for c in sponsor.get("collaborators") or []]),
-        locations=[
-            ", ".join(str(x) for x in (loc.get("facility"), loc.get("city"), loc.get("country")) if x)
-            for loc in _get(section, "contactsLocationsModule", "locations") or []
-        ],
-    )
-    return render_record(fields, "ctgov-v2-json", path)
+    """Parse a v2 study record; raise ProtocolParseError (or ProtocolIdError) when it is not one."""
+    return render_record(fields_of(read_study_record(data, path), path), "ctgov-v2-json", path)

@@ -26,7 +26,9 @@ SECTION_HEADINGS: tuple[tuple[str, str, str], ...] = (
     ("mesh_terms", "MeSH Terms", r"Additional relevant MeSH terms\s*:"),
 )
 _NCT = re.compile(r"\bNCT\d{8}\b")
-_FACT_LINE = re.compile(r"^(?P<key>[A-Z][A-Za-z /()-]{2,60}?)\s*:\s+(?P<value>\S.*?)\s*$", re.MULTILINE)
+# "Key: value" on one line. Only bounded or possessive runs, so a long run of spaces costs linear time;
+# the value's trailing space is stripped by the caller.
+_FACT_LINE = re.compile(r"^(?P<key>[A-Z][A-Za-z /()-]{2,60}?)\s*+:\s++(?P<value>\S[^\n]*+)", re.MULTILINE)
 _ELIGIBILITY_FACTS = re.compile(
     r"(?P<key>Ages Eligible for Study|Sexes Eligible for Study|Accepts Healthy Volunteers)\s*:\s*(?P<value>[^\n]+)"
 )
