@@ -48,6 +48,18 @@ class Settings(BaseSettings):
     port: int = Field(default=8501, description="Port the chat listens on.")
     llm_max_tokens: int = Field(default=400, description="Longest reply asked of a generative backend.")
     llm_context_tokens: int = Field(default=4096, description="Context window a local GGUF model is loaded with.")
+    max_input_bytes: int = Field(
+        default=8_000_000, gt=0, description="Largest protocol or patient file read, in bytes (PA_MAX_INPUT_BYTES)."
+    )
+    max_nesting_depth: int = Field(
+        default=64, gt=0, description="Deepest nesting of JSON, YAML or XML input read (PA_MAX_NESTING_DEPTH)."
+    )
+    max_integer_digits: int = Field(
+        default=30, gt=0, description="Most digits of an integer in JSON or YAML input (PA_MAX_INTEGER_DIGITS)."
+    )
+    max_chunks_per_protocol: int = Field(
+        default=3000, gt=0, description="Most chunks one protocol may make when indexed (PA_MAX_CHUNKS_PER_PROTOCOL)."
+    )
 
     @property
     def audit_path(self) -> Path:
