@@ -12,9 +12,10 @@ from typing import Any
 
 from assistant.chunk import chunk_protocol
 from assistant.embed import Embedder, get_embedder
-from assistant.errors import IndexStoreError, ProtocolParseError
+from assistant.errors import IncompleteIndexError, IndexStoreError, ProtocolParseError, ProtocolShrinkError
+from assistant.limits import check_chunk_count
 from assistant.settings import Settings, quiet_environment
-from assistant.store import ProtocolStore
+from assistant.store import COMPLETE, PENDING, ProtocolStore
 from assistant.types import Chunk, Protocol
 
 Progress = Callable[[int], None]
@@ -31,7 +32,36 @@ class IngestReport:
     removed: int = 0
     """Stale chunks deleted."""
     unchanged: int = 0
-    """Chunks already stored, left as they were."""
+    """Chunks already stored, their vectors kept."""
+    relabelled: int = 0
+    """Stored chunks whose metadata (offsets, criterion ids, protocol hash) was rewritten."""
+
+
+@dataclass
+class _Plan:
+    """What an ingest will write for one protocol."""
+
+    protocol: Protocol
+    chunks: list[Chunk]
+    new: list[Chunk]
+    relabel: list[Chunk]
+    stale: list[str]
+    record_current: bool
+
+
+def refuse_shrink(old: Protocol, new: Protocol) -> None:
+    """ProtocolShrinkError when ``new`` has less than half the criteria or text of the indexed ``old``."""
+    shrunk = []
+    if 2 * len(new.criteria) < len(old.criteria):
+        shrunk.append(f"criteria from {len(old.criteria)} to {len(new.criteria)}")
+    if 2 * len(new.text) < len(old.text):
+        shrunk.append(f"text from {len(old.text)} to {len(new.text)} characters")
+    if shrunk:
+        raise ProtocolShrinkError(
+            f"{new.source_path}: {new.id} would shrink by more than half ({'; '.join(shrunk)}), "
+            "perhaps a truncated file; nothing indexed. To replace the indexed protocol anyway: "
+            "protocol-assistant ingest --force"
+        )
 
 
 def _metadata(chunk: Chunk, protocol: Protocol) -> dict[str, Any]:
@@ -79,6 +109,7 @@ class ProtocolIndex:
         self._collection: Any = None
         self._store: ProtocolStore | None = None
         self._chunks: list[Chunk] | None = None
+        self._valid: set[str] = set()
 
     @property
     def embedder(self) -> Embedder:
@@ -156,30 +187,59 @@ class ProtocolIndex:
             for p in protocols
         )
 
-    def ingest(self, protocols: Iterable[Protocol], progress: Progress | None = None) -> IngestReport:
+    def _stored_metadata(self, protocol_id: str) -> dict[str, dict[str, Any]]:
+        result = self.collection.get(where={"protocol_id": protocol_id}, include=["metadatas"])
+        return {i: dict(m) for i, m in zip(result["ids"], result["metadatas"], strict=True)}
+
+    def _plan(self, protocol: Protocol, states: dict[str, tuple[str, str]], force: bool) -> _Plan:
+        if not protocol.criteria:
+            raise ProtocolParseError(protocol.source_path, "record has no eligibility criteria; nothing indexed")
+        chunks = chunk_protocol(protocol, self.settings.chunk_max_chars)
+        check_chunk_count(protocol.id, len(chunks), self.settings)
+        stored_state = states.get(protocol.id)
+        if stored_state is not None and stored_state[0] != protocol.content_hash and not force:
+            refuse_shrink(self.store.load(protocol.id), protocol)
+        stored = self._stored_metadata(protocol.id)
+        wanted = {c.id: _metadata(c, protocol) for c in chunks}
+        return _Plan(
+            protocol=protocol,
+            chunks=chunks,
+            new=[c for c in chunks if c.id not in stored],
+            relabel=[c for c in chunks if c.id in stored and stored[c.id] != wanted[c.id]],
+            stale=sorted(set(stored) - set(wanted)),
+            record_current=stored_state == (protocol.content_hash, COMPLETE),
+        )
+
+    def ingest(
+        self, protocols: Iterable[Protocol], progress: Progress | None = None, force: bool = False
+    ) -> IngestReport:
         """Store the protocols' chunks, embedding only what is new and deleting what is stale.
 
-        New chunks of all protocols are embedded together in large groups (the model sorts a group by
-        length and batches it), so many small protocols cost no more than one large one.
+        Everything is planned (and every limit checked) before anything is written. A protocol's record is
+        written first, marked pending, and marked complete once all its chunks are stored, so an ingest cut
+        short is seen by readers (``IncompleteIndexError``) instead of answering from part of the index.
+        Chunks whose text did not change keep their vectors, but their metadata (offsets, criterion ids,
+        protocol hash) is rewritten to the new protocol's. A protocol that would shrink by more than half
+        is refused unless ``force``. New chunks of all protocols are embedded together in large groups.
         """
         report = IngestReport()
-        plans: list[tuple[Protocol, list[Chunk], list[str]]] = []
+        states = self.store.states()
+        plans = [self._plan(protocol, states, force) for protocol in protocols]
         pending: list[tuple[Chunk, Protocol]] = []
-        for protocol in protocols:
-            if not protocol.criteria:
-                raise ProtocolParseError(protocol.source_path, "record has no eligibility criteria; nothing indexed")
-            chunks = chunk_protocol(protocol, self.settings.chunk_max_chars)
-            stored = self.stored_ids(protocol.id)
-            new = [c for c in chunks if c.id not in stored]
-            stale = sorted(stored - {c.id for c in chunks})
-            plans.append((protocol, chunks, stale))
-            pending.extend((c, protocol) for c in new)
-            report.protocols.append(protocol.id)
-            report.added += len(new)
-            report.removed += len(stale)
-            report.unchanged += len(chunks) - len(new)
-            if progress and len(new) < len(chunks):
-                progress(len(chunks) - len(new))
+        for plan in plans:
+            pending.extend((c, plan.protocol) for c in plan.new)
+            report.protocols.append(plan.protocol.id)
+            report.added += len(plan.new)
+            report.removed += len(plan.stale)
+            report.relabelled += len(plan.relabel)
+            report.unchanged += len(plan.chunks) - len(plan.new)
+            if progress and len(plan.new) < len(plan.chunks):
+                progress(len(plan.chunks) - len(plan.new))
+        changed = [plan for plan in plans if not plan.record_current or plan.new or plan.stale or plan.relabel]
+        if not changed:
+            return report
+        self._chunks = None
+        self.store.save([plan.protocol for plan in changed], PENDING)
         group = self.settings.embed_batch_size * self.settings.embed_group_batches
         for i in range(0, len(pending), group):
             part = pending[i : i + group]
@@ -192,25 +252,40 @@ class ProtocolIndex:
             )
             if progress:
                 progress(len(part))
-        stale_ids = [chunk_id for _, _, stale in plans for chunk_id in stale]
-        if stale_ids:
-            self.collection.delete(ids=stale_ids)
-        self.store.save([protocol for protocol, _, _ in plans])
-        if report.added or report.removed:
-            self._chunks = None
+        relabel = [(c, plan.protocol) for plan in plans for c in plan.relabel]
+        for i in range(0, len(relabel), group):
+            part = relabel[i : i + group]
+            self.collection.update(ids=[c.id for c, _ in part], metadatas=[_metadata(c, p) for c, p in part])
+        stale_ids = [chunk_id for plan in plans for chunk_id in plan.stale]
+        for i in range(0, len(stale_ids), group):
+            self.collection.delete(ids=stale_ids[i : i + group])
+        self.store.mark_complete([plan.protocol for plan in changed])
         return report
 
     def chunks(self) -> list[Chunk]:
-        """Every stored chunk (read once, then cached until the next ingest)."""
+        """Every stored chunk of a completely indexed protocol (read once, then cached until the next ingest).
+
+        Chunks with no protocol record, or whose protocol hash is not the record's, are left out;
+        IncompleteIndexError when an ingest was cut short.
+        """
         if self._chunks is None:
+            states = self.store.states()
+            unfinished = sorted(i for i, (_, state) in states.items() if state != COMPLETE)
+            if unfinished:
+                raise IncompleteIndexError(
+                    f"the ingest of {', '.join(unfinished)} was interrupted before all chunks were stored; "
+                    "answers would miss part of the index. Run protocol-assistant ingest again with the same files"
+                )
             result = self.collection.get(include=["documents", "metadatas"])
             self._chunks = sorted(
                 (
                     chunk_from_record(i, d, m)
                     for i, d, m in zip(result["ids"], result["documents"], result["metadatas"], strict=True)
+                    if m.get("protocol_id") in states and states[m["protocol_id"]][0] == m.get("protocol_hash")
                 ),
                 key=lambda c: (c.protocol_id, c.start),
             )
+            self._valid = {c.id for c in self._chunks}
         return self._chunks
 
     def dense(self, vector: list[float], k: int, protocol_id: str | None = None) -> list[tuple[str, float]]:
@@ -224,4 +299,9 @@ class ProtocolIndex:
             where={"protocol_id": protocol_id} if protocol_id else None,
             include=["distances"],
         )
-        return [(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0], strict=True)]
+        self.chunks()
+        return [
+            (cid, 1.0 - float(d))
+            for cid, d in zip(result["ids"][0], result["distances"][0], strict=True)
+            if cid in self._valid
+        ]

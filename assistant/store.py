@@ -17,6 +17,8 @@ from assistant.types import Criterion, Protocol, Section
 
 # Protocol records are fetched by id, never searched: one constant coordinate stands in for a vector.
 _NO_VECTOR = [1.0]
+COMPLETE = "complete"
+PENDING = "pending"
 
 
 def protocol_to_json(protocol: Protocol) -> str:
@@ -50,23 +52,50 @@ class ProtocolStore:
         """Ids of the saved protocols, sorted."""
         return sorted(self.collection.get(include=[])["ids"])
 
-    def save(self, protocols: list[Protocol]) -> int:
+    def states(self) -> dict[str, tuple[str, str]]:
+        """(content hash, state) of every saved protocol; state is ``complete`` or ``pending``.
+
+        A protocol is ``pending`` from the moment its record is written until all its chunks are stored,
+        so an ingest cut short leaves it pending (records written before states existed are complete).
+        """
+        stored = self.collection.get(include=["metadatas"])
+        return {
+            i: (str(m["content_hash"]), str(m.get("state", COMPLETE)))
+            for i, m in zip(stored["ids"], stored["metadatas"], strict=True)
+        }
+
+    def pending(self) -> list[str]:
+        """Ids of protocols whose ingest did not finish, sorted."""
+        return sorted(i for i, (_, state) in self.states().items() if state != COMPLETE)
+
+    def save(self, protocols: list[Protocol], state: str = COMPLETE) -> int:
         """Save (or replace) protocols in one write, skipping those stored unchanged; how many were written."""
         if not protocols:
             return 0
         stored = self.collection.get(ids=[p.id for p in protocols], include=["metadatas"])
-        hashes = {i: m["content_hash"] for i, m in zip(stored["ids"], stored["metadatas"], strict=True)}
-        changed = [p for p in protocols if hashes.get(p.id) != p.content_hash]
+        hashes = {
+            i: (m["content_hash"], m.get("state", COMPLETE))
+            for i, m in zip(stored["ids"], stored["metadatas"], strict=True)
+        }
+        changed = [p for p in protocols if hashes.get(p.id) != (p.content_hash, state)]
         if changed:
             self.collection.upsert(
                 ids=[p.id for p in changed],
                 embeddings=[_NO_VECTOR] * len(changed),
                 documents=[protocol_to_json(p) for p in changed],
-                metadatas=[{"content_hash": p.content_hash, "title": p.title} for p in changed],
+                metadatas=[{"content_hash": p.content_hash, "title": p.title, "state": state} for p in changed],
             )
         for protocol in protocols:
             self._cache[protocol.content_hash] = protocol
         return len(changed)
+
+    def mark_complete(self, protocols: list[Protocol]) -> None:
+        """Record that all chunks of these (saved) protocols are stored."""
+        if protocols:
+            self.collection.update(
+                ids=[p.id for p in protocols],
+                metadatas=[{"content_hash": p.content_hash, "title": p.title, "state": COMPLETE} for p in protocols],
+            )
 
     def load(self, protocol_id: str) -> Protocol:
         """The saved protocol; UnknownProtocolError when there is none."""

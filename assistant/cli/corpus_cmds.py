@@ -17,7 +17,9 @@ from assistant.settings import Settings, get_settings
 from assistant.types import Protocol
 
 
-def parse_all(paths: Sequence[str | Path], skip_invalid: bool = False) -> tuple[list[Protocol], list[str]]:
+def parse_all(
+    paths: Sequence[str | Path], skip_invalid: bool = False, settings: Settings | None = None
+) -> tuple[list[Protocol], list[str]]:
     """Parse every protocol file before anything is written, so one bad file leaves the index as it was.
 
     A file that does not parse, a record with no eligibility criteria, or a second file with an NCT id
@@ -27,7 +29,7 @@ def parse_all(paths: Sequence[str | Path], skip_invalid: bool = False) -> tuple[
     skipped: list[str] = []
     for path in protocol_files(paths):
         try:
-            protocol = parse_protocol(path)
+            protocol = parse_protocol(path, settings)
             if not protocol.criteria:
                 raise AssistantError(f"{path}: record has no eligibility criteria; nothing indexed")
             if protocol.id in protocols:
@@ -42,23 +44,30 @@ def parse_all(paths: Sequence[str | Path], skip_invalid: bool = False) -> tuple[
 
 
 def ingest_paths(
-    index: ProtocolIndex, paths: Sequence[str | Path], show_progress: bool = False, skip_invalid: bool = False
+    index: ProtocolIndex,
+    paths: Sequence[str | Path],
+    show_progress: bool = False,
+    skip_invalid: bool = False,
+    force: bool = False,
 ) -> tuple[IngestReport, list[str]]:
-    """Parse and ingest protocol files or folders, all or nothing at the parsing step (unless skipping)."""
+    """Parse and ingest protocol files or folders, all or nothing at the parsing step (unless skipping).
+
+    ``force`` accepts a protocol that shrinks by more than half against the indexed one.
+    """
     from assistant.chunk import chunk_protocol
 
-    protocols, skipped = parse_all(paths, skip_invalid)
+    protocols, skipped = parse_all(paths, skip_invalid, index.settings)
     if not protocols:
         raise AssistantError(f"no protocol to index in {', '.join(map(str, paths))}")
     if not show_progress:
-        return index.ingest(protocols), skipped
+        return index.ingest(protocols, force=force), skipped
     from tqdm import tqdm
 
     total = sum(len(chunk_protocol(p, index.settings.chunk_max_chars)) for p in protocols)
     if index.unindexed(protocols):
         index.embedder  # noqa: B018  (load the model before the bar starts, so the bar shows embedding speed)
     with tqdm(total=total, unit="chunk", desc="indexing", leave=False) as bar:
-        return index.ingest(protocols, progress=bar.update), skipped
+        return index.ingest(protocols, progress=bar.update, force=force), skipped
 
 
 def open_index(settings: Settings | None = None, auto_ingest: bool = True) -> ProtocolIndex:
@@ -77,15 +86,20 @@ def ingest(
     skip_invalid: Annotated[
         bool, typer.Option("--skip-invalid", help="Skip files that are not usable protocols instead of stopping.")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace an indexed protocol even when the new file is less than half of it."),
+    ] = False,
 ) -> None:
     """Index protocols; unchanged text is not embedded again, stale chunks are removed."""
     index = ProtocolIndex(get_settings())
-    report, skipped = ingest_paths(index, list(paths), show_progress=True, skip_invalid=skip_invalid)
+    report, skipped = ingest_paths(index, list(paths), show_progress=True, skip_invalid=skip_invalid, force=force)
     for reason in skipped:
         typer.echo(f"skipped: {reason}", err=True)
     typer.echo(
         f"indexed {len(report.protocols)} protocol(s): {report.added} chunk(s) added, "
         f"{report.removed} removed, {report.unchanged} unchanged"
+        + (f" ({report.relabelled} with updated offsets or ids)" if report.relabelled else "")
     )
 
 
@@ -95,6 +109,7 @@ def list_protocols(as_json: Annotated[bool, typer.Option("--json", help="Print J
     """List the indexed protocols."""
     index = ProtocolIndex(get_settings())
     rows = []
+    unfinished = set(index.store.pending())
     for protocol_id in index.store.ids():
         protocol = index.store.load(protocol_id)
         rows.append(
@@ -103,6 +118,7 @@ def list_protocols(as_json: Annotated[bool, typer.Option("--json", help="Print J
                 "title": protocol.title,
                 "criteria": len(protocol.criteria),
                 "format": protocol.source_format,
+                "complete": protocol.id not in unfinished,
             }
         )
     if as_json:
@@ -111,7 +127,8 @@ def list_protocols(as_json: Annotated[bool, typer.Option("--json", help="Print J
     if not rows:
         typer.echo("no protocols indexed; run: protocol-assistant ingest corpus/")
     for row in rows:
-        typer.echo(f"{row['id']}  {row['criteria']:>3} criteria  {row['title']}")
+        note = "" if row["complete"] else "  (ingest interrupted: run ingest again)"
+        typer.echo(f"{row['id']}  {row['criteria']:>3} criteria  {row['title']}{note}")
 
 
 @app.command()
