@@ -25,6 +25,12 @@ ureg.define("international_unit = enzyme_unit = IU")
 ULN_UNITS = frozenset({"uln", "xuln", "x uln", "×uln", "× uln", "times uln", "*uln"})
 
 _REPLACEMENTS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"/\s*\{?1\.73\s*[_ ]?m\s*(2|\^2|²)\}?"), ""),  # eGFR "per 1.73 m2" is a normalisation, not a unit
+    (re.compile(r"\bCel\b"), "degC"),  # UCUM spellings pint does not know
+    (re.compile(r"\[degF\]"), "degF"),
+    (re.compile(r"mm\[Hg\]"), "mmHg"),
+    (re.compile(r"\[lb_av\]"), "lb"),
+    (re.compile(r"\[in_i\]"), "inch"),
     (re.compile(r"[µμ]"), "u"),
     (re.compile(r"³"), "3"),
     (re.compile(r"²"), "2"),
