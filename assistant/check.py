@@ -36,6 +36,8 @@ class PatientCheck:
     """One verdict per criterion, in criterion order."""
     as_of: dt.date
     """The date time windows and ages were computed for."""
+    administrative: tuple[str, ...] = ()
+    """Ids of the administrative criteria (consent, compliance, logistics), listed apart from clinical review."""
 
     def missing(self) -> dict[str, tuple[str, ...]]:
         """Criterion id → the data that would settle it, for every unknown criterion."""
@@ -50,16 +52,27 @@ class PatientCheck:
             "as_of": self.as_of.isoformat(),
             "criteria": [v.to_json() for v in self.verdicts],
             "missing": {cid: list(items) for cid, items in self.missing().items()},
-            "needs_review": [v.criterion_id for v in self.verdicts if v.status == "needs_review"],
+            "needs_review": [
+                v.criterion_id
+                for v in self.verdicts
+                if v.status == "needs_review" and v.criterion_id not in self.administrative
+            ],
+            "administrative": [
+                v.criterion_id
+                for v in self.verdicts
+                if v.status == "needs_review" and v.criterion_id in self.administrative
+            ],
+            "not_applicable": [v.criterion_id for v in self.verdicts if v.status == "not_applicable"],
         }
 
 
 def overall_of(statuses: Iterable[Status]) -> Overall:
-    """ineligible if any status is violated; eligible if all are satisfied; undetermined otherwise."""
+    """ineligible if any status is violated; eligible if all are satisfied (or not applicable to the patient);
+    undetermined otherwise."""
     seen = set(statuses)
     if "violated" in seen:
         return "ineligible"
-    if seen <= {"satisfied"}:
+    if seen <= {"satisfied", "not_applicable"}:
         return "eligible"
     return "undetermined"
 
@@ -113,7 +126,9 @@ def check_patient(
         s5(verdict, used)
         s6(verdict, missing)
         append(verdict)
-    return PatientCheck(rules.protocol_id, overall_of(statuses), rules.source, tuple(verdicts), as_of)
+    return PatientCheck(
+        rules.protocol_id, overall_of(statuses), rules.source, tuple(verdicts), as_of, rules.administrative
+    )
 
 
 def _reviews_for(rules: RuleSet, facts: PatientFacts) -> dict[str, Review]:

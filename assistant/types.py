@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 CriterionType = Literal["inclusion", "exclusion"]
-Status = Literal["satisfied", "violated", "unknown", "needs_review"]
+Status = Literal["satisfied", "violated", "unknown", "needs_review", "not_applicable"]
 Overall = Literal["eligible", "ineligible", "undetermined"]
 
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from assistant.parse import parse_protocol
-from assistant.rules.compile import compile_criterion, draft_rules, dump_rules
+from assistant.rules.compile import compile_criterion, compile_rule, draft_rules, dump_rules
 from assistant.rules.extract import extract_thresholds
 from assistant.rules.load import compile_document
 from assistant.rules.schema import parse_document
@@ -91,21 +91,6 @@ def criterion(text: str, kind: str = "inclusion") -> Criterion:
             "No concurrent anticancer chemotherapy", {"not": {"medication": "chemotherapy"}}, id="no-concurrent-drug"
         ),
         pytest.param(
-            "Not pregnant or nursing",
-            {
-                "any": [
-                    {"sex": ["male"]},
-                    {"all": [{"not": {"condition": "pregnant"}}, {"not": {"condition": "nursing"}}]},
-                ]
-            },
-            id="not-pregnant",
-        ),
-        pytest.param(
-            "Negative pregnancy test",
-            {"any": [{"sex": ["male"]}, {"observation": "pregnancy_test", "flag": False}]},
-            id="negative-pregnancy-test",
-        ),
-        pytest.param(
             "At least 28 days since prior radiotherapy",
             {"since": "radiotherapy", "op": ">=", "days": 28},
             id="since-at-least",
@@ -127,9 +112,36 @@ def test_common_patterns_compile(text: str, expected: dict[str, Any]) -> None:
     assert when == expected, note
 
 
-def test_exclusion_pregnancy_states_the_excluding_condition() -> None:
-    when, _ = compile_criterion(criterion("Pregnant or lactating women", "exclusion"))
-    assert when == {"all": [{"sex": ["female"]}, {"any": [{"condition": "pregnant"}, {"condition": "nursing"}]}]}
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        pytest.param(
+            "Not pregnant or nursing",
+            "inclusion",
+            {"not": {"any": [{"condition": "pregnant"}, {"condition": "nursing"}]}},
+            id="not-pregnant",
+        ),
+        pytest.param(
+            "Negative pregnancy test", "inclusion", {"observation": "pregnancy_test", "flag": False}, id="negative-test"
+        ),
+        pytest.param(
+            "Pregnant or lactating women",
+            "exclusion",
+            {"any": [{"condition": "pregnant"}, {"condition": "nursing"}]},
+            id="exclusion-pregnant",
+        ),
+    ],
+)
+def test_pregnancy_concerns_female_patients_only(text: str, kind: str, expected: dict[str, Any]) -> None:
+    compiled = compile_rule(criterion(text, kind))
+    assert compiled.when == expected, compiled.note
+    assert compiled.applies_to == {"sex": ["female"]}
+
+
+def test_other_chronic_liver_disease_now_links_to_its_concept() -> None:
+    when, note = compile_criterion(criterion("No other chronic liver disease"))
+    assert when == {"not": {"condition": "chronic_liver_disease"}}
+    assert "icd10:K70" in note
 
 
 @pytest.mark.parametrize(
@@ -144,7 +156,7 @@ def test_exclusion_pregnancy_states_the_excluding_condition() -> None:
         pytest.param("Creatinine clearance ≥ 60 mL/min", "is not in the concept vocabulary", id="other-measurement"),
         pytest.param("Platelets > 100", "threshold without a unit", id="no-unit"),
         pytest.param("Hemoglobin > 9 mmol/L", "does not convert", id="unconvertible-unit"),
-        pytest.param("No other chronic liver disease", "no pattern", id="other-x"),
+        pytest.param("No other liver disease", "no pattern", id="other-x"),
         pytest.param(
             "AST and ALT < 2.5 times ULN (5 times ULN if hepatic metastases are present)",
             "not the words",

@@ -18,7 +18,7 @@ from assistant.types import Protocol
 rules_app = typer.Typer(help="Eligibility rules files: draft them from criteria text for review.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
-_MARKS = {"satisfied": "✓", "violated": "✗", "unknown": "?", "needs_review": "!"}
+_MARKS = {"satisfied": "✓", "violated": "✗", "unknown": "?", "needs_review": "!", "not_applicable": "-"}
 
 
 def find_protocol(protocol_id: str) -> Protocol:

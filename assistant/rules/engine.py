@@ -87,11 +87,11 @@ def _occurrence_node(
 ) -> tuple[Evaluator, frozenset[str]]:
     if isinstance(node, s.ConditionTest):
         concept = concepts.get(node.condition, ("condition",), f"{where}.condition")
-        evaluate = _occurrence(concept, node.within, None, concepts, negated)
+        evaluate = _occurrence(concept, node.within, None, concepts, negated, node.ever)
     elif isinstance(node, s.MedicationTest):
         concept = concepts.get(node.medication, ("medication",), f"{where}.medication")
         dose = _dose(node.dose, f"{where}.dose") if node.dose is not None else None
-        evaluate = _occurrence(concept, node.within, dose, concepts, negated)
+        evaluate = _occurrence(concept, node.within, dose, concepts, negated, node.ever)
     else:
         concept = concepts.get(node.procedure, ("procedure",), f"{where}.procedure")
         evaluate = _occurrence(concept, node.within, None, concepts, negated)
@@ -296,10 +296,12 @@ def _occurrence(
     dose: tuple[str, float, str, bool] | None,
     concepts: ConceptSet,
     negated: bool = False,
+    ever: bool = False,
 ) -> Evaluator:
     """True when the patient has the condition now / takes the drug now / ever had the procedure,
     or — with ``within`` — when any record falls inside the window before ``as_of``. With
-    ``negated`` the truth is reversed inside the test (the common "No X"), saving a wrapper call."""
+    ``negated`` the truth is reversed inside the test (the common "No X"), saving a wrapper call; with
+    ``ever`` any record counts, current or not ("history of X", "prior X")."""
     names = tuple(sorted(concepts.descendants(concept.name)))
     broader = tuple(sorted(concepts.ancestors(concept.name)))
     yes, no = (FALSE, TRUE) if negated else (TRUE, FALSE)
@@ -308,7 +310,9 @@ def _occurrence(
     delta = _delta(within) if within is not None else None
     window = f" within {within.text()}" if within is not None else ""
     dose_text = f" at a dose {OP_TEXT[dose[0]]} {format_number(dose[1])} {dose[2]}/day" if dose else ""
-    if concept.kind == "medication" and delta is None:
+    if ever:
+        missing = (f"{label} history (any record, or a statement that there was none)",)
+    elif concept.kind == "medication" and delta is None:
         missing = (f"whether the patient currently takes {label}{dose_text}",)
     elif delta is None and concept.kind == "condition":
         missing = (f"{label} status (present or absent)",)
@@ -333,7 +337,7 @@ def _occurrence(
         unknown = False
         if delta is None:
             for record in records:
-                if concept.kind == "procedure" or (concept.kind == "condition" and event_like):
+                if ever or concept.kind == "procedure" or (concept.kind == "condition" and event_like):
                     return yes, f"{label}: recorded ({ctx.describe(record)})", used, ()
                 if ctx.is_current(record):
                     if dose is not None and isinstance(record, Medication):

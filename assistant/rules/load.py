@@ -15,15 +15,18 @@ import yaml
 
 from assistant.errors import RulesError
 from assistant.patient.concepts import ConceptSet, load_concepts
+from assistant.rules.context import PatientContext
 from assistant.rules.engine import Evaluator, compile_node
-from assistant.rules.schema import RulesDocument, parse_document, parse_node
+from assistant.rules.ops import NOT_APPLICABLE, Result
+from assistant.rules.schema import AppliesTo, Category, RulesDocument, parse_document, parse_node
 from assistant.types import CriterionType, Protocol, Status
 
 RulesSource = Literal["reviewed", "compiled"]
-# Status of a criterion by the truth of its rule (indexed FALSE, TRUE, UNKNOWN, REVIEW): "satisfied" is
-# always from the patient's side, so an exclusion criterion whose condition is true is violated.
-_INCLUSION: tuple[Status, Status, Status, Status] = ("violated", "satisfied", "unknown", "needs_review")
-_EXCLUSION: tuple[Status, Status, Status, Status] = ("satisfied", "violated", "unknown", "needs_review")
+# Status of a criterion by the truth of its rule (indexed FALSE, TRUE, UNKNOWN, REVIEW, NOT_APPLICABLE):
+# "satisfied" is always from the patient's side, so an exclusion criterion whose condition is true is violated.
+Statuses = tuple[Status, Status, Status, Status, Status]
+_INCLUSION: Statuses = ("violated", "satisfied", "unknown", "needs_review", "not_applicable")
+_EXCLUSION: Statuses = ("satisfied", "violated", "unknown", "needs_review", "not_applicable")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +45,10 @@ class CompiledRule:
     """Names of the facts the rule may read: concepts, ``age``, ``sex``."""
     executable: bool
     """False when the rule is only ``needs_review``."""
-    statuses: tuple[Status, Status, Status, Status]
-    """Criterion status for each truth value of ``evaluate`` (false, true, unknown, review)."""
+    statuses: Statuses
+    """Criterion status for each truth value of ``evaluate`` (false, true, unknown, review, not applicable)."""
+    category: Category | None = None
+    """``administrative`` for consent, compliance and logistics criteria."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +65,13 @@ class RuleSet:
     """The validated rules document they were compiled from."""
     path: str | None = None
     """File the rules were read from, if any."""
-    plan: tuple[tuple[Evaluator, tuple[Status, Status, Status, Status], str, CriterionType, str], ...] = ()
+    plan: tuple[tuple[Evaluator, Statuses, str, CriterionType, str], ...] = ()
     """(evaluate, statuses, criterion id, type, text) per rule: what the checker's loop reads."""
+
+    @property
+    def administrative(self) -> tuple[str, ...]:
+        """Ids of the administrative criteria (consent, compliance, logistics)."""
+        return tuple(r.criterion_id for r in self.rules if r.category == "administrative")
 
 
 def rules_path(protocol_id: str, corpus_dir: Path) -> Path:
@@ -115,6 +125,8 @@ def compile_document(
             raise RulesError(f"{place}.type: {entry.type!r}, but the criterion is {criterion.type!r}")
         node = parse_node(entry.when, f"{place}.when")
         evaluate, uses = compile_node(node, concepts, f"{place}.when")
+        if entry.applies_to is not None:
+            evaluate, uses = _applies_to(evaluate, entry.applies_to), uses | {"sex"}
         compiled.append(
             CompiledRule(
                 criterion_id=criterion.id,
@@ -124,10 +136,24 @@ def compile_document(
                 uses=uses,
                 executable=set(entry.when) != {"needs_review"},
                 statuses=_INCLUSION if criterion.type == "inclusion" else _EXCLUSION,
+                category=entry.category,
             )
         )
     plan = tuple((r.evaluate, r.statuses, r.criterion_id, r.type, r.text) for r in compiled)
     return RuleSet(protocol.id, source, tuple(compiled), document, path, plan)
+
+
+def _applies_to(evaluate: Evaluator, applies: AppliesTo) -> Evaluator:
+    """``evaluate`` for the patients the criterion concerns; NOT_APPLICABLE for a patient of another recorded sex."""
+    wanted = frozenset(applies.sex)
+    shown = " or ".join(applies.sex)
+
+    def test(ctx: PatientContext) -> Result:
+        if ctx.sex is None or ctx.sex in wanted:
+            return evaluate(ctx)
+        return NOT_APPLICABLE, f"concerns {shown} patients only; sex {ctx.sex}", (f"sex = {ctx.sex}",), ()
+
+    return test
 
 
 def load_rules_file(path: Path, protocol: Protocol, concepts: ConceptSet | None = None) -> RuleSet:

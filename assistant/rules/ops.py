@@ -16,6 +16,9 @@ TRUE = 1
 FALSE = 0
 UNKNOWN = 2
 REVIEW = 3
+#: Only the rule wrapper of an entry with ``applies_to`` returns it, never a test: the criterion does not concern
+#: the patient (a pregnancy criterion for a male patient). Combinators never see it.
+NOT_APPLICABLE = 4
 
 Op = Literal["<", "<=", ">", ">=", "==", "between"]
 

@@ -16,14 +16,23 @@ A node of the tree is a mapping whose *head key* says what it is:
                         (multiple of the upper limit of normal) or ``flag`` (true/false result)
 ``age``                 an operator, with ``value`` in years
 ``sex``                 a list of sexes (female, male, other)
-``condition``           has the condition now, or ``within`` a window (days/weeks/months/years)
-``medication``          takes it now (optionally ``dose``), or took it ``within`` a window
+``condition``           has the condition now, or ``within`` a window (days/weeks/months/years), or
+                        ``ever: true`` (at any time: "history of")
+``medication``          takes it now (optionally ``dose``), or took it ``within`` a window, or ``ever``
 ``procedure``           had it ever, or ``within`` a window
 ``since``               time since the last exposure to a medication/procedure/condition:
                         ``op`` (> or >=) and a duration; true when there never was one
 ``needs_review``        a reason: what no patient data can decide
 ``permissive``          a reason: the criterion only permits something; it excludes no patient
 ======================  ===========================================================================
+
+Beside ``when``, an entry may carry:
+
+- ``applies_to: {sex: [female]}`` — the criterion concerns only patients of those sexes (pregnancy,
+  lactation, contraception). For a patient of another recorded sex its status is ``not_applicable``,
+  which counts like ``satisfied`` for the overall verdict; when sex is not recorded ``when`` decides.
+- ``category: administrative`` — consent, compliance, willingness, logistics: no patient data decides
+  it (``when`` is ``needs_review``); the checker lists these criteria apart from the clinical ones.
 """
 
 from __future__ import annotations
@@ -112,12 +121,26 @@ class DoseTest(_Strict):
 class ConditionTest(_Strict):
     condition: str
     within: Duration | None = None
+    ever: bool = False
+
+    @model_validator(mode="after")
+    def _window(self) -> ConditionTest:
+        if self.ever and self.within is not None:
+            raise ValueError("give within (a window) or ever: true (at any time), not both")
+        return self
 
 
 class MedicationTest(_Strict):
     medication: str
     within: Duration | None = None
     dose: DoseTest | None = None
+    ever: bool = False
+
+    @model_validator(mode="after")
+    def _window(self) -> MedicationTest:
+        if self.ever and (self.within is not None or self.dose is not None):
+            raise ValueError("ever: true (at any time) takes no within and no dose")
+        return self
 
 
 class ProcedureTest(_Strict):
@@ -261,6 +284,15 @@ def _friendly(exc: ValidationError, where: str, model: type) -> str:
     return f"{place}: {message}"
 
 
+class AppliesTo(_Strict):
+    """Whom a criterion concerns; for anyone else its status is ``not_applicable``."""
+
+    sex: tuple[Sex, ...] = Field(min_length=1, description="The sexes the criterion concerns.")
+
+
+Category = Literal["administrative"]
+
+
 class RuleEntry(_Strict):
     """One rule: the criterion it encodes, its quoted text, and the executable condition."""
 
@@ -269,6 +301,14 @@ class RuleEntry(_Strict):
     type: CriterionType | None = Field(default=None, description="Inclusion or exclusion, when stated.")
     when: dict[str, Any] = Field(description="The condition the criterion describes, as a test tree.")
     note: str | None = Field(default=None, description="Why the rule reads the criterion this way.")
+    applies_to: AppliesTo | None = Field(default=None, description="Whom the criterion concerns (e.g. female).")
+    category: Category | None = Field(default=None, description="administrative: consent, compliance, logistics.")
+
+    @model_validator(mode="after")
+    def _administrative(self) -> RuleEntry:
+        if self.category == "administrative" and set(self.when) != {"needs_review"}:
+            raise ValueError("an administrative criterion is decided by review: when must be needs_review")
+        return self
 
 
 class RulesDocument(_Strict):

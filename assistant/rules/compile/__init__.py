@@ -1,0 +1,111 @@
+"""Draft a rules file from criterion text; whatever the compiler cannot read is needs_review.
+
+Readers, tried in order, each in its own module: pregnancy, lactation and contraception
+(``demographics``: they concern female patients only, ``applies_to``); sex; age in every common
+form; washouts ("At least 4 weeks since prior X"); conditions, medications and procedures present,
+absent, at any time ("history of") or in a window, alone or in lists (``occurrence``); thresholds
+of the vocabulary's measurements (``thresholds``). Concepts come from the linker (``linking``), and
+every rule's note quotes the criterion and names each linked concept with its code. A criterion is
+executable only when every word of it is accounted for; otherwise the draft says what it read and
+marks it ``needs_review``. Consent, compliance and logistics criteria are ``needs_review`` with
+``category: administrative``. The compiler never guesses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from assistant.patient.concepts import ConceptSet, load_concepts
+from assistant.rules.compile import grammar as g
+from assistant.rules.compile.demographics import read_age, read_reproductive, read_sex
+from assistant.rules.compile.occurrence import read_occurrence, read_since
+from assistant.rules.compile.result import Compiled, review
+from assistant.rules.compile.text import clean
+from assistant.rules.compile.thresholds import read_thresholds
+from assistant.rules.schema import RuleEntry, RulesDocument
+from assistant.types import Criterion, Protocol
+
+__all__ = ["GENERATOR", "Compiled", "compile_criterion", "compile_rule", "draft_rules", "dump_rules"]
+
+GENERATOR = "assistant.rules.compile"
+
+
+def _administrative(text: str) -> bool:
+    lowered = text.lower()
+    return any(cue in lowered for cue in g.ADMINISTRATIVE)
+
+
+def compile_rule(criterion: Criterion, concepts: ConceptSet | None = None) -> Compiled:
+    """What the compiler makes of one criterion: its ``when`` tree, note, kind, ``applies_to`` and category."""
+    concepts = concepts or load_concepts()
+    text = clean(criterion.text)
+    best: Compiled | None = None
+    readers = (
+        lambda: read_reproductive(text, concepts),
+        lambda: read_sex(text),
+        lambda: read_age(text),
+        lambda: read_since(text, concepts),
+        lambda: read_occurrence(text, concepts),
+        lambda: read_thresholds(text, concepts),
+    )
+    for reader in readers:
+        found = reader()
+        if found is None:
+            continue
+        if found.executable or found.applies_to is not None:
+            return found
+        if best is None or (best.kind == "unread" and found.kind != "unread"):
+            best = found
+    if _administrative(text):
+        return Compiled(
+            {"needs_review": "consent, compliance or logistics: decided by the study team, not by patient data"},
+            "administrative",
+            "administrative",
+            category="administrative",
+        )
+    return best or review("no pattern of the rule compiler reads this criterion", "not read")
+
+
+def compile_criterion(criterion: Criterion, concepts: ConceptSet | None = None) -> tuple[dict[str, Any], str]:
+    """The ``when`` tree for one criterion and a note on how it was read (or why it needs review)."""
+    compiled = compile_rule(criterion, concepts)
+    return compiled.when, compiled.note
+
+
+def draft_rules(protocol: Protocol, concepts: ConceptSet | None = None) -> RulesDocument:
+    """A draft rules document for every criterion of ``protocol``; status ``draft`` until a person reviews it."""
+    concepts = concepts or load_concepts()
+    entries = []
+    for criterion in protocol.criteria:
+        compiled = compile_rule(criterion, concepts)
+        entries.append(
+            RuleEntry.model_validate(
+                {
+                    "criterion": criterion.id,
+                    "text": criterion.text,
+                    "type": criterion.type,
+                    "when": compiled.when,
+                    "note": compiled.note,
+                    "applies_to": compiled.applies_to,
+                    "category": compiled.category,
+                }
+            )
+        )
+    return RulesDocument(
+        protocol=protocol.id,
+        status="draft",
+        generated_by=GENERATOR,
+        notes="Drafted from the criteria text; check every rule, then set status: reviewed.",
+        rules=tuple(entries),
+    )
+
+
+def dump_rules(document: RulesDocument) -> str:
+    """A rules document as YAML, in the layout of the reviewed files."""
+    data = document.model_dump(exclude_none=True)
+    for rule in data["rules"]:
+        if "applies_to" in rule:
+            rule["applies_to"] = {"sex": list(rule["applies_to"]["sex"])}
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)

@@ -1,0 +1,163 @@
+"""Reader for thresholds: labs, scores and vitals of the vocabulary against absolute, ×ULN or range limits."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from assistant.errors import UnitError
+from assistant.patient.concepts import ConceptSet
+from assistant.patient.units import factor
+from assistant.rules.compile.linking import code_of
+from assistant.rules.compile.result import Compiled, RuleKind, review
+from assistant.rules.extract import Threshold, extract_thresholds
+
+# Words that may be left over around thresholds without changing their meaning.
+_FILLER = frozenset(
+    (
+        "and",
+        "or",
+        "the",
+        "a",
+        "an",
+        "of",
+        "in",
+        "must",
+        "be",
+        "is",
+        "are",
+        "should",
+        "have",
+        "has",
+        "having",
+        "with",
+        "patients",
+        "patient",
+        "subjects",
+        "subject",
+        "level",
+        "levels",
+        "value",
+        "values",
+        "serum",
+        "plasma",
+        "blood",
+        "total",
+        "count",
+        "absolute",
+        "institutional",
+        "upper",
+        "limit",
+        "limits",
+        "normal",
+        "uln",
+        "unl",
+        "times",
+        "x",
+        "×",
+        "performance",
+        "status",
+        "score",
+        "scale",
+        "required",
+        "documented",
+        "adequate",
+        "known",
+        "screening",
+        "baseline",
+        "at",
+        "inclusive",
+        "range",
+        "laboratory",
+        "lab",
+        "function",
+        "as",
+        "defined",
+        "by",
+        "following",
+        "following:",
+        "defined",
+        "criteria",
+    )
+)
+def _threshold_node(t: Threshold, concepts: ConceptSet) -> dict[str, Any] | str:
+    """The test for one threshold, or why it cannot be made executable."""
+    value: Any = list(t.value) if isinstance(t.value, tuple) else t.value
+    if t.concept == "age":
+        if t.unit not in (None, "years", "year", "yrs", "yr"):
+            return f"age limit in {t.unit}"
+        return {"age": t.op, "value": value}
+    if t.concept is None:
+        return f"{t.measurement or 'a measurement'!r} is not in the concept vocabulary"
+    concept = concepts.concepts[t.concept]
+    if concept.value == "flag":
+        return f"{concept.label} is a positive/negative result, not a number"
+    if t.uln:
+        if concept.value != "quantity":
+            return f"{concept.label} has no upper limit of normal"
+        return {"observation": concept.name, "op": t.op, "uln": value}
+    if concept.value == "score":
+        if t.unit not in (None, "%", "percent", "points"):
+            return f"{concept.label} with unit {t.unit}"
+        return {"observation": concept.name, "op": t.op, "value": value}
+    if t.unit is None:
+        return f"{concept.label} threshold without a unit"
+    try:
+        factor(t.unit, concept, "criterion")
+    except UnitError:
+        return f"{concept.label} in {t.unit}, which does not convert to {concept.unit}"
+    return {"observation": concept.name, "op": t.op, "value": value, "unit": t.unit}
+
+
+def read_thresholds(text: str, concepts: ConceptSet) -> Compiled | None:
+    """Labs, scores and vitals against absolute, ×ULN or range thresholds, units checked against the concept's."""
+    found = extract_thresholds(text, concepts)
+    if not found:
+        return None
+    read = "; ".join(f"{t.measurement or '?'} {t.op} {t.value} {t.unit or ''}".strip() for t in found)
+    nodes = [_threshold_node(t, concepts) for t in found]
+    problems = [n for n in nodes if isinstance(n, str)]
+    if problems:
+        return review(f"read {read}, but {problems[0]}", "thresholds read, not executable", "observation")
+    residual = list(text)
+    for t in found:
+        for i in range(t.start, t.end):
+            residual[i] = " "
+        for i in range(max(t.m_start, 0), max(t.m_end, 0)):
+            residual[i] = " "
+    words = re.findall(r"[A-Za-z][A-Za-z\-/]*", "".join(residual).lower())
+    extra = [w for w in words if w not in _FILLER and w.strip("-/") not in _FILLER]
+    if extra:
+        return review(f"read {read}, but not the words: {' '.join(extra[:8])}", "partly read", "observation")
+    tests = [n for n in nodes if isinstance(n, dict)]
+    if "or" not in words and _contradictory(found):
+        return review(f"read {read}, which cannot all hold at once; 'or' may be meant", "contradictory", "observation")
+    kind: RuleKind = "age" if all("age" in t for t in tests) else "observation"
+    links = _links(found, concepts)
+    if len(tests) == 1:
+        return Compiled(tests[0], f"read {text!r}: threshold {read}{links}", kind)
+    joined = "or" if "or" in words and "and" not in words else "and"
+    if "or" in words and "and" in words:
+        return review(f"read {read}, but cannot tell how 'and' and 'or' group them", "ambiguous", "observation")
+    when = {"any": tests} if joined == "or" else {"all": tests}
+    return Compiled(when, f"read {text!r}: thresholds joined by {joined}: {read}{links}", kind)
+
+
+def _contradictory(found: list[Threshold]) -> bool:
+    """True when thresholds on one measurement cannot all hold (``age > 70 and < 40``)."""
+    for concept in {t.concept for t in found}:
+        lows = [t.value for t in found if t.concept == concept and t.op in (">", ">=") and isinstance(t.value, float)]
+        highs = [t.value for t in found if t.concept == concept and t.op in ("<", "<=") and isinstance(t.value, float)]
+        if lows and highs and max(lows) >= min(highs):
+            return True
+    return False
+
+
+def _links(found: list[Threshold], concepts: ConceptSet) -> str:
+    """The measurements read, as links with their codes, for the note."""
+    seen = []
+    for t in found:
+        if t.concept and t.concept != "age":
+            concept = concepts.concepts[t.concept]
+            seen.append(f'linked "{t.measurement}" → {code_of(concept)} {concept.label} (synonym)')
+    return ("; " + "; ".join(dict.fromkeys(seen))) if seen else ""
