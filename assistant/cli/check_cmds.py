@@ -104,7 +104,9 @@ def draft(
     if stdout:
         typer.echo(text)
         return
-    path = out or get_settings().corpus_dir / f"{found.id}.rules.draft.yaml"
+    from assistant.ids import corpus_file
+
+    path = out or corpus_file(get_settings().corpus_dir, found.id, ".rules.draft.yaml")
     path.write_text(text, encoding="utf-8")
     executable = sum(1 for r in document.rules if "needs_review" not in r.when)
     typer.echo(

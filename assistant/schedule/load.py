@@ -10,6 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from assistant.errors import ScheduleError
+from assistant.ids import corpus_file
 from assistant.schedule.spec import ScheduleSpec, StepSpec, describe_errors
 from assistant.types import Citation, Protocol
 
@@ -112,13 +113,13 @@ def load_schedule(protocol_id: str, corpus_dir: Path | None = None, *, protocol_
     otherwise in ``corpus_dir/<id>.txt`` read verbatim.
     """
     corpus = corpus_dir if corpus_dir is not None else _default_corpus()
-    path = corpus / f"{protocol_id}.schedule.yaml"
+    path = corpus_file(corpus, protocol_id, ".schedule.yaml")
     if not path.is_file():
         known = sorted(p.name.removesuffix(".schedule.yaml") for p in corpus.glob("*.schedule.yaml"))
         listed = ", ".join(known) or "none"
         raise ScheduleError(f"no schedule for protocol {protocol_id!r}; schedules exist for: {listed}")
     if protocol_text is None:
-        text_path = corpus / f"{protocol_id}.txt"
+        text_path = corpus_file(corpus, protocol_id, ".txt")
         if not text_path.is_file():
             raise ScheduleError(f"protocol text {text_path} not found; the schedule's quotes cannot be checked")
         protocol_text = text_path.read_text(encoding="utf-8")
