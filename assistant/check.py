@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import PatientDataError, RulesError
-from assistant.patient.facts import PatientFacts, Review
+from assistant.patient.facts import Conflict, PatientFacts, Review
 from assistant.rules.context import PatientContext
 from assistant.rules.load import RuleSet, RulesSource, load_rules, rules_path
+from assistant.rules.ops import UNKNOWN, Result
 from assistant.types import Overall, Protocol, Status, Verdict
 
 
@@ -110,8 +111,12 @@ def check_patient(
     append, add = verdicts.append, statuses.add
     new = _new
     s0, s1, s2, s3, s4, s5, s6 = _SLOTS
-    for evaluate, by_truth, criterion_id, kind, text in rules.plan:
-        truth, reason, used, missing = evaluate(ctx)
+    conflicted = ctx.conflicts
+    for i, (evaluate, by_truth, criterion_id, kind, text) in enumerate(rules.plan):
+        if conflicted and not conflicted.keys().isdisjoint(rules.rules[i].uses):
+            truth, reason, used, missing = _conflict_result(rules.rules[i].uses, conflicted)
+        else:
+            truth, reason, used, missing = evaluate(ctx)
         status = by_truth[truth]
         if status == "needs_review" and criterion_id in reviews:
             status, reason, used = _reviewed(reviews[criterion_id])
@@ -129,6 +134,19 @@ def check_patient(
     return PatientCheck(
         rules.protocol_id, overall_of(statuses), rules.source, tuple(verdicts), as_of, rules.administrative
     )
+
+
+def _conflict_result(uses: frozenset[str], conflicted: dict[str, Conflict]) -> Result:
+    """Unknown, with what was stated: a criterion that reads a conflicting or unusable fact is never
+    decided on one of its values, nor on an older value the statements replaced."""
+    from assistant.patient.concepts import load_concepts
+
+    concepts = load_concepts().concepts
+    hits = [conflicted[name] for name in sorted(uses) if name in conflicted]
+    labels = [concepts[c.concept].label if c.concept in concepts else c.concept.replace("_", " ") for c in hits]
+    reason = "not decided: " + "; ".join(c.describe(label) for c, label in zip(hits, labels, strict=True))
+    missing = tuple(f"one confirmed {label}" for label in labels)
+    return UNKNOWN, reason, (), missing
 
 
 def _reviews_for(rules: RuleSet, facts: PatientFacts) -> dict[str, Review]:

@@ -24,6 +24,8 @@ def summary(extracted: ExtractedFacts) -> dict[str, object]:
         out["age"] = facts.age
     if facts.sex is not None:
         out["sex"] = facts.sex
+    for conflict in facts.conflicts:
+        out[conflict.concept] = ("not used", conflict.values)
     for obs in facts.observations:
         if obs.flag is not None:
             out[obs.concept] = obs.flag
@@ -79,9 +81,11 @@ LABS = [
     pytest.param("platelets 250,000", {"platelets": (250000.0, "/mm3")}, id="large-count-implies-per-mm3"),
     pytest.param("platelets 90 000", {"platelets": (90000.0, "/mm3")}, id="space-thousands"),
     pytest.param("PLT 90K", {"platelets": (90000.0, "/mm3")}, id="upper-case-K"),
-    pytest.param("platelets 90", {"platelets": (90.0, None)}, id="bare-number-keeps-no-unit"),
+    pytest.param("platelets 90", {"platelets": ("not used", ("platelets 90",))}, id="bare-number-is-not-used"),
     pytest.param("90k platelets", {"platelets": (90000.0, "/mm3")}, id="count-before-name"),
-    pytest.param("platelets 90 kcells/L", {"platelets": (90.0, "kcells/L")}, id="unknown-unit-kept"),
+    pytest.param(
+        "platelets 90 kcells/L", {"platelets": ("not used", ("platelets 90 kcells/L",))}, id="unknown-unit-not-used"
+    ),
     pytest.param("AST 3x ULN", {"ast": (3.0, "ULN")}, id="3x-ULN"),
     pytest.param("AST 3 times the upper limit", {"ast": (3.0, "ULN")}, id="3-times-upper-limit"),
     pytest.param("ALT is 2.5 times the upper limit of normal", {"alt": (2.5, "ULN")}, id="times-uln-long"),
@@ -118,8 +122,10 @@ SCORES_SIZES = [
     pytest.param("she has a 3 cm liver lesion", {"sex": "female"}, id="liver-lesion-is-not-the-primary"),
     pytest.param("mitotic count 8/HPF", {"mitotic_count": (8.0, "/[HPF]")}, id="mitotic-per-hpf"),
     pytest.param("12 mitoses per 50 HPF", {"mitotic_count": (12.0, "/50[HPF]")}, id="mitoses-per-50-hpf"),
-    pytest.param("mitotic rate 6/5 mm2", {"mitotic_count": (6.0, "/5mm2")}, id="mitoses-per-5mm2"),
-    pytest.param("mitotic index 8", {"mitotic_count": (8.0, None)}, id="mitotic-index-no-unit"),
+    pytest.param(
+        "mitotic rate 6/5 mm2", {"mitotic_count": ("not used", ("mitotic rate 6/5 mm2",))}, id="mitoses-per-5mm2"
+    ),
+    pytest.param("mitotic index 8", {"mitotic_count": ("not used", ("mitotic index 8",))}, id="mitotic-index-no-unit"),
     pytest.param("MI 5/50 HPF", {"mitotic_count": (5.0, "/50[HPF]")}, id="MI-per-hpf-is-mitotic-index"),
 ]
 
@@ -270,7 +276,12 @@ def test_reads_no_fact(message: str) -> None:
         pytest.param("platelets 90k", "platelets 90,000 /mm3 (from 'platelets 90k')", id="platelets"),
         pytest.param("no liver mets", "hepatic metastases: absent (from 'no liver mets')", id="negated"),
         pytest.param("AST 3 times the upper limit", "ast 3 ULN (from 'AST 3 times the upper limit')", id="uln"),
-        pytest.param("platelets 90", "platelets 90 (no unit stated) (from 'platelets 90')", id="no-unit"),
+        pytest.param(
+            "platelets 90",
+            "'platelets 90' — no unit given for platelets; expected a count per volume such as 10*9/L, 10*3/uL, /mm3"
+            " (not used)",
+            id="no-unit",
+        ),
         pytest.param(
             "on warfarin 5 mg daily",
             "warfarin: currently taken, 5 mg daily (from 'on warfarin 5 mg daily')",
@@ -294,7 +305,8 @@ def test_shows_facts_back_with_their_source(message: str, rendering: str) -> Non
 )
 def test_says_what_it_did_not_use(message: str, note: str) -> None:
     extracted = extract_facts(message, TODAY)
-    assert any(note in n for n in extracted.notes), extracted.notes
+    said = list(extracted.notes) + extracted.show()
+    assert any(note in n for n in said), said
     assert "Not used:" in describe(extracted) or extracted.empty
 
 

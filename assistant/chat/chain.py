@@ -102,7 +102,7 @@ def _substantive(facts: Any, loaded: bool) -> bool:
     return (
         loaded
         or facts.age is not None
-        or bool(facts.observations or facts.conditions or facts.medications or facts.procedures)
+        or bool(facts.observations or facts.conditions or facts.medications or facts.procedures or facts.conflicts)
     )
 
 
@@ -117,6 +117,8 @@ def _facts_json(facts: Any) -> list[dict[str, Any]]:
     for group in ("observations", "conditions", "medications", "procedures"):
         for fact in getattr(facts, group):
             out.append({"kind": group[:-1], **fact.model_dump(mode="json", exclude_none=True)})
+    for conflict in facts.conflicts:
+        out.append({"kind": "conflict", **conflict.model_dump(mode="json", exclude_none=True)})
     return out
 
 
@@ -229,7 +231,7 @@ class ChatSession:
         stated: set[str] = set()
         if route.facts is not None:
             # Sex read from a pronoun says little about which criteria the question concerns.
-            stated = {m.concept for m in route.facts.mentions if m.concept != "sex"}
+            stated = {c for c in route.facts.concepts if c != "sex"}
             response.facts_shown = route.facts.show()
         concerned = concerned_criteria(rules, stated) if stated else [v.criterion_id for v in check.verdicts]
         response.check = check

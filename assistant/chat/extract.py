@@ -16,10 +16,13 @@ import datetime as dt
 from assistant.chat import lexicon as lx
 from assistant.chat.model import ExtractedFacts, Mention
 from assistant.chat.phrases import read_phrases
-from assistant.chat.quantities import Candidate, find_quantities
+from assistant.chat.quantities import Candidate, find_quantities, orphan_values
 from assistant.chat.scope import Scopes, any_of, rx
 from assistant.chat.timing import find_times
-from assistant.patient.facts import Condition, Medication, Observation, PatientFacts, Procedure, Sex
+from assistant.errors import UnitError
+from assistant.patient.concepts import load_concepts
+from assistant.patient.facts import Condition, Conflict, Medication, Observation, PatientFacts, Procedure, Sex
+from assistant.patient.units import is_uln, to_canonical
 
 __all__ = ["ExtractedFacts", "Mention", "extract_facts"]
 
@@ -97,22 +100,97 @@ def _fact_key(mention: Mention) -> tuple[object, ...]:
     return ()
 
 
-def _one_per_concept(mentions: list[Mention], notes: list[str]) -> list[Mention]:
-    """Keep one mention per concept; when two disagree, keep neither (and say so)."""
+def _one_per_concept(mentions: list[Mention], conflicts: list[Conflict]) -> list[Mention]:
+    """Keep one mention per concept; when two disagree (a repeat, a correction), keep neither and
+    record the conflict, so no criterion is decided on either value or on an older one."""
     by_concept: dict[tuple[str, str], list[Mention]] = {}
     for mention in mentions:
         by_concept.setdefault((mention.kind, mention.concept), []).append(mention)
     kept: list[Mention] = []
-    for (_, concept), group in by_concept.items():
+    for (kind, concept), group in by_concept.items():
         if len({_fact_key(m) for m in group}) > 1:
-            stated = "; ".join(f"'{m.text}'" for m in group)
-            notes.append(
-                f"{concept.replace('_', ' ')} is stated more than once with different values ({stated}); not used"
+            values = tuple(m.text for m in sorted(group, key=lambda m: m.start))
+            conflicts.append(
+                Conflict(
+                    concept=concept,
+                    kind=kind,
+                    values=values,
+                    reason="stated more than once with different values",
+                    source="message",
+                )  # type: ignore[arg-type]
             )
             continue
         best = max(group, key=lambda m: m.end - m.start)
         kept.append(best)
     return sorted(kept, key=lambda m: (m.start, m.concept))
+
+
+def _usable(mentions: list[Mention], conflicts: list[Conflict]) -> list[Mention]:
+    """The mentions whose values can be used; a quantity with no unit, or one that cannot be
+    converted to its concept's unit, becomes a conflict naming the problem (the stated value is
+    not used, and neither is an older value of the same concept in its place)."""
+    concepts = load_concepts()
+    kept: list[Mention] = []
+    for mention in mentions:
+        fact = mention.fact
+        if isinstance(fact, Observation) and fact.value is not None and not is_uln(fact.unit):
+            concept = concepts.concepts.get(fact.concept)
+            if concept is not None and concept.value == "quantity":
+                try:
+                    to_canonical(fact.value, fact.unit, concept, "unit")
+                except UnitError as exc:
+                    problem = str(exc).removeprefix("unit: ")
+                    conflicts.append(
+                        Conflict(
+                            concept=fact.concept,
+                            kind="observation",
+                            values=(mention.text,),
+                            reason=problem,
+                            source="message",
+                        )
+                    )
+                    continue
+        kept.append(mention)
+    return kept
+
+
+def _orphans(message: str, mentions: list[Mention], conflicts: list[Conflict], notes: list[str]) -> list[Mention]:
+    """A value with a lab unit that no analyte claims ("platelets 200,000/mm3 – correction: 80,000/mm3"):
+    when a value of a compatible unit was read earlier in the same sentence, both are in conflict and
+    neither is used; otherwise the value is listed as not understood."""
+    concepts = load_concepts()
+    taken = [(m.start, m.end) for m in mentions]
+    dropped: set[int] = set()
+    for start, end, value, unit in orphan_values(message, taken):
+        sentence_start = max(message.rfind(stop, 0, start) for stop in ".?!\n") + 1
+        owner = None
+        for i, mention in enumerate(mentions):
+            fact = mention.fact
+            if not isinstance(fact, Observation) or not sentence_start <= mention.start < start:
+                continue
+            concept = concepts.concepts.get(fact.concept)
+            if concept is None or concept.value != "quantity":
+                continue
+            try:
+                to_canonical(value, unit, concept, "unit")
+            except UnitError:
+                continue
+            owner = (i, mention)
+        if owner is None:
+            notes.append(f"'{message[start:end]}': a value with no analyte named; not understood")
+            continue
+        i, mention = owner
+        dropped.add(i)
+        conflicts.append(
+            Conflict(
+                concept=mention.concept,
+                kind="observation",
+                values=(mention.text, message[start:end]),
+                reason="a second value follows in the same sentence (a repeat or a correction?)",
+                source="message",
+            )
+        )
+    return [m for i, m in enumerate(mentions) if i not in dropped]
 
 
 def refers_to_patient(message: str) -> bool:
@@ -135,12 +213,13 @@ def extract_facts(message: str, today: dt.date) -> ExtractedFacts:
     if not (age_mentions or sex_mentions or values or stated or refers_to_patient(message)):
         notes += [f"'{m.text}': named, but not stated of a patient" for m in phrase_mentions]
         phrase_mentions = []
-    mentions = _one_per_concept(age_mentions + values + phrase_mentions, notes)
+    conflicts: list[Conflict] = []
+    mentions = _one_per_concept(age_mentions + values + phrase_mentions, conflicts)
+    mentions = _usable(_orphans(message, mentions, conflicts, notes), conflicts)
+    return _assemble(mentions + sex_mentions, notes, tuple(conflicts))
 
-    return _assemble(mentions + sex_mentions, notes)
 
-
-def _assemble(mentions: list[Mention], notes: list[str]) -> ExtractedFacts:
+def _assemble(mentions: list[Mention], notes: list[str], conflicts: tuple[Conflict, ...] = ()) -> ExtractedFacts:
     age = next((float(m.rendering.split()[1]) for m in mentions if m.kind == "age"), None)
     sex_words = [m.rendering.split()[1] for m in mentions if m.kind == "sex"]
     sex: Sex | None = ("female" if sex_words[0] == "female" else "male") if sex_words else None
@@ -151,6 +230,7 @@ def _assemble(mentions: list[Mention], notes: list[str]) -> ExtractedFacts:
         conditions=tuple(m.fact for m in mentions if isinstance(m.fact, Condition)),
         medications=tuple(m.fact for m in mentions if isinstance(m.fact, Medication)),
         procedures=tuple(m.fact for m in mentions if isinstance(m.fact, Procedure)),
+        conflicts=conflicts,
     )
     ordered = sorted(mentions, key=lambda m: (m.start, m.concept))
     return ExtractedFacts(facts=facts, mentions=tuple(ordered), notes=tuple(dict.fromkeys(notes)))
@@ -160,7 +240,53 @@ def without(extracted: ExtractedFacts, drop: list[Mention], why: str) -> Extract
     """``extracted`` less the mentions in ``drop``, each noted with ``why``."""
     kept = [m for m in extracted.mentions if m not in drop]
     notes = list(extracted.notes) + [f"'{m.text}': {why}" for m in drop]
-    return _assemble(kept, notes)
+    return _assemble(kept, notes, extracted.facts.conflicts)
+
+
+def split_patients(message: str, boundary: int, today: dt.date) -> ExtractedFacts:
+    """The facts of a message that speaks of a second patient from ``boundary`` on ("…; another
+    patient: platelets 200,000/mm3"): what comes before is this patient's; each concept stated after
+    the boundary is a conflict (which patient does it describe?), never a fact of this patient."""
+    first = extract_facts(message[:boundary], today)
+    second = extract_facts(" " * boundary + message[boundary:], today)
+    later = [m for m in second.mentions if m.kind not in ("age", "sex")] + [
+        m for m in second.mentions if m.kind in ("age", "sex") and any(f.kind == m.kind for f in first.mentions)
+    ]
+    named = {m.concept for m in later} | {c.concept for c in second.facts.conflicts}
+    conflicts = [c for c in first.facts.conflicts if c.concept not in named]
+    for concept in dict.fromkeys([m.concept for m in later] + [c.concept for c in second.facts.conflicts]):
+        mentions = [m for m in (*first.mentions, *second.mentions) if m.concept == concept]
+        values = tuple(m.text for m in mentions) or next(
+            c.values for c in second.facts.conflicts if c.concept == concept
+        )
+        kind = mentions[0].kind if mentions else next(c.kind for c in second.facts.conflicts if c.concept == concept)
+        conflicts.append(
+            Conflict(
+                concept=concept,
+                kind=kind,
+                values=values,
+                reason="stated for this patient and for another one in one message; ask about one patient at a time",
+                source="message",
+            )
+        )
+    kept = [m for m in first.mentions if m.concept not in named]
+    notes = list(first.notes) + [f"'{m.text}': stated for another patient; not used" for m in second.mentions]
+    return _assemble(kept, notes, tuple(conflicts))
+
+
+def mask_markup(message: str) -> str:
+    """``message`` with markup comments (``<!-- … -->``, also unterminated) blanked out, offsets kept:
+    text hidden from the page is not patient data."""
+    out, pos = [], 0
+    while True:
+        start = message.find("<!--", pos)
+        if start < 0:
+            out.append(message[pos:])
+            return "".join(out)
+        end = message.find("-->", start + 4)
+        end = len(message) if end < 0 else end + 3
+        out += [message[pos:start], " " * (end - start)]
+        pos = end
 
 
 def describe(extracted: ExtractedFacts) -> str:
@@ -168,6 +294,7 @@ def describe(extracted: ExtractedFacts) -> str:
     if extracted.empty:
         return "No patient facts were read from the message."
     lines = ["Facts read from your message:"] + [f"- {m.rendering}" for m in extracted.mentions]
-    if extracted.notes:
-        lines += ["Not used:"] + [f"- {note}" for note in extracted.notes]
+    unused = [c.describe() for c in extracted.facts.conflicts] + list(extracted.notes)
+    if unused:
+        lines += ["Not used:"] + [f"- {note}" for note in unused]
     return "\n".join(lines)

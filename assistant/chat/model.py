@@ -44,12 +44,17 @@ class ExtractedFacts:
 
     @property
     def empty(self) -> bool:
-        """True when the message states no fact about a patient."""
-        return not self.mentions
+        """True when the message states no fact about a patient (a conflicting or unusable one counts)."""
+        return not self.mentions and not self.facts.conflicts
+
+    @property
+    def concepts(self) -> list[str]:
+        """Concepts the message states something about, used or not, in order."""
+        return list(dict.fromkeys([m.concept for m in self.mentions] + [c.concept for c in self.facts.conflicts]))
 
     def show(self) -> list[str]:
-        """The renderings, in message order: what the clinician is shown back."""
-        return [m.rendering for m in self.mentions]
+        """The renderings, in message order, then what was stated but not used: what the clinician is shown back."""
+        return [m.rendering for m in self.mentions] + [f"{c.describe()} (not used)" for c in self.facts.conflicts]
 
 
 def format_number(value: float) -> str:

@@ -257,6 +257,24 @@ class _Reader:
                 self.add(("mitotic_count",), match.start(), end, value, unit, priority)
 
 
+def orphan_values(message: str, taken: list[tuple[int, int]]) -> list[tuple[int, int, float, str]]:
+    """Numbers with a lab unit that no analyte name claims: (start, end, value, canonical unit)."""
+    found: list[tuple[int, int, float, str]] = []
+    for number in _NUM.finditer(message):
+        start = number.start()
+        if any(s <= start < e for s, e in taken):
+            continue
+        pos = number.end()
+        value = _number(number.group("num"))
+        k = _K.match(message, pos)
+        if k and not rx(r"\s?k\s*/").match(message, pos):
+            value, pos = value * 1000, k.end()
+        unit = _unit_at(message, pos, lx.LAB_UNITS)
+        if unit is not None and unit[0] != "ULN":
+            found.append((start, unit[1], value, unit[0]))
+    return found
+
+
 def find_quantities(message: str, scopes: Scopes) -> tuple[list[Candidate], list[str]]:
     """The measured values stated in ``message`` (overlaps not yet resolved), and notes."""
     reader = _Reader(message, scopes)

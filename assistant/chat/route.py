@@ -29,7 +29,14 @@ from typing import TYPE_CHECKING, Any, Literal
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.chat import lexicon as lx
-from assistant.chat.extract import ExtractedFacts, extract_facts, refers_to_patient, without
+from assistant.chat.extract import (
+    ExtractedFacts,
+    extract_facts,
+    mask_markup,
+    refers_to_patient,
+    split_patients,
+    without,
+)
 from assistant.chat.scope import any_of, clause_bounds, rx
 from assistant.chat.timing import find_times
 
@@ -235,6 +242,7 @@ def classify(message: str, history: ConversationState | None = None, *, today: d
     """Route ``message``: patient-specific, schedule, both, or general. ``today`` (default: the
     conversation's ``as_of``, else the system date) is the day relative dates count from."""
     day = today or (history.as_of if history is not None and history.as_of else None) or dt.date.today()
+    message = mask_markup(message)
     dates = find_dates(message, day)
     timing = _first(message, TIMING_QUESTIONS)
     step = _first(message, TREATMENT_STEPS)
@@ -251,9 +259,14 @@ def classify(message: str, history: ConversationState | None = None, *, today: d
     reasons: list[str] = []
 
     new_patient = _first(message, NEW_PATIENT)
-    if new_patient:
+    if new_patient and any(m.start < new_patient.start() for m in facts.mentions):
+        # facts before "another patient": two people in one message; the later ones are not this patient's
+        reasons.append(f"second patient in the message: {new_patient.group(0)}")
+        facts = split_patients(message, new_patient.start(), day)
+        new_patient = None
+    elif new_patient:
         reasons.append(f"new patient: {new_patient.group(0)}")
-    concepts = list(dict.fromkeys(m.concept for m in facts.mentions))
+    concepts = facts.concepts
     if concepts:
         reasons.append("fact: " + ", ".join(concepts))
     reference = rx(any_of(lx.PATIENT_REFERENCES)).search(message) if refers_to_patient(message) else None

@@ -81,6 +81,31 @@ class Review(_Fact):
     note: str = Field(default="", description="The reviewer's reason, in their words.")
 
 
+class Conflict(_Fact):
+    """A fact stated in ways that cannot all be true, or stated but unusable: no value of it is used.
+
+    A criterion that reads the concept is ``unknown`` and its reason shows what was stated, so two
+    platelet counts in one message, a correction, or a garbled value never silently become one of
+    them, and never let an older value from a loaded file stand in for what was just said.
+    """
+
+    concept: str = Field(description="Concept name, or 'age' / 'sex'.")
+    kind: Literal["observation", "condition", "medication", "procedure", "age", "sex"] = Field(
+        description="Which part of PatientFacts the concept belongs to."
+    )
+    values: tuple[str, ...] = Field(min_length=1, description="What was stated, verbatim, in order.")
+    reason: str = Field(default="", description="Why none is used, e.g. 'two values stated'; shown in the verdict.")
+    source: str = Field(default="", description="Where the statements came from, e.g. 'message' or 'note'.")
+
+    def describe(self, label: str | None = None) -> str:
+        """The conflict as a clinician reads it, e.g. ``platelet count stated more than once with
+        different values ('80,000/mm3', '200,000/mm3')``."""
+        stated = ", ".join(repr(v) for v in self.values)
+        if len(self.values) == 1:
+            return f"{stated} — {self.reason or 'not usable'}"
+        return f"{label or self.concept.replace('_', ' ')} {self.reason or 'stated with different values'} ({stated})"
+
+
 class PatientFacts(_Fact):
     """Everything known about one patient, from any number of sources."""
 
@@ -97,25 +122,40 @@ class PatientFacts(_Fact):
     medications: tuple[Medication, ...] = Field(default=(), description="Medications.")
     procedures: tuple[Procedure, ...] = Field(default=(), description="Procedures.")
     reviews: tuple[Review, ...] = Field(default=(), description="Clinicians' decisions on judgement criteria.")
+    conflicts: tuple[Conflict, ...] = Field(
+        default=(), description="Facts stated in disagreeing or unusable ways; criteria reading them are unknown."
+    )
 
     def merged_with(self, newer: PatientFacts) -> PatientFacts:
-        """These facts updated by ``newer``: scalar fields it states win, facts of the same concept are replaced."""
+        """These facts updated by ``newer``: scalar fields it states win, facts of the same concept are
+        replaced. A conflict in ``newer`` replaces every older fact of its concept (the older value is
+        not used in its place); a fact in ``newer`` settles an older conflict of its concept."""
+        conflicted = {c.concept for c in newer.conflicts}
 
         def replace(old: tuple, new: tuple) -> tuple:  # type: ignore[type-arg]
-            concepts = {f.concept for f in new}
+            concepts = {f.concept for f in new} | conflicted
             return tuple(f for f in old if f.concept not in concepts) + tuple(new)
 
+        stated = {f.concept for group in (newer.observations, newer.conditions, newer.medications) for f in group}
+        stated |= {f.concept for f in newer.procedures}
+        if newer.age is not None or newer.birth_date is not None:
+            stated.add("age")
+        if newer.sex is not None:
+            stated.add("sex")
+        kept = tuple(c for c in self.conflicts if c.concept not in stated and c.concept not in conflicted)
+        age_conflict = "age" in conflicted
         return PatientFacts(
             patient_id=newer.patient_id or self.patient_id,
-            birth_date=newer.birth_date or self.birth_date,
-            age=newer.age if newer.age is not None else self.age,
-            sex=newer.sex or self.sex,
+            birth_date=None if age_conflict else newer.birth_date or self.birth_date,
+            age=None if age_conflict else newer.age if newer.age is not None else self.age,
+            sex=None if "sex" in conflicted else newer.sex or self.sex,
             observations=replace(self.observations, newer.observations),
             conditions=replace(self.conditions, newer.conditions),
             medications=replace(self.medications, newer.medications),
             procedures=replace(self.procedures, newer.procedures),
             reviews=tuple(r for r in self.reviews if r.criterion not in {n.criterion for n in newer.reviews})
             + newer.reviews,
+            conflicts=kept + newer.conflicts,
         )
 
     def age_on(self, day: dt.date) -> float | None:

@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 
 from assistant.errors import UnitError
 from assistant.patient.concepts import Concept
-from assistant.patient.facts import Condition, Medication, Observation, PatientFacts, Procedure
+from assistant.patient.facts import Condition, Conflict, Medication, Observation, PatientFacts, Procedure
 from assistant.patient.units import format_number, is_uln, to_canonical
 
 Event = Condition | Medication | Procedure
@@ -64,7 +64,7 @@ def describe_event(fact: Event) -> str:
 class PatientContext:
     """The facts of one patient, indexed for rule evaluation as of one date."""
 
-    __slots__ = ("as_of", "age", "sex", "latest", "events", "absent", "_quantities", "_described")
+    __slots__ = ("as_of", "age", "sex", "latest", "events", "absent", "conflicts", "_quantities", "_described")
 
     def __init__(self, facts: PatientFacts, as_of: dt.date) -> None:
         self.as_of = as_of
@@ -96,6 +96,8 @@ class PatientContext:
                     known.append(fact)
         self.events = events
         self.absent = absent
+        self.conflicts: dict[str, Conflict] = {c.concept: c for c in facts.conflicts}
+        """Concept (or ``age``/``sex``) → what was stated about it in ways that cannot all be used."""
         self._quantities: dict[str, Prepared] = {}
         self._described: dict[int, str] = {}
 
