@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import importlib.util
 import json
 import re
@@ -318,7 +319,8 @@ def format_scores(scores: Scores) -> str:
 def system_predictor() -> Predictor:
     """Predictions of the note reader and the checker, criterion id → status."""
     from assistant.check import check_patient
-    from assistant.patient import note as note_reader  # type: ignore[attr-defined]
+
+    note_reader = importlib.import_module("assistant.patient.note")
 
     protocols: dict[Path, Protocol] = {}
 
