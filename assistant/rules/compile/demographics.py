@@ -50,6 +50,7 @@ _AGE_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
         for op, pattern in _PREFIX.items()
     ),
 )
+_AGE_WORD = re.compile(r"\b(?:age[sd]?|old)\b", re.IGNORECASE)
 _AGE_CUE = re.compile(r"\b(?:age[sd]?|years?|yrs?|old)\b|\d\s*(?:y|yrs?|years?)\b", re.IGNORECASE)
 
 
@@ -96,6 +97,8 @@ def read_age(text: str) -> Compiled | None:
         return None
     leftover = words(residual)
     extra = [w for w in leftover if w not in g.AGE_FILLER and w not in g.SEX_WORDS and w not in g.SEX_FILLER]
+    if extra and not _AGE_WORD.search(text):
+        return None  # numbers in years, but nothing says they are the patient's age ("life expectancy < 2 years")
     if extra:
         read = "; ".join(f"age {n['age']} {n['value']}" for n in nodes)
         return review(f"read {read}, but not the words: {' '.join(extra[:8])}", "age partly read", "age")
@@ -130,9 +133,12 @@ def read_reproductive(text: str, concepts: ConceptSet) -> Compiled | None:
             "pregnancy",
             _FEMALE,
         )
+    either = re.match(r"^(?:males?|men)\s+or\s+", text, re.IGNORECASE)
+    if either:  # "Male or non-pregnant, non-lactating females": the male alternative is what applies_to covers
+        text, applies = text[either.end() :], _FEMALE
     states = [m.group() for m in _STATES.finditer(text)]
-    rest = [w for w in words(_STATES.sub(" ", text)) if w not in g.PREGNANCY_FILLER]
-    negated = re.match(r"^\s*(?:not|non|no)\b", lowered) is not None
+    rest = [w for w in words(_STATES.sub(" ", text)) if w.strip("-") not in g.PREGNANCY_FILLER]
+    negated = re.search(r"\b(?:not|non|no)\b", text.lower()) is not None
     if states and not rest:
         links = [link_phrase(state, ("condition",), concepts) for state in dict.fromkeys(s.lower() for s in states)]
         if all(links):

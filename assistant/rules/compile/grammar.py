@@ -293,7 +293,9 @@ AGE_FILLER: frozenset[str] = frozenset(
         "on",
         "day",
         "date",
-        "time",
+        "start",
+        "adult",
+        "adults",
     )
 )
 #: Words marking a criterion about pregnancy, lactation or contraception.

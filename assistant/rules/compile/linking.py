@@ -35,8 +35,17 @@ class Linked:
 
 
 def link_phrase(phrase: str, kinds: tuple[Kind, ...], concepts: ConceptSet) -> Linked | None:
-    """The concept ``phrase`` names, of one of ``kinds``, or None."""
-    return _vocabulary_link(phrase, kinds, concepts)
+    """The concept ``phrase`` names, of one of ``kinds``, or None: the terminology linker of
+    ``assistant.vocab`` when it is installed, else the curated vocabulary's names and synonyms."""
+    try:
+        from assistant.vocab import link  # type: ignore[attr-defined]
+    except ImportError:
+        return _vocabulary_link(phrase, kinds, concepts)
+    found = link(phrase, kinds)
+    if found is None:
+        return None
+    code = f"{found.system}:{found.code}" if found.system and found.code else str(found.concept)
+    return Linked(str(found.concept), found.kind, code, str(found.label), phrase, str(found.method))
 
 
 def code_of(concept: Concept) -> str:
