@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -46,8 +47,18 @@ class Settings(BaseSettings):
     audit_patient_ids: bool = Field(default=False, description="Keep patient identifiers in the audit log.")
     host: str = Field(default="127.0.0.1", description="Address the chat binds to.")
     port: int = Field(default=8501, description="Port the chat listens on.")
+    earliest_date: dt.date = Field(
+        default=dt.date(1900, 1, 1), description="Earliest date accepted in a message, a file or --as-of."
+    )
+    latest_date: dt.date = Field(
+        default=dt.date(2100, 12, 31), description="Latest date accepted in a message, a file or --as-of."
+    )
+    max_question_chars: int = Field(
+        default=20_000, gt=0, description="Longest question or chat message read; a longer one is refused."
+    )
     llm_max_tokens: int = Field(default=400, description="Longest reply asked of a generative backend.")
     llm_context_tokens: int = Field(default=4096, description="Context window a local GGUF model is loaded with.")
+    note_max_chars: int = Field(default=200_000, gt=0, description="Longest clinical note the note reader accepts.")
     max_input_bytes: int = Field(
         default=8_000_000, gt=0, description="Largest protocol or patient file read, in bytes (PA_MAX_INPUT_BYTES)."
     )

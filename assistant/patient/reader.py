@@ -1,4 +1,4 @@
-"""Read a patient file of either kind: a FHIR R4 Bundle (JSON) or a facts file (YAML/JSON)."""
+"""Read a patient file: a FHIR R4 Bundle (JSON), a facts file (YAML/JSON) or a clinical note (.txt)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from assistant.patient.fhir import read_fhir_bundle
 
 
 def read_patient(path: str | Path, today: dt.date | None = None) -> PatientFacts:
-    """The facts in ``path``: a FHIR Bundle when it is JSON with a ``resourceType``, else a facts file."""
+    """The facts in ``path``: a note (``.txt``), a FHIR Bundle (JSON with a ``resourceType``), else a facts file."""
     file = Path(path)
     if not file.is_file():
         raise PatientDataError(f"{file}: no such patient file")
@@ -23,6 +23,10 @@ def read_patient(path: str | Path, today: dt.date | None = None) -> PatientFacts
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PatientDataError(f"{file}: cannot read: {exc}") from None
+    if file.suffix.lower() == ".txt":
+        from assistant.patient.note import read_note
+
+        return read_note(text, today or dt.date.today(), source=str(file)).facts
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped.startswith("{"):
         try:

@@ -1,0 +1,124 @@
+"""Dates a note states, resolved against the note's date: "3 weeks ago", "in March 2021", "at age 26", "on 3/1"."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from dateutil import parser as date_parser
+from dateutil.relativedelta import relativedelta
+
+_COUNT = r"(?P<n>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few)"
+_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+
+_RELATIVE = re.compile(
+    _COUNT + r"\s+(?P<unit>day|week|month|year)s?\s+(?:ago|earlier|before|prior|previously)\b", re.IGNORECASE
+)
+_LAST = re.compile(r"\b(?:last|past|previous)\s+(?P<unit>week|month|year)\b", re.IGNORECASE)
+_AT_AGE = re.compile(r"\bat\s+(?:the\s+)?age\s+(?:of\s+)?(?P<age>\d{1,3})\b", re.IGNORECASE)
+_MONTH_YEAR = re.compile(
+    r"\b(?P<text>(?:\d{1,2}\s+)?" + _MONTHS + r"(?:\s+\d{1,2}(?:st|nd|rd|th)?,?)?\s+(?:of\s+)?\d{4})\b", re.IGNORECASE
+)
+_ISO = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b")
+_NUMERIC = re.compile(r"\b(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{2}|\d{4})\b")
+_ON_MONTH_DAY = re.compile(r"\bon\s+(?P<m>\d{1,2})/(?P<d>\d{1,2})\b(?!\s*/)", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:in|since|during|from|until|of)\s+(?P<y>(?:19|20)\d{2})\b", re.IGNORECASE)
+_DAY_WORD = re.compile(r"\b(?P<w>yesterday|today)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class StatedDate:
+    """A date expression in a text and the day it stands for."""
+
+    start: int
+    """Offset of the expression in the text searched."""
+    end: int
+    """Offset just past it."""
+    date: dt.date
+    """The day it resolves to (the first of the month or mid-year when only those are given)."""
+    text: str
+    """The expression as written."""
+
+
+def _count(word: str) -> int:
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    if word in ("a", "an"):
+        return 1
+    if word in ("several", "few"):
+        return 3
+    return _NUMBER_WORDS.index(word) + 1
+
+
+def _ago(today: dt.date, n: int, unit: str) -> dt.date:
+    unit = unit.lower()
+    delta = {
+        "day": relativedelta(days=n),
+        "week": relativedelta(weeks=n),
+        "month": relativedelta(months=n),
+        "year": relativedelta(years=n),
+    }[unit]
+    return today - delta
+
+
+def find_dates(text: str, today: dt.date, age: float | None = None) -> list[StatedDate]:
+    """Every date expression in ``text``, resolved against ``today`` (and the patient's ``age`` for "at age N")."""
+    found: list[StatedDate] = []
+
+    def add(match: re.Match[str], day: dt.date | None) -> None:
+        if day is not None and not any(f.start <= match.start() < f.end for f in found):
+            found.append(StatedDate(match.start(), match.end(), day, match.group(0)))
+
+    for m in _RELATIVE.finditer(text):
+        add(m, _ago(today, _count(m.group("n")), m.group("unit")))
+    for m in _LAST.finditer(text):
+        add(m, _ago(today, 1, m.group("unit")))
+    for m in _AT_AGE.finditer(text):
+        if age is not None and int(m.group("age")) <= age:
+            add(m, today - relativedelta(years=int(age) - int(m.group("age"))))
+    for m in _ISO.finditer(text):
+        add(m, _safe_date(int(m.group("y")), int(m.group("m")), int(m.group("d"))))
+    for m in _NUMERIC.finditer(text):
+        year = int(m.group("y"))
+        add(m, _safe_date(year + 2000 if year < 100 else year, int(m.group("m")), int(m.group("d"))))
+    for m in _MONTH_YEAR.finditer(text):
+        add(m, _parse_month_year(m.group("text")))
+    for m in _ON_MONTH_DAY.finditer(text):
+        day = _safe_date(today.year, int(m.group("m")), int(m.group("d")))
+        if day is not None and day > today:
+            day = _safe_date(today.year - 1, day.month, day.day)
+        add(m, day)
+    for m in _YEAR.finditer(text):
+        add(m, _safe_date(int(m.group("y")), 7, 1))
+    for m in _DAY_WORD.finditer(text):
+        add(m, today - dt.timedelta(days=1) if m.group("w").lower() == "yesterday" else today)
+    return sorted(found, key=lambda f: f.start)
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _parse_month_year(text: str) -> dt.date | None:
+    try:
+        return date_parser.parse(text.replace(" of ", " "), default=dt.datetime(2000, 1, 1)).date()
+    except (ValueError, OverflowError):
+        return None
+
+
+def nearest_date(dates: list[StatedDate], start: int, end: int) -> StatedDate | None:
+    """The stated date closest to the span ``start:end`` (ties go to the one after it)."""
+    if not dates:
+        return None
+
+    def distance(d: StatedDate) -> tuple[int, int]:
+        gap = d.start - end if d.start >= end else start - d.end
+        return (max(gap, 0), 0 if d.start >= end else 1)
+
+    return min(dates, key=distance)

@@ -1,0 +1,100 @@
+"""Age, sex and obstetric history from the patient's own description, never from a relative's."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+_AGE = re.compile(
+    r"\b(?P<a>\d{1,3})\s*(?:-\s*|\s)?(?:years?|yrs?|y)\s*-?\s*old\b"
+    r"|\b(?P<b>\d{1,3})\s*(?:yo|y/o|y\.o\.|yr old|yoa)(?![a-z])"
+    r"|\baged\s+(?P<c>\d{1,3})\b"
+    r"|\bage[:\s]+(?P<d>\d{1,3})\b(?!\s*(?:years?\s+)?(?:ago|earlier))",
+    re.IGNORECASE,
+)
+_AT_AGE = re.compile(r"\b(?:at|by|until|since)\s+(?:the\s+)?age\b", re.IGNORECASE)
+_GRAVIDA = re.compile(r"\bG\s?(?P<g>\d{1,2})\s?P\s?(?P<p>\d{1,2})(?:[\s\-,]?\d{1,2}){0,3}\b")
+_FEMALE = frozenset(
+    {"she", "her", "hers", "herself", "woman", "female", "lady", "girl", "mrs", "mrs.", "ms", "ms.", "f"}
+)
+_MALE = frozenset({"he", "him", "his", "himself", "man", "male", "gentleman", "boy", "mr", "mr.", "m"})
+_NOUNS = frozenset(
+    {"woman", "female", "lady", "girl", "mrs", "mrs.", "ms", "ms.", "man", "male", "gentleman", "boy", "mr", "mr."}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A demographic statement and where it is in the note."""
+
+    start: int
+    """Offset of the words in the note."""
+    end: int
+    """Offset just past them."""
+    value: str
+    """The value read: an age in years, 'female' or 'male', or a G/P summary."""
+
+
+def _family_sentence(sent: Span) -> bool:
+    return (
+        any(
+            m.category == "FAMILY"
+            for m in sent.doc._.context_graph.modifiers
+            if sent.start <= m.modifier_span[0] < sent.end
+        )
+        or sent[0]._.section_category == "family_history"
+    )
+
+
+def ages(doc: Doc) -> list[Found]:
+    """Ages stated for the patient ("62-year-old", "62 yo", "aged 62"), skipping sentences about relatives."""
+    out: list[Found] = []
+    for sent in doc.sents:
+        if _family_sentence(sent):
+            continue
+        for m in _AGE.finditer(sent.text):
+            if _AT_AGE.search(sent.text[max(0, m.start() - 12) : m.start() + 4]):
+                continue
+            years = next(g for g in m.groups() if g is not None)
+            if 0 < int(years) < 130:
+                start = sent.start_char + m.start()
+                out.append(Found(start, sent.start_char + m.end(), years))
+    return out
+
+
+def sexes(doc: Doc) -> list[Found]:
+    """Sex words for the patient: nouns ("woman", "Mr") first; pronouns only when no noun says it.
+
+    Words in a sentence about a relative, or naming one ("her mother"), are not the patient's."""
+    nouns: list[Found] = []
+    pronouns: list[Found] = []
+    for sent in doc.sents:
+        family = _family_sentence(sent)
+        for token in sent:
+            word = token.lower_
+            if word not in _FEMALE and word not in _MALE:
+                continue
+            if word in ("f", "m") and not _after_age(token):
+                continue
+            value = "female" if word in _FEMALE else "male"
+            found = Found(token.idx, token.idx + len(token.text), value)
+            if word in _NOUNS or word in ("f", "m"):
+                if not family:
+                    nouns.append(found)
+            elif not family:
+                pronouns.append(found)
+    return nouns or pronouns
+
+
+def _after_age(token: object) -> bool:
+    from spacy.tokens import Token
+
+    assert isinstance(token, Token)
+    return token.i > 0 and token.nbor(-1).like_num or (token.i > 1 and token.nbor(-1).lower_ in ("yo", "old"))
+
+
+def obstetric(doc: Doc) -> list[Found]:
+    """Gravida/para summaries ("G2P2", "G3P1-0-2-1"): obstetric history, never a current pregnancy."""
+    return [Found(m.start(), m.end(), m.group(0)) for m in _GRAVIDA.finditer(doc.text)]

@@ -1,0 +1,247 @@
+"""One vocabulary match in its sentence and context → a NoteMention with its fact, or a note why not used."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span
+
+from assistant.errors import UnitError
+from assistant.patient.concepts import Concept
+from assistant.patient.facts import Condition, Medication, Observation, Procedure
+from assistant.patient.note.dates import StatedDate, find_dates, nearest_date
+from assistant.patient.note.types import NoteContext, NoteMention
+from assistant.patient.note.values import StatedValue, convert, value_after, values_in
+from assistant.patient.note.vocabulary import PAIR_CONCEPT, concept_details, pair_parts, plausible_range
+from assistant.patient.units import format_number
+
+_FLAG = re.compile(r"\b(?P<w>positive|negative|not detected|detected|reactive|non-?reactive)\b", re.IGNORECASE)
+_SINCE = re.compile(r"\b(?:since|from)\s*$", re.IGNORECASE)
+_DIAGNOSED = re.compile(r"\bdiagnos", re.IGNORECASE)
+
+
+@dataclass
+class Reading:
+    """What the mentions of one note add up to, filled in as they are read."""
+
+    text: str
+    today: dt.date
+    source: str
+    age: float | None
+    mentions: list[NoteMention] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    not_understood: list[str] = field(default_factory=list)
+    used_spans: list[tuple[int, int]] = field(default_factory=list)
+    series: list[tuple[NoteMention, StatedValue, StatedDate | None]] = field(default_factory=list)
+
+
+def context_of(ent: Span) -> NoteContext:
+    """ConText's and the Sectionizer's flags on a matched span."""
+    return NoteContext(
+        negated=bool(ent._.is_negated),
+        historical=bool(ent._.is_historical),
+        hypothetical=bool(ent._.is_hypothetical),
+        family=bool(ent._.is_family),
+        uncertain=bool(ent._.is_uncertain),
+    )
+
+
+def _not_used_reason(ctx: NoteContext) -> str | None:
+    for flag in ("family", "hypothetical", "uncertain"):
+        if getattr(ctx, flag):
+            return flag
+    return None
+
+
+def read_mention(ent: Span, limit: int, reading: Reading) -> None:
+    """Read one matched span (``limit``: where the next match in its sentence begins)."""
+    meta = ent._.target_rule.metadata or {}
+    kind = ent.label_.lower()
+    name = str(meta.get("concept"))
+    ctx = context_of(ent)
+    sent = ent.sent
+    dates = find_dates(sent.text, reading.today, reading.age)
+    local = [StatedDate(d.start + sent.start_char, d.end + sent.start_char, d.date, d.text) for d in dates]
+    stated = nearest_date(local, ent.start_char, ent.end_char)
+    base = {"kind": kind, "concept": name, "context": ctx, "code": meta.get("code"), "system": meta.get("system")}
+    reason = _not_used_reason(ctx)
+    if kind == "observation":
+        _observation(ent, limit, reading, base, stated, local)
+        return
+    end = ent.end_char
+    words = reading.text[ent.start_char : end]
+    if reason is not None:
+        _add(reading, base, ent.start_char, end, f"{words}: not used: {reason}", None)
+        reading.notes.append(f"'{words}': not used: {reason}")
+        return
+    date = stated.date if stated is not None else None
+    since = stated is not None and bool(_SINCE.search(reading.text[max(0, stated.start - 8) : stated.start]))
+    past = ctx.historical or (date is not None and date < reading.today and not since and kind != "procedure")
+    when = f" ({stated.text} → {date.isoformat()})" if stated is not None and date is not None else ""
+    fact: Condition | Medication | Procedure
+    if kind == "condition":
+        active = not past or bool(_DIAGNOSED.search(sent.text))
+        fact = Condition(concept=name, present=not ctx.negated, active=active, onset=date, source=reading.source)
+        state = "absent" if ctx.negated else ("active" if active else "past")
+    elif kind == "medication":
+        dose = value_after(reading.text, end, limit)
+        fact = Medication(
+            concept=name,
+            present=not ctx.negated,
+            active=not past and not ctx.negated,
+            start=None if past else date,
+            end=date if past else None,
+            dose=dose.number if dose is not None and dose.unit else None,
+            dose_unit=dose.unit if dose is not None and dose.unit else None,
+            source=reading.source,
+        )
+        if dose is not None and dose.unit:
+            end = dose.end
+        state = "not taken" if ctx.negated else ("past" if past else "current")
+    else:
+        fact = Procedure(concept=name, present=not ctx.negated, date=date, source=reading.source)
+        state = "not done" if ctx.negated else "done"
+    words = reading.text[ent.start_char : end]
+    _add(reading, base, ent.start_char, end, f"{name.replace('_', ' ')}: {state}{when} (from '{words}')", fact)
+
+
+def _add(reading: Reading, base: dict[str, object], start: int, end: int, rendering: str, fact: object) -> NoteMention:
+    mention = NoteMention(
+        kind=base["kind"],  # type: ignore[arg-type]
+        concept=str(base["concept"]),
+        start=start,
+        end=end,
+        text=reading.text[start:end],
+        rendering=rendering,
+        fact=fact,  # type: ignore[arg-type]
+        context=base["context"],  # type: ignore[arg-type]
+        code=base["code"],  # type: ignore[arg-type]
+        system=base["system"],  # type: ignore[arg-type]
+    )
+    reading.mentions.append(mention)
+    reading.used_spans.append((start, end))
+    return mention
+
+
+def _observation(
+    ent: Span, limit: int, reading: Reading, base: dict[str, object], stated: StatedDate | None, dates: list[StatedDate]
+) -> None:
+    name = str(base["concept"])
+    concept = concept_details(name)
+    ctx: NoteContext = base["context"]  # type: ignore[assignment]
+    text = reading.text
+    if concept is not None and concept.value == "flag":
+        found = _FLAG.search(text, ent.end_char, limit) or _FLAG.search(text, ent.sent.start_char, ent.start_char)
+        if found is None and not ctx.negated:
+            reading.not_understood.append(text[ent.start_char : limit].strip())
+            return
+        positive = found is not None and found.group("w").lower() in ("positive", "detected", "reactive")
+        flag = positive and not ctx.negated
+        end = max(ent.end_char, found.end()) if found is not None else ent.end_char
+        start = min(ent.start_char, found.start()) if found is not None else ent.start_char
+        fact = Observation(concept=name, flag=flag, date=stated.date if stated else None, source=reading.source)
+        words = text[start:end]
+        _use_observation(
+            reading, base, start, end, f"{concept.label}: {'positive' if flag else 'negative'} (from '{words}')", fact
+        )
+        return
+    first = value_after(text, ent.end_char, limit)
+    if first is None and len(ent.text) <= 3:
+        return  # a short abbreviation with no value is more often something else ("Mrs. K", "mg")
+    if first is None:
+        reading.not_understood.append(text[ent.start_char : min(limit, ent.end_char + 40)].strip().split("\n")[0])
+        return
+    values = [first]
+    for extra in values_in(text, first.end, limit):
+        if any(d.start <= extra.start < d.end for d in dates):
+            continue
+        after = [d for d in dates if extra.end <= d.start <= extra.end + 12]
+        if (first.unit and extra.unit == first.unit) or after:
+            values.append(extra)
+    for value in values:
+        _one_value(ent, value, reading, base, concept, dates, stated)
+
+
+def _value_date(value: StatedValue, dates: list[StatedDate], fallback: StatedDate | None) -> StatedDate | None:
+    after = [d for d in dates if value.end <= d.start <= value.end + 12]
+    return after[0] if after else fallback
+
+
+def _one_value(
+    ent: Span,
+    value: StatedValue,
+    reading: Reading,
+    base: dict[str, object],
+    concept: Concept | None,
+    dates: list[StatedDate],
+    stated: StatedDate | None,
+) -> None:
+    ctx: NoteContext = base["context"]  # type: ignore[assignment]
+    text = reading.text
+    start, end = ent.start_char, value.end
+    words = (
+        text[start:end] if value.start - ent.end_char < 40 else text[ent.start_char : ent.end_char] + " … " + value.text
+    )
+    reason = _not_used_reason(ctx) or ("negated" if ctx.negated else None)
+    name = str(base["concept"])
+    if reason is not None:
+        _add(reading, base, start, end, f"{words}: not used: {reason}", None)
+        reading.notes.append(f"'{words}': not used: {reason}")
+        return
+    when = _value_date(value, dates, stated)
+    date = when.date if when is not None else None
+    parts = pair_parts()
+    if value.second is not None and (concept is None or concept.value != "score"):
+        if name == PAIR_CONCEPT and parts is not None:
+            for concept_name, number in zip(parts, (value.number, value.second), strict=True):
+                sub = dict(base, concept=concept_name)
+                part = StatedValue(value.start, value.end, number, None, value.unit, value.text)
+                _one_value(ent, part, reading, sub, concept_details(concept_name), dates, stated)
+            return
+        reading.notes.append(f"'{words}': two numbers given for {name.replace('_', ' ')}; not used")
+        return
+    number, unit = value.number, value.unit
+    label = concept.label if concept is not None else name.replace("_", " ")
+    shown_unit = unit
+    if concept is not None and concept.value == "quantity" and concept.unit:
+        bounds = plausible_range(concept)
+        if unit is None:
+            if bounds is None or not bounds[0] <= number <= bounds[1]:
+                reading.notes.append(
+                    f"'{words}': no unit given for {label}; expected {concept.expects or concept.unit}; not used"
+                )
+                return
+            shown_unit = concept.unit
+        else:
+            try:
+                number = convert(number, unit, concept, f"'{words}'")
+            except UnitError:
+                reading.notes.append(f"'{words}': unit '{unit}' cannot be converted to {concept.unit}; not used")
+                return
+            shown_unit = concept.unit
+        if bounds is not None and not bounds[0] <= number <= bounds[1]:
+            reading.notes.append(
+                f"'{words}': {format_number(number)} {concept.unit} is outside the plausible range "
+                f"{format_number(bounds[0])}–{format_number(bounds[1])} for {label}; not used"
+            )
+            return
+    fact = Observation(
+        concept=name,
+        value=number,
+        unit=shown_unit if concept is None or concept.unit else None,
+        date=date,
+        source=reading.source,
+    )
+    dated = f" on {date.isoformat()}" if date is not None else ""
+    unit_text = f" {shown_unit}" if shown_unit else ""
+    rendering = f"{label} {format_number(number)}{unit_text}{dated} (from '{words}')"
+    mention = _use_observation(reading, base, start, end, rendering, fact)
+    reading.series.append((mention, value, when))
+
+
+def _use_observation(
+    reading: Reading, base: dict[str, object], start: int, end: int, rendering: str, fact: Observation
+) -> NoteMention:
+    return _add(reading, base, start, end, rendering, fact)

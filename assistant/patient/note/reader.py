@@ -1,0 +1,208 @@
+"""``read_note``: a free-text clinical note (history and physical, clinic letter) → patient facts.
+
+Markup comments and passages about another patient are blanked (offsets kept) before the note is
+parsed; every fact keeps the verbatim words it came from; what cannot be used is named in
+``notes`` and the rest of the reading stands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc
+
+from assistant.errors import PatientDataError
+from assistant.patient.facts import Conflict, Observation, PatientFacts
+from assistant.patient.note.dates import find_dates
+from assistant.patient.note.demographics import Found, ages, obstetric, sexes
+from assistant.patient.note.mentions import Reading, read_mention
+from assistant.patient.note.pipeline import note_pipeline
+from assistant.patient.note.types import NoteContext, NoteMention, NoteReading
+from assistant.patient.note.values import looks_like_unit, values_in
+from assistant.patient.units import format_number
+
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_OTHER_PERSON = re.compile(
+    r"(?im)^[ \t]*(?:another|second|other|different|unrelated)\s+patient\b.*?(?=\n[ \t]*\n|\Z)", re.DOTALL
+)
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _blank(text: str, pattern: re.Pattern[str]) -> str:
+    return pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+
+
+def _check_input(text: str) -> None:
+    from assistant.settings import get_settings
+
+    limit = get_settings().note_max_chars
+    if not text.strip():
+        raise PatientDataError("note: the note is empty; nothing to read")
+    if len(text) > limit:
+        raise PatientDataError(
+            f"note: {len(text):,} characters is longer than the limit of {limit:,} (setting PA_NOTE_MAX_CHARS)"
+        )
+
+
+def _english_share(text: str) -> float:
+    words = [w.lower() for w in _WORD.findall(text)]
+    return sum(w in STOP_WORDS for w in words) / len(words) if words else 0.0
+
+
+def read_note(text: str, today: dt.date, *, source: str = "note") -> NoteReading:
+    """The patient facts a clinical note states about its patient, each with the words it came from."""
+    _check_input(text)
+    clean = _blank(_blank(text, _COMMENT), _OTHER_PERSON)
+    doc = note_pipeline()(clean)
+    reading = Reading(text=text, today=today, source=source, age=None)
+    age, conflicts = _age(doc, reading)
+    reading.age = age
+    ents = [e for e in doc.ents if not (e.start > 0 and doc[e.start - 1].like_num)]  # "5 mg": a unit, not a lab
+    for i, ent in enumerate(ents):
+        if any(s <= ent.start_char < e for s, e in reading.used_spans):
+            continue
+        nxt = ents[i + 1].start_char if i + 1 < len(ents) and ents[i + 1].sent == ent.sent else ent.sent.end_char
+        read_mention(ent, nxt, reading)
+    sex, sex_conflict = _sex(doc, reading)
+    conflicts += sex_conflict
+    _obstetric(doc, reading)
+    observations, obs_conflicts = _series(reading)
+    conflicts += obs_conflicts
+    _unread_values(clean, reading)
+    if not reading.mentions:
+        share = _english_share(clean)
+        if share < 0.15:
+            reading.notes.append(
+                f"nothing was read: the note does not look like English ({share:.0%} of its words are English "
+                "function words)"
+            )
+        else:
+            reading.notes.append("nothing was read: no age, sex or vocabulary term was found in the note")
+    facts = PatientFacts(
+        age=age,
+        sex=sex,  # type: ignore[arg-type]
+        observations=observations,
+        conditions=tuple(m.fact for m in reading.mentions if m.kind == "condition" and m.fact is not None),  # type: ignore[misc]
+        medications=tuple(m.fact for m in reading.mentions if m.kind == "medication" and m.fact is not None),  # type: ignore[misc]
+        procedures=tuple(m.fact for m in reading.mentions if m.kind == "procedure" and m.fact is not None),  # type: ignore[misc]
+        conflicts=tuple(conflicts),
+    )
+    mentions = tuple(sorted(reading.mentions, key=lambda m: (m.start, m.end)))
+    return NoteReading(facts, mentions, tuple(reading.notes), tuple(dict.fromkeys(reading.not_understood)))
+
+
+def _mention(reading: Reading, kind: str, concept: str, found: Found, rendering: str) -> None:
+    reading.mentions.append(
+        NoteMention(
+            kind=kind,  # type: ignore[arg-type]
+            concept=concept,
+            start=found.start,
+            end=found.end,
+            text=reading.text[found.start : found.end],
+            rendering=rendering,
+            fact=None,
+            context=NoteContext(historical=kind == "obstetric"),
+        )
+    )
+    reading.used_spans.append((found.start, found.end))
+
+
+def _age(doc: Doc, reading: Reading) -> tuple[float | None, list[Conflict]]:
+    found = ages(doc)
+    for f in found:
+        _mention(reading, "age", "age", f, f"age {f.value} (from '{reading.text[f.start : f.end]}')")
+    distinct = list(dict.fromkeys(f.value for f in found))
+    if len(distinct) > 1:
+        stated = tuple(reading.text[f.start : f.end] for f in found)
+        reading.notes.append(f"ages {', '.join(distinct)} stated; age not used")
+        return None, [
+            Conflict(concept="age", kind="age", values=stated, reason="different ages stated", source=reading.source)
+        ]
+    return (float(distinct[0]) if distinct else None), []
+
+
+def _sex(doc: Doc, reading: Reading) -> tuple[str | None, list[Conflict]]:
+    found = sexes(doc)
+    counts = Counter(f.value for f in found)
+    if not counts:
+        return None, []
+    (top, n), *rest = counts.most_common()
+    first = next(f for f in found if f.value == top)
+    if rest and not n >= 3 * rest[0][1]:
+        stated = tuple(dict.fromkeys(reading.text[f.start : f.end] for f in found))
+        reading.notes.append(f"the note calls the patient both {top} and {rest[0][0]}; sex not used")
+        return None, [
+            Conflict(concept="sex", kind="sex", values=stated, reason="both sexes stated", source=reading.source)
+        ]
+    _mention(reading, "sex", "sex", first, f"sex {top} (from '{reading.text[first.start : first.end]}')")
+    return top, []
+
+
+def _obstetric(doc: Doc, reading: Reading) -> None:
+    for f in obstetric(doc):
+        _mention(reading, "obstetric", "obstetric_history", f, f"obstetric history {f.value}: not a current pregnancy")
+
+
+def _series(reading: Reading) -> tuple[tuple[Observation, ...], list[Conflict]]:
+    """Observations kept; undated different values of one concept become a conflict, a dated series stands."""
+    by_concept: dict[str, list[NoteMention]] = {}
+    for mention in reading.mentions:
+        if isinstance(mention.fact, Observation):
+            by_concept.setdefault(mention.fact.concept, []).append(mention)
+    kept: list[Observation] = []
+    conflicts: list[Conflict] = []
+    for concept, mentions in by_concept.items():
+        facts = [m.fact for m in mentions if isinstance(m.fact, Observation)]
+        undated = {(f.value, f.flag) for f in facts if f.date is None}
+        dates = [f.date for f in facts if f.date is not None]
+        clash = (
+            len(undated) > 1
+            or len(dates) != len(set(dates))
+            and len({(f.date, f.value) for f in facts}) > len(set(dates))
+        )
+        if clash:
+            stated = tuple(_stated_value(reading, m) for m in mentions)
+            conflicts.append(
+                Conflict(
+                    concept=concept,
+                    kind="observation",
+                    values=stated,
+                    reason="different values stated",
+                    source=reading.source,
+                )
+            )
+            reading.notes.append(
+                f"{concept.replace('_', ' ')}: different values stated ({'; '.join(stated)}); none used"
+            )
+        else:
+            kept.extend(dict.fromkeys(facts))
+    return tuple(kept), conflicts
+
+
+def _stated_value(reading: Reading, mention: NoteMention) -> str:
+    for m, value, _ in reading.series:
+        if m is mention:
+            return value.text
+    fact = mention.fact
+    assert isinstance(fact, Observation)
+    return format_number(fact.value) if fact.value is not None else str(fact.flag)
+
+
+def _unread_values(clean: str, reading: Reading) -> None:
+    """Numbers with a unit that no read fact covers: listed as not understood."""
+    dated = [(d.start, d.end) for d in find_dates(clean, reading.today, reading.age)]
+    for value in values_in(clean, 0, len(clean)):
+        if value.unit is None or not looks_like_unit(value.unit):
+            continue
+        if any(s <= value.start < e for s, e in reading.used_spans + dated):
+            continue
+        line_start = clean.rfind("\n", 0, value.start) + 1
+        lead = clean[max(line_start, value.start - 30) : value.start]
+        lead = lead.split(".")[-1].split(":")[-1].split(";")[-1]
+        lead = lead if value.start - 30 <= line_start else lead.partition(" ")[2]
+        words = (lead + value.text).strip()
+        if not any(words in note for note in reading.notes):
+            reading.not_understood.append(words)

@@ -1,0 +1,119 @@
+"""Values stated after a lab, vital or score: number, optional second number ("152/94", "6/15"), unit.
+
+Conversion goes through ``assistant.patient.units`` (pint); temperatures, which pint keeps as
+offset units, are converted by pint directly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pint
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from assistant.errors import UnitError
+from assistant.patient.concepts import Concept
+from assistant.patient.units import normalize_unit, round_sig, to_canonical, ureg
+
+_LEAD = re.compile(
+    r"(?:[\s:=,~(]|-(?=\s)|[–—]|\b(?:is|was|were|are|of|at|level|count|value|measured|remains|remained|"
+    r"reading|score|status|class|grade|result|to|up|around|about|approximately|now|today)\b)*",
+    re.IGNORECASE,
+)
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_UNIT = (
+    r"(?:[x×]\s*)?10\s*[\^*]\s*\d+\s*/\s*[a-zA-Zµμ]+"
+    r"|%"
+    r"|°\s*[CF]\b"
+    r"|/\s*[a-zA-Zµμ]+[0-9³]?"
+    r"|[a-zA-Zµμ][a-zA-Z0-9µμ³²\[\]]*(?:\s*/\s*[a-zA-Z0-9µμ³².\[\]]+)*"
+)
+_VALUE = re.compile(
+    r"(?P<num>" + _NUMBER + r")(?:\s*/\s*(?P<den>\d+(?:\.\d+)?)(?!\d|,\d))?(?:\s*(?P<unit>" + _UNIT + r"))?"
+)
+_TEMPERATURE = {"c": "degC", "°c": "degC", "cel": "degC", "degc": "degC", "f": "degF", "°f": "degF", "degf": "degF"}
+
+
+@dataclass(frozen=True, slots=True)
+class StatedValue:
+    """A number as written after a concept's name, with its offsets in the text searched."""
+
+    start: int
+    """Offset of the number."""
+    end: int
+    """Offset just past the unit (or the number when there is no unit)."""
+    number: float
+    """The first number."""
+    second: float | None
+    """The number after a slash: diastolic pressure, the maximum of a score."""
+    unit: str | None
+    """The unit as written, or None."""
+    text: str
+    """The value as written."""
+
+
+def _clean_unit(unit: str | None) -> str | None:
+    if unit is None:
+        return None
+    unit = unit.strip().rstrip(".,;:")
+    if not unit or unit.lower() in STOP_WORDS:
+        return None
+    return unit
+
+
+def value_after(text: str, pos: int, limit: int) -> StatedValue | None:
+    """The value that follows position ``pos`` in ``text`` (within ``limit``), after linking words only."""
+    lead = _LEAD.match(text, pos, limit)
+    at = lead.end() if lead else pos
+    match = _VALUE.match(text, at, limit)
+    if match is None:
+        return None
+    return _stated(match)
+
+
+def values_in(text: str, pos: int, limit: int) -> list[StatedValue]:
+    """Every value-shaped number in ``text[pos:limit]``."""
+    return [_stated(m) for m in _VALUE.finditer(text, pos, limit)]
+
+
+def _stated(match: re.Match[str]) -> StatedValue:
+    unit = _clean_unit(match.group("unit"))
+    end = (
+        match.start("unit") + len(unit)
+        if unit is not None and match.group("unit")
+        else match.end("den")
+        if match.group("den")
+        else match.end("num")
+    )
+    return StatedValue(
+        start=match.start(),
+        end=end,
+        number=float(match.group("num").replace(",", "")),
+        second=float(match.group("den")) if match.group("den") else None,
+        unit=unit,
+        text=match.string[match.start() : end],
+    )
+
+
+def looks_like_unit(unit: str) -> bool:
+    """True when pint reads ``unit`` as a physical unit (or it is a temperature symbol)."""
+    if unit.replace(" ", "").lower() in _TEMPERATURE:
+        return True
+    try:
+        parsed = ureg.parse_expression(normalize_unit(unit))
+    except Exception:  # noqa: BLE001  (pint raises many kinds of errors on text that is not a unit)
+        return "/" in unit or "%" in unit
+    return isinstance(parsed, pint.Quantity) and not parsed.dimensionless or "/" in unit or "%" in unit
+
+
+def convert(value: float, unit: str, concept: Concept, where: str) -> float:
+    """``value`` in ``unit`` expressed in the concept's canonical unit; UnitError when it cannot be."""
+    canonical = (concept.unit or "").replace(" ", "").lower()
+    if canonical in _TEMPERATURE or unit.replace(" ", "").lower() in _TEMPERATURE:
+        source = _TEMPERATURE.get(unit.replace(" ", "").lower())
+        target = _TEMPERATURE.get(canonical)
+        if source is None or target is None:
+            raise UnitError(f"{where}: unit {unit!r} cannot be converted to {concept.unit}")
+        return round_sig(float(ureg.Quantity(value, source).to(target).magnitude))
+    return to_canonical(value, unit, concept, where)
