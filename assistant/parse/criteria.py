@@ -121,6 +121,9 @@ def split_criteria(protocol_id: str, text: str, start: int, end: int) -> tuple[C
             if glued_category:
                 category = None  # a gap ends the reach of a heading lost in copy-paste
             continue
+        if not _has_content(line):
+            close()  # a stray ":" or "-" line states nothing and does not continue the item above
+            continue
         type_heading = _TYPE_HEADING.match(line)
         if type_heading:
             close()
