@@ -6,6 +6,7 @@ against it; the checker takes labels for its reasons and "missing" messages from
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -156,11 +157,14 @@ class ConceptSet:
 
             concept = terminology_concept(name, where)
         if concept is None or concept.kind not in kinds:
-            valid = ", ".join(n for n in sorted(self.concepts) if self.concepts[n].kind in kinds)
+            names = [n for n in sorted(self.concepts) if self.concepts[n].kind in kinds]
+            close = difflib.get_close_matches(name, names, n=3, cutoff=0.75)
+            closest = f" (closest: {', '.join(close)})" if close else ""
+            valid = ", ".join(names)
             if "condition" in kinds:
                 valid += ", or a terminology code: icd10:<ICD-10-CM code or block>, hpo:HP:<7 digits>"
             kind_text = "/".join(kinds)
-            raise RulesError(f"{where}: unknown {kind_text} concept {name!r}; valid: {valid}")
+            raise RulesError(f"{where}: unknown {kind_text} concept {name!r}{closest}; valid: {valid}")
         return concept
 
     def descendants(self, name: str) -> frozenset[str]:
