@@ -67,7 +67,7 @@ def test_json_facts_file(tmp_path: Path) -> None:
         pytest.param(
             {"observations": [{"concept": "platelet", "value": 1, "unit": "10*9/L"}]},
             PatientDataError,
-            "observations[0].concept: unknown observation concept 'platelet'; valid: alt, anc",
+            "observations[0].concept: unknown observation concept 'platelet' (closest: platelets); valid: afp",
             id="unknown-concept",
         ),
         pytest.param(

@@ -166,9 +166,9 @@ def test_cd117_by_text_and_reference_range_as_uln() -> None:
 
 
 def test_patient_and_unknown_codes() -> None:
-    facts = read_fhir_bundle(bundle(observation("x", "2345-7", valueQuantity=quantity(5, "mmol/L"))), today=TODAY)
+    facts = read_fhir_bundle(bundle(observation("x", "2465-3", valueQuantity=quantity(9, "g/L"))), today=TODAY)
     assert facts.birth_date == dt.date(1960, 2, 29) and facts.sex == "female" and facts.patient_id == "p1"
-    assert facts.observations == ()  # glucose is not a concept any rule uses
+    assert facts.observations == ()  # IgG is not in the vocabulary
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,7 @@ def compile_raw(raw: object) -> None:
         ),
         pytest.param(
             {"observation": "platelet", "op": ">", "value": 1, "unit": "/mm3"},
-            "unknown observation concept 'platelet'; valid: alt, anc, ast",
+            "unknown observation concept 'platelet' (closest: platelets); valid: afp, albumin",
             id="unknown-concept",
         ),
         pytest.param(
