@@ -68,22 +68,30 @@ def render_check(result: object) -> str:
 @friendly
 def check(
     protocol: Annotated[str, typer.Option("--protocol", help="Protocol id, e.g. NCT01267695.")],
-    patient: Annotated[Path, typer.Option("--patient", help="FHIR R4 Bundle (JSON) or facts file (YAML/JSON).")],
+    patient: Annotated[
+        Path | None, typer.Option("--patient", help="FHIR R4 Bundle (JSON) or facts file (YAML/JSON).")
+    ] = None,
+    note: Annotated[Path | None, typer.Option("--note", help="A clinical note (plain text).")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Date time windows count from (default: today).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON verdict contract.")] = False,
 ) -> None:
-    """Check a patient against a protocol's eligibility criteria, criterion by criterion."""
+    """Check a patient (a patient file or a clinical note) against a protocol's eligibility criteria."""
     from assistant.check import check_patient
     from assistant.patient import read_patient
+    from assistant.patient.note.render import read_note_file, reading_to_json, render_reading
 
+    if (patient is None) == (note is None):
+        raise InputPathError("give exactly one of --patient FILE or --note FILE")
     day = _as_of(as_of)
     found = find_protocol(protocol)
-    facts = read_patient(patient)
+    reading = read_note_file(note, day) if note is not None else None
+    facts = reading.facts if reading is not None else read_patient(patient)  # type: ignore[arg-type]
     result = check_patient(found, facts, day)
     if as_json:
-        typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        data = result.to_json() | ({"note": reading_to_json(reading)} if reading is not None else {})
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        typer.echo(render_check(result))
+        typer.echo((render_reading(reading) + "\n\n" if reading is not None else "") + render_check(result))
 
 
 @rules_app.command("draft")
