@@ -224,10 +224,15 @@ def test_file_size_limit_names_the_setting(tmp_path: Path) -> None:
         parse_protocol(SEED, settings)
 
 
+def _fifo(folder: Path) -> Path:
+    os.mkfifo(folder / "pipe.txt")
+    return folder / "pipe.txt"
+
+
 @pytest.mark.parametrize(
     "make",
     [
-        pytest.param(lambda d: (os.mkfifo(d / "pipe.txt"), d / "pipe.txt")[1], id="fifo"),
+        pytest.param(_fifo, id="fifo"),
         pytest.param(lambda d: Path("/dev/zero"), id="dev-zero"),
         pytest.param(lambda d: Path("/dev/null"), id="dev-null"),
     ],
