@@ -13,8 +13,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from assistant.chunk import chunk_protocol
-from assistant.errors import EmptyQuestionError, UnknownProtocolError
+from assistant.errors import UnknownProtocolError
 from assistant.index import ProtocolIndex
+from assistant.question import clean_question
 from assistant.retrieve import Hit, normalise, retrieve, stem, tokens
 from assistant.settings import Settings
 from assistant.types import Answer, Citation, Protocol, Statement
@@ -245,8 +246,7 @@ def _lead(question: str, protocol: Protocol, chosen: list[Unit]) -> str | None:
 
 def ask(question: str, index: ProtocolIndex, settings: Settings, protocol_id: str | None = None) -> Answer:
     """Answer a question about one protocol (the named one, else the best-matching one)."""
-    if not question or not question.strip():
-        raise EmptyQuestionError("the question is empty; ask something about a protocol")
+    question = clean_question(question, settings)
     known = index.store.ids()
     if protocol_id is not None and protocol_id not in known:
         raise UnknownProtocolError(protocol_id, known)
@@ -259,4 +259,4 @@ def ask(question: str, index: ProtocolIndex, settings: Settings, protocol_id: st
         else:
             raise UnknownProtocolError("(none given)", known)
         hits = [h for h in hits if h.chunk.protocol_id == protocol_id]
-    return compose_answer(question.strip(), index.store.load(protocol_id), hits, settings)
+    return compose_answer(question, index.store.load(protocol_id), hits, settings)

@@ -20,7 +20,11 @@ class InputPathError(AssistantError):
     """A path given by the user does not exist or holds no protocol."""
 
 
-class EmptyQuestionError(AssistantError):
+class QuestionError(AssistantError):
+    """A question that cannot be read: not text, or longer than the limit."""
+
+
+class EmptyQuestionError(QuestionError):
     """A question with no words in it."""
 
 
@@ -51,6 +55,10 @@ class UnitError(PatientDataError):
 
 class ScheduleError(AssistantError):
     """A schedule file or a date that cannot be used."""
+
+
+class DateRangeError(AssistantError):
+    """A date, given or computed ("999999 weeks ago"), outside the range of dates the tool accepts."""
 
 
 class BackendError(AssistantError):

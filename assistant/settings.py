@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     )
     llm_max_tokens: int = Field(default=400, description="Longest reply asked of a generative backend.")
     llm_context_tokens: int = Field(default=4096, description="Context window a local GGUF model is loaded with.")
+    link_min_similarity: float = Field(
+        default=0.80, description="Least cosine similarity an embedding link needs (eval/calibrate_linker.py)."
+    )
+    vocab_term_max_words: int = Field(
+        default=8, description="Longest terminology name, in words, offered to note readers' phrase matchers."
+    )
     note_max_chars: int = Field(default=200_000, gt=0, description="Longest clinical note the note reader accepts.")
     max_input_bytes: int = Field(
         default=8_000_000, gt=0, description="Largest protocol or patient file read, in bytes (PA_MAX_INPUT_BYTES)."

@@ -74,3 +74,17 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
     get_settings.cache_clear()
     yield data
     get_settings.cache_clear()
+
+
+ELIGIBLE_PATIENT = ROOT / "eval" / "patients" / "gist-eligible-reviewed.facts.yaml"
+
+
+@pytest.fixture
+def loaded_session(fake_index: ProtocolIndex, settings: Settings) -> object:
+    """A chat on the seed with an eligible patient loaded from a facts file (platelets 245 ×10^9/L)."""
+    from assistant.chat.chain import ChatSession
+
+    fake_index.ingest([parse_protocol(SEED)])
+    chat = ChatSession(fake_index, settings.model_copy(update={"audit_enabled": False}))
+    chat.load_patient(ELIGIBLE_PATIENT)
+    return chat

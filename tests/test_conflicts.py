@@ -8,32 +8,24 @@ the file's older value decide instead. Text in markup comments is not patient da
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from assistant.chat.chain import ChatSession
 from assistant.check import check_patient
-from assistant.index import ProtocolIndex
-from assistant.parse import parse_protocol
 from assistant.patient import read_patient
 from assistant.patient.facts import Conflict, Observation, PatientFacts
-from assistant.settings import Settings
 from assistant.types import Protocol
 
-from .conftest import ROOT, SEED
+from .conftest import ELIGIBLE_PATIENT as ELIGIBLE
 
-ELIGIBLE = ROOT / "eval" / "patients" / "gist-eligible-reviewed.facts.yaml"
 AS_OF = dt.date(2024, 6, 3)
 PLATELETS = "NCT01267695:I9"
 
 
 @pytest.fixture
-def session(fake_index: ProtocolIndex, settings: Settings) -> ChatSession:
-    fake_index.ingest([parse_protocol(SEED)])
-    chat = ChatSession(fake_index, settings.model_copy(update={"audit_enabled": False}))
-    chat.load_patient(ELIGIBLE)
-    return chat
+def session(loaded_session: ChatSession) -> ChatSession:
+    return loaded_session
 
 
 def _platelets(session: ChatSession, message: str) -> tuple[str, str, str]:
@@ -156,6 +148,6 @@ def test_checker_names_both_values(seed: Protocol) -> None:
     assert untouched == []
 
 
-def test_conflict_file_shape(tmp_path: Path) -> None:
+def test_a_conflict_states_at_least_one_value() -> None:
     with pytest.raises(ValueError):
         Conflict(concept="platelets", kind="observation", values=())

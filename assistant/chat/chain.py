@@ -27,6 +27,7 @@ from assistant.index import ProtocolIndex
 from assistant.llm.backends import make_chat_model
 from assistant.llm.phrase import phrase_answer
 from assistant.patient import read_patient
+from assistant.question import clean_question
 from assistant.retrieve import tokens
 from assistant.schedule.answer import schedule_answer
 from assistant.schedule.compute import ComputedSchedule, compute_schedule, parse_date
@@ -174,7 +175,8 @@ class ChatSession:
         self.state.load_patient(read_patient(path))
 
     def respond(self, message: str, protocol_id: str | None = None, as_of: str | dt.date | None = None) -> Response:
-        """Answer one message in this conversation."""
+        """Answer one message in this conversation (QuestionError for a message that is not one)."""
+        message = clean_question(message, self.settings)
         response: Response = self.chain.invoke({"message": message, "protocol_id": protocol_id, "as_of": as_of})
         self.state.record_answer(response.answer.text)
         if self.settings.audit_enabled:

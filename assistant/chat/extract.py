@@ -12,6 +12,7 @@ enroll?"), or two values that disagree are not facts; ``notes`` says what was le
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from assistant.chat import lexicon as lx
 from assistant.chat.model import ExtractedFacts, Mention
@@ -154,39 +155,47 @@ def _usable(mentions: list[Mention], conflicts: list[Conflict]) -> list[Mention]
     return kept
 
 
+_NOT_A_VALUE = re.compile(
+    r"(?:range|normal|ref(?:erence)?|uln|limit|between|from|[<>≤≥]|[-–]|\bto|\bor)\W*$", re.IGNORECASE
+)
+
+
 def _orphans(message: str, mentions: list[Mention], conflicts: list[Conflict], notes: list[str]) -> list[Mention]:
-    """A value with a lab unit that no analyte claims ("platelets 200,000/mm3 – correction: 80,000/mm3"):
-    when a value of a compatible unit was read earlier in the same sentence, both are in conflict and
-    neither is used; otherwise the value is listed as not understood."""
+    """A value with a lab unit that no analyte claims ("platelets 200,000/mm3 – correction: 80,000/mm3",
+    "…; the lab corrected it to 200,000/mm3"). It belongs to a value of a compatible unit read in the
+    same sentence, else to the only such value of the message: then both are in conflict and neither
+    is used. Otherwise it is listed as not understood. Bounds and reference ranges are not values."""
     concepts = load_concepts()
     taken = [(m.start, m.end) for m in mentions]
     dropped: set[int] = set()
     for start, end, value, unit in orphan_values(message, taken):
+        if _NOT_A_VALUE.search(message, max(0, start - 24), start):
+            continue
         sentence_start = max(message.rfind(stop, 0, start) for stop in ".?!\n") + 1
-        owner = None
+        compatible: list[tuple[int, Mention]] = []
         for i, mention in enumerate(mentions):
             fact = mention.fact
-            if not isinstance(fact, Observation) or not sentence_start <= mention.start < start:
-                continue
-            concept = concepts.concepts.get(fact.concept)
-            if concept is None or concept.value != "quantity":
+            concept = concepts.concepts.get(fact.concept) if isinstance(fact, Observation) else None
+            if concept is None or concept.value != "quantity" or mention.start > start:
                 continue
             try:
                 to_canonical(value, unit, concept, "unit")
             except UnitError:
                 continue
-            owner = (i, mention)
-        if owner is None:
+            compatible.append((i, mention))
+        near = [c for c in compatible if c[1].start >= sentence_start]
+        owners = near[-1:] or (compatible if len({m.concept for _, m in compatible}) == 1 else [])
+        if not owners:
             notes.append(f"'{message[start:end]}': a value with no analyte named; not understood")
             continue
-        i, mention = owner
-        dropped.add(i)
+        i, mention = owners[-1]
+        dropped.update(j for j, m in compatible if m.concept == mention.concept)
         conflicts.append(
             Conflict(
                 concept=mention.concept,
                 kind="observation",
                 values=(mention.text, message[start:end]),
-                reason="a second value follows in the same sentence (a repeat or a correction?)",
+                reason="a second value is stated (a repeat or a correction?)",
                 source="message",
             )
         )
@@ -275,8 +284,8 @@ def split_patients(message: str, boundary: int, today: dt.date) -> ExtractedFact
 
 
 def mask_markup(message: str) -> str:
-    """``message`` with markup comments (``<!-- … -->``, also unterminated) blanked out, offsets kept:
-    text hidden from the page is not patient data."""
+    """``message`` with markup comments (``<!-- … -->``) blanked out, offsets kept: text a page would
+    hide is not patient data. An unclosed ``<!--`` hides nothing (the clinician sees what follows)."""
     out, pos = [], 0
     while True:
         start = message.find("<!--", pos)
@@ -284,7 +293,7 @@ def mask_markup(message: str) -> str:
             out.append(message[pos:])
             return "".join(out)
         end = message.find("-->", start + 4)
-        end = len(message) if end < 0 else end + 3
+        end = start + 4 if end < 0 else end + 3
         out += [message[pos:start], " " * (end - start)]
         pos = end
 

@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from langchain_core.runnables import Runnable, RunnableLambda
@@ -218,14 +220,25 @@ def _first(text: str, patterns: tuple[str, ...]) -> re.Match[str] | None:
     return min(matches, key=lambda m: m.start()) if matches else None
 
 
+@lru_cache(maxsize=64)
+def _role_cues(message: str) -> tuple[tuple[int, int, Role], ...]:
+    """Every word of ``message`` that gives a date a role, as (start, end, role), in text order."""
+    cues = [(m.start(), m.end(), role) for role, pattern in ROLE_CUES.items() for m in rx(pattern).finditer(message)]
+    return tuple(sorted(cues))
+
+
 def _role(message: str, start: int, end: int) -> Role:
+    """The role of the date at ``start:end``: the nearest cue before it in its clause, else the first after."""
     left, right = clause_bounds(message, start, end)
+    cues = _role_cues(message)
     best: tuple[int, Role] | None = None
-    for role, pattern in ROLE_CUES.items():
-        for match in rx(pattern).finditer(message, left, right):
-            distance = start - match.end() if match.end() <= start else (match.start() - end) + 1000
-            if best is None or distance < best[0]:
-                best = (distance, role)
+    first = bisect_left(cues, (left, -1, ""))
+    for cue_start, cue_end, role in cues[first : bisect_left(cues, (right, -1, ""), first)]:
+        if cue_end > right:
+            continue
+        distance = start - cue_end if cue_end <= start else (cue_start - end) + 1000
+        if best is None or distance < best[0]:
+            best = (distance, role)
     return best[1] if best else "other"
 
 

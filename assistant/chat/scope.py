@@ -10,6 +10,7 @@ not a fact about this patient. The trigger lists are data in ``assistant.chat.le
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -112,10 +113,18 @@ class Scopes:
 _CLAUSE_END = re.compile(r"[;!?\n]|,(?!\d{3}\b)|\.(?!\d)|\s[-–—]\s|\bbut\b")
 
 
+@lru_cache(maxsize=64)
+def _clause_ends(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Start and end offsets of every clause boundary in ``text``, found in one pass."""
+    matches = [(m.start(), m.end()) for m in _CLAUSE_END.finditer(text)]
+    return tuple(m[0] for m in matches), tuple(m[1] for m in matches)
+
+
 def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The clause around ``start:end``: between the nearest ``, ; . ! ?``, dash, "but" or line break."""
-    left = 0
-    for match in _CLAUSE_END.finditer(text, 0, start):
-        left = match.end()
-    right = _CLAUSE_END.search(text, end)
-    return left, right.start() if right else len(text)
+    """The clause around ``start:end``: between the nearest ``, ; . ! ?``, dash, "but" or line break.
+    Boundaries are found once per text, so many look-ups in one long message stay linear."""
+    starts, ends = _clause_ends(text)
+    before = bisect_right(ends, start) - 1
+    left = ends[before] if before >= 0 else 0
+    after = bisect_left(starts, end)
+    return left, starts[after] if after < len(starts) else len(text)

@@ -20,6 +20,7 @@ from dateutil.relativedelta import relativedelta
 
 from assistant.chat.lexicon import WORD_NUMBERS
 from assistant.chat.scope import clause_bounds, rx
+from assistant.dates import checked, shifted
 
 Precision = Literal["day", "imprecise"]
 
@@ -153,14 +154,15 @@ def find_times(message: str, today: dt.date) -> list[TimeExpr]:
     for pattern in IMPRECISE:
         for match in rx(pattern).finditer(message):
             add(match.start(), match.end(), None, "imprecise", False)
-    for match in rx(RELATIVE_PAST).finditer(message):
-        day = today - _delta(_count(match.group("count")), match.group("unit"))
-        add(match.start(), match.end(), day, "day", True)
-    for match in rx(RELATIVE_FUTURE).finditer(message):
-        day = today + _delta(_count(match.group("count")), match.group("unit"))
-        add(match.start(), match.end(), day, "day", True)
+    for sign, pattern in ((-1, RELATIVE_PAST), (1, RELATIVE_FUTURE)):
+        for match in rx(pattern).finditer(message):
+            delta = _delta(sign * _count(match.group("count")), match.group("unit"))
+            add(match.start(), match.end(), shifted(today, delta, repr(match.group(0))), "day", True)
     for match in rx(NAMED).finditer(message):
         add(match.start(), match.end(), _named(match.group("named"), today), "day", True)
+    for time in found:
+        if time.date is not None:
+            checked(time.date, repr(time.text))
     return sorted(found, key=lambda t: t.start)
 
 

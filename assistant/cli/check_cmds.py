@@ -32,9 +32,12 @@ def _as_of(value: str | None) -> dt.date:
     if value is None:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise InputPathError(f"--as-of: {value!r} is not a date (YYYY-MM-DD)") from None
+    from assistant.dates import checked
+
+    return checked(day, "--as-of")
 
 
 def render_check(result: object) -> str:

@@ -21,6 +21,7 @@ from typing import Literal
 
 from dateutil.relativedelta import relativedelta
 
+from assistant.dates import checked
 from assistant.errors import ScheduleError
 from assistant.schedule.load import Schedule, ScheduleStep
 from assistant.schedule.spec import Duration
@@ -36,9 +37,10 @@ def parse_date(field: str, value: str | dt.date | None) -> dt.date | None:
         return value.date() if isinstance(value, dt.datetime) else value
     text = value.strip()
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise ScheduleError(f"{field}: {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2025-03-03") from None
+    return checked(day, field)
 
 
 def fmt_date(day: dt.date) -> str:
