@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 _AGE = re.compile(
     r"\b(?P<a>\d{1,3})\s*(?:-\s*|\s)?(?:years?|yrs?|y)\s*-?\s*old\b"
@@ -37,30 +37,30 @@ class Found:
     """The value read: an age in years, 'female' or 'male', or a G/P summary."""
 
 
-def _family_sentence(sent: Span) -> bool:
-    return (
-        any(
-            m.category == "FAMILY"
-            for m in sent.doc._.context_graph.modifiers
-            if sent.start <= m.modifier_span[0] < sent.end
-        )
-        or sent[0]._.section_category == "family_history"
-    )
+def _family_tokens(doc: Doc) -> set[int]:
+    """Token indices about a relative: a FAMILY trigger and its ConText scope, or the family history section."""
+    out: set[int] = set()
+    for modifier in doc._.context_graph.modifiers:
+        if modifier.category == "FAMILY":
+            out.update(range(*modifier.modifier_span))
+            out.update(range(*modifier.scope_span))
+    out.update(t.i for t in doc if t._.section_category == "family_history")
+    return out
 
 
 def ages(doc: Doc) -> list[Found]:
     """Ages stated for the patient ("62-year-old", "62 yo", "aged 62"), skipping sentences about relatives."""
+    family = _family_tokens(doc)
     out: list[Found] = []
-    for sent in doc.sents:
-        if _family_sentence(sent):
+    for m in _AGE.finditer(doc.text):
+        if _AT_AGE.search(doc.text[max(0, m.start() - 12) : m.start() + 4]):
             continue
-        for m in _AGE.finditer(sent.text):
-            if _AT_AGE.search(sent.text[max(0, m.start() - 12) : m.start() + 4]):
-                continue
-            years = next(g for g in m.groups() if g is not None)
-            if 0 < int(years) < 130:
-                start = sent.start_char + m.start()
-                out.append(Found(start, sent.start_char + m.end(), years))
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None and any(t.i in family for t in span):
+            continue
+        years = next(g for g in m.groups() if g is not None)
+        if 0 < int(years) < 130:
+            out.append(Found(m.start(), m.end(), years))
     return out
 
 
@@ -68,23 +68,17 @@ def sexes(doc: Doc) -> list[Found]:
     """Sex words for the patient: nouns ("woman", "Mr") first; pronouns only when no noun says it.
 
     Words in a sentence about a relative, or naming one ("her mother"), are not the patient's."""
+    family = _family_tokens(doc)
     nouns: list[Found] = []
     pronouns: list[Found] = []
-    for sent in doc.sents:
-        family = _family_sentence(sent)
-        for token in sent:
-            word = token.lower_
-            if word not in _FEMALE and word not in _MALE:
-                continue
-            if word in ("f", "m") and not _after_age(token):
-                continue
-            value = "female" if word in _FEMALE else "male"
-            found = Found(token.idx, token.idx + len(token.text), value)
-            if word in _NOUNS or word in ("f", "m"):
-                if not family:
-                    nouns.append(found)
-            elif not family:
-                pronouns.append(found)
+    for token in doc:
+        word = token.lower_
+        if word not in _FEMALE and word not in _MALE or token.i in family:
+            continue
+        if word in ("f", "m") and not _after_age(token):
+            continue
+        found = Found(token.idx, token.idx + len(token.text), "female" if word in _FEMALE else "male")
+        (nouns if word in _NOUNS or word in ("f", "m") else pronouns).append(found)
     return nouns or pronouns
 
 

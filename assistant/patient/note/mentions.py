@@ -18,7 +18,7 @@ from assistant.patient.note.vocabulary import PAIR_CONCEPT, concept_details, pai
 from assistant.patient.units import format_number
 
 _FLAG = re.compile(r"\b(?P<w>positive|negative|not detected|detected|reactive|non-?reactive)\b", re.IGNORECASE)
-_SINCE = re.compile(r"\b(?:since|from)\s*$", re.IGNORECASE)
+_SINCE = re.compile(r"\b(?:since|from)\b", re.IGNORECASE)
 _DIAGNOSED = re.compile(r"\bdiagnos", re.IGNORECASE)
 
 
@@ -77,7 +77,7 @@ def read_mention(ent: Span, limit: int, reading: Reading) -> None:
         reading.notes.append(f"'{words}': not used: {reason}")
         return
     date = stated.date if stated is not None else None
-    since = stated is not None and bool(_SINCE.search(reading.text[max(0, stated.start - 8) : stated.start]))
+    since = stated is not None and bool(_SINCE.search(reading.text[max(0, stated.start - 8) : stated.start + 6]))
     past = ctx.historical or (date is not None and date < reading.today and not since and kind != "procedure")
     when = f" ({stated.text} → {date.isoformat()})" if stated is not None and date is not None else ""
     fact: Condition | Medication | Procedure
@@ -87,6 +87,8 @@ def read_mention(ent: Span, limit: int, reading: Reading) -> None:
         state = "absent" if ctx.negated else ("active" if active else "past")
     elif kind == "medication":
         dose = value_after(reading.text, end, limit)
+        if dose is not None and any(d.start <= dose.start < d.end for d in local):
+            dose = None  # "stopped warfarin 2 years earlier": a date, not a dose
         fact = Medication(
             concept=name,
             present=not ctx.negated,

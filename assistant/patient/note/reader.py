@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from collections import Counter
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -56,7 +57,9 @@ def read_note(text: str, today: dt.date, *, source: str = "note") -> NoteReading
     """The patient facts a clinical note states about its patient, each with the words it came from."""
     _check_input(text)
     clean = _blank(_blank(text, _COMMENT), _OTHER_PERSON)
-    doc = note_pipeline()(clean)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"\[W036\]")  # medspaCy's empty regex matcher, every call
+        doc = note_pipeline()(clean)
     reading = Reading(text=text, today=today, source=source, age=None)
     age, conflicts = _age(doc, reading)
     reading.age = age

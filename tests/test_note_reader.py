@@ -1,0 +1,251 @@
+"""The clinical note reader: context (negation, history, family, hypothetical, uncertainty), sections, values
+and units, dates, demographics, pregnancy, conflicts and series, markup and second persons, bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.errors import PatientDataError
+from assistant.patient.facts import Condition, Medication, Observation, Procedure
+from assistant.patient.note import NoteReading, read_note
+from assistant.patient.note.dates import find_dates
+from assistant.patient.note.pipeline import note_pipeline
+from assistant.patient.reader import read_patient
+from assistant.settings import get_settings
+
+NOTES = Path(__file__).resolve().parent / "data" / "notes"
+TODAY = dt.date(2024, 6, 3)
+
+
+@cache
+def reading(name: str) -> NoteReading:
+    return read_note((NOTES / name).read_text(encoding="utf-8"), TODAY)
+
+
+def facts_of(name: str, concept: str) -> list[Observation | Condition | Medication | Procedure]:
+    f = reading(name).facts
+    every: list[Observation | Condition | Medication | Procedure] = [
+        *f.observations,
+        *f.conditions,
+        *f.medications,
+        *f.procedures,
+    ]
+    return [x for x in every if x.concept == concept]
+
+
+ONC, UNITS, CONFL, PREG, CURPREG, MOTHER = (
+    "hp_oncology_woman.txt",
+    "hp_units_vitals.txt",
+    "hp_conflicts_series.txt",
+    "hp_pregnancy_dates.txt",
+    "hp_current_pregnancy.txt",
+    "hp_man_with_mother.txt",
+)
+
+
+@pytest.mark.parametrize(
+    ("note", "concept", "expected"),
+    [
+        pytest.param(ONC, "brain_metastases", {"present": False}, id="negated-condition"),
+        pytest.param(
+            ONC, "myocardial_infarction", {"active": False, "onset": dt.date(2022, 6, 3)}, id="historical-dated"
+        ),
+        pytest.param(
+            ONC,
+            "warfarin",
+            {"active": True, "dose": 5.0, "dose_unit": "mg", "start": dt.date(2022, 7, 1)},
+            id="med-current-since",
+        ),
+        pytest.param(ONC, "creatinine", {"value": 1.3, "unit": "mg/dL"}, id="lab-is-mg-dl"),
+        pytest.param(ONC, "platelets", {"value": 142.0, "unit": "10*9/L"}, id="lab-per-mm3"),
+        pytest.param(ONC, "anc", {"value": 3.1}, id="lab-x10-9"),
+        pytest.param(ONC, "systolic_bp", {"value": 152.0}, id="bp-systolic"),
+        pytest.param(ONC, "diastolic_bp", {"value": 94.0}, id="bp-diastolic"),
+        pytest.param(ONC, "body_temperature", {"value": 37.2}, id="temperature-celsius"),
+        pytest.param(ONC, "ecog", {"value": 1.0}, id="score-ecog"),
+        pytest.param(UNITS, "creatinine", {"value": 1.30088, "unit": "mg/dL"}, id="umol-to-mg-dl"),
+        pytest.param(UNITS, "body_temperature", {"value": 38.5}, id="fahrenheit-to-celsius"),
+        pytest.param(UNITS, "gcs", {"value": 6.0}, id="score-gcs-of-15"),
+        pytest.param(UNITS, "hba1c", {"value": 8.2, "unit": "%"}, id="percent"),
+        pytest.param(UNITS, "egfr", {"value": 48.0}, id="egfr-per-1-73"),
+        pytest.param(UNITS, "hemoglobin", {"value": 10.9, "unit": "g/dL"}, id="hemoglobin"),
+        pytest.param(UNITS, "platelets", {"value": 95.0}, id="platelets-x10-9"),
+        pytest.param(UNITS, "systolic_bp", {"value": 100.0}, id="blood-pressure-mmhg"),
+        pytest.param(PREG, "pregnant", {"active": False, "onset": dt.date(2012, 6, 3)}, id="past-pregnancy-at-age"),
+        pytest.param(PREG, "pregnancy_test", {"flag": False}, id="pregnancy-test-negative"),
+        pytest.param(PREG, "radiotherapy", {"present": True, "date": dt.date(2024, 5, 13)}, id="procedure-weeks-ago"),
+        pytest.param(PREG, "tumor_biopsy", {"date": dt.date(2024, 3, 1)}, id="procedure-month-year"),
+        pytest.param(PREG, "warfarin", {"active": False, "end": dt.date(2022, 6, 3), "dose": None}, id="med-stopped"),
+        pytest.param(PREG, "imatinib", {"present": False}, id="med-not-taken"),
+        pytest.param(CURPREG, "pregnant", {"present": True, "active": True}, id="current-pregnancy"),
+    ],
+)
+def test_facts_read(note: str, concept: str, expected: dict[str, Any]) -> None:
+    found = facts_of(note, concept)
+    assert len(found) == 1, found
+    for key, value in expected.items():
+        assert getattr(found[0], key) == value, (key, found[0])
+
+
+@pytest.mark.parametrize(
+    ("note", "concept", "reason"),
+    [
+        pytest.param(ONC, "hepatic_metastases", "not used: uncertain", id="uncertain"),
+        pytest.param(ONC, "cirrhosis", "not used: family", id="family-section"),
+        pytest.param(ONC, "major_surgery", "not used: hypothetical", id="hypothetical"),
+        pytest.param(CONFL, "platelets", "not used: family", id="sister-lab"),
+    ],
+)
+def test_context_not_used(note: str, concept: str, reason: str) -> None:
+    mentions = [m for m in reading(note).mentions if m.concept == concept and m.fact is None]
+    assert mentions and all(reason in m.rendering for m in mentions)
+    assert any(reason in n for n in reading(note).notes)
+    if concept != "platelets":
+        assert not facts_of(note, concept)
+
+
+def test_dropped_unit_is_named_and_the_rest_stands() -> None:
+    r = reading(UNITS)
+    assert "'White blood cell count of 17,580/mm': unit '/mm' cannot be converted to 10*9/L; not used" in r.notes
+    assert not facts_of(UNITS, "wbc")
+    assert len(r.facts.observations) >= 10
+
+
+@pytest.mark.parametrize(
+    ("note", "age", "sex"),
+    [
+        pytest.param(ONC, 62.0, "female", id="mrs-woman-her-mother"),
+        pytest.param(UNITS, 55.0, "male", id="yo-male"),
+        pytest.param(CONFL, 70.0, "male", id="mr-other-patient-is-a-woman"),
+        pytest.param(PREG, 38.0, "female", id="yo-woman"),
+        pytest.param(MOTHER, 70.0, "male", id="mother-and-sister-are-not-the-patient"),
+    ],
+)
+def test_demographics(note: str, age: float, sex: str) -> None:
+    assert (reading(note).facts.age, reading(note).facts.sex) == (age, sex)
+
+
+def test_obstetric_history_is_not_a_current_pregnancy() -> None:
+    r = reading(PREG)
+    assert any(m.kind == "obstetric" and m.text == "G2P2" for m in r.mentions)
+    assert all(not c.active for c in r.facts.conditions if c.concept == "pregnant")
+
+
+def test_conflicts_are_not_resolved_and_a_dated_series_is_kept() -> None:
+    r = reading(CONFL)
+    conflicts = {c.concept: c for c in r.facts.conflicts}
+    assert conflicts["platelets"].values == ("80,000/mm3", "85,000/mm3")
+    assert conflicts["anc"].values == ("1.2 x10^9/L", "1.5 x10^9/L")
+    assert {c.source for c in conflicts.values()} == {"note"}
+    assert not facts_of(CONFL, "platelets") and not facts_of(CONFL, "anc")
+    series = sorted((o.date, o.value) for o in r.facts.observations if o.concept == "creatinine")
+    assert series == [(dt.date(2024, 3, 1), 1.1), (dt.date(2024, 4, 2), 1.4)]
+
+
+def test_markup_comments_and_another_patient_are_not_read() -> None:
+    r = reading(CONFL)
+    assert 4.0 not in {o.value for o in r.facts.observations}
+    assert not facts_of(CONFL, "ecog")
+    text = (NOTES / CONFL).read_text(encoding="utf-8")
+    assert all(m.start < text.index("Another patient") for m in r.mentions)
+
+
+def all_mentions() -> Iterator[Any]:
+    for path in sorted(NOTES.glob("*.txt")):
+        yield pytest.param(path.name, id=path.stem)
+
+
+@pytest.mark.parametrize("note", list(all_mentions()))
+def test_mention_text_is_verbatim(note: str) -> None:
+    text = (NOTES / note).read_text(encoding="utf-8")
+    for m in reading(note).mentions:
+        assert text[m.start : m.end] == m.text
+        assert m.rendering
+
+
+@pytest.mark.parametrize(
+    ("text", "age", "expected"),
+    [
+        pytest.param("diagnosed 2 years earlier", None, dt.date(2022, 6, 3), id="years-earlier"),
+        pytest.param("started 3 weeks ago", None, dt.date(2024, 5, 13), id="weeks-ago"),
+        pytest.param("resected in March 2021", None, dt.date(2021, 3, 1), id="month-year"),
+        pytest.param("an ectopic pregnancy at age 26", 38.0, dt.date(2012, 6, 3), id="at-age"),
+        pytest.param("creatinine 1.1 on 3/1", None, dt.date(2024, 3, 1), id="month-day"),
+        pytest.param("creatinine 1.1 on 12/1", None, dt.date(2023, 12, 1), id="month-day-last-year"),
+        pytest.param("a miscarriage in 2019", None, dt.date(2019, 7, 1), id="year"),
+        pytest.param("seen last month", None, dt.date(2024, 5, 3), id="last-month"),
+        pytest.param("biopsy on 2024-02-14", None, dt.date(2024, 2, 14), id="iso"),
+    ],
+)
+def test_relative_dates(text: str, age: float | None, expected: dt.date) -> None:
+    assert [d.date for d in find_dates(text, TODAY, age)] == [expected]
+
+
+def test_at_age_without_the_patients_age_gives_no_date() -> None:
+    assert find_dates("an ectopic pregnancy at age 26", TODAY, None) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "value", "note"),
+    [
+        pytest.param("Labs: eGFR 48.", "egfr", 48.0, None, id="unitless-within-plausible-range"),
+        pytest.param(
+            "Vitals: temperature 55 C.", "body_temperature", None, "outside the plausible range", id="implausible"
+        ),
+        pytest.param(
+            "Labs: creatinine 1.3.", "creatinine", None, "no unit given for creatinine", id="unitless-no-range"
+        ),
+        pytest.param("Labs: platelets 150 x10^9/L.", "platelets", 150.0, None, id="x10-9-per-l"),
+    ],
+)
+def test_values_units_and_ranges(text: str, concept: str, value: float | None, note: str | None) -> None:
+    r = read_note(text, TODAY)
+    got = [o.value for o in r.facts.observations if o.concept == concept]
+    assert got == ([value] if value is not None else [])
+    if note is not None:
+        assert any(note in n for n in r.notes), r.notes
+
+
+def test_two_ages_are_a_conflict() -> None:
+    r = read_note("HPI: 62-year-old woman. Later in the note: patient aged 64.", TODAY)
+    assert r.facts.age is None
+    assert [(c.concept, c.values) for c in r.facts.conflicts] == [("age", ("62-year-old", "aged 64"))]
+
+
+def test_empty_note_is_refused() -> None:
+    with pytest.raises(PatientDataError, match="empty"):
+        read_note(" \n\t ", TODAY)
+
+
+def test_oversized_note_names_the_limit_and_the_setting() -> None:
+    big = "Platelets 142,000/mm3. " * (get_settings().note_max_chars // 20)
+    with pytest.raises(PatientDataError, match=r"limit of [\d,]+ \(setting PA_NOTE_MAX_CHARS\)"):
+        read_note(big, TODAY)
+
+
+def test_a_note_in_another_language_reads_nothing() -> None:
+    r = reading("note_french.txt")
+    assert r.mentions == () and r.facts.observations == () and r.facts.age is None
+    assert any("does not look like English" in n for n in r.notes)
+
+
+def test_numbers_with_units_that_were_not_read_are_listed() -> None:
+    assert any("fever up to 39 C" in p for p in reading(UNITS).not_understood)
+
+
+def test_read_patient_reads_a_txt_file_as_a_note() -> None:
+    facts = read_patient(NOTES / ONC, TODAY)
+    assert facts.age == 62.0 and any(o.concept == "platelets" for o in facts.observations)
+
+
+def test_pipeline_is_built_once() -> None:
+    assert note_pipeline() is note_pipeline()
+    assert {"medspacy_pyrush", "medspacy_target_matcher", "medspacy_sectionizer", "medspacy_context"} <= set(
+        note_pipeline().pipe_names
+    )
