@@ -17,6 +17,15 @@ Extractions that match a Value linked to something other than a Measurement (e.g
 age) are neither right nor wrong and are left out of precision.
 
 precision = correct / extracted, recall = correct / gold thresholds.
+
+Executable rules (``exec_*``): each criterion line with a gold threshold is compiled whole
+(``assistant.rules.compile.compile_rule``). Every ``observation`` test with a value or ``uln`` in an
+executable rule is a produced threshold; it is correct when it matches an unmatched gold threshold of
+that line by comparator, value and unit (no spans: a rule does not keep them). exec_precision =
+correct / produced, exec_recall = correct / gold thresholds.
+
+Line ends: a third of the Chia files end lines with ``\r\n``. Brat offsets count the ``\r``, so the
+text is split on ``\n`` with offsets kept, and each line is passed on without its ``\r``.
 """
 
 from __future__ import annotations
@@ -32,7 +41,9 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.patient.concepts import load_concepts  # noqa: E402
 from assistant.patient.units import normalize_unit, ureg  # noqa: E402
+from assistant.rules.compile import compile_rule  # noqa: E402
 from assistant.rules.extract import Threshold, extract_thresholds  # noqa: E402
+from assistant.types import Criterion  # noqa: E402
 
 DEFAULT_DIR = ROOT.parent / "shared" / "criteria" / "chia-dev"
 
@@ -166,10 +177,31 @@ def _matches(t: Threshold, g: Gold, offset: int) -> bool:
     return _value_equal(t.value, g.value) and _unit_equal(t.unit, g.unit)
 
 
+def _observations(node: object) -> list[dict[str, object]]:
+    """The observation tests with a value or uln in a rule tree."""
+    if isinstance(node, list):
+        return [leaf for item in node for leaf in _observations(item)]
+    if not isinstance(node, dict):
+        return []
+    if "observation" in node:
+        return [node] if "value" in node or "uln" in node else []
+    return [leaf for value in node.values() for leaf in _observations(value)]
+
+
+def _leaf_matches(leaf: dict[str, object], g: Gold) -> bool:
+    if g.op is not None and leaf["op"] != g.op:
+        return False
+    raw = leaf.get("value", leaf.get("uln"))
+    value = tuple(float(v) for v in raw) if isinstance(raw, list) else float(raw)  # type: ignore[arg-type]
+    unit = "×ULN" if "uln" in leaf else leaf.get("unit")
+    return _value_equal(value, g.value) and _unit_equal(unit, g.unit)  # type: ignore[arg-type]
+
+
 def evaluate(chia_dir: Path = DEFAULT_DIR) -> dict[str, float]:
     """Precision and recall of threshold extraction on the Chia files in ``chia_dir``."""
     concepts = load_concepts()
     gold_total = extracted = correct = ignored = no_number = criteria = 0
+    produced = exec_correct = 0
     for ann in sorted(chia_dir.glob("*.ann")):
         txt = ann.with_suffix(".txt")
         if not txt.exists():
@@ -196,6 +228,7 @@ def evaluate(chia_dir: Path = DEFAULT_DIR) -> dict[str, float]:
         for line in text.split("\n"):
             start, end = offset, offset + len(line)
             offset = end + 1
+            line = line.removesuffix("\r")
             line_golds = [g for g in golds if start <= g.value_span[0] < end + 1]
             if not line_golds:
                 continue
@@ -212,6 +245,15 @@ def evaluate(chia_dir: Path = DEFAULT_DIR) -> dict[str, float]:
                     ignored += 1
                 else:
                     extracted += 1
+            compiled = compile_rule(Criterion("chia:I1", "inclusion", line, 0, len(line)), concepts)
+            if compiled.executable:
+                remaining = list(line_golds)
+                for leaf in _observations(compiled.when):
+                    produced += 1
+                    hit = next((g for g in remaining if _leaf_matches(leaf, g)), None)
+                    if hit is not None:
+                        remaining.remove(hit)
+                        exec_correct += 1
     return {
         "criteria": float(criteria),
         "gold_thresholds": float(gold_total),
@@ -221,6 +263,10 @@ def evaluate(chia_dir: Path = DEFAULT_DIR) -> dict[str, float]:
         "correct": float(correct),
         "precision": correct / extracted if extracted else 0.0,
         "recall": correct / gold_total if gold_total else 0.0,
+        "exec_produced": float(produced),
+        "exec_correct": float(exec_correct),
+        "exec_precision": exec_correct / produced if produced else 0.0,
+        "exec_recall": exec_correct / gold_total if gold_total else 0.0,
     }
 
 
@@ -231,4 +277,4 @@ if __name__ == "__main__":
         print(json.dumps(result, indent=2))
     else:
         for key, value in result.items():
-            print(f"{key}: {value:.3f}" if key in ("precision", "recall") else f"{key}: {int(value)}")
+            print(f"{key}: {value:.3f}" if key.endswith(("precision", "recall")) else f"{key}: {int(value)}")

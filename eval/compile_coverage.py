@@ -83,5 +83,5 @@ if __name__ == "__main__":
     else:
         for part, figures in result.items():
             print(f"[{part}]")
-            for key, value in figures.items():  # type: ignore[union-attr]
+            for key, value in figures.items():  # type: ignore[attr-defined]
                 print(f"  {key}: {value:.3f}" if isinstance(value, float) else f"  {key}: {value}")

@@ -66,9 +66,7 @@ def form(text: str, kind: str = "inclusion") -> Criterion:
         pytest.param(
             "Men and women between 18 and 80 years of age", {"age": "between", "value": [18.0, 80.0]}, id="both-sexes"
         ),
-        pytest.param(
-            "men age ≥55 years", {"all": [{"sex": ["male"]}, {"age": ">=", "value": 55.0}]}, id="sex-and-age"
-        ),
+        pytest.param("men age ≥55 years", {"all": [{"sex": ["male"]}, {"age": ">=", "value": 55.0}]}, id="sex-and-age"),
     ],
 )
 def test_age_forms(text: str, expected: dict[str, Any]) -> None:
@@ -119,7 +117,12 @@ def test_sex(text: str, expected: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     ("text", "kind", "expected"),
     [
-        pytest.param("Pregnancy or breastfeeding;", "exclusion", {"any": [{"condition": "pregnant"}, {"condition": "nursing"}]}, id="pregnancy-or-breastfeeding"),
+        pytest.param(
+            "Pregnancy or breastfeeding;",
+            "exclusion",
+            {"any": [{"condition": "pregnant"}, {"condition": "nursing"}]},
+            id="pregnancy-or-breastfeeding",
+        ),
         pytest.param("Pregnant women", "exclusion", {"condition": "pregnant"}, id="pregnant-women"),
         pytest.param(
             "Male or non-pregnant, non-lactating females",
@@ -238,7 +241,10 @@ TERMS: dict[str, tuple[str, Kind]] = {
             id="washout",
         ),
         pytest.param(
-            "prior surgery within 28 days", "exclusion", {"procedure": "major_surgery", "within": {"days": 28}}, id="proc"
+            "prior surgery within 28 days",
+            "exclusion",
+            {"procedure": "major_surgery", "within": {"days": 28}},
+            id="proc",
         ),
     ],
 )
@@ -262,9 +268,15 @@ def test_recent_without_a_window_needs_review(monkeypatch: pytest.MonkeyPatch) -
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        pytest.param("history of myocardial infarction,", {"condition": "myocardial_infarction", "ever": True}, id="mi"),
+        pytest.param(
+            "history of myocardial infarction,", {"condition": "myocardial_infarction", "ever": True}, id="mi"
+        ),
         pytest.param("No chronic active hepatitis", {"not": {"condition": "chronic_active_hepatitis"}}, id="no-x"),
-        pytest.param("At least 28 days since prior investigational drugs", {"since": "investigational_drug", "op": ">=", "days": 28}, id="since"),
+        pytest.param(
+            "At least 28 days since prior investigational drugs",
+            {"since": "investigational_drug", "op": ">=", "days": 28},
+            id="since",
+        ),
     ],
 )
 def test_curated_vocabulary_links(text: str, expected: dict[str, Any]) -> None:
@@ -290,7 +302,11 @@ def test_administrative(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "because"),
     [
-        pytest.param("Patients included between 18 and 75 years old, to limit the risk of care withdrawal", "not the words", id="age-leftover"),
+        pytest.param(
+            "Patients included between 18 and 75 years old, to limit the risk of care withdrawal",
+            "not the words",
+            id="age-leftover",
+        ),
         pytest.param("History of Guillain-Barre syndrome", "not linked", id="unlinked"),
     ],
 )

@@ -153,7 +153,7 @@ def test_other_chronic_liver_disease_now_links_to_its_concept() -> None:
             "not the words: unless marrow",
             id="unread-qualifier",
         ),
-        pytest.param("Creatinine clearance ≥ 60 mL/min", "is not in the concept vocabulary", id="other-measurement"),
+        pytest.param("Shunt fraction ≥ 60 mL/min", "is not in the concept vocabulary", id="other-measurement"),
         pytest.param("Platelets > 100", "threshold without a unit", id="no-unit"),
         pytest.param("Hemoglobin > 9 mmol/L", "does not convert", id="unconvertible-unit"),
         pytest.param("No other liver disease", "no pattern", id="other-x"),

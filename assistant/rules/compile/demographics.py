@@ -59,7 +59,7 @@ def _sexes(found: list[str]) -> list[str]:
 
 
 def read_sex(text: str) -> Compiled | None:
-    """"Male and female", "Female sex", "Women only", "Men"."""
+    """ "Male and female", "Female sex", "Women only", "Men"."""
     tokens = words(text)
     if not tokens or not all(t in g.SEX_WORDS or t in g.SEX_FILLER for t in tokens):
         return None
@@ -157,5 +157,8 @@ def read_reproductive(text: str, concepts: ConceptSet) -> Compiled | None:
     what = "contraception" if re.search(r"contracept|birth control", lowered) else "pregnancy or lactation"
     scope = "; concerns female patients only" if applies else ""
     return review(
-        f"a {what} criterion the compiler does not read (a person decides){scope}", f"{what}{scope}", "pregnancy", applies
+        f"a {what} criterion the compiler does not read (a person decides){scope}",
+        f"{what}{scope}",
+        "pregnancy",
+        applies,
     )

@@ -75,7 +75,7 @@ def _kind_of(links: list[Linked]) -> RuleKind:
 
 
 def read_since(text: str, concepts: ConceptSet) -> Compiled | None:
-    """"At least 4 weeks since prior chemotherapy": time since the last exposure."""
+    """ "At least 4 weeks since prior chemotherapy": time since the last exposure."""
     match = _SINCE.match(text)
     if match is None:
         return None
@@ -121,9 +121,7 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
     negated = bool(negations)
     notes = "; ".join(link.note() for link in links)
     if timing == "recent" and window is None:
-        return review(
-            f"'recent' without a stated window: {notes}", "recent: no window stated", _kind_of(links)
-        )
+        return review(f"'recent' without a stated window: {notes}", "recent: no window stated", _kind_of(links))
     if joined_by_and and not negated:
         return review(
             f"a list joined by 'and' may mean all or any of: {', '.join(link.label for link in links)}; {notes}",
@@ -143,7 +141,9 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
     present: dict[str, Any] = tests[0] if len(tests) == 1 else {"any": tests}
     when = {"not": present} if negated else present
     timing_text = f"within {window_text}" if window else "at any time (history)" if timing == "ever" else "now"
-    note = f"read {text!r}: {'none of' if negated else 'any of'} {', '.join(link.label for link in links)} {timing_text}"
+    note = (
+        f"read {text!r}: {'none of' if negated else 'any of'} {', '.join(link.label for link in links)} {timing_text}"
+    )
     if timing == "recent":
         note += f"; 'recent' read as the stated window {window_text}"
     return Compiled(when, f"{note}; {notes}", _kind_of(links))

@@ -46,7 +46,7 @@ def split_window(text: str) -> tuple[str, dict[str, int] | None, str]:
 def strip_prefixes(text: str, phrases: tuple[str, ...] | list[str]) -> tuple[str, list[str]]:
     """``text`` with leading ``phrases`` removed (repeatedly), and the phrases removed, in order."""
     pattern = re.compile(rf"^(?:{_alternation(phrases)})\b\s*", re.IGNORECASE)
-    removed = []
+    removed: list[str] = []
     while True:
         match = pattern.match(text)
         if match is None or not match.group().strip():

@@ -80,6 +80,8 @@ _FILLER = frozenset(
         "criteria",
     )
 )
+
+
 def _threshold_node(t: Threshold, concepts: ConceptSet) -> dict[str, Any] | str:
     """The test for one threshold, or why it cannot be made executable."""
     value: Any = list(t.value) if isinstance(t.value, tuple) else t.value
