@@ -8,7 +8,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export STREAMLIT_BROWSER_GATHER_USAGE_STATS := false
 
-.PHONY: run test install index lint bench eval clean
+.PHONY: run test install index lint bench eval fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ bench: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python eval/evaluate.py
+
+fuzz: $(STAMP)
+	PA_FUZZ_N=$${PA_FUZZ_N:-2000} $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz_ingest.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
