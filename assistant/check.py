@@ -14,13 +14,17 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
-from assistant.errors import PatientDataError, RulesError
+from assistant.errors import AssistantError, PatientDataError, RulesError
 from assistant.patient.facts import Conflict, PatientFacts, Review
+from assistant.patient.site_ranges import SiteRange, site_ranges
 from assistant.rules.context import PatientContext
 from assistant.rules.load import RuleSet, RulesSource, load_rules, rules_path
 from assistant.rules.ops import UNKNOWN, Result
 from assistant.types import Overall, Protocol, Status, Verdict
+
+SettleKind = Literal["order", "ask"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +43,22 @@ class PatientCheck:
     """The date time windows and ages were computed for."""
     administrative: tuple[str, ...] = ()
     """Ids of the administrative criteria (consent, compliance, logistics), listed apart from clinical review."""
+    settled_by: tuple[SettleKind, ...] = ()
+    """Per verdict, how its missing data is obtained: ``order`` (a lab, score or test) or ``ask`` (history)."""
 
     def missing(self) -> dict[str, tuple[str, ...]]:
         """Criterion id → the data that would settle it, for every unknown criterion."""
         return {v.criterion_id: v.missing for v in self.verdicts if v.status == "unknown"}
+
+    def to_settle(self) -> dict[SettleKind, list[str]]:
+        """What would settle the unknown criteria, without repeats: data to ``order`` (labs, scores,
+        tests) and questions to ``ask`` (history, medications, procedures, age, sex)."""
+        groups: dict[SettleKind, list[str]] = {"order": [], "ask": []}
+        for i, verdict in enumerate(self.verdicts):
+            if verdict.status == "unknown":
+                kind = self.settled_by[i] if i < len(self.settled_by) else "ask"
+                groups[kind] += [m for m in verdict.missing if m not in groups[kind]]
+        return groups
 
     def to_json(self) -> dict[str, object]:
         """The check as the JSON contract of ``check --json``."""
@@ -64,6 +80,7 @@ class PatientCheck:
                 if v.status == "needs_review" and v.criterion_id in self.administrative
             ],
             "not_applicable": [v.criterion_id for v in self.verdicts if v.status == "not_applicable"],
+            "to_settle": self.to_settle(),
         }
 
 
@@ -104,7 +121,7 @@ def check_patient(
         rules = rules_for(protocol)
     if rules.protocol_id != protocol.id:
         raise RulesError(f"rules of {rules.protocol_id} cannot check protocol {protocol.id}")
-    ctx = PatientContext(facts, as_of)
+    ctx = PatientContext(facts, as_of, _site_ranges())
     reviews = _reviews_for(rules, facts) if facts.reviews else {}
     verdicts: list[Verdict] = []
     statuses: set[Status] = set()
@@ -132,8 +149,48 @@ def check_patient(
         s6(verdict, missing)
         append(verdict)
     return PatientCheck(
-        rules.protocol_id, overall_of(statuses), rules.source, tuple(verdicts), as_of, rules.administrative
+        rules.protocol_id,
+        overall_of(statuses),
+        rules.source,
+        tuple(verdicts),
+        as_of,
+        rules.administrative,
+        _settled_by(rules),
     )
+
+
+_SETTLE: dict[int, tuple[RuleSet, tuple[SettleKind, ...]]] = {}
+
+
+def _settled_by(rules: RuleSet) -> tuple[SettleKind, ...]:
+    """Per rule: ``order`` when everything it reads is an observation (lab, score, test), else ``ask``
+    (computed once per rule set)."""
+    known = _SETTLE.get(id(rules))
+    if known is not None and known[0] is rules:
+        return known[1]
+    from assistant.patient.concepts import ConceptSet, load_concepts
+
+    concepts = load_concepts()
+
+    def is_observation(name: str, concepts: ConceptSet = concepts) -> bool:
+        try:
+            return concepts.get(name).kind == "observation"
+        except AssistantError:
+            return False
+
+    def settle(uses: frozenset[str]) -> SettleKind:
+        return "order" if uses and all(is_observation(name) for name in uses) else "ask"
+
+    kinds = tuple(settle(rule.uses) for rule in rules.rules)
+    _SETTLE[id(rules)] = (rules, kinds)
+    return kinds
+
+
+def _site_ranges() -> dict[str, SiteRange]:
+    """The site's default reference ranges, when the setting names a file."""
+    from assistant.settings import get_settings
+
+    return site_ranges(get_settings().site_ranges)
 
 
 def _conflict_result(uses: frozenset[str], conflicted: dict[str, Conflict]) -> Result:

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     latest_date: dt.date = Field(
         default=dt.date(2100, 12, 31), description="Latest date accepted in a message, a file or --as-of."
     )
+    site_ranges: Path | None = Field(
+        default=None, description="Site file of default reference ranges per lab (docs/site-ranges.md); off if unset."
+    )
     max_question_chars: int = Field(
         default=20_000, gt=0, description="Longest question or chat message read; a longer one is refused."
     )

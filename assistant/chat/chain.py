@@ -20,7 +20,7 @@ from assistant.answer import ask
 from assistant.audit import AuditRecord, append_exchange
 from assistant.chat.route import Route
 from assistant.chat.state import ConversationState
-from assistant.chat.verdicts import concerned_criteria, missing_summary, verdict_statements
+from assistant.chat.verdicts import concerned_criteria, verdict_statements
 from assistant.check import PatientCheck, check_patient, rules_for
 from assistant.errors import ScheduleError, UnknownProtocolError
 from assistant.index import ProtocolIndex
@@ -241,9 +241,11 @@ class ChatSession:
         if check.rules_source == "compiled":
             response.notes.append("No reviewed rules file for this protocol: rules were drafted by the compiler.")
         if check.overall == "undetermined":
-            missing = missing_summary(check)
-            if missing:
-                response.notes.append("Data that would settle the unknown criteria: " + "; ".join(missing))
+            settle = check.to_settle()
+            if settle["order"]:
+                response.notes.append("Data to order to settle the unknown criteria: " + "; ".join(settle["order"]))
+            if settle["ask"]:
+                response.notes.append("Questions to ask to settle the unknown criteria: " + "; ".join(settle["ask"]))
         return verdict_statements(protocol, check, concerned)
 
     def _schedule(self, message: str, route: Route, protocol_id: str | None, response: Response) -> list[Statement]:

@@ -61,12 +61,3 @@ def verdict_statements(protocol: Protocol, check: PatientCheck, concerned_ids: l
             text += f" Needed: {'; '.join(verdict.missing)}."
         statements.append(Statement(text, (protocol.criterion_citation(verdict.criterion_id),)))
     return statements
-
-
-def missing_summary(check: PatientCheck) -> list[str]:
-    """Every piece of data that would settle an unknown criterion, without repeats."""
-    seen: dict[str, None] = {}
-    for items in check.missing().values():
-        for item in items:
-            seen.setdefault(item, None)
-    return list(seen)

@@ -55,15 +55,20 @@ def render_check(result: object) -> str:
         short = v.criterion_id.split(":")[-1]
         lines.append(f"{_MARKS[v.status]} {short:<4} {v.status:<12} {v.text}")
         lines.append(textwrap.fill(v.reason, width=110, initial_indent="        ", subsequent_indent="        "))
-    missing = result.missing()
-    if missing:
-        lines.append("")
-        lines.append("To settle the unknown criteria, provide:")
-        for cid, items in missing.items():
-            lines.append(f"  {cid.split(':')[-1]}: {'; '.join(items)}")
-    review = [v.criterion_id.split(":")[-1] for v in result.verdicts if v.status == "needs_review"]
+    settle = result.to_settle()
+    for kind, heading in (("order", "Data to order"), ("ask", "Questions to ask")):
+        if settle[kind]:
+            lines += ["", f"{heading} (to settle the unknown criteria):"] + [f"  [ ] {item}" for item in settle[kind]]
+    review = [
+        v.criterion_id.split(":")[-1]
+        for v in result.verdicts
+        if v.status == "needs_review" and v.criterion_id not in result.administrative
+    ]
     if review:
         lines.append(f"For a person to decide: {', '.join(review)}")
+    administrative = [cid.split(":")[-1] for cid in result.administrative]
+    if administrative:
+        lines.append(f"Administrative (consent, compliance, logistics): {', '.join(administrative)}")
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ canonical units on first use and remembered for the rest of the check.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
@@ -16,6 +17,7 @@ from dateutil.relativedelta import relativedelta
 from assistant.errors import UnitError
 from assistant.patient.concepts import Concept
 from assistant.patient.facts import Condition, Conflict, Medication, Observation, PatientFacts, Procedure
+from assistant.patient.site_ranges import SiteRange
 from assistant.patient.units import format_number, is_uln, to_canonical
 
 Event = Condition | Medication | Procedure
@@ -64,10 +66,22 @@ def describe_event(fact: Event) -> str:
 class PatientContext:
     """The facts of one patient, indexed for rule evaluation as of one date."""
 
-    __slots__ = ("as_of", "age", "sex", "latest", "events", "absent", "conflicts", "_quantities", "_described")
+    __slots__ = (
+        "as_of",
+        "age",
+        "sex",
+        "latest",
+        "events",
+        "absent",
+        "conflicts",
+        "site_ranges",
+        "_quantities",
+        "_described",
+    )
 
-    def __init__(self, facts: PatientFacts, as_of: dt.date) -> None:
+    def __init__(self, facts: PatientFacts, as_of: dt.date, site_ranges: Mapping[str, SiteRange] | None = None) -> None:
         self.as_of = as_of
+        self.site_ranges = site_ranges or {}
         self.age = facts.age_on(as_of)
         self.sex = facts.sex if facts.sex not in (None, "unknown") else None
         latest: dict[str, Observation] = {}
@@ -129,7 +143,10 @@ class PatientContext:
                 )
         except UnitError as exc:
             raise UnitError(f"{obs.source or 'observation'} ({concept.name}) {exc}") from None
-        day = describe_date(obs.date)
+        assumed = self.site_ranges.get(concept.name) if obs.reference_high is None else None
+        if assumed is not None:
+            uln = assumed.high
+        day = describe_date(obs.date) if assumed is None else f"{describe_date(obs.date)}; {assumed.shown}"
         number = format_number(obs.value) if obs.value is not None else "no value"
         given = f"{number} {obs.unit}" if obs.unit else number
         if obs.reference_high is not None:
