@@ -27,6 +27,7 @@ SNOMED = "http://snomed.info/sct"
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 ICD10 = "http://hl7.org/fhir/sid/icd-10"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
+HPO = "http://human-phenotype-ontology.org"
 
 
 class ConceptFileError(AssistantError):
@@ -97,6 +98,8 @@ class Concept:
     """Quantity observations: other units reports use, each convertible to ``unit``."""
     system: str = "vocabulary"
     """Where the concept comes from: ``vocabulary`` (curated files), ``ICD-10-CM`` or ``HPO``."""
+    primary_loinc: str | None = None
+    """The first LOINC code the file lists: the one named when the concept is reported."""
 
     def matches_icd10(self, code: str) -> bool:
         """True when an ICD-10(-CM) code falls under this concept."""
@@ -208,6 +211,25 @@ class ConceptSet:
         coded = self._codes.get((system, code.strip()))
         return coded if coded is not None and coded.kind == kind else None
 
+    def by_terminology(self, system: str | None, code: str | None, kind: Kind) -> Concept | None:
+        """The terminology concept (``icd10:<code>``, ``hpo:HP:…``) of a condition coding no curated
+        concept claims; None for other kinds, other systems and codes the terminology does not have."""
+        if kind != "condition" or not system or not code:
+            return None
+        from assistant.vocab.hierarchy import terminology_concept
+        from assistant.vocab.terminology import icd10_code
+
+        if system in (ICD10CM, ICD10):
+            name = f"icd10:{icd10_code(code)}"
+        elif system == HPO:
+            name = f"hpo:{code.strip().upper()}"
+        else:
+            return None
+        try:
+            return terminology_concept(name)
+        except RulesError:
+            return None
+
     def by_text(self, text: str | None, kind: Kind) -> Concept | None:
         """The concept a free-text name stands for: the whole text for observations and conditions,
         the longest whole-word synonym within it for medications and procedures."""
@@ -262,6 +284,7 @@ def _specs(raw: object, path: Path) -> dict[str, Concept]:
             event=spec.event,
             plausible=spec.plausible,
             units=spec.units,
+            primary_loinc=spec.loinc[0] if spec.loinc else None,
         )
     return concepts
 

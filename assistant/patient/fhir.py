@@ -182,6 +182,10 @@ class _Reader:
             found = self.concepts.by_text(text, kind)
             if found is not None:
                 return found
+        for coding in code.coding or ():
+            found = self.concepts.by_terminology(coding.system, coding.code, kind)
+            if found is not None:
+                return found
         return None
 
     # ---------------------------------------------------------------------------------- resources

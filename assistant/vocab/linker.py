@@ -1,0 +1,150 @@
+"""Exact and synonym look-up of phrases over the curated vocabulary, ICD-10-CM and the HPO.
+
+One table maps each normalised name to its links in order of preference: curated names, curated
+synonyms, ICD-10-CM descriptions, ICD-10-CM inclusion terms, HPO names, HPO synonyms. Within ICD-10-CM
+the most specific code wins a shared inclusion term; codes with a seventh character (injury
+encounters) are left out of linking (they still resolve by name, ``icd10:S72.001A``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from assistant.patient.concepts import KINDS, Concept, ConceptSet, Kind
+from assistant.vocab.model import Link, Method
+from assistant.vocab.normalize import normalize, variants
+from assistant.vocab.terminology import Term, Terminology, terminology
+
+TIERS: tuple[tuple[str, Method], ...] = (
+    ("vocabulary", "exact"),
+    ("vocabulary", "synonym"),
+    ("ICD-10-CM", "exact"),
+    ("ICD-10-CM", "synonym"),
+    ("HPO", "exact"),
+    ("HPO", "synonym"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Surface:
+    """One name of the vocabulary as written, with the link a match on it gives."""
+
+    text: str
+    link: Link
+    rank: int
+    """Tier (0 best) times a large number plus a specificity tie-break."""
+    bounded: bool
+    """Short enough (and not an injury-encounter code) to offer a note reader's phrase matcher."""
+    embedded: bool = False
+    """One of the names the embedding step searches: curated names and synonyms, preferred names of
+    ICD-10-CM blocks, categories and four-character subcategories, and HPO preferred names."""
+
+
+class LinkIndex:
+    """Normalised name → links, best first; and the bounded surface names in order of preference.
+
+    Links are kept as plain tuples (a pickle of them loads fast) and made ``Link`` on the way out."""
+
+    def __init__(self, surfaces: list[Surface]) -> None:
+        self.links: list[tuple[str, str, str, str, str, str, str, float]] = []
+        self.table: dict[str, tuple[int, ...]] = {}
+        self.bounded: list[tuple[str, int]] = []
+        self.embedded: list[tuple[str, int]] = []
+        ranked: dict[str, list[tuple[int, int]]] = {}
+        for surface in sorted(surfaces, key=lambda s: s.rank):
+            number = len(self.links)
+            link = surface.link
+            self.links.append(
+                (link.concept, link.kind, link.system, link.code, link.label, link.matched, link.method, link.score)
+            )
+            ranked.setdefault(normalize(surface.text), []).append((surface.rank, number))
+            if surface.bounded:
+                self.bounded.append((surface.text.lower(), number))
+            if surface.embedded:
+                self.embedded.append((surface.text.lower(), number))
+        for key, numbers in ranked.items():
+            seen: set[str] = set()
+            best = []
+            for _, number in numbers:
+                concept = self.links[number][0]
+                if concept not in seen:
+                    seen.add(concept)
+                    best.append(number)
+            self.table[key] = tuple(best)
+
+    def link(self, number: int) -> Link:
+        """The link stored at ``number``."""
+        return Link(*self.links[number])  # type: ignore[arg-type]
+
+    def lookup(self, phrase: str, kinds: tuple[Kind, ...] = KINDS) -> Link | None:
+        """The best exact or synonym link of ``phrase`` among ``kinds``, if any."""
+        for number in self.table.get(normalize(phrase), ()):
+            if self.links[number][1] in kinds:
+                return self.link(number)
+        return None
+
+
+def _curated(concept: Concept) -> Iterator[tuple[str, Method]]:
+    yield concept.label, "exact"
+    yield concept.name.replace("_", " "), "exact"
+    for synonym in concept.synonyms:
+        yield synonym, "synonym"
+
+
+def _curated_surfaces(concepts: ConceptSet) -> Iterator[Surface]:
+    for order, concept in enumerate(concepts.concepts.values()):
+        system, code = "vocabulary", concept.name
+        if concept.kind == "observation" and concept.primary_loinc:
+            system, code = "LOINC", concept.primary_loinc
+        for text, method in _curated(concept):
+            link = Link(concept.name, concept.kind, system, code, concept.label, text, method, 1.0)
+            tier = 0 if method == "exact" else 1
+            yield Surface(text, link, tier * 1_000_000 + order, True, True)
+
+
+def _term_surfaces(index: Terminology, term: Term, max_words: int) -> Iterator[Surface]:
+    base = 2 if index.prefix == "icd10" else 4
+    specific = -len(term.code) if index.prefix == "icd10" else 0  # the longer code is the more specific
+    named = index.name(term.code)
+    broad = index.prefix == "hpo" or "-" in term.code or len(term.code.replace(".", "")) <= 4
+    for names, method, tier in ((variants(term.label), "exact", base), (_all(term.synonyms), "synonym", base + 1)):
+        for text in names:
+            link = Link(named, "condition", index.system, term.code, term.label, text, method, 1.0)  # type: ignore[arg-type]
+            bounded = not term.leafish and len(text.split()) <= max_words
+            embedded = bounded and broad and method == "exact"
+            yield Surface(text, link, tier * 1_000_000 + 100 + specific, bounded, embedded)
+
+
+def _all(names: tuple[str, ...]) -> Iterator[str]:
+    for name in names:
+        yield from variants(name)
+
+
+def build_index(concepts: ConceptSet, max_words: int) -> LinkIndex:
+    """The look-up table over curated concepts, ICD-10-CM (less seventh-character codes) and HPO."""
+    surfaces = list(_curated_surfaces(concepts))
+    for prefix in ("icd10", "hpo"):
+        index = terminology(prefix)  # type: ignore[arg-type]
+        for term in index.terms.values():
+            if not term.leafish:
+                surfaces.extend(_term_surfaces(index, term, max_words))
+    return LinkIndex(surfaces)
+
+
+def bounded_terms(index: LinkIndex, kinds: tuple[Kind, ...]) -> Iterator[tuple[str, Link]]:
+    """Each bounded surface name (lower case) once, with its best link among ``kinds``."""
+    seen: set[str] = set()
+    for text, number in index.bounded:
+        if text not in seen and index.links[number][1] in kinds:
+            seen.add(text)
+            yield text, index.link(number)
+
+
+def embedded_terms(index: LinkIndex) -> Iterator[tuple[str, Link]]:
+    """Each name the embedding step searches (lower case) once, with its best link."""
+    seen: set[str] = set()
+    for text, number in index.embedded:
+        if text not in seen:
+            seen.add(text)
+            yield text, index.link(number)
