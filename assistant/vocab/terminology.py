@@ -162,8 +162,8 @@ def terminology(prefix: Prefix) -> Terminology:
     path = _cache_path(prefix)
     if path.exists():
         try:
-            with path.open("rb") as handle:
-                cached = pickle.load(handle)
+            with path.open("rb") as cache:
+                cached = pickle.load(cache)
             if isinstance(cached, Terminology):
                 return cached
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
