@@ -77,7 +77,6 @@ ONC, UNITS, CONFL, PREG, CURPREG, MOTHER = (
         pytest.param(UNITS, "hemoglobin", {"value": 10.9, "unit": "g/dL"}, id="hemoglobin"),
         pytest.param(UNITS, "platelets", {"value": 95.0}, id="platelets-x10-9"),
         pytest.param(UNITS, "systolic_bp", {"value": 100.0}, id="blood-pressure-mmhg"),
-        pytest.param(PREG, "pregnant", {"active": False, "onset": dt.date(2012, 6, 3)}, id="past-pregnancy-at-age"),
         pytest.param(PREG, "pregnancy_test", {"flag": False}, id="pregnancy-test-negative"),
         pytest.param(PREG, "radiotherapy", {"present": True, "date": dt.date(2024, 5, 13)}, id="procedure-weeks-ago"),
         pytest.param(PREG, "tumor_biopsy", {"date": dt.date(2024, 3, 1)}, id="procedure-month-year"),
@@ -131,10 +130,24 @@ def test_demographics(note: str, age: float, sex: str) -> None:
     assert (reading(note).facts.age, reading(note).facts.sex) == (age, sex)
 
 
+@pytest.mark.parametrize(
+    ("words", "onset"),
+    [
+        pytest.param("ectopic pregnancy", dt.date(2012, 6, 3), id="at-age-26"),
+        pytest.param("miscarriage", dt.date(2019, 7, 1), id="in-2019"),
+    ],
+)
+def test_past_pregnancy_is_history(words: str, onset: dt.date) -> None:
+    r = reading(PREG)
+    [fact] = [m.fact for m in r.mentions if words in m.text.lower()]
+    assert isinstance(fact, Condition) and (fact.present, fact.active, fact.onset) == (True, False, onset)
+
+
 def test_obstetric_history_is_not_a_current_pregnancy() -> None:
     r = reading(PREG)
     assert any(m.kind == "obstetric" and m.text == "G2P2" for m in r.mentions)
     assert all(not c.active for c in r.facts.conditions if c.concept == "pregnant")
+    assert any(c.active for c in reading(CURPREG).facts.conditions if c.concept == "pregnant")
 
 
 def test_conflicts_are_not_resolved_and_a_dated_series_is_kept() -> None:
@@ -246,6 +259,6 @@ def test_read_patient_reads_a_txt_file_as_a_note() -> None:
 
 def test_pipeline_is_built_once() -> None:
     assert note_pipeline() is note_pipeline()
-    assert {"medspacy_pyrush", "medspacy_target_matcher", "medspacy_sectionizer", "medspacy_context"} <= set(
+    assert {"medspacy_pyrush", "note_vocabulary_matcher", "medspacy_sectionizer", "medspacy_context"} <= set(
         note_pipeline().pipe_names
     )

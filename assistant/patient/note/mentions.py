@@ -12,6 +12,7 @@ from assistant.errors import UnitError
 from assistant.patient.concepts import Concept
 from assistant.patient.facts import Condition, Medication, Observation, Procedure
 from assistant.patient.note.dates import StatedDate, find_dates, nearest_date
+from assistant.patient.note.pipeline import term_of
 from assistant.patient.note.types import NoteContext, NoteMention
 from assistant.patient.note.values import StatedValue, convert, value_after, values_in
 from assistant.patient.note.vocabulary import PAIR_CONCEPT, concept_details, pair_parts, plausible_range
@@ -57,15 +58,15 @@ def _not_used_reason(ctx: NoteContext) -> str | None:
 
 def read_mention(ent: Span, limit: int, reading: Reading) -> None:
     """Read one matched span (``limit``: where the next match in its sentence begins)."""
-    meta = ent._.target_rule.metadata or {}
+    term = term_of(ent)
     kind = ent.label_.lower()
-    name = str(meta.get("concept"))
+    name = term.concept
     ctx = context_of(ent)
     sent = ent.sent
     dates = find_dates(sent.text, reading.today, reading.age)
     local = [StatedDate(d.start + sent.start_char, d.end + sent.start_char, d.date, d.text) for d in dates]
     stated = nearest_date(local, ent.start_char, ent.end_char)
-    base = {"kind": kind, "concept": name, "context": ctx, "code": meta.get("code"), "system": meta.get("system")}
+    base = {"kind": kind, "concept": name, "context": ctx, "code": term.code, "system": term.system}
     reason = _not_used_reason(ctx)
     if kind == "observation":
         _observation(ent, limit, reading, base, stated, local)
@@ -106,7 +107,8 @@ def read_mention(ent: Span, limit: int, reading: Reading) -> None:
         fact = Procedure(concept=name, present=not ctx.negated, date=date, source=reading.source)
         state = "not done" if ctx.negated else "done"
     words = reading.text[ent.start_char : end]
-    _add(reading, base, ent.start_char, end, f"{name.replace('_', ' ')}: {state}{when} (from '{words}')", fact)
+    label = term.label or name.replace("_", " ")
+    _add(reading, base, ent.start_char, end, f"{label}: {state}{when} (from '{words}')", fact)
 
 
 def _add(reading: Reading, base: dict[str, object], start: int, end: int, rendering: str, fact: object) -> NoteMention:

@@ -27,20 +27,22 @@ class Term:
     """Code system of ``code``."""
     code: str | None
     """A code of the concept, when known."""
+    label: str = ""
+    """The concept's preferred name, for renderings."""
 
 
 def _from_concepts() -> Iterator[Term]:
     for concept in load_concepts().concepts.values():
         system, code = _first_code(concept)
         for text in (concept.name.replace("_", " "), concept.label.lower(), *concept.synonyms):
-            yield Term(text.lower(), concept.name, concept.kind, system, code)
+            yield Term(text.lower(), concept.name, concept.kind, system, code, concept.label)
 
 
 def _from_vocab() -> Iterator[Term]:
     from assistant.vocab import terms  # type: ignore[attr-defined,unused-ignore]
 
     for text, link in terms(KINDS):
-        yield Term(text, link.concept, link.kind, link.system, link.code)
+        yield Term(text, link.concept, link.kind, link.system, link.code, link.label)
 
 
 def _first_code(concept: Concept) -> tuple[str | None, str | None]:
@@ -108,4 +110,4 @@ def pair_terms() -> Iterator[Term]:
         concept = load_concepts().concepts[name]
         names.append({s.partition(" ")[2] for s in (concept.label.lower(), *concept.synonyms) if " " in s})
     for text in sorted(names[0] & names[1]):
-        yield Term(text, PAIR_CONCEPT, "observation", None, None)
+        yield Term(text, PAIR_CONCEPT, "observation", None, None, "blood pressure")
