@@ -2,9 +2,16 @@
 
 A line records the question, the route taken, the answer shown, its citations, the patient facts
 extracted, the checker's verdicts, the protocol (id and content hash), the backend and how the answer
-was phrased. Patient identifiers — record ids, names, birth dates, ``identifier`` entries, ``Patient/…``
-references, and labelled identifiers in free text (``MRN 12345``, ``DOB 1960-01-02``) — are left out
-unless ``settings.audit_patient_ids`` is true; the age in years is kept in place of the birth date.
+was phrased. Patient identifiers are left out unless ``settings.audit_patient_ids`` is true: structured ones —
+record ids, names, birth dates, ``identifier`` entries, any key of ``IDENTIFIER_KEYS`` — are dropped
+(the age in years is kept in place of the birth date), ``Patient/…`` references lose their id, and
+every free-text value — the question, the answer, the note, the checker's reasons, and each string
+among the facts and the extra data — is de-identified by ``assistant.deid``: names, full dates,
+record numbers, phone numbers, e-mail and postal addresses, SSNs, URLs and IP addresses become typed
+placeholders (``[NAME]``, ``[DATE]`` …). The texts of one exchange are de-identified together, so a
+name found in the question is replaced in the answer too. Structured ISO dates (an observation's
+date, a schedule step) are kept: a verdict cannot be reproduced without them. Citations quote the
+protocol and are kept verbatim.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.deid import deidentify, deidentify_all
 from assistant.errors import AssistantError
 from assistant.patient.facts import PatientFacts
 from assistant.settings import Settings, get_settings
@@ -29,21 +37,8 @@ IDENTIFIER_KEYS = frozenset(
 )  # fmt: skip
 """Keys dropped, at any depth, from the facts written to the log (compared case-insensitively)."""
 
-_REDACTED = "[redacted]"
-_DATE = (
-    r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,2}\s+[A-Za-z]+\s+\d{4}"
-    r"|[A-Za-z]+\s+\d{1,2},?\s+\d{4})"
-)
-_TEXT_PATTERNS = (
-    re.compile(
-        r"(?i)\b(mrn|medical\s+record(?:\s+number)?|patient\s+(?:id|number|no\.?)|hospital\s+number|nhs\s+number|"
-        r"ssn|social\s+security\s+number)(\s*(?:is|[:#=])?\s*)[A-Za-z0-9][\w-]*"
-    ),
-    re.compile(rf"(?i)\b(dob|d\.o\.b\.|date\s+of\s+birth|born(?:\s+on)?)(\s*(?:is|[:=])?\s*){_DATE}"),
-    re.compile(r"\b(Mr|Mrs|Ms|Miss|Dr)(\.?\s+)[A-Z][a-zA-Z'-]+(?:\s+[A-Z][a-zA-Z'-]+)?"),
-    re.compile(r"(?i)\b(name)(\s*(?:is|[:=])\s*)[A-Z][a-zA-Z'-]+(?:\s+[A-Z][a-zA-Z'-]+)?"),
-)
 _REFERENCE = re.compile(r"\b(Patient/)[\w.-]+")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 
 
 class AuditError(AssistantError):
@@ -85,10 +80,29 @@ class AuditRecord:
 
 
 def redact_text(text: str) -> str:
-    """``text`` with labelled identifiers (MRN, patient id, date of birth, titled names) replaced."""
-    for pattern in _TEXT_PATTERNS:
-        text = pattern.sub(lambda m: f"{m.group(1)}{m.group(2)}{_REDACTED}", text)
-    return _REFERENCE.sub(rf"\1{_REDACTED}", text)
+    """``text`` de-identified: identifiers replaced by typed placeholders, ``Patient/…`` references' ids removed."""
+    return _REFERENCE.sub(r"\1[ID]", deidentify(text))
+
+
+def _strings(value: Any, out: list[str]) -> None:
+    if isinstance(value, Mapping):
+        for v in value.values():
+            _strings(v, out)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            _strings(v, out)
+    elif isinstance(value, str) and value.strip() and not _ISO_DATE.fullmatch(value):
+        out.append(value)
+
+
+def _replaced(value: Any, clean: Mapping[str, str]) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _replaced(v, clean) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_replaced(v, clean) for v in value]
+    if isinstance(value, str):
+        return clean.get(value, value)
+    return value
 
 
 def _strip(value: Any) -> Any:
@@ -96,8 +110,6 @@ def _strip(value: Any) -> Any:
         return {k: _strip(v) for k, v in value.items() if str(k).lower().replace("-", "_") not in IDENTIFIER_KEYS}
     if isinstance(value, list | tuple):
         return [_strip(v) for v in value]
-    if isinstance(value, str):
-        return _REFERENCE.sub(rf"\1{_REDACTED}", value)
     return value
 
 
@@ -116,20 +128,19 @@ def _facts_json(facts: PatientFacts | Mapping[str, Any] | None, keep_ids: bool, 
 def to_line(record: AuditRecord, settings: Settings) -> dict[str, Any]:
     """The JSON object logged for ``record`` under ``settings``."""
     keep = settings.audit_patient_ids
-    text = (lambda s: s) if keep else redact_text
     timestamp = record.timestamp.astimezone(dt.UTC)
     extra = json.loads(json.dumps(dict(record.extra), default=str))
-    return {
+    line: dict[str, Any] = {
         "timestamp": timestamp.isoformat(timespec="seconds").replace("+00:00", "Z"),
-        "question": text(record.question),
+        "question": record.question,
         "route": record.route,
-        "answer": text(record.answer),
+        "answer": record.answer,
         "citations": [c.to_json() for c in record.citations],
         "facts": _facts_json(record.facts, keep, timestamp.date()),
         "verdict": {
             "overall": record.overall,
             "criteria": [
-                {"id": v.criterion_id, "status": v.status, "reason": text(v.reason), "facts_used": list(v.facts_used)}
+                {"id": v.criterion_id, "status": v.status, "reason": v.reason, "facts_used": list(v.facts_used)}
                 for v in record.verdicts
             ],
         },
@@ -140,6 +151,23 @@ def to_line(record: AuditRecord, settings: Settings) -> dict[str, Any]:
         "extra": extra if keep else _strip(extra),
         "patient_ids": keep,
     }
+    return line if keep else _deidentified(line)
+
+
+_FREE_TEXT = ("question", "answer", "note", "verdict", "facts", "extra")
+"""Fields of a line whose strings are de-identified (citations quote the protocol and stay verbatim)."""
+
+
+def _deidentified(line: dict[str, Any]) -> dict[str, Any]:
+    """``line`` with every free-text string de-identified, all of them together."""
+    texts: list[str] = []
+    for key in _FREE_TEXT:
+        _strings(line[key], texts)
+    unique = list(dict.fromkeys(texts))
+    clean = {
+        text: _REFERENCE.sub(r"\1[ID]", redacted) for text, redacted in zip(unique, deidentify_all(unique), strict=True)
+    }
+    return {key: _replaced(value, clean) if key in _FREE_TEXT else value for key, value in line.items()}
 
 
 def append_exchange(record: AuditRecord, settings: Settings | None = None) -> None:
