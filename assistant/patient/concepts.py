@@ -104,6 +104,8 @@ class Concept:
     def matches_icd10(self, code: str) -> bool:
         """True when an ICD-10(-CM) code falls under this concept."""
         code = code.strip().upper()
+        if "." not in code and "-" not in code and len(code) > 3:
+            code = f"{code[:3]}.{code[3:]}"  # written without its dot: K7460 is K74.60
         return any(code.startswith(p.upper()) for p in self.icd10) and not any(
             code.startswith(p.upper()) for p in self.icd10_exclude
         )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from assistant.patient.concepts import KINDS, Concept, ConceptSet, Kind
 from assistant.vocab.model import Link, Method
-from assistant.vocab.normalize import normalize, variants
+from assistant.vocab.normalize import NOS, normalize, variants
 from assistant.vocab.terminology import Term, Terminology, terminology
 
 TIERS: tuple[tuple[str, Method], ...] = (
@@ -104,21 +104,25 @@ def _curated_surfaces(concepts: ConceptSet) -> Iterator[Surface]:
 
 
 def _term_surfaces(index: Terminology, term: Term, max_words: int) -> Iterator[Surface]:
+    """Names of one code. A shared ICD-10-CM name goes to the broader code (facts on narrower codes
+    count for it through the hierarchy), and an inclusion term marked "NOS" — listed at the
+    "unspecified" code — to that code's category: "Myocardial infarction (acute) NOS" (I21.9) → I21."""
     base = 2 if index.prefix == "icd10" else 4
-    specific = -len(term.code) if index.prefix == "icd10" else 0  # the longer code is the more specific
-    named = index.name(term.code)
     broad = index.prefix == "hpo" or "-" in term.code or len(term.code.replace(".", "")) <= 4
-    for names, method, tier in ((variants(term.label), "exact", base), (_all(term.synonyms), "synonym", base + 1)):
-        for text in names:
-            link = Link(named, "condition", index.system, term.code, term.label, text, method, 1.0)  # type: ignore[arg-type]
-            bounded = not term.leafish and len(text.split()) <= max_words
-            embedded = bounded and broad and method == "exact"
-            yield Surface(text, link, tier * 1_000_000 + 100 + specific, bounded, embedded)
-
-
-def _all(names: tuple[str, ...]) -> Iterator[str]:
-    for name in names:
-        yield from variants(name)
+    names: list[tuple[str, Method, int, Term]] = [(text, "exact", base, term) for text in variants(term.label)]
+    for synonym in term.synonyms:
+        target = term
+        if index.prefix == "icd10" and NOS.search(synonym) and term.code[:3] in index.terms:
+            target = index.terms[term.code[:3]]
+        names.extend((text, "synonym", base + 1, target) for text in variants(synonym))
+    for text, method, tier, target in names:
+        specific = len(target.code) if index.prefix == "icd10" else 0
+        link = Link(
+            index.name(target.code), "condition", index.system, target.code, target.label, text, method, 1.0
+        )
+        bounded = not term.leafish and len(text.split()) <= max_words
+        embedded = bounded and broad and method == "exact"
+        yield Surface(text, link, tier * 1_000_000 + 100 + specific, bounded, embedded)
 
 
 def build_index(concepts: ConceptSet, max_words: int) -> LinkIndex:

@@ -71,7 +71,8 @@ def normalize(text: str) -> str:
 
 _PARENS = re.compile(r"\s*\([^()]*\)")
 _CODES = re.compile(r"\s*\([A-Z]\d\w(\.\w+)?-[A-Z]\d\w(\.\w+)?\)\s*$")
-_NOS = re.compile(r",?\s+\bNOS\b\s*$", re.IGNORECASE)
+NOS = re.compile(r",?\s+\bNOS\b\s*$", re.IGNORECASE)
+"""The ICD-10-CM mark of a term "not otherwise specified"."""
 
 
 def variants(name: str) -> Iterator[str]:
@@ -79,7 +80,7 @@ def variants(name: str) -> Iterator[str]:
     ("Ischemic heart diseases (I20-I25)"), without "NOS", without and with its parenthesised words."""
     name = _CODES.sub("", name).strip()
     yield name
-    bare = _NOS.sub("", name).strip()
+    bare = NOS.sub("", name).strip()
     if bare != name:
         yield bare
     if "(" in bare:

@@ -18,7 +18,7 @@ from assistant.vocab.linker import LinkIndex, bounded_terms, build_index, embedd
 from assistant.vocab.model import Link
 from assistant.vocab.terminology import FORMAT
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 """Version of the link index layout; bump when it changes shape."""
 
 
