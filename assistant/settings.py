@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     audit_patient_ids: bool = Field(default=False, description="Keep patient identifiers in the audit log.")
     host: str = Field(default="127.0.0.1", description="Address the chat binds to.")
     port: int = Field(default=8501, description="Port the chat listens on.")
+    stale_fact_days: int = Field(
+        default=90, gt=0, description="The chat warns when the check date is this many days from the newest fact."
+    )
     earliest_date: dt.date = Field(
         default=dt.date(1900, 1, 1), description="Earliest date accepted in a message, a file or --as-of."
     )
