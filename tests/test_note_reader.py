@@ -231,6 +231,18 @@ def test_two_ages_are_a_conflict() -> None:
     assert [(c.concept, c.values) for c in r.facts.conflicts] == [("age", ("62-year-old", "aged 64"))]
 
 
+def test_two_sexes_are_a_conflict() -> None:
+    r = read_note("HPI: Mr. Jones is a 50-year-old woman with fatigue.", TODAY)
+    assert r.facts.sex is None
+    assert [(c.concept, c.kind) for c in r.facts.conflicts] == [("sex", "sex")]
+
+
+def test_the_other_language_check_reads_nothing_even_where_a_term_would_match() -> None:
+    text = (NOTES / "note_french.txt").read_text(encoding="utf-8") + " HbA1c 8,2 %, ECOG 1."
+    r = read_note(text, TODAY)
+    assert r.mentions == () and r.not_understood == ()
+
+
 def test_empty_note_is_refused() -> None:
     with pytest.raises(PatientDataError, match="empty"):
         read_note(" \n\t ", TODAY)

@@ -39,7 +39,11 @@ class Found:
 
 def _family_tokens(doc: Doc) -> set[int]:
     """Token indices about a relative: a FAMILY trigger and its ConText scope, or the family history section."""
+    cached = doc.user_data.get("note_family_tokens")
+    if isinstance(cached, set):
+        return cached
     out: set[int] = set()
+    doc.user_data["note_family_tokens"] = out
     for modifier in doc._.context_graph.modifiers:
         if modifier.category == "FAMILY":
             out.update(range(*modifier.modifier_span))

@@ -57,6 +57,11 @@ def read_note(text: str, today: dt.date, *, source: str = "note") -> NoteReading
     """The patient facts a clinical note states about its patient, each with the words it came from."""
     _check_input(text)
     clean = _blank(_blank(text, _COMMENT), _OTHER_PERSON)
+    words = _WORD.findall(clean)
+    share = _english_share(clean)
+    if len(words) >= 15 and share < 0.05:  # not English: read nothing rather than guess at a few words
+        note = f"nothing was read: the note does not look like English ({share:.0%} of its words are English stop words)"
+        return NoteReading(PatientFacts(), (), (note,), ())
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"\[W036\]")  # medspaCy's empty regex matcher, every call
         doc = note_pipeline()(clean)
