@@ -11,25 +11,42 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
+from assistant.answer_lists import list_answer
 from assistant.chunk import chunk_protocol
 from assistant.errors import UnknownProtocolError
+from assistant.fields import answer_field
 from assistant.index import ProtocolIndex
+from assistant.patient.concepts import load_concepts
 from assistant.question import clean_question
 from assistant.retrieve import Hit, normalise, retrieve, stem, tokens
 from assistant.settings import Settings
-from assistant.types import Answer, Citation, Protocol, Statement
+from assistant.types import Answer, Chunk, Citation, Protocol, Statement
 
 _WORD_NUMBER = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|an|half)"
 _NUMBER = rf"(?:\d+(?:[.,]\d+)?|{_WORD_NUMBER}(?:\s+and\s+a\s+half)?)"
-TIME = re.compile(rf"\b{_NUMBER}(?:\s*(?:-|–|to)\s*{_NUMBER})?\s*(?:day|week|month|year|hour)s?\b", re.IGNORECASE)
-DOSE = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:mg|g|mcg|µg|ug|iu|units?)(?:/(?:m2|m²|kg|day|d))?\b", re.IGNORECASE)
+TIME = re.compile(
+    rf"\b{_NUMBER}(?:\s*(?:-|–|to)\s*{_NUMBER})?\s*(?:day|week|month|year|hour|wk|mo|yr|hr)s?\b", re.IGNORECASE
+)
+DOSE = re.compile(
+    r"\b\d+(?:[.,]\d+)?\s*(?:mg|g|mcg|µg|ug|iu|units?|grams?|milligrams?|micrograms?|ml|mL)"
+    r"(?:/(?:m2|m²|kg|day|d|dose))?(?![\w])",
+    re.IGNORECASE,
+)
 NUMBER = re.compile(r"\d")
+FREQUENCY = re.compile(
+    r"\b(?:every|each|once|twice|daily|weekly|monthly|yearly|annually|nightly|hourly)\b|\bper\s+(?:day|week|month)\b"
+    r"|\b\w+\s+times\s+(?:a|per)\s+(?:day|week|month)\b|\bq\.?\d*\s?(?:d|w|wk|h|hr)s?\b",
+    re.IGNORECASE,
+)
 
 # What a question asks for, by cue, and what a sentence must state to answer it.
 ANSWER_TYPES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
-    ("dose", re.compile(r"\b(dose|doses|dosage|dosing|how much|mg)\b", re.I), DOSE),
+    ("dose", re.compile(r"\b(dose|doses|dosage|dosing|mg)\b", re.I), DOSE),
+    ("amount", re.compile(r"\b(how much)\b", re.I), NUMBER),
     ("duration", re.compile(r"\b(how long|duration|for how many|how many (days|weeks|months|years))\b", re.I), TIME),
+    ("frequency", re.compile(r"\b(how often|how frequently|frequency|how many times)\b", re.I), FREQUENCY),
     ("time", re.compile(r"\b(when|how soon|timing|how many days|how many weeks|washout)\b", re.I), TIME),
     (
         "number",
@@ -50,7 +67,8 @@ FRAME_WORDS = frozenset(
         "protocol given give receive received long much many often level levels value limit threshold criteria "
         "criterion inclusion exclusion say says state states list have has get got dose doses dosage dosing "
         "duration when soon timing there someone person people subject subjects candidate candidates qualify "
-        "treated treatment used use using administered count needed ok okay kind type"
+        "treated treatment used use using administered count needed ok okay kind type define defines defined mean means "
+        "count counts"
     ).split()
 )
 ENROL_QUESTION = re.compile(
@@ -97,7 +115,7 @@ def _split_units(protocol: Protocol) -> tuple[tuple[Unit, ...], dict[str, float]
     for chunk in chunk_protocol(protocol):
         if chunk.criterion_ids:
             units.append(
-                Unit(chunk.start, chunk.end, chunk.section, chunk.criterion_ids[0], frozenset(tokens(chunk.text)))
+                Unit(chunk.start, chunk.end, chunk.section, chunk.criterion_ids[0], _criterion_terms(protocol, chunk))
             )
             continue
         pos, pending = chunk.start, None
@@ -114,14 +132,21 @@ def _split_units(protocol: Protocol) -> tuple[tuple[Unit, ...], dict[str, float]
             if _is_heading(body, first=start == chunk.start):
                 pending = start if pending is None else pending  # a heading is quoted with what follows
                 continue
-            start, pending = (pending if pending is not None else start), None
-            units.append(Unit(start, stop, chunk.section, None, frozenset(tokens(text[start:stop]))))
+            body_start, start, pending = start, (pending if pending is not None else start), None
+            # quoted with its heading, matched on its own words: a heading names a section, not an answer
+            units.append(Unit(start, stop, chunk.section, None, frozenset(tokens(text[body_start:stop]))))
     df: Counter[str] = Counter()
     for unit in units:
         df.update(unit.terms)
     n = len(units)
     idf = {term: math.log(1 + n / count) for term, count in df.items()}
     return tuple(units), idf
+
+
+def _criterion_terms(protocol: Protocol, chunk: Chunk) -> frozenset[str]:
+    """A criterion's terms, with those of the category heading it stands under ("Group 1", "Hepatic")."""
+    criterion = protocol.criterion(chunk.criterion_ids[0])
+    return frozenset(tokens(chunk.text) + tokens(criterion.category or ""))
 
 
 def _is_heading(body: str, first: bool) -> bool:
@@ -165,55 +190,79 @@ def _statement(protocol: Protocol, unit: Unit, section_titles: dict[str, str]) -
     return Statement(f"{where}: “{' '.join(quote.split())}”", (citation,))
 
 
-LISTING = re.compile(r"\b(inclusion|exclusion|eligibility)\s+criteri(a|on)\b", re.IGNORECASE)
+Group = tuple[frozenset[str], ...]
+"""What covers one focus term: any one of these sets of terms, all present in a sentence."""
 
 
-def list_criteria(question: str, protocol: Protocol) -> Answer | None:
-    """For "what are the exclusion criteria?": the criteria of that kind, each quoted, or None."""
-    match = LISTING.search(question)
-    if not match or set(focus_terms(question)) - {"about", "list", "all", "show"}:
-        return None
-    kind = match.group(1).lower()
-    chosen = [c for c in protocol.criteria if kind == "eligibility" or c.type == kind]
-    lead = f"{protocol.id} lists {len(chosen)} {kind} criteria."
-    if not chosen and kind == "exclusion":
-        # No separate exclusion list (the registry's older format): the exclusions are the "No …" requirements.
-        chosen = [c for c in protocol.criteria if NEGATIVE.match(c.text)]
-        lead = (
-            f"{protocol.id} has no separate exclusion list: all its criteria are requirements, and "
-            f"{len(chosen)} of them exclude a condition or treatment."
-        )
-    if not chosen:
-        return None
-    statements = [Statement(lead, tuple(protocol.criterion_citation(c.id) for c in chosen))]
-    statements += [
-        Statement(f"{c.id.split(':')[1]}: “{' '.join(c.text.split())}”", (protocol.criterion_citation(c.id),))
-        for c in chosen
-    ]
-    return Answer(question=question, statements=tuple(statements), abstained=False, protocol_id=protocol.id)
+@lru_cache(maxsize=1)
+def _synonym_table() -> dict[str, Group]:
+    """Each vocabulary name (as search terms) → every name of its concept, each as a set of terms."""
+    table: dict[str, set[frozenset[str]]] = {}
+    for concept in load_concepts().concepts.values():
+        names = {concept.name.replace("_", " "), concept.label.lower(), *concept.synonyms}
+        options = {frozenset(tokens(name)) for name in names} - {frozenset()}
+        for name in names:
+            key = " ".join(tokens(name))
+            if len(key) > 2:
+                table.setdefault(key, set()).update(options)
+    return {key: tuple(options) for key, options in table.items()}
+
+
+def expand_terms(question: str, focus: list[str]) -> dict[str, Group]:
+    """Each focus term with what also stands for it: the names of the vocabulary concept whose name the
+    question uses ("cisplatin" is also found as "chemotherapy"; "HIV" as "human immunodeficiency virus").
+    A name of several words counts only where all its words are present."""
+    table = _synonym_table()
+    words = tokens(question)
+    groups: dict[str, set[frozenset[str]]] = {t: {frozenset({t})} for t in focus}
+    for size in range(4, 0, -1):
+        for i in range(len(words) - size + 1):
+            options = table.get(" ".join(words[i : i + size]))
+            if options:
+                for word in words[i : i + size]:
+                    if word in groups:
+                        groups[word].update(options)
+    return {t: tuple(g) for t, g in groups.items()}
+
+
+def _weight(group: Group, idf: dict[str, float]) -> float:
+    """How telling a focus term is: the rarest-found of its options, an option weighing its commonest term."""
+    return max((min(idf[t] for t in option) for option in group if all(t in idf for t in option)), default=0.0)
+
+
+def _covers(group: Group, terms: frozenset[str]) -> bool:
+    return any(option <= terms for option in group)
 
 
 def compose_answer(question: str, protocol: Protocol, hits: list[Hit], settings: Settings) -> Answer:
-    """The answer to ``question`` from ``protocol``'s sentences, ranked with the retrieval hits."""
-    listing = list_criteria(question, protocol)
+    """The answer to ``question`` from ``protocol``: a list of criteria, a design field, or the
+    protocol's own sentences ranked by term coverage and dense similarity."""
+    listing = list_answer(question, protocol)
     if listing is not None:
         return listing
+    field = answer_field(question, protocol)
+    if field is not None:
+        return field
     units, idf = _units(protocol)
     asks_eligibility = bool(REQUIREMENT.search(question))
     focus = focus_terms(question)
     kind, required = answer_type(question)
-    seen = [t for t in focus if t in idf]
+    alternatives = expand_terms(question, focus)
+    weight = {t: _weight(alternatives[t], idf) for t in focus}
+    seen = [t for t in focus if weight[t] > 0]
     if not seen:
         return _abstain(question, protocol, focus, None, [])
-    total = sum(idf[t] for t in seen)
+    absent = settings.answer_absent_weight * max(idf.values(), default=0.0)
+    total = sum(weight[t] for t in seen) + absent * (len(focus) - len(seen))
     scored: list[tuple[float, Unit]] = []
     for unit in units:
-        coverage = sum(idf[t] for t in seen if t in unit.terms) / total
-        if coverage < settings.answer_min_score:
+        coverage = sum(weight[t] for t in seen if _covers(alternatives[t], unit.terms)) / total
+        similarity = next((h.similarity or 0.0 for h in hits if h.chunk.start <= unit.start < h.chunk.end), 0.0)
+        meant = similarity >= settings.answer_dense_min and coverage >= settings.answer_min_score / 2
+        if coverage < settings.answer_min_score and not meant:
             continue
         if required is not None and not required.search(protocol.text[unit.start : unit.end]):
             continue
-        similarity = next((h.similarity or 0.0 for h in hits if h.chunk.start <= unit.start < h.chunk.end), 0.0)
         prior = ELIGIBILITY_PRIOR if asks_eligibility and unit.section == "eligibility" else 0.0
         scored.append((coverage + 0.5 * similarity + prior, unit))
     if not scored:
@@ -229,17 +278,28 @@ def compose_answer(question: str, protocol: Protocol, hits: list[Hit], settings:
     return Answer(question=question, statements=tuple(statements), abstained=False, protocol_id=protocol.id)
 
 
+EXCLUDED_QUESTION = re.compile(
+    r"^\s*(?:are|is|would|will|do|does)\b.*\b(?:excluded|exclude[sd]?|ineligible|an?\s+exclusion|ruled\s+out|barred)\b",
+    re.IGNORECASE,
+)
+
+
+def _forbids(protocol: Protocol, unit: Unit) -> bool:
+    if not unit.criterion_id:
+        return False
+    criterion = protocol.criterion(unit.criterion_id)
+    return criterion.type == "exclusion" or bool(NEGATIVE.match(protocol.text[unit.start : unit.end]))
+
+
 def _lead(question: str, protocol: Protocol, chosen: list[Unit]) -> str | None:
-    """A one-line verdict for 'can patients with X enroll?' when every quoted criterion forbids X."""
-    if not ENROL_QUESTION.search(question):
-        return None
+    """A yes/no verdict in words for "can patients with X enroll?" / "are patients with X excluded?"
+    when every quoted sentence is a criterion that forbids X."""
     criteria = [u for u in chosen if u.criterion_id]
-    forbidding = all(
-        protocol.criterion(u.criterion_id).type == "exclusion" or NEGATIVE.match(protocol.text[u.start : u.end])
-        for u in criteria
-        if u.criterion_id
-    )
-    if criteria and len(criteria) == len(chosen) and forbidding:
+    if not criteria or len(criteria) != len(chosen) or not all(_forbids(protocol, u) for u in criteria):
+        return None
+    if EXCLUDED_QUESTION.search(question):
+        return "Yes: the eligibility criteria exclude this."
+    if ENROL_QUESTION.search(question):
         return "No: the eligibility criteria rule this out."
     return None
 
