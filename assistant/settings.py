@@ -36,6 +36,12 @@ class Settings(BaseSettings):
         default=0.34, description="Least lexical/semantic support a sentence needs to be quoted in an answer."
     )
     answer_max_quotes: int = Field(default=3, description="Most quotes a deterministic answer carries.")
+    answer_dense_min: float = Field(
+        default=0.62, description="Dense similarity at which a passage sharing few words with a question still answers it."
+    )
+    answer_absent_weight: float = Field(
+        default=0.5, description="Weight of a question term the protocol never uses, as a share of the rarest term's."
+    )
     backend: Literal["deterministic", "fake", "llamacpp", "openai", "ollama"] = Field(
         default="deterministic", description="Who phrases answers; verdicts are always the checker's."
     )
