@@ -59,19 +59,19 @@ def calibrate(per_group: int, seed: int, target: float) -> dict[str, object]:
     settings = get_settings()
     vectors = get_vectors()
     rows_by_norm: dict[str, set[int]] = {}
-    for row, text in enumerate(vectors.texts):
-        rows_by_norm.setdefault(normalize(text), set()).add(row)
+    for number, text in enumerate(vectors.texts):
+        rows_by_norm.setdefault(normalize(text), set()).add(number)
     cases = held_out(per_group, seed)
     queries = embed([text for _, text, _ in cases], settings)
     exclude = [rows_by_norm.get(normalize(text), set()) for _, text, _ in cases]
     found = vectors.nearest(queries, exclude=exclude)
     scored = [
-        (group, score, vectors.links[row].concept == concept)
-        for (group, _, concept), (row, score) in zip(cases, found, strict=True)
+        (group, score, vectors.links[hit].concept == concept)
+        for (group, _, concept), (hit, score) in zip(cases, found, strict=True)
     ]
-    table = []
+    table: list[dict[str, float | None]] = []
     for threshold in THRESHOLDS:
-        row = {"threshold": threshold}
+        row: dict[str, float | None] = {"threshold": threshold}
         for group in ("all", "hpo", "icd10", "curated"):
             subset = [(s, ok) for g, s, ok in scored if group in ("all", g)]
             linked = [ok for s, ok in subset if s >= threshold]

@@ -203,7 +203,10 @@ def test_subsumes(broader: str, narrower: str, expected: bool) -> None:
         ),
         pytest.param({"condition": "icd10:K74.60"}, [Condition(concept="icd10:I10")], UNKNOWN, id="unrelated"),
         pytest.param(
-            {"medication": "anticoagulant"}, [Medication(concept="apixaban", start=dt.date(2024, 1, 2))], TRUE, id="doac"
+            {"medication": "anticoagulant"},
+            [Medication(concept="apixaban", start=dt.date(2024, 1, 2))],
+            TRUE,
+            id="doac",
         ),
     ],
 )
