@@ -15,6 +15,7 @@ from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -32,7 +33,8 @@ class VocabularyMatcher:
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         all_terms = vocabulary_terms()
         patterns = []
-        for term, doc in zip(all_terms, nlp.tokenizer.pipe([t.text for t in all_terms], batch_size=4000), strict=True):
+        tokenizer: Tokenizer = nlp.tokenizer  # type: ignore[assignment]
+        for term, doc in zip(all_terms, tokenizer.pipe([t.text for t in all_terms], batch_size=4000), strict=True):
             key = tuple(token.lower_ for token in doc)
             if key and key not in self.terms:
                 self.terms[key] = term

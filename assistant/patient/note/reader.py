@@ -60,7 +60,7 @@ def read_note(text: str, today: dt.date, *, source: str = "note") -> NoteReading
     words = _WORD.findall(clean)
     share = _english_share(clean)
     if len(words) >= 15 and share < 0.05:  # not English: read nothing rather than guess at a few words
-        note = f"nothing was read: the note does not look like English ({share:.0%} of its words are English stop words)"
+        note = f"nothing was read: the note does not look like English ({share:.0%} of its words are stop words)"
         return NoteReading(PatientFacts(), (), (note,), ())
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"\[W036\]")  # medspaCy's empty regex matcher, every call
