@@ -66,7 +66,7 @@ FRAME_WORDS = frozenset(
         "enrolled enrolment enrollment eligible eligibility participate participation take part join trial study "
         "protocol given give receive received long much many often level levels value limit threshold criteria "
         "criterion inclusion exclusion say says state states list have has get got dose doses dosage dosing "
-        "duration when soon timing there someone person people subject subjects candidate candidates qualify "
+        "when soon timing there someone person people subject subjects candidate candidates qualify "
         "treated treatment used use using administered count needed ok okay kind type define defines defined mean means "
         "count counts"
     ).split()
@@ -82,7 +82,7 @@ REQUIREMENT = re.compile(
     r"qualif\w*|take part|participate)\b",
     re.IGNORECASE,
 )
-ELIGIBILITY_PRIOR = 0.3
+ELIGIBILITY_PRIOR = 0.2
 NEGATIVE = re.compile(r"^\s*(no|not|without|negative)\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])|\n+")
 
@@ -215,14 +215,19 @@ def expand_terms(question: str, focus: list[str]) -> dict[str, Group]:
     table = _synonym_table()
     words = tokens(question)
     groups: dict[str, set[frozenset[str]]] = {t: {frozenset({t})} for t in focus}
+    merged: set[str] = set()
     for size in range(4, 0, -1):
         for i in range(len(words) - size + 1):
             options = table.get(" ".join(words[i : i + size]))
-            if options:
-                for word in words[i : i + size]:
-                    if word in groups:
-                        groups[word].update(options)
-    return {t: tuple(g) for t, g in groups.items()}
+            inside = [w for w in words[i : i + size] if w in groups and w not in merged]
+            if options and inside:
+                # the words of one name are one term: "ECOG performance status" is found whole, not as "status"
+                head = inside[0]
+                groups[head].update(options)
+                groups[head].add(frozenset(inside))
+                groups[head].discard(frozenset({head})) if len(inside) > 1 else None
+                merged.update(inside[1:])
+    return {t: tuple(g) for t, g in groups.items() if t not in merged}
 
 
 def _weight(group: Group, idf: dict[str, float]) -> float:
@@ -248,6 +253,7 @@ def compose_answer(question: str, protocol: Protocol, hits: list[Hit], settings:
     focus = focus_terms(question)
     kind, required = answer_type(question)
     alternatives = expand_terms(question, focus)
+    focus = list(alternatives)
     weight = {t: _weight(alternatives[t], idf) for t in focus}
     seen = [t for t in focus if weight[t] > 0]
     if not seen:

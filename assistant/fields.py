@@ -61,7 +61,8 @@ FIELDS: tuple[Field, ...] = (
         _rx(
             r"\bhow\s+many\s+(?:patients|participants|subjects|people|persons|volunteers|women|men|children)\b"
             r"(?!.*\b(?:per|each|a)\s+(?:site|day|week|month)\b)"
-            r"|\benrol?l?ment\b|\bsample\s+size\b|\bnumber\s+of\s+(?:patients|participants|subjects)\b"
+            r"|\b(?:what\s+(?:is|was)\s+the\s+|actual\s+|planned\s+|target\s+)enrol?l?ment\b"
+            r"|\benrol?l?ment\s+(?:count|number|size|target)\b|\bsample\s+size\b|\bnumber\s+of\s+(?:patients|participants|subjects)\b"
             r"|\bhow\s+(?:big|large)\s+is\s+the\s+(?:study|trial)\b"
         ),
         _rx(r"^(?:Actual |Anticipated |Estimated )?Enrollment$"),

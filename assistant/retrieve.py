@@ -35,7 +35,6 @@ ABBREVIATIONS: dict[str, str] = {
     "mi": "myocardial infarction",
     "chf": "congestive heart failure",
     "nyha": "new york heart association",
-    "gist": "gastrointestinal stromal tumor",
     "rfs": "recurrence free survival",
     "orr": "objective response rate",
     "ihc": "immunohistochemical",
@@ -49,8 +48,6 @@ ABBREVIATIONS: dict[str, str] = {
     "haemoglobin": "hemoglobin",
     "tumour": "tumor",
     "oesophageal": "esophageal",
-    "gleevec": "imatinib",
-    "glivec": "imatinib",
     "liver": "hepatic",
     "surgical": "surgery",
     "resection": "surgery",
@@ -86,6 +83,8 @@ PHRASES: dict[str, str] = {
     "end point": "endpoint",
     "outcome measure": "endpoint",
     "sample size": "enrollment participants",
+    "r0 resection": "negative margin",
+    "r1 resection": "positive margin",
 }
 CHARACTER_MAP = str.maketrans({"〉": ">", "〈": "<", "≥": ">", "≤": "<", "\u00a0": " "})
 STOPWORDS = frozenset(
@@ -136,6 +135,33 @@ def tokens(text: str, keep_stopwords: bool = False) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _concept_names() -> dict[str, tuple[str, ...]]:
+    """Each vocabulary name (as search terms joined by spaces) → every name of its concept."""
+    from assistant.patient.concepts import load_concepts
+
+    table: dict[str, set[str]] = {}
+    for concept in load_concepts().concepts.values():
+        names = {concept.name.replace("_", " "), concept.label.lower(), *concept.synonyms}
+        for name in names:
+            key = " ".join(tokens(name))
+            if len(key) > 2:
+                table.setdefault(key, set()).update(names)
+    return {key: tuple(sorted(names)) for key, names in table.items()}
+
+
+def other_names(query: str) -> list[str]:
+    """The other names of every vocabulary concept the query names (a brand name finds the generic one)."""
+    table = _concept_names()
+    words = tokens(query)
+    found: dict[str, None] = {}
+    for size in range(4, 0, -1):
+        for i in range(len(words) - size + 1):
+            for name in table.get(" ".join(words[i : i + size]), ()):
+                found[name] = None
+    return list(found)
+
+
 @dataclass(frozen=True)
 class Hit:
     """A retrieved chunk with its fused score and the ranks behind it."""
@@ -169,7 +195,8 @@ def retrieve(
     """The ``k`` best chunks for ``query`` by reciprocal rank fusion of dense and BM25 rankings."""
     vector = index.embedder.embed([normalise(query)])[0]
     dense = index.dense(vector, k * 3, protocol_id)
-    lex = lexical(index, query, protocol_id)[: k * 3]
+    expanded = " ".join([query, *other_names(query)])
+    lex = lexical(index, expanded, protocol_id)[: k * 3]
     by_id = {c.id: c for c in index.chunks()}
     scores: dict[str, float] = {}
     dense_rank: dict[str, int] = {}

@@ -8,9 +8,11 @@ and about the schedule at once; it is general when it is neither.
   he enroll", "is Mrs K eligible"), or — when the conversation already holds a patient — it is a
   follow-up that names a lab or condition ("and her creatinine?", "what about the bilirubin?").
 * schedule: a timing question ("when", "how long", "what date", "schedule" …) about a treatment
-  step (imatinib, surgery, postoperative …) or about a date the message gives.
+  step (the scheduled medication, surgery, postoperative …) or about a date the message gives; never a
+  question about the study's own dates ("when did the study start?") or the time since a prior treatment
+  an eligibility criterion asks for ("how long after radiotherapy can a patient start the study?").
 * dates: every date in the message with its role — ``surgery`` ("surgery was on 3 March"),
-  ``start`` ("imatinib started 2025-01-10") or ``other`` — resolved against ``today`` by
+  ``start`` ("<drug> started 2025-01-10") or ``other`` — resolved against ``today`` by
   ``assistant.chat.timing`` (a date without a year is the latest such day not after ``today``, or
   the next one on or after it when its clause speaks of the future).
 
@@ -40,6 +42,7 @@ from assistant.chat.extract import (
     without,
 )
 from assistant.chat.scope import any_of, clause_bounds, rx
+from assistant.chat.steps import current_steps
 from assistant.chat.timing import find_times
 
 if TYPE_CHECKING:
@@ -53,7 +56,7 @@ ELIGIBILITY_QUESTIONS: tuple[str, ...] = (
     r"\b(?:can|could|may|would|will)\s+(?:she|he)\s+(?:be\s+)?(?:enrol(?:l?ed)?|enroll|join|participate|take\s+part"
     r"|go\s+on|be\s+included|be\s+randomi[sz]ed|qualify)\b",
     r"\b(?:is|would|will)\s+(?:she|he)\s+(?:be\s+)?(?:eligible|ineligible|excluded|included|a\s+candidate|ok|okay)\b",
-    r"(?-i:\b(?:is|would|will|can|could)\s+(?:Mr|Mrs|Ms|Miss|Dr)?\.?\s*(?!It\b|This\b|That\b|There\b|The\b|Imatinib\b)"
+    r"(?-i:\b(?:is|would|will|can|could)\s+(?:Mr|Mrs|Ms|Miss|Dr)?\.?\s*(?!It\b|This\b|That\b|There\b|The\b)"
     r"[A-Z][a-z]+\s+(?:be\s+)?(?i:eligible|enrol|enroll|included|excluded|qualify))",
     r"\bdoes\s+(?:she|he)\s+(?:qualify|meet)\b",
 )
@@ -95,9 +98,6 @@ TIMING_QUESTIONS: tuple[str, ...] = (
 """Words that ask about time."""
 
 TREATMENT_STEPS: tuple[str, ...] = (
-    r"\bimatinib\b",
-    r"\bgleevec\b",
-    r"\bglivec\b",
     r"\bsurgery\b",
     r"\bsurgical\b",
     r"\bresection\b",
@@ -121,14 +121,35 @@ TREATMENT_STEPS: tuple[str, ...] = (
     r"\bdrug\b",
     r"\bmedication\b",
 )
-"""Steps of the treatment a timing question can be about."""
+"""Steps of the treatment a timing question can be about; the names of the medications the schedule files
+schedule are steps too (``assistant.chat.steps``)."""
+
+STUDY_EVENTS: tuple[str, ...] = (
+    r"\b(?:when|what\s+date)\s+(?:did|does|do|was|is|will|were)\s+(?:the\s+)?(?:study|trial|recruitment|enrol\w*"
+    r"|accrual)\b(?!\s+(?:drug|treatment|medication|therapy))",
+    r"\b(?:study|trial)\s+(?:start|end|completion|close|closing)\s*(?:date)?\b",
+    r"\b(?:start|completion|end|first\s+posted|last\s+update)\s+date\b",
+)
+"""Questions about the study's own dates (the record's fields), not a patient's timeline."""
+
+ELIGIBILITY_WAITS: tuple[str, ...] = (
+    r"\b(?:can|could|may|must|should)\s+(?:a|the|my|this)?\s*(?:patient|subject|participant|person|someone|one|they"
+    r"|she|he|you)?\s*(?:start|begin|enter|join|go\s+on|be\s+(?:enrol\w*|included|randomi[sz]ed|eligible)|enrol\w*"
+    r"|participate|take\s+part|qualify)\b(?:\s+(?:the|in|on|into)\s+(?:the\s+)?(?:study|trial|protocol))?",
+    r"\bsince\s+(?:the\s+)?(?:prior|previous|last|their|his|her|any)\b",
+    r"\b(?:wait|washout|wash-out)\b",
+    r"\bhow\s+(?:long|many\s+(?:days|weeks|months))\s+(?:since|after)\s+(?:prior|previous|last)?\s*"
+    r"(?:chemo\w*|radio\w*|radiation|biologic\w*|investigational|immuno\w*|steroid\w*|transplant\w*)\b",
+)
+"""Eligibility questions about the time since a prior treatment ("how long after radiotherapy can a patient
+start the study?"): the protocol's criteria answer them, not the trial's timeline."""
 
 ROLE_CUES: dict[Role, str] = {
     "surgery": r"\b(?:surgery|surgical|operation|operated|resection|resected|gastrectomy|laparotomy|op)\b",
     "start": r"\b(?:start(?:ed|s|ing)?|began|begun|begin(?:s|ning)?|commenc(?:e|ed|ing)|initiat(?:e|ed|ing)"
-    r"|first\s+dose|(?:imatinib|gleevec|glivec)\s+(?:from|since))\b",
+    r"|first\s+dose)\b",
 }
-"""Words that give a date its role in the schedule."""
+"""Words that give a date its role in the schedule; "<scheduled medication> from/since <date>" is a start too."""
 
 TOPICS: tuple[tuple[str, str], ...] = (
     ("exclusion criteria", r"\bexclusions?(?:\s+criteri(?:a|on))?\b"),
@@ -142,8 +163,17 @@ TOPICS: tuple[tuple[str, str], ...] = (
 )
 """What a message is about, kept by the conversation for follow-ups ("what about the exclusion criteria?")."""
 
-SCHEDULE_STEPS = frozenset({"imatinib", "major_surgery"})
-"""Concepts that, dated in a schedule question, are the trial's own steps rather than the patient's history."""
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SCHEDULE_STEPS":  # concepts that, dated in a schedule question, are the trial's own steps
+        return current_steps().concepts
+    raise AttributeError(name)
+
+
+def _role_patterns() -> dict[Role, str]:
+    medication = current_steps().medication_pattern
+    return {**ROLE_CUES, "start": ROLE_CUES["start"] + rf"|{medication}\s+(?:from|since)\b"}
 
 PROTOCOL_ID = r"\bNCT\d{8}\b"
 
@@ -161,7 +191,7 @@ class DateMention:
     """A date written in the message, with its role in the schedule."""
 
     role: Role
-    """``surgery``, ``start`` (of imatinib), or ``other``."""
+    """``surgery``, ``start`` (of the scheduled medication), or ``other``."""
     date: dt.date | None
     """The day; None when the message gives only a month or year, or an ambiguous day/month order."""
     text: str
@@ -215,6 +245,14 @@ class Route:
         return next((d.date for d in self.dates if d.role == role and d.date is not None), None)
 
 
+def _names_a_medication(words: str) -> bool:
+    """Whether a capitalised word taken for a person's name is a medication ("Is Herceptin allowed")."""
+    from assistant.patient.concepts import load_concepts
+
+    concepts = load_concepts()
+    return any(concepts.by_text(w, "medication") is not None for w in re.findall(r"[A-Z][a-z]+", words))
+
+
 def _first(text: str, patterns: tuple[str, ...]) -> re.Match[str] | None:
     matches = [m for m in (rx(p).search(text) for p in patterns) if m]
     return min(matches, key=lambda m: m.start()) if matches else None
@@ -223,7 +261,9 @@ def _first(text: str, patterns: tuple[str, ...]) -> re.Match[str] | None:
 @lru_cache(maxsize=64)
 def _role_cues(message: str) -> tuple[tuple[int, int, Role], ...]:
     """Every word of ``message`` that gives a date a role, as (start, end, role), in text order."""
-    cues = [(m.start(), m.end(), role) for role, pattern in ROLE_CUES.items() for m in rx(pattern).finditer(message)]
+    cues = [
+        (m.start(), m.end(), role) for role, pattern in _role_patterns().items() for m in rx(pattern).finditer(message)
+    ]
     return tuple(sorted(cues))
 
 
@@ -258,14 +298,17 @@ def classify(message: str, history: ConversationState | None = None, *, today: d
     message = mask_markup(message)
     dates = find_dates(message, day)
     timing = _first(message, TIMING_QUESTIONS)
-    step = _first(message, TREATMENT_STEPS)
-    schedule = bool(timing and (step or any(d.role != "other" for d in dates)))
+    steps = current_steps()
+    step = _first(message, (*TREATMENT_STEPS, steps.medication_pattern))
+    dated = any(d.role != "other" for d in dates)
+    about_study = _first(message, STUDY_EVENTS) or _first(message, ELIGIBILITY_WAITS)
+    schedule = bool(timing and (dated or (step and not about_study)))
     facts = extract_facts(message, day)
-    if schedule:  # "imatinib started 2025-01-10, when is surgery?": the trial's own steps, not history
+    if schedule:  # "<drug> started 2025-01-10, when is surgery?": the trial's own steps, not history
         anchors = [
             m
             for m in facts.mentions
-            if m.concept in SCHEDULE_STEPS
+            if m.concept in steps.concepts
             and any(m.start <= d.start and d.end <= m.end for d in dates if d.role != "other")
         ]
         facts = without(facts, anchors, "a date of the trial's treatment, used for the schedule") if anchors else facts
@@ -286,6 +329,8 @@ def classify(message: str, history: ConversationState | None = None, *, today: d
     if reference:
         reasons.append(f"patient reference: {reference.group(0)}")
     question = _first(message, ELIGIBILITY_QUESTIONS)
+    if question and _names_a_medication(question.group(0)):
+        question = None
     if question:
         reasons.append(f"eligibility of one patient: {question.group(0)}")
     has_patient = history is not None and history.has_patient and not new_patient
