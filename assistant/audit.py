@@ -86,8 +86,9 @@ def redact_text(text: str) -> str:
 
 def _strings(value: Any, out: list[str]) -> None:
     if isinstance(value, Mapping):
-        for v in value.values():
-            _strings(v, out)
+        for k, v in value.items():
+            if k not in _DERIVED:
+                _strings(v, out)
     elif isinstance(value, list | tuple):
         for v in value:
             _strings(v, out)
@@ -97,7 +98,7 @@ def _strings(value: Any, out: list[str]) -> None:
 
 def _replaced(value: Any, clean: Mapping[str, str]) -> Any:
     if isinstance(value, Mapping):
-        return {k: _replaced(v, clean) for k, v in value.items()}
+        return {k: v if k in _DERIVED else _replaced(v, clean) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_replaced(v, clean) for v in value]
     if isinstance(value, str):
@@ -154,6 +155,8 @@ def to_line(record: AuditRecord, settings: Settings) -> dict[str, Any]:
     return line if keep else _deidentified(line)
 
 
+_DERIVED = frozenset({"facts_used"})
+"""Keys whose strings the checker wrote from structured facts (``platelets = 90 10*9/L (2025-02-01)``): kept."""
 _FREE_TEXT = ("question", "answer", "note", "verdict", "facts", "extra")
 """Fields of a line whose strings are de-identified (citations quote the protocol and stay verbatim)."""
 

@@ -97,7 +97,7 @@ def test_identifiers_stay_out_by_default(tmp_path: Path) -> None:
     assert "patient_id" not in line["facts"] and "birth_date" not in line["facts"]
     assert line["facts"]["age"] == 63.0  # on 2025-03-01, born 1961-05-20
     assert line["extra"] == {"fhir": {"gender": "female"}}
-    assert line["question"].startswith("Mrs. [redacted], MRN [redacted], DOB [redacted], platelets 90,000/mm3")
+    assert line["question"].startswith("Mrs. [NAME], MRN [MRN], DOB [DATE], platelets 90,000/mm3")
     assert line["patient_ids"] is False
 
 
@@ -124,12 +124,12 @@ def test_lines_are_appended(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        pytest.param("patient id: A-12 has ANC 1.2", "patient id: [redacted] has ANC 1.2", id="patient-id"),
-        pytest.param("born on 3 March 1950, ECOG 1", "born on [redacted], ECOG 1", id="born-on"),
-        pytest.param("Date of birth 03/04/1950", "Date of birth [redacted]", id="dob-slashes"),
-        pytest.param("Dr. Smith asks: platelets 120", "Dr. [redacted] asks: platelets 120", id="titled-name"),
-        pytest.param("name: John Smith, age 64", "name: [redacted], age 64", id="name-label"),
-        pytest.param("see Patient/abc-1", "see Patient/[redacted]", id="reference"),
+        pytest.param("patient id: A-12 has ANC 1.2", "patient id: [MRN] has ANC 1.2", id="patient-id"),
+        pytest.param("born on 3 March 1950, ECOG 1", "born on [DATE], ECOG 1", id="born-on"),
+        pytest.param("Date of birth 03/04/1950", "Date of birth [DATE]", id="dob-slashes"),
+        pytest.param("Dr. Smith asks: platelets 120", "Dr. [NAME] asks: platelets 120", id="titled-name"),
+        pytest.param("name: John Smith, age 64", "name: [NAME], age 64", id="name-label"),
+        pytest.param("see Patient/abc-1", "see Patient/[ID]", id="reference"),
         pytest.param("Age 64, ECOG 1, bilirubin 1.2 x ULN", "Age 64, ECOG 1, bilirubin 1.2 x ULN", id="no-identifiers"),
     ],
 )

@@ -10,7 +10,7 @@ offline, and lets recognisers be declared as data (regular expressions with scor
 words). It runs here on a blank spaCy English pipeline — tokens for its context enhancer, no
 trained model, nothing downloaded. ``scrubadub`` was the alternative; its name detection needs
 a spaCy or Stanford NER model or TextBlob corpora fetched at run time, and it is no longer released.
-Presidio's own recognisers find e-mail addresses, URLs, IP addresses, SSNs, NHS numbers, dates and
+Presidio's own recognisers find e-mail addresses, URLs, IP addresses, SSNs, dates and
 phone numbers (through ``phonenumbers``); names, record numbers and postal addresses are found by
 the context rules of ``assistant.deid.recognizers``. Only full dates (day, month and year) are
 replaced; a month and year, a study day or an age in years is kept.

@@ -31,6 +31,8 @@ class Identifier:
     start: int
     end: int
     text: str
+    score: float = 1.0
+    """The recogniser's confidence; of two spans alike, the surer one's type is kept."""
 
     @property
     def placeholder(self) -> str:
@@ -83,7 +85,7 @@ class Deidentifier:
         with self._lock:
             results = self.analyzer.analyze(text=text, language=_LANGUAGE, score_threshold=self.score_threshold)
         found = [
-            Identifier(ENTITY_TYPES[r.entity_type], r.start, r.end, text[r.start : r.end])
+            Identifier(ENTITY_TYPES[r.entity_type], r.start, r.end, text[r.start : r.end], r.score)
             for r in results
             if r.entity_type in ENTITY_TYPES
         ]
@@ -146,7 +148,7 @@ def _occurrences(text: str, words: set[str]) -> list[Identifier]:
 def _merge(text: str, found: list[Identifier]) -> list[Identifier]:
     """Overlapping spans joined (the longer one's type wins); address parts a comma apart joined too."""
     merged: list[Identifier] = []
-    for item in sorted(found, key=lambda f: (f.start, -f.end)):
+    for item in sorted(found, key=lambda f: (f.start, -f.end, -f.score)):
         if merged:
             last = merged[-1]
             touching = item.start <= last.end or (
@@ -155,7 +157,7 @@ def _merge(text: str, found: list[Identifier]) -> list[Identifier]:
             if touching:
                 if item.end > last.end:
                     kind = last.type if last.end - last.start >= item.end - item.start else item.type
-                    merged[-1] = Identifier(kind, last.start, item.end, text[last.start : item.end])
+                    merged[-1] = Identifier(kind, last.start, item.end, text[last.start : item.end], last.score)
                 continue
         merged.append(item)
     return merged

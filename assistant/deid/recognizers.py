@@ -1,8 +1,10 @@
 """The recognisers the de-identifier runs, defined as data: Presidio's own, plus pattern recognisers.
 
 Presidio ships recognisers for e-mail addresses, URLs, IP addresses, US social security numbers,
-NHS numbers, dates and (through ``phonenumbers``) phone numbers. Names, record numbers and postal
-addresses have no offline recogniser there (its name recogniser needs a trained spaCy model), so
+dates and (through ``phonenumbers``) phone numbers; its NHS-number one is left out, as its checksum
+passes one in ten 10-digit phone numbers and would type them as record numbers (a labelled NHS number
+is a record number here, an unlabelled one a phone number: replaced either way). Names, record
+numbers and postal addresses have no offline recogniser there (its name recogniser needs a trained spaCy model), so
 they are found here by context: a title or a cue word before a capitalised name, an age after it,
 a sign-off or dash before a signature; a label before a record number; a house number and a street
 suffix (USPS Publication 28 and Royal Mail forms), a US state code and ZIP, a UK postcode.
@@ -20,7 +22,6 @@ from presidio_analyzer.predefined_recognizers import (
     DateRecognizer,
     EmailRecognizer,
     IpRecognizer,
-    NhsRecognizer,
     PhoneRecognizer,
     UrlRecognizer,
     UsSsnRecognizer,
@@ -91,7 +92,7 @@ _RECORD_LABELS = (
 )
 _PHONE_CONTEXT = [
     "phone", "telephone", "tel", "call", "ring", "fax", "mobile", "cell", "pager", "page", "bleep", "ext",
-    "extension", "reach", "reached", "contact", "number", "on", "at",
+    "extension", "reach", "reached", "contact",
 ]  # fmt: skip
 
 
@@ -219,7 +220,6 @@ def build_recognizers(rules: Sequence[Rule] = RULES) -> list[EntityRecognizer]:
         UrlRecognizer(),
         IpRecognizer(),
         UsSsnRecognizer(),
-        NhsRecognizer(),
         DateRecognizer(),
         PhoneRecognizer(supported_regions=PHONE_REGIONS, leniency=1),
     ]

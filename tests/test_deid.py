@@ -1,0 +1,182 @@
+"""De-identification of free text and of the audit log: each identifier type, clinical text kept, the eval set."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.audit import AuditRecord, append_exchange, read_exchanges
+from assistant.deid import deidentify, deidentify_all, find_identifiers
+from assistant.index import ProtocolIndex
+from assistant.settings import Settings
+from assistant.types import Protocol
+
+ROOT = Path(__file__).resolve().parent.parent
+CHIA = ROOT.parent / "shared" / "criteria" / "chia-dev"
+sys.path.insert(0, str(ROOT))
+
+from eval.deid_eval import load_messages, score  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "identifier"),
+    [
+        pytest.param("Mrs Jane Okafor, platelets 90k — can she enroll?", "NAME", "Jane Okafor", id="name-title"),
+        pytest.param("patient Linnea Sorensen has Hb 9.8 g/dL", "NAME", "Linnea Sorensen", id="name-cue"),
+        pytest.param("Tomasz Wierzbicki, a 54-year-old man, ECOG 1", "NAME", "Tomasz Wierzbicki", id="name-age"),
+        pytest.param("Is 4 weeks enough? — Dr Priya Raman", "NAME", "Priya Raman", id="name-signature"),
+        pytest.param("Name: Harold Fitzgerald-Brown. Age 71.", "NAME", "Harold Fitzgerald-Brown", id="name-label"),
+        pytest.param("DOB 03/14/1961, ECOG 0", "DATE", "03/14/1961", id="date-us"),
+        pytest.param("born on 1 January 1950, NYHA III", "DATE", "1 January 1950", id="date-written"),
+        pytest.param("MRN 00482913, stage IIIB NSCLC", "MRN", "00482913", id="mrn"),
+        pytest.param("Hospital no. H7781234 — HER2 positive", "MRN", "H7781234", id="hospital-number"),
+        pytest.param("NHS number 943 476 5919, eGFR 48", "MRN", "943 476 5919", id="nhs-number"),
+        pytest.param("call me at (617) 555-0143 about the CT", "PHONE", "(617) 555-0143", id="phone-us"),
+        pytest.param("Ring 020 7946 0958 to book screening", "PHONE", "020 7946 0958", id="phone-uk"),
+        pytest.param("reach the family at +49 30 901820", "PHONE", "+49 30 901820", id="phone-international"),
+        pytest.param("Fax the consent to 617-555-0188 today", "PHONE", "617-555-0188", id="fax"),
+        pytest.param("send it to coordinator.jones@example.org", "EMAIL", "coordinator.jones@example.org", id="email"),
+        pytest.param(
+            "lives at 42 Elm Street, Springfield, IL 62704 now",
+            "ADDRESS",
+            "42 Elm Street, Springfield, IL 62704",
+            id="address-us",
+        ),
+        pytest.param("lives in Leeds LS6 2QB, eGFR 48", "ADDRESS", "Leeds LS6 2QB", id="address-uk-postcode"),
+        pytest.param("SSN 219-09-9999 for the insurer", "SSN", "219-09-9999", id="ssn"),
+        pytest.param(
+            "report at https://portal.example.org/cases/88213 shows Ki-67 20%",
+            "URL",
+            "https://portal.example.org/cases/88213",
+            id="url",
+        ),
+        pytest.param("export from 192.0.2.44 shows WBC 3.1", "IP", "192.0.2.44", id="ip"),
+    ],
+)
+def test_each_identifier_type_is_replaced(text: str, kind: str, identifier: str) -> None:
+    redacted = deidentify(text)
+    assert identifier not in redacted
+    start = text.index(identifier)
+    assert redacted == text[:start] + f"[{kind}]" + text[start + len(identifier) :]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Does Child-Pugh B cirrhosis exclude, or only Child-Pugh C?", id="child-pugh"),
+        pytest.param("Patient has NYHA class II heart failure and LVEF 40%.", id="nyha"),
+        pytest.param("HIV positive with CD4 350 cells/mm3 — eligible?", id="cd4"),
+        pytest.param("My patient has Parkinson's disease on carbidopa/levodopa 25/100 mg.", id="parkinson"),
+        pytest.param("Prior Hodgkin lymphoma 12 years ago, in remission.", id="hodgkin"),
+        pytest.param("The criterion says 'per Dr. judgement' — who decides?", id="dr-judgement"),
+        pytest.param("Is NCT01234567 still recruiting?", id="nct-id"),
+        pytest.param("AST 2 x ULN and bilirubin 1.5 x ULN", id="uln"),
+        pytest.param("5 mg/kg on day 1 and 3 mg/kg on day 8 of each 21-day cycle", id="dose"),
+        pytest.param("72 year old woman, ECOG 2, platelets 90k", id="age-in-years"),
+        pytest.param("Last dose in March 2024; LVEF 55% by June 2024.", id="month-and-year"),
+        pytest.param("systolic blood pressure between 140-160 mmHG", id="range-not-a-phone"),
+        pytest.param("Stage I (140-159/90-99 mmHg) untreated subjects with essential hypertension", id="bp-range"),
+        pytest.param("Oral body temperature within the range 35.0-37.5 °C", id="temperature-range"),
+    ],
+)
+def test_clinical_content_is_kept(text: str) -> None:
+    assert find_identifiers(text) == []
+    assert deidentify(text) == text
+
+
+def test_real_criteria_are_barely_touched() -> None:
+    files = sorted(CHIA.glob("*_inc.txt"))[:150]
+    lines = [line for f in files for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    touched = [line for line in lines if find_identifiers(line)]
+    assert len(lines) > 500
+    assert len(touched) / len(lines) < 0.01, touched
+
+
+def test_a_name_found_in_one_text_is_replaced_in_all() -> None:
+    question, answer = deidentify_all(["Mrs. Beatriz Calloway had a stroke. Eligible?", "Calloway is excluded by E3."])
+    assert question == "Mrs. [NAME] had a stroke. Eligible?"
+    assert answer == "[NAME] is excluded by E3."
+
+
+MESSAGE = (
+    "Mrs Jane Okafor, MRN 00482913, DOB 03/14/1961, lives at 42 Elm Street, Springfield, IL 62704, "
+    "jane.okafor@example.org — platelets 90k, can she enroll? call me at (617) 555-0143"
+)
+MESSAGE_IDS = [
+    "Jane",
+    "Okafor",
+    "00482913",
+    "03/14/1961",
+    "42 Elm Street",
+    "62704",
+    "jane.okafor@example.org",
+    "555-0143",
+]
+
+
+@pytest.mark.parametrize(
+    ("keep", "present"),
+    [pytest.param(False, False, id="default-removes"), pytest.param(True, True, id="setting-keeps")],
+)
+def test_the_setting_decides(tmp_path: Path, keep: bool, present: bool) -> None:
+    settings = Settings(data_dir=tmp_path / "data", audit_patient_ids=keep)
+    record = AuditRecord(question=MESSAGE, route="check", answer="Mrs Okafor is not eligible.", note="asked by Okafor")
+    append_exchange(record, settings)
+    raw = settings.audit_path.read_text(encoding="utf-8")
+    assert [identifier in raw for identifier in MESSAGE_IDS] == [present] * len(MESSAGE_IDS)
+    (line,) = read_exchanges(settings)
+    assert ("platelets 90k" in line["question"]) and line["patient_ids"] is keep
+    if not keep:
+        assert line["answer"] == "Mrs [NAME] is not eligible." and line["note"] == "asked by [NAME]"
+
+
+def test_free_text_in_facts_and_extra_is_deidentified(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    record = AuditRecord(
+        question="Is she eligible?",
+        route="check",
+        answer="See the verdicts.",
+        facts={"observations": [{"concept": "platelets", "date": "2025-02-01", "source": "note by Dr Ada Lindqvist"}]},
+        extra={"comment": "call 617-555-0188", "identifier": "x-1"},
+    )
+    append_exchange(record, settings)
+    (line,) = read_exchanges(settings)
+    assert line["facts"]["observations"][0] == {
+        "concept": "platelets",
+        "date": "2025-02-01",
+        "source": "note by Dr [NAME]",
+    }
+    assert line["extra"] == {"comment": "call [PHONE]"}
+
+
+def test_the_log_of_a_chat_exchange_holds_no_identifier(
+    fake_index: ProtocolIndex, seed: Protocol, settings: Settings
+) -> None:
+    from assistant.chat.chain import ChatSession
+
+    fake_index.ingest([seed])
+    session = ChatSession(fake_index, fake_index.settings)
+    session.respond(MESSAGE, as_of="2026-11-24")
+    raw = settings.audit_path.read_text(encoding="utf-8")
+    line = json.loads(raw.splitlines()[-1])
+    assert [identifier for identifier in MESSAGE_IDS if identifier in raw] == []
+    assert line["question"].startswith("Mrs [NAME], MRN [MRN], DOB [DATE], lives at [ADDRESS], [EMAIL] — platelets 90k")
+    assert line["route"] == "patient"
+
+
+def test_the_evaluation_set_meets_its_recall_target() -> None:
+    messages = load_messages()
+    scores = score(messages)
+    assert len(messages) >= 80 and sum(1 for m in messages if not m.spans) >= 20
+    assert scores.recall >= 0.98, scores.misses
+    assert scores.char_precision >= 0.95, scores.false_positives
+
+
+def test_a_label_not_in_its_message_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("messages:\n  - {id: x, text: 'call me', identifiers: [{type: PHONE, text: '555-0100'}]}\n")
+    with pytest.raises(ValueError, match=r"message x: identifier '555-0100' is not in its text"):
+        load_messages(path)
