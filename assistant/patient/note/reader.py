@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import warnings
 from collections import Counter
+from dataclasses import replace
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
@@ -185,6 +186,9 @@ def _series(reading: Reading) -> tuple[tuple[Observation, ...], list[Conflict]]:
             reading.notes.append(
                 f"{concept.replace('_', ' ')}: different values stated ({'; '.join(stated)}); none used"
             )
+            for m in mentions:
+                unused = replace(m, fact=None, rendering=f"{m.rendering}: not used: conflicting values")
+                reading.mentions[reading.mentions.index(m)] = unused
         else:
             kept.extend(dict.fromkeys(facts))
     return tuple(kept), conflicts
