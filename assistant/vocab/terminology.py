@@ -15,20 +15,19 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from assistant.errors import VocabularyError
 
 Prefix = Literal["icd10", "hpo"]
-FORMAT = 1
+FORMAT = 2
 """Version of the cache layout; bump when the derived index changes shape."""
 HPO_PHENOTYPE_ROOT = "HP:0000118"
 """Phenotypic abnormality: only this branch of the HPO names findings (not modes of inheritance)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
-    """One code of a terminology."""
+class Term(NamedTuple):
+    """One code of a terminology (a named tuple: a cache of 100,000 of them loads in a blink)."""
 
     code: str
     label: str
