@@ -25,9 +25,10 @@ index: $(STAMP)
 	$(BIN)/protocol-assistant ingest corpus/
 
 run: index
-	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port 8501 --server.headless true --browser.gatherUsageStats false
+	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port 8501 --server.headless true --browser.gatherUsageStats false --server.fileWatcherType none
 
 test: $(STAMP)
+	-command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium) || echo "chromium not installed: the browser test will be skipped"
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

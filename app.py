@@ -139,8 +139,8 @@ def _ingest_box(index: ProtocolIndex) -> None:
     ss = st.session_state
     with st.expander("Add a protocol"):
         record = st.file_uploader("CT.gov record (API v2 JSON or legacy XML)", type=["json", "xml", "txt"],
-                                  key=f"ingest-{ss.resets}")  # fmt: skip
-        pasted = st.text_area("…or paste a registry page", key=f"pasted-{ss.resets}")
+                                  key=f"ingest-{ss.resets}-{ss.get('ingests', 0)}")  # fmt: skip
+        pasted = st.text_area("…or paste a registry page", key=f"pasted-{ss.resets}-{ss.get('ingests', 0)}")
         if st.button("Index protocol"):
             try:
                 with st.spinner("Indexing…"):
@@ -150,9 +150,15 @@ def _ingest_box(index: ProtocolIndex) -> None:
                         ids, report = ingest_pasted(index, pasted)
                     else:
                         raise AssistantError("nothing to index: upload a record or paste a registry page")
-                st.success(f"Indexed {', '.join(ids)} ({report.added} chunks added, {report.unchanged} unchanged).")
+                done = f"Indexed {', '.join(ids)} ({report.added} chunks added, {report.unchanged} unchanged)."
+                ss.ingest_status = ("success", done)
+                ss.ingests = ss.get("ingests", 0) + 1
+                st.rerun()
             except AssistantError as exc:
-                st.error(f"Not indexed: {exc}")
+                ss.ingest_status = ("error", f"Not indexed: {exc}")
+        if ss.get("ingest_status"):
+            kind, text = ss.ingest_status
+            (st.success if kind == "success" else st.error)(text)
 
 
 def _verdict_view(exchange: Exchange, i: int) -> None:
