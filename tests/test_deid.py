@@ -180,3 +180,15 @@ def test_a_label_not_in_its_message_is_an_error(tmp_path: Path) -> None:
     path.write_text("messages:\n  - {id: x, text: 'call me', identifiers: [{type: PHONE, text: '555-0100'}]}\n")
     with pytest.raises(ValueError, match=r"message x: identifier '555-0100' is not in its text"):
         load_messages(path)
+
+
+def test_the_held_out_set_keeps_its_measured_floor() -> None:
+    """eval/deid_heldout.yaml was written after the recognisers were tuned on deid_messages.yaml and
+    before they were run on it; its figures are the honest ones (recall 0.839 when first measured:
+    bare given names, lower-case names, initials and PO boxes were missed). This guards against
+    regressions; the 0.98 target is not met on it."""
+    messages = load_messages(Path(__file__).resolve().parent.parent / "eval" / "deid_heldout.yaml")
+    scores = score(messages)
+    assert len(messages) >= 40
+    assert scores.recall >= 0.83, scores.misses
+    assert scores.char_precision >= 0.95, scores.false_positives
