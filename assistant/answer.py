@@ -67,8 +67,8 @@ FRAME_WORDS = frozenset(
         "protocol given give receive received long much many often level levels value limit threshold criteria "
         "criterion inclusion exclusion say says state states list have has get got dose doses dosage dosing "
         "when soon timing there someone person people subject subjects candidate candidates qualify "
-        "treated treatment used use using administered count needed ok okay kind type define defines defined mean means "
-        "count counts"
+        "treated treatment used use using administered count needed ok okay kind type define defines defined "
+        "mean means counts"
     ).split()
 )
 ENROL_QUESTION = re.compile(
@@ -225,7 +225,8 @@ def expand_terms(question: str, focus: list[str]) -> dict[str, Group]:
                 head = inside[0]
                 groups[head].update(options)
                 groups[head].add(frozenset(inside))
-                groups[head].discard(frozenset({head})) if len(inside) > 1 else None
+                if len(inside) > 1:
+                    groups[head].discard(frozenset({head}))
                 merged.update(inside[1:])
     return {t: tuple(g) for t, g in groups.items() if t not in merged}
 

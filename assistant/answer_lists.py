@@ -27,7 +27,9 @@ LIST_CUE = re.compile(
 LAB_CUE = re.compile(r"\blab(?:oratory)?s?\b|\bblood\s+tests?\b|\bbloods\b|\bbiochemistry\b", re.IGNORECASE)
 COUNT_CUE = re.compile(r"\bblood\s+counts?\b|\bcell\s+counts?\b|\bcbc\b|\bhaem\w*|\bhem(?:atolog|atopoie)\w*", re.I)
 NUMERIC_CUE = re.compile(r"\blab(?:oratory)?s?\b|\bfunction\b|\bvalues?\b|\blevels?\b|\btests?\b|\blimits?\b", re.I)
-THRESHOLD = re.compile(r"(?:[<>≤≥〉〈=]|\b(?:less|more|greater|fewer|at\s+least|at\s+most|above|below|times)\b)\s*\S*\d")
+THRESHOLD = re.compile(
+    r"(?:[<>≤≥〉〈=]|\b(?:less|more|greater|fewer|at\s+least|at\s+most|above|below|times)\b)\s*\S*\d"
+)
 # Words that say what is listed without naming a category.
 _GENERIC = frozenset(
     stem(w)
@@ -56,7 +58,9 @@ def _observation_patterns(which: str) -> tuple[tuple[re.Pattern[str], str], ...]
             continue
         for synonym in {concept.name.replace("_", " "), concept.label.lower(), *concept.synonyms}:
             if len(synonym) >= 2:
-                out.append((re.compile(r"(?<![\w-])" + re.escape(normalize_text(synonym)) + r"(?![\w-])"), concept.name))
+                out.append(
+                    (re.compile(r"(?<![\w-])" + re.escape(normalize_text(synonym)) + r"(?![\w-])"), concept.name)
+                )
     return tuple(out)
 
 

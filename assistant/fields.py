@@ -143,7 +143,9 @@ LOCATION = _rx(
     r"\bwhere\s+(?:is|was|are|will)\b(?!.*\b(?:dose|injected|applied|given|measured)\b)|\bin\s+which\s+(?:city|country|cities|countries)\b"
     r"|\bwhich\s+(?:city|country|cities|countries|sites?|hospitals?|cent(?:er|re)s?)\b|\blocations?\b|\bstudy\s+sites?\b"
 )
-ARMS = _rx(r"\b(?:what|which|how\s+many)\s+(?:are\s+the\s+)?(?:study\s+)?(?:arms|groups|cohorts)\b|\bwhat\s+are\s+the\s+arms\b")
+ARMS = _rx(
+    r"\b(?:what|which|how\s+many)\s+(?:are\s+the\s+)?(?:study\s+)?(?:arms|groups|cohorts)\b|\bwhat\s+are\s+the\s+arms\b"
+)
 OUTCOMES = _rx(r"\b(primary|secondary|main|other)?\s*(?:outcomes?|end\s*-?\s*points?)(?:\s+measures?)?\b")
 OUTCOME_HEADING = re.compile(r"^(Primary|Secondary|Other)(?: Pre-specified)? Outcome(?: Measures?)?\s*:\s*(.*)$")
 NEGATIVE_VALUE = _rx(r"^(?:none|no|false|n/?a|open label)\b|\(open label\)")

@@ -75,6 +75,7 @@ def score(item: dict[str, Any], answer: Answer, protocol: Protocol) -> Outcome:
 
 
 SETS = ROOT / "eval" / "questions"
+CORPUS_SETS = SETS.name
 SHARED_PROTOCOLS = ROOT.parent / "shared" / "protocols"
 KINDS = ("eligibility", "design", "list", "schedule", "unanswerable")
 
@@ -108,11 +109,10 @@ def run(path: Path = ROOT / "eval" / "questions.yaml", index: Any = None) -> lis
 
     quiet_environment()
     data = load_set(path)
-    settings = get_settings()
     if index is None:
         from assistant.cli.corpus_cmds import open_index
 
-        index = open_index(settings)
+        index = open_index(get_settings())
     if data["protocol"] not in index.store.ids():
         index.ingest([parse_protocol(protocol_path(data))])
     protocol = index.store.load(data["protocol"])
@@ -137,7 +137,9 @@ def summary(outcomes: list[Outcome]) -> list[str]:
     answerable = [o for o in outcomes if o.kind != "unanswerable"]
     unanswerable = [o for o in outcomes if o.kind == "unanswerable"]
     verbatim = sum(not any(p.startswith("quote is not") for p in o.problems) for o in outcomes)
-    lines.append(f"answered with the expected facts and citations: {sum(o.passed for o in answerable)}/{len(answerable)}")
+    lines.append(
+        f"answered with the expected facts and citations: {sum(o.passed for o in answerable)}/{len(answerable)}"
+    )
     lines.append(f"unanswerable questions abstained: {sum(o.passed for o in unanswerable)}/{len(unanswerable)}")
     lines.append(f"answers whose quotes are all verbatim: {verbatim}/{len(outcomes)}")
     return lines
@@ -148,8 +150,15 @@ def main(argv: list[str]) -> int:
     paths = named or all_sets()
     outcomes = [o for path in paths for o in run(path)]
     if "--json" in argv:
-        print(json.dumps([{"id": o.id, "protocol": o.protocol, "kind": o.kind, "passed": o.passed,
-                           "problems": o.problems} for o in outcomes], indent=2))
+        print(
+            json.dumps(
+                [
+                    {"id": o.id, "protocol": o.protocol, "kind": o.kind, "passed": o.passed, "problems": o.problems}
+                    for o in outcomes
+                ],
+                indent=2,
+            )
+        )
     else:
         for o in outcomes:
             print(f"{'PASS' if o.passed else 'FAIL'}  {o.protocol} {o.id:<24} {'; '.join(o.problems)}")

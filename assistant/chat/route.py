@@ -164,7 +164,6 @@ TOPICS: tuple[tuple[str, str], ...] = (
 """What a message is about, kept by the conversation for follow-ups ("what about the exclusion criteria?")."""
 
 
-
 def __getattr__(name: str) -> Any:
     if name == "SCHEDULE_STEPS":  # concepts that, dated in a schedule question, are the trial's own steps
         return current_steps().concepts
@@ -174,6 +173,7 @@ def __getattr__(name: str) -> Any:
 def _role_patterns() -> dict[Role, str]:
     medication = current_steps().medication_pattern
     return {**ROLE_CUES, "start": ROLE_CUES["start"] + rf"|{medication}\s+(?:from|since)\b"}
+
 
 PROTOCOL_ID = r"\bNCT\d{8}\b"
 
