@@ -109,6 +109,25 @@ def test_context_not_used(note: str, concept: str, reason: str) -> None:
         assert not facts_of(note, concept)
 
 
+@pytest.mark.parametrize(
+    ("words", "flag", "section"),
+    [
+        pytest.param("Type 2 diabetes", "historical", "past_medical_history", id="past-medical-history"),
+        pytest.param("cirrhosis", "family", "family_history", id="family-history"),
+        pytest.param("rash", "hypothetical", "allergy", id="allergies"),
+        pytest.param("Platelets 142,000/mm3", None, "labs_and_studies", id="labs"),
+        pytest.param("major surgery", "hypothetical", "observation_and_plan", id="assessment-and-plan"),
+    ],
+)
+def test_sections_give_context(words: str, flag: str | None, section: str) -> None:
+    doc = note_pipeline()((NOTES / ONC).read_text(encoding="utf-8"))
+    [ent] = [e for e in doc.ents if words.startswith(e.text)]
+    assert ent._.section_category == section
+    [mention] = [m for m in reading(ONC).mentions if m.text.startswith(ent.text)]
+    flags = {f for f in ("negated", "historical", "hypothetical", "family", "uncertain") if getattr(mention.context, f)}
+    assert flags == ({flag} if flag else set())
+
+
 def test_dropped_unit_is_named_and_the_rest_stands() -> None:
     r = reading(UNITS)
     assert "'White blood cell count of 17,580/mm': unit '/mm' cannot be converted to 10*9/L; not used" in r.notes
