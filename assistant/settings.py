@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     link_min_similarity: float = Field(
         default=0.80, description="Least cosine similarity an embedding link needs (eval/calibrate_linker.py)."
     )
+    compile_link_embedding: bool = Field(
+        default=True, description="Rule compiler accepts the linker's embedding links (above its threshold)."
+    )
     vocab_term_max_words: int = Field(
         default=8, description="Longest terminology name, in words, offered to note readers' phrase matchers."
     )

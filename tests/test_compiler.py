@@ -199,3 +199,14 @@ def test_chia_threshold_extraction_holds_its_measured_level() -> None:
     result = evaluate(CHIA)
     assert result["gold_thresholds"] > 500
     assert result["precision"] >= 0.65 and result["recall"] >= 0.6, result
+
+
+@pytest.fixture(autouse=True)
+def _no_embedding_links(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Exact and synonym links only: embedding links are the linker's to calibrate, not these tests'."""
+    from assistant.settings import get_settings
+
+    monkeypatch.setenv("PA_COMPILE_LINK_EMBEDDING", "false")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()

@@ -12,6 +12,7 @@ from assistant.rules.compile.result import Compiled, review
 from assistant.rules.compile.text import words
 from assistant.rules.extract import parse_number
 
+_AGE_OF = r"(?:(?:the\s+)?age\s+(?:of\s+)?)?"
 _YEARS = r"(?:\s*(?:years?|yrs?|y)\b)?"
 _N = r"(?P<{}>\d{{1,3}}(?:\.\d+)?)"
 _PREFIX = {
@@ -42,9 +43,9 @@ _AGE_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     *(
         (
-            re.compile(rf"(?<![\w])(?:{pattern})\s*(?:the\s+age\s+of\s+)?{_N.format('n')}{_YEARS}", re.IGNORECASE)
+            re.compile(rf"(?<![\w])(?:{pattern})\s*{_AGE_OF}{_N.format('n')}{_YEARS}", re.IGNORECASE)
             if op[0] in "<>" and not pattern.startswith("≥")
-            else re.compile(rf"(?:{pattern})\s*(?:the\s+age\s+of\s+)?{_N.format('n')}{_YEARS}", re.IGNORECASE),
+            else re.compile(rf"(?:{pattern})\s*{_AGE_OF}{_N.format('n')}{_YEARS}", re.IGNORECASE),
             op,
         )
         for op, pattern in _PREFIX.items()

@@ -38,14 +38,18 @@ def link_phrase(phrase: str, kinds: tuple[Kind, ...], concepts: ConceptSet) -> L
     """The concept ``phrase`` names, of one of ``kinds``, or None: the terminology linker of
     ``assistant.vocab`` when it is installed, else the curated vocabulary's names and synonyms."""
     try:
-        from assistant.vocab import link  # type: ignore[attr-defined]
+        from assistant.vocab import link
     except ImportError:
         return _vocabulary_link(phrase, kinds, concepts)
-    found = link(phrase, kinds)
+    from assistant.settings import get_settings
+
+    found = link(phrase, kinds, embedding=get_settings().compile_link_embedding)
     if found is None:
         return None
-    code = f"{found.system}:{found.code}" if found.system and found.code else str(found.concept)
-    return Linked(str(found.concept), found.kind, code, str(found.label), phrase, str(found.method))
+    name = str(found.concept)
+    curated = concepts.concepts.get(name)
+    code = code_of(curated) if curated is not None else name if ":" in name else f"{found.system}:{found.code}"
+    return Linked(name, found.kind, code, str(found.label), phrase, str(found.method))
 
 
 def code_of(concept: Concept) -> str:
