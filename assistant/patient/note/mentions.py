@@ -108,6 +108,8 @@ def read_mention(ent: Span, limit: int, reading: Reading) -> None:
         state = "not done" if ctx.negated else "done"
     words = reading.text[ent.start_char : end]
     label = term.label or name.replace("_", " ")
+    if ":" in name:  # a terminology code: the words, then the code and its name
+        label = f"{ent.text.lower()} ({term.system} {term.code}: {label})"
     _add(reading, base, ent.start_char, end, f"{label}: {state}{when} (from '{words}')", fact)
 
 
