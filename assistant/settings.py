@@ -74,7 +74,7 @@ class Settings(BaseSettings):
         default=0.80, description="Least cosine similarity an embedding link needs (eval/calibrate_linker.py)."
     )
     compile_link_embedding: bool = Field(
-        default=True, description="Rule compiler accepts the linker's embedding links (above its threshold)."
+        default=False, description="Rule compiler also asks the linker for embedding links (above its threshold)."
     )
     vocab_term_max_words: int = Field(
         default=8, description="Longest terminology name, in words, offered to note readers' phrase matchers."

@@ -24,10 +24,22 @@ _SINCE = re.compile(
 _LIST_SPLIT = re.compile(r"\s*,\s*(?:and/or\s+|or\s+|and\s+)?|\s+and/or\s+|\s+or\s+|\s+and\s+|\s*/\s*", re.IGNORECASE)
 
 
+_ABBREVIATION = re.compile(r"\s*\(\s*[A-Za-z][A-Za-z0-9\-]{0,9}\s*\)")
+
+
+def _link_one(phrase: str, concepts: ConceptSet) -> Linked | None:
+    """The concept a phrase names; a bracketed abbreviation ("hepatitis B virus (HBV)") may be left out,
+    as it only repeats the name."""
+    found = link_phrase(phrase, _KINDS, concepts)
+    if found is None and _ABBREVIATION.search(phrase):
+        found = link_phrase(" ".join(_ABBREVIATION.sub(" ", phrase).split()), _KINDS, concepts)
+    return found
+
+
 def _link_all(phrase: str, concepts: ConceptSet) -> tuple[list[Linked], bool] | str:
     """The concepts a phrase names: the whole phrase, else each item of its list. (links, joined by 'and')
     or the first item that links to nothing."""
-    whole = link_phrase(phrase, _KINDS, concepts)
+    whole = _link_one(phrase, concepts)
     if whole is not None:
         return [whole], False
     items = [item for item in _LIST_SPLIT.split(phrase) if item.strip()]
@@ -36,7 +48,7 @@ def _link_all(phrase: str, concepts: ConceptSet) -> tuple[list[Linked], bool] | 
     links = []
     for item in items:
         core, _ = strip_prefixes(item.strip(), list(g.QUALIFIERS))
-        link = link_phrase(core, _KINDS, concepts)
+        link = _link_one(core, concepts)
         if link is None:
             return item.strip()
         links.append(link)
