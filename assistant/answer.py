@@ -10,11 +10,16 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+import numpy.typing as npt
+
 from assistant.answer_lists import list_answer
 from assistant.chunk import chunk_protocol
+from assistant.embed import Embedder
 from assistant.errors import UnknownProtocolError
 from assistant.fields import answer_field
 from assistant.index import ProtocolIndex
@@ -240,9 +245,17 @@ def _covers(group: Group, terms: frozenset[str]) -> bool:
     return any(option <= terms for option in group)
 
 
-def compose_answer(question: str, protocol: Protocol, hits: list[Hit], settings: Settings) -> Answer:
+def compose_answer(
+    question: str,
+    protocol: Protocol,
+    hits: list[Hit],
+    settings: Settings,
+    similarities: Sequence[float] | None = None,
+) -> Answer:
     """The answer to ``question`` from ``protocol``: a list of criteria, a design field, or the
-    protocol's own sentences ranked by term coverage and dense similarity."""
+    protocol's own sentences ranked by term coverage and dense similarity (``similarities``: the
+    question's cosine similarity to each quotable sentence, in order; else that of the retrieved chunk
+    the sentence lies in)."""
     listing = list_answer(question, protocol)
     if listing is not None:
         return listing
@@ -262,9 +275,13 @@ def compose_answer(question: str, protocol: Protocol, hits: list[Hit], settings:
     absent = settings.answer_absent_weight * max(idf.values(), default=0.0)
     total = sum(weight[t] for t in seen) + absent * (len(focus) - len(seen))
     scored: list[tuple[float, Unit]] = []
-    for unit in units:
+    for position, unit in enumerate(units):
         coverage = sum(weight[t] for t in seen if _covers(alternatives[t], unit.terms)) / total
-        similarity = next((h.similarity or 0.0 for h in hits if h.chunk.start <= unit.start < h.chunk.end), 0.0)
+        similarity = (
+            float(similarities[position])
+            if similarities is not None
+            else next((h.similarity or 0.0 for h in hits if h.chunk.start <= unit.start < h.chunk.end), 0.0)
+        )
         meant = similarity >= settings.answer_dense_min and coverage >= settings.answer_min_score / 2
         if coverage < settings.answer_min_score and not meant:
             continue
@@ -317,7 +334,8 @@ def ask(question: str, index: ProtocolIndex, settings: Settings, protocol_id: st
     known = index.store.ids()
     if protocol_id is not None and protocol_id not in known:
         raise UnknownProtocolError(protocol_id, known)
-    hits = retrieve(index, question, settings.retrieve_k, protocol_id, settings.rrf_k)
+    vector = index.embedder.embed([normalise(question)])[0]
+    hits = retrieve(index, question, settings.retrieve_k, protocol_id, settings.rrf_k, vector)
     if protocol_id is None:
         if len(known) == 1:
             protocol_id = known[0]
@@ -326,4 +344,22 @@ def ask(question: str, index: ProtocolIndex, settings: Settings, protocol_id: st
         else:
             raise UnknownProtocolError("(none given)", known)
         hits = [h for h in hits if h.chunk.protocol_id == protocol_id]
-    return compose_answer(question, index.store.load(protocol_id), hits, settings)
+    protocol = index.store.load(protocol_id)
+    return compose_answer(question, protocol, hits, settings, unit_similarities(protocol, index.embedder, vector))
+
+
+_VECTORS: dict[tuple[str, str, str], npt.NDArray[np.float32]] = {}
+
+
+def unit_similarities(protocol: Protocol, embedder: Embedder, vector: list[float]) -> list[float]:
+    """Cosine similarity of a query vector to each quotable sentence of the protocol (the sentences are
+    embedded once per protocol text and embedder)."""
+    units, _ = _units(protocol)
+    key = (protocol.id, protocol.content_hash, embedder.name)
+    if key not in _VECTORS:
+        texts = [normalise(protocol.text[u.start : u.end]) for u in units]
+        _VECTORS[key] = np.asarray(embedder.embed(texts), dtype=np.float32).reshape(len(texts), -1)
+    matrix = _VECTORS[key]
+    if not len(matrix):
+        return []
+    return [float(x) for x in matrix @ np.asarray(vector, dtype=np.float32)]

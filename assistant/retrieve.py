@@ -119,11 +119,24 @@ def stem(token: str) -> str:
     return token
 
 
+# "Group A", "Arm 2", "Cohort B": the letter or number names the group, so the pair is one search term.
+_LABEL = re.compile(r"\b(group|arm|cohort|part|stage|level|step)\s+([a-z]|\d{1,2})\b")
+
+
+def _labels(text: str) -> list[str]:
+    """One search term per group label of a normalised text ("group a" → "groupa", "arm 2" → "armnumc")."""
+    out = []
+    for match in _LABEL.finditer(text):
+        name = match.group(2)
+        out.append(match.group(1) + (name if name.isalpha() else "num" + "".join(chr(97 + int(d)) for d in name)))
+    return out
+
+
 def tokens(text: str, keep_stopwords: bool = False) -> list[str]:
     """Search tokens of a text, abbreviations expanded."""
     out: list[str] = []
     text = normalise(text)
-    extra = " ".join(word for phrase, word in PHRASES.items() if phrase in text)
+    extra = " ".join([*(word for phrase, word in PHRASES.items() if phrase in text), *_labels(text)])
     for token in _TOKEN.findall(f"{text} {extra}" if extra else text):
         token = token.replace(",", "")
         if not keep_stopwords and token in STOPWORDS:
@@ -190,10 +203,16 @@ def lexical(index: ProtocolIndex, query: str, protocol_id: str | None = None) ->
 
 
 def retrieve(
-    index: ProtocolIndex, query: str, k: int = 8, protocol_id: str | None = None, rrf_k: int = 60
+    index: ProtocolIndex,
+    query: str,
+    k: int = 8,
+    protocol_id: str | None = None,
+    rrf_k: int = 60,
+    vector: list[float] | None = None,
 ) -> list[Hit]:
-    """The ``k`` best chunks for ``query`` by reciprocal rank fusion of dense and BM25 rankings."""
-    vector = index.embedder.embed([normalise(query)])[0]
+    """The ``k`` best chunks for ``query`` by reciprocal rank fusion of dense and BM25 rankings
+    (``vector``: the query's embedding when the caller has it already)."""
+    vector = vector if vector is not None else index.embedder.embed([normalise(query)])[0]
     dense = index.dense(vector, k * 3, protocol_id)
     expanded = " ".join([query, *other_names(query)])
     lex = lexical(index, expanded, protocol_id)[: k * 3]
