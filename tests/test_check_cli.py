@@ -69,14 +69,16 @@ def test_check_text_lists_what_is_missing() -> None:
     )
     assert code == 0
     assert out.startswith("NCT01267695: UNDETERMINED (as of 2024-06-03)")
-    assert "To settle the unknown criteria, provide:" in out
-    assert "I12: total bilirubin with its reference range (upper limit of normal)" in out
+    assert "Data to order (to settle the unknown criteria):" in out
+    assert "  [ ] total bilirubin with its reference range (upper limit of normal)" in out
+    assert "Questions to ask (to settle the unknown criteria):" in out
     assert "For a person to decide: I3, I25, I26" in out
 
 
 def test_compiled_rules_are_announced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.copy(ROOT / "corpus" / "NCT01267695.txt", tmp_path)
     shutil.copy(ROOT / "corpus" / "concepts.yaml", tmp_path)
+    shutil.copytree(ROOT / "corpus" / "vocabulary", tmp_path / "vocabulary")
     monkeypatch.setenv("PA_CORPUS_DIR", str(tmp_path))
     code, out, _ = run(
         "check",
