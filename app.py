@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import time
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,14 @@ FAILED_UPLOAD_POLICY = (
 )
 
 
+# Messages answered once at start so that retrieval, the fact readers and the checker are loaded before anyone asks.
+WARM_UP = (
+    "What are the eligibility criteria?",
+    "My patient is 72, ANC 2.0, platelets 90k, ECOG 2, creatinine 1.1 mg/dL - can she enroll?",
+    "Treatment started on 5 January 2026 and surgery was on 20 July 2026; when is the next step due?",
+)
+
+
 @st.cache_resource(show_spinner=False)
 def _index() -> ProtocolIndex:
     """The index, the embedding model and the fact readers, loaded once per server and warmed up."""
@@ -44,8 +53,9 @@ def _index() -> ProtocolIndex:
     ids = index.store.ids()
     if ids:
         warm = ChatSession(index, settings.model_copy(update={"audit_enabled": False}))
-        with contextlib.suppress(AssistantError):
-            warm.respond("Is a patient aged 50 with platelets 150 10*9/L eligible?", protocol_id=ids[0])
+        for message in WARM_UP:
+            with contextlib.suppress(AssistantError):
+                warm.respond(message, protocol_id=ids[0])
     return index
 
 
@@ -243,7 +253,12 @@ def _schedule_view(exchange: Exchange, i: int) -> None:
 def _show(exchange: Exchange, i: int) -> None:
     if exchange.error is not None:
         st.error(exchange.error)
-        return
+    else:
+        _show_answer(exchange, i)
+    st.caption(f"Answered in {exchange.seconds:.1f} s" if exchange.error is None else "Not answered")
+
+
+def _show_answer(exchange: Exchange, i: int) -> None:
     response = exchange.response
     assert response is not None
     fb = exchange.read_back
@@ -279,11 +294,14 @@ def _answer(session: ChatSession, message: str, protocol: str | None, as_of: dt.
 
     ss = st.session_state
     exchange = Exchange(message=message, as_of=as_of)
+    started = time.monotonic()
     try:
         response = session.respond(message, protocol_id=protocol, as_of=as_of)
     except AssistantError as exc:
         exchange.error = f"Not answered: {exc}"
         return exchange
+    finally:
+        exchange.seconds = time.monotonic() - started
     exchange.response = response
     exchange.read_back = read_back(message, session.state.last_route)
     if response.check is not None:

@@ -66,7 +66,7 @@ def markdown(at: AppTest) -> str:
 
 def verdict_rows(at: AppTest) -> list[tuple[str, str]]:
     """(status, criterion) of every verdict row on the page, in page order."""
-    return [m.groups() for m in ROW.finditer(markdown(at))]
+    return [(m.group(1), m.group(2)) for m in ROW.finditer(markdown(at))]
 
 
 def latest_patient_line(at: AppTest) -> str:
@@ -159,7 +159,7 @@ def test_a_failed_upload_after_a_good_one_never_answers_for_the_previous_patient
     latest = markdown(app).split("Is this patient eligible?")[-1]
     assert INELIGIBLE.name not in latest and not ROW.search(latest)
     assert any("No patient facts yet" in i.value for i in app.info)
-    assert any("**Active patient:** none" == m.value for m in app.sidebar.markdown)
+    assert any(m.value == "**Active patient:** none" for m in app.sidebar.markdown)
 
 
 @pytest.mark.parametrize(
@@ -192,7 +192,7 @@ def test_new_conversation_and_clear_patient_reset_the_patient_and_the_upload(app
     next(b for b in app.sidebar.button if b.label == button).click().run()
     assert not app.exception
     assert app.sidebar.file_uploader[0].value is None
-    assert any("**Active patient:** none" == m.value for m in app.sidebar.markdown)
+    assert any(m.value == "**Active patient:** none" for m in app.sidebar.markdown)
     if button == "New conversation":
         assert not app.chat_message
     ask(app, "Is this patient eligible?")

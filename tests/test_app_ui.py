@@ -182,8 +182,10 @@ def test_timeline_and_calendar(seed: Protocol) -> None:
     schedule = load_schedule(seed.id, CORPUS, protocol_text=seed.text)
     assert timeline_chart(compute_schedule(schedule, None, None)) is None
     computed = compute_schedule(schedule, dt.date(2026, 1, 5), dt.date(2026, 7, 20))
-    spec = timeline_chart(computed).to_dict()
-    assert len(spec["data"]["values"]) == len(computed.steps)
+    chart = timeline_chart(computed)
+    assert chart is not None
+    spec = chart.to_dict()
+    assert len(spec["data"]["values"]) == len(computed.steps) and len(spec["layer"]) == 2
     ics = ics_bytes(computed).decode()
     assert ics.count("BEGIN:VEVENT") == len(computed.steps)
 

@@ -105,18 +105,16 @@ def timeline_chart(computed: ComputedSchedule) -> Any | None:
     if not data:
         return None
     order = [d["step"] for d in data]
-    return (
-        alt.Chart(alt.Data(values=data))
-        .mark_bar(cornerRadius=3)
-        .encode(
-            x=alt.X("earliest:T", title="date"),
-            x2="latest:T",
-            y=alt.Y("step:N", sort=order, title=None, axis=alt.Axis(labelLimit=360)),
-            color=alt.Color("basis:N", title="date", scale=alt.Scale(domain=["given", "computed"])),
-            tooltip=["step:N", "earliest:T", "latest:T", "window:N"],
-        )
-        .properties(height=max(120, 34 * len(data)))
+    base = alt.Chart(alt.Data(values=data)).encode(
+        x=alt.X("earliest:T", title="date"),
+        y=alt.Y("step:N", sort=order, title=None, axis=alt.Axis(labelLimit=360)),
+        color=alt.Color("basis:N", title="date", scale=alt.Scale(domain=["given", "computed"])),
+        tooltip=["step:N", "earliest:T", "latest:T", "window:N"],
     )
+    # a bar for the window, a dot where it opens (a one-day window is all dot)
+    windows = base.mark_bar(cornerRadius=3, height=14).encode(x2="latest:T")
+    opens = base.mark_point(filled=True, size=70)
+    return alt.layer(windows, opens).properties(height=max(120, 34 * len(data)))
 
 
 def ics_bytes(computed: ComputedSchedule) -> bytes:

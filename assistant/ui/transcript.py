@@ -38,6 +38,8 @@ class Exchange:
     """Why the remembered dates could not be used."""
     as_of: dt.date | None = None
     """The check date of the turn."""
+    seconds: float = 0.0
+    """How long the chain took to answer."""
 
 
 def patient_label(loaded: LoadedPatient | None, has_patient: bool) -> str | None:
