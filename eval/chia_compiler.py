@@ -50,13 +50,15 @@ DEFAULT_DIR = ROOT.parent / "shared" / "criteria" / "chia-dev"
 # Reference reading of an annotated Value text (independent of the compiler's patterns).
 _GOLD_OPS: tuple[tuple[str, str], ...] = (
     (
-        r"≥|>\s*=|=\s*>|>\s*or\s*=|at least|greater than or equal|more than or equal|equal to or (?:greater|more)"
+        r"≥|>\s*_|>\s*/\s*=|>\s*=|=\s*>|>\s*or\s*=|at least|greater than or equal|more than or equal"
+        r"|equal to or (?:greater|more)"
         r"|or more|or greater|or higher|or older|or above|or over|and over|and above|and older|no less than"
         r"|not less than|minimum|\+\s*$|≧",
         ">=",
     ),
     (
-        r"≤|<\s*=|=\s*<|<\s*or\s*=|at most|less than or equal|equal to or less|or less|or lower|or fewer|or younger"
+        r"≤|<\s*_|<\s*/\s*=|<\s*=|=\s*<|<\s*or\s*=|at most|less than or equal|equal to or less|or less|or lower"
+        r"|or fewer|or younger"
         r"|or below|no more than|not more than|no greater than|not exceed|maximum|up to|≦",
         "<=",
     ),
@@ -194,6 +196,8 @@ def _leaf_matches(leaf: dict[str, object], g: Gold) -> bool:
     raw = leaf.get("value", leaf.get("uln"))
     value = tuple(float(v) for v in raw) if isinstance(raw, list) else float(raw)  # type: ignore[arg-type]
     unit = "×ULN" if "uln" in leaf else leaf.get("unit")
+    if isinstance(unit, str) and unit.startswith("{"):
+        unit = None  # a unitless quantity ({INR}): the rule names the concept's unit the text leaves out
     return _value_equal(value, g.value) and _unit_equal(unit, g.unit)  # type: ignore[arg-type]
 
 

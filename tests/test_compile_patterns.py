@@ -294,6 +294,34 @@ def test_curated_vocabulary_links(text: str, expected: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Eastern Cooperative Oncology Group (ECOG) performance status of 0 - 2",
+            {"observation": "ecog", "op": "between", "value": [0.0, 2.0]},
+            id="acronym-expansion",
+        ),
+        pytest.param(
+            "INR>1.5", {"observation": "inr", "op": ">", "value": 1.5, "unit": "{INR}"}, id="unitless-quantity"
+        ),
+        pytest.param(
+            "Karnofskcy performance status (KPS) >_70%",
+            {"observation": "karnofsky", "op": ">=", "value": 70.0},
+            id="kps",
+        ),
+    ],
+)
+def test_thresholds_from_chia(text: str, expected: dict[str, Any]) -> None:
+    compiled = compile_rule(real(text))
+    assert compiled.when == expected, compiled.note
+
+
+def test_unitless_value_of_a_quantity_with_units_needs_review() -> None:
+    compiled = compile_rule(real("Uncontrolled Diabetes (Hemoglobin A1C > 7.5)"))
+    assert not compiled.executable
+
+
+@pytest.mark.parametrize(
     "text",
     [
         pytest.param("Able and willing to comply with all requirements of the study", id="comply"),

@@ -103,6 +103,8 @@ def _threshold_node(t: Threshold, concepts: ConceptSet) -> dict[str, Any] | str:
             return f"{concept.label} with unit {t.unit}"
         return {"observation": concept.name, "op": t.op, "value": value}
     if t.unit is None:
+        if concept.unit and concept.unit.startswith("{"):  # a unitless quantity such as {INR}: the number is all
+            return {"observation": concept.name, "op": t.op, "value": value, "unit": concept.unit}
         return f"{concept.label} threshold without a unit"
     try:
         factor(t.unit, concept, "criterion")
@@ -126,6 +128,9 @@ def read_thresholds(text: str, concepts: ConceptSet) -> Compiled | None:
         for i in range(t.start, t.end):
             residual[i] = " "
         for i in range(max(t.m_start, 0), max(t.m_end, 0)):
+            residual[i] = " "
+    for start, end in _expansions(text):
+        for i in range(start, end):
             residual[i] = " "
     words = re.findall(r"[A-Za-z][A-Za-z\-/]*", "".join(residual).lower())
     extra = [w for w in words if w not in _FILLER and w.strip("-/") not in _FILLER]
@@ -163,3 +168,18 @@ def _links(found: list[Threshold], concepts: ConceptSet) -> str:
             concept = concepts.concepts[t.concept]
             seen.append(f'linked "{t.measurement}" → {code_of(concept)} {concept.label} (synonym)')
     return ("; " + "; ".join(dict.fromkeys(seen))) if seen else ""
+
+
+_ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z]{1,7})\s*\)")
+
+
+def _expansions(text: str) -> list[tuple[int, int]]:
+    """Spans of "Eastern Cooperative Oncology Group (ECOG)": words whose initials spell the bracketed
+    abbreviation that follows them only name what the abbreviation names."""
+    spans = []
+    for match in _ACRONYM.finditer(text):
+        letters = [c for c in match.group(1) if c.isupper()]
+        before = list(re.finditer(r"[A-Za-z][\w\-]*", text[: match.start()]))[-len(letters) :]
+        if len(before) == len(letters) and all(w.group()[0].upper() == c for w, c in zip(before, letters, strict=True)):
+            spans.append((before[0].start(), match.end()))
+    return spans
