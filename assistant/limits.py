@@ -10,6 +10,7 @@ import json
 import os
 import re
 import stat
+import string
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,8 @@ from assistant.settings import Settings
 
 # A JSON string literal (escapes included) or one bracket: what a depth scan needs to see.
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
-_YAML_INTEGER = re.compile(r"[-+]?(?:0[box])?[0-9_]+")
+# A plain scalar YAML 1.1 may read as an integer: decimal, 0b/0o/0x, sexagesimal (190:20:30).
+_YAML_INTEGER = re.compile(r"[-+]?(?:0[box][0-9a-fA-F_]+|[0-9][0-9_:]*)")
 
 
 def _setting(name: str) -> str:
@@ -121,7 +123,7 @@ def check_yaml_limits(text: str, settings: Settings, where: str) -> None:
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
         elif isinstance(event, yaml.ScalarEvent) and event.style is None and _YAML_INTEGER.fullmatch(event.value):
-            digits = sum(ch.isdigit() for ch in event.value)
+            digits = sum(ch in string.hexdigits for ch in event.value)
             if digits > settings.max_integer_digits:
                 raise _too_long(where, digits, settings)
 

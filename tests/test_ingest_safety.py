@@ -330,3 +330,29 @@ def test_stray_punctuation_line_in_criteria_makes_no_criterion() -> None:
     module["eligibilityCriteria"] = "Inclusion Criteria:\n\n* Age 18 or older\n:\n\n-\n\n* ECOG 0-1\n"
     protocol = parse_text(json.dumps(record), "record.json")
     assert [c.text for c in protocol.criteria] == ["Age 18 or older", "ECOG 0-1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param("a:\n" + "".join("  " * i + "- \n" for i in range(1, 200)), "max_nesting_depth", id="deep-block"),
+        pytest.param("[" * 100_000 + "]" * 100_000, "max_nesting_depth=64", id="deep-flow"),
+        pytest.param("value: " + "7" * 5000, "max_integer_digits=30", id="huge-int"),
+        pytest.param("value: -0x" + "f" * 10 + "1" * 40, "max_integer_digits", id="huge-hex"),
+    ],
+)
+def test_yaml_limits_are_checked_before_loading(text: str, message: str) -> None:
+    from assistant.limits import load_yaml
+
+    with pytest.raises(InputLimitError, match=message):
+        load_yaml(text, Settings(), "facts.yaml")
+
+
+def test_yaml_within_limits_loads_as_safe_load() -> None:
+    from assistant.limits import load_yaml
+
+    text = (CORPUS / "NCT01267695.schedule.yaml").read_text(encoding="utf-8")
+    import yaml
+
+    assert load_yaml(text, Settings(), "schedule.yaml") == yaml.safe_load(text)
+    assert load_yaml('id: "' + "7" * 5000 + '"', Settings(), "facts.yaml") == {"id": "7" * 5000}
