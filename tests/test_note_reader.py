@@ -278,7 +278,7 @@ def test_oversized_note_names_the_limit_and_the_setting() -> None:
 def test_a_note_in_another_language_reads_nothing() -> None:
     r = reading("note_french.txt")
     assert r.mentions == () and r.facts.observations == () and r.facts.age is None
-    assert any("does not look like English" in n for n in r.notes)
+    assert any("is not in English (detected language 'fr'" in n for n in r.notes), r.notes
 
 
 def test_numbers_with_units_that_were_not_read_are_listed() -> None:
@@ -295,3 +295,40 @@ def test_pipeline_is_built_once() -> None:
     assert {"medspacy_pyrush", "note_vocabulary_matcher", "medspacy_sectionizer", "medspacy_context"} <= set(
         note_pipeline().pipe_names
     )
+
+
+@pytest.mark.parametrize(
+    ("note", "language"),
+    [
+        pytest.param(
+            "Paciente de 64 años con hipertensión arterial y diabetes tipo 2. Niega dolor torácico.", "es", id="es"
+        ),
+        pytest.param(
+            "64-jähriger Patient mit arterieller Hypertonie und Diabetes mellitus Typ 2. Kreatinin 1,4 mg/dl.",
+            "de",
+            id="de",
+        ),
+        pytest.param(
+            "Paciente de 64 anos com hipertensão e diabetes tipo 2. Nega dor torácica ao esforço.", "pt", id="pt"
+        ),
+    ],
+)
+def test_notes_in_other_languages_read_nothing(note: str, language: str) -> None:
+    r = read_note(note, TODAY)
+    assert r.mentions == ()
+    assert any(f"detected language {language!r}" in n for n in r.notes), r.notes
+
+
+def test_a_terse_english_note_is_read_as_english() -> None:
+    note = (
+        "HPI: 64-year-old man referred for screening.\n"
+        "PMH: Hypertension, type 2 diabetes mellitus, chronic kidney disease stage 3.\n"
+        "Medications: metformin 1000 mg twice daily.\n"
+        "Labs: creatinine 1.4 mg/dL, HbA1c 8.1%, platelets 210,000/mm3.\n"
+    )
+    r = read_note(note, TODAY)
+    assert r.facts.age == 64.0 and r.facts.sex == "male"
+    conditions = {c.concept: c.active for c in r.facts.conditions}
+    # an undated entry of the past medical history may still be current: its activity is not guessed
+    assert conditions and all(active is None for active in conditions.values()), conditions
+    assert {o.concept for o in r.facts.observations} >= {"creatinine", "hba1c", "platelets"}

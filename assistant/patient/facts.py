@@ -42,7 +42,11 @@ class Condition(_Fact):
 
     concept: str = Field(description="Concept name, e.g. 'brain_metastases'.")
     present: bool = Field(default=True, description="False when the record or message states it is absent.")
-    active: bool = Field(default=True, description="False when resolved/inactive (FHIR clinicalStatus).")
+    active: bool | None = Field(
+        default=True,
+        description="False when resolved/inactive (FHIR clinicalStatus); None when a history states it without "
+        "saying whether it is still current.",
+    )
     onset: dt.date | None = Field(default=None, description="Onset date, when known.")
     abatement: dt.date | None = Field(default=None, description="Resolution date, when known.")
     source: str = Field(default="", description="Where the fact came from.")

@@ -49,7 +49,10 @@ def describe_event(fact: Event) -> str:
     if not fact.present:
         return f"{fact.concept} = absent ({fact.source or 'stated'})"
     if isinstance(fact, Condition):
-        status = "active" if fact.active and fact.abatement is None else "resolved"
+        if fact.active is None and fact.abatement is None:
+            status = "in the history"
+        else:
+            status = "active" if fact.active and fact.abatement is None else "resolved"
         dates = f"onset {describe_date(fact.onset)}"
         if fact.abatement is not None:
             dates += f", resolved {fact.abatement.isoformat()}"
@@ -197,10 +200,13 @@ class PatientContext:
             return self.as_of if fact.active else None
         return fact.date
 
-    def is_current(self, fact: Event) -> bool:
-        """True when a condition is active, or a medication is being taken, on ``as_of``."""
+    def is_current(self, fact: Event) -> bool | None:
+        """True when a condition is active, or a medication is being taken, on ``as_of``; None when a
+        condition is recorded without saying whether it still is (a past medical history entry)."""
         if isinstance(fact, Condition):
-            return fact.active and (fact.abatement is None or fact.abatement >= self.as_of)
+            if fact.abatement is not None and fact.abatement < self.as_of:
+                return False
+            return fact.active
         if isinstance(fact, Medication):
             return fact.active and (fact.end is None or fact.end >= self.as_of)
         return False

@@ -336,10 +336,15 @@ def _occurrence(
         used = tuple(ctx.describe(r) for r in records)
         unknown = False
         if delta is None:
+            unsure = False
             for record in records:
                 if ever or concept.kind == "procedure" or (concept.kind == "condition" and event_like):
                     return yes, f"{label}: recorded ({ctx.describe(record)})", used, ()
-                if ctx.is_current(record):
+                current = ctx.is_current(record)
+                if current is None:
+                    unsure = True
+                    continue
+                if current:
                     if dose is not None and isinstance(record, Medication):
                         ok = _dose_ok(record, dose)
                         if ok is None:
@@ -355,6 +360,13 @@ def _occurrence(
                     f"{label} is current but its daily dose is not recorded",
                     used,
                     (f"daily dose of {label}",),
+                )
+            if unsure:
+                return (
+                    UNKNOWN,
+                    f"{label}: in the history, not stated whether current",
+                    used,
+                    (f"whether {label} is current",),
                 )
             state = "resolved" if concept.kind == "condition" else "not current"
             return no, f"{label}{dose_text}: {state}", used, ()

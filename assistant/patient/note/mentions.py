@@ -83,9 +83,11 @@ def read_mention(ent: Span, limit: int, reading: Reading) -> None:
     when = f" ({stated.text} → {date.isoformat()})" if stated is not None and date is not None else ""
     fact: Condition | Medication | Procedure
     if kind == "condition":
-        active = not past or bool(_DIAGNOSED.search(sent.text))
+        # a dated past episode ("MI 2 years ago", "hepatitis in 2019") is over; an undated entry of the
+        # history ("PMH: hypertension") may still be current, so that is left unknown
+        active: bool | None = True if not past or _DIAGNOSED.search(sent.text) else (False if date else None)
         fact = Condition(concept=name, present=not ctx.negated, active=active, onset=date, source=reading.source)
-        state = "absent" if ctx.negated else ("active" if active else "past")
+        state = "absent" if ctx.negated else ("active" if active else "in the history (current or not: not stated)")
     elif kind == "medication":
         dose = value_after(reading.text, end, limit)
         if dose is not None and any(d.start <= dose.start < d.end for d in local):

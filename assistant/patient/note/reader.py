@@ -13,7 +13,6 @@ import warnings
 from collections import Counter
 from dataclasses import replace
 
-from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from assistant.errors import PatientDataError
@@ -49,20 +48,28 @@ def _check_input(text: str) -> None:
         )
 
 
-def _english_share(text: str) -> float:
-    words = [w.lower() for w in _WORD.findall(text)]
-    return sum(w in STOP_WORDS for w in words) / len(words) if words else 0.0
+def _language(text: str) -> tuple[str, float]:
+    """The most likely language of ``text`` and its probability (langdetect, seeded: deterministic)."""
+    from langdetect import DetectorFactory, detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0
+    try:
+        best = detect_langs(text)[0]
+    except LangDetectException:
+        return "unknown", 0.0
+    return str(best.lang), float(best.prob)
 
 
 def read_note(text: str, today: dt.date, *, source: str = "note") -> NoteReading:
     """The patient facts a clinical note states about its patient, each with the words it came from."""
     _check_input(text)
     clean = _blank(_blank(text, _COMMENT), _OTHER_PERSON)
-    words = _WORD.findall(clean)
-    share = _english_share(clean)
-    if len(words) >= 15 and share < 0.05:  # not English: read nothing rather than guess at a few words
-        note = f"nothing was read: the note does not look like English ({share:.0%} of its words are stop words)"
-        return NoteReading(PatientFacts(), (), (note,), ())
+    if len(_WORD.findall(clean)) >= 8:
+        language, probability = _language(clean)
+        if language != "en" and probability >= 0.9:  # read nothing rather than guess at a few shared words
+            note = f"nothing was read: the note is not in English (detected language {language!r}, p={probability:.2f})"
+            return NoteReading(PatientFacts(), (), (note,), ())
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"\[W036\]")  # medspaCy's empty regex matcher, every call
         doc = note_pipeline()(clean)
@@ -82,14 +89,7 @@ def read_note(text: str, today: dt.date, *, source: str = "note") -> NoteReading
     conflicts += obs_conflicts
     _unread_values(clean, reading)
     if not reading.mentions:
-        share = _english_share(clean)
-        if share < 0.15:
-            reading.notes.append(
-                f"nothing was read: the note does not look like English ({share:.0%} of its words are English "
-                "function words)"
-            )
-        else:
-            reading.notes.append("nothing was read: no age, sex or vocabulary term was found in the note")
+        reading.notes.append("nothing was read: no age, sex or vocabulary term was found in the note")
     facts = PatientFacts(
         age=age,
         sex=sex,  # type: ignore[arg-type]
