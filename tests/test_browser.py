@@ -79,12 +79,22 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     assert process.returncode is not None
 
 
-def _shot(page: Any, anchor: Any, tmp_path: Path, name: str) -> None:
-    """A viewport screenshot with ``anchor`` scrolled to the top of the page."""
-    anchor.evaluate("e => e.scrollIntoView({block: 'start'})")
-    page.wait_for_timeout(300)
+def _shot(page: Any, anchor: Any | None, tmp_path: Path, name: str) -> None:
+    """A screenshot of the viewport, or of the top of ``anchor`` (the page made tall enough to hold it whole,
+    since the chat keeps its scroll pinned to the bottom)."""
     path = tmp_path / f"{name}.png"
-    page.screenshot(path=str(path))
+    if anchor is None:
+        page.screenshot(path=str(path))
+    else:
+        size = page.viewport_size
+        height = page.evaluate("document.querySelector('main').scrollHeight")
+        page.set_viewport_size({"width": size["width"], "height": height + 200})
+        page.wait_for_timeout(500)
+        box = anchor.bounding_box()
+        clip = {"x": box["x"] - 16, "y": max(0, box["y"] - 8), "width": box["width"] + 32,
+                "height": min(1000, box["height"] + 16)}  # fmt: skip
+        page.screenshot(path=str(path), clip=clip)
+        page.set_viewport_size(size)
     assert path.stat().st_size > 0
     if os.environ.get("SCREENSHOT_DIR"):
         shutil.copy(path, Path(os.environ["SCREENSHOT_DIR"]) / f"app-{name}.png")
@@ -122,7 +132,7 @@ def test_the_page_answers_checks_and_schedules_in_a_real_browser(
             first = _ask(page, "What platelet count is required?")
             answer = page.locator('[data-testid="stChatMessage"]').last
             assert "Platelet count > 100,000/mm3" in answer.inner_text()
-            _shot(page, page.locator("h1").first, tmp_path, "chat")
+            _shot(page, None, tmp_path, "chat")
 
             page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(BUNDLE))
             page.get_by_text("Loaded patient pt").wait_for(timeout=60_000)

@@ -102,7 +102,8 @@ def rows_table_html(rows: Sequence[VerdictRow]) -> str:
         missing = f"<br><small><b>to settle:</b> {html.escape(r.missing)}</small>" if r.missing else ""
         body.append(
             f'<tr class="verdict" data-status="{html.escape(r.status)}" data-criterion="{html.escape(r.criterion)}">'
-            f"<td><b>{html.escape(r.criterion)}</b><br><small>{html.escape(r.kind)}</small></td>"
+            f'<td style="white-space:nowrap"><b>{html.escape(r.criterion)}</b><br>'
+            f"<small>{html.escape(r.kind)}</small></td>"
             f'<td><span style="background:{colour};color:#fff;padding:1px 6px;border-radius:4px;'
             f'white-space:nowrap">{html.escape(r.label)}</span></td>'
             f"<td>{html.escape(r.reason)}{missing}</td>"
@@ -110,9 +111,10 @@ def rows_table_html(rows: Sequence[VerdictRow]) -> str:
         )
     return (
         '<table class="verdicts" style="width:100%;border-collapse:collapse;table-layout:auto">'
+        "<colgroup>" + "".join(f'<col style="width:{w}%">' for w in (9, 11, 42, 38)) + "</colgroup>"
         f"<thead>{head}</thead><tbody>{''.join(body)}</tbody></table>"
         "<style>table.verdicts td,table.verdicts th{border-bottom:1px solid #ddd;padding:4px 6px;"
-        "vertical-align:top;text-align:left;white-space:normal;word-break:normal;overflow-wrap:anywhere}</style>"
+        "vertical-align:top;text-align:left;overflow-wrap:break-word}</style>"
     )
 
 
