@@ -275,6 +275,7 @@ def compose_answer(
     absent = settings.answer_absent_weight * max(idf.values(), default=0.0)
     total = sum(weight[t] for t in seen) + absent * (len(focus) - len(seen))
     scored: list[tuple[float, Unit]] = []
+    complete: set[int] = set()  # sentences that state every focus term the protocol uses
     for position, unit in enumerate(units):
         coverage = sum(weight[t] for t in seen if _covers(alternatives[t], unit.terms)) / total
         similarity = (
@@ -289,11 +290,14 @@ def compose_answer(
             continue
         prior = ELIGIBILITY_PRIOR if asks_eligibility and unit.section == "eligibility" else 0.0
         scored.append((coverage + 0.5 * similarity + prior, unit))
+        if all(_covers(alternatives[t], unit.terms) for t in seen):
+            complete.add(unit.start)
     if not scored:
         return _abstain(question, protocol, focus, kind, seen)
     scored.sort(key=lambda pair: -pair[0])
     best = scored[0][0]
-    chosen = [u for s, u in scored[: settings.answer_max_quotes] if s >= 0.8 * best]  # best first
+    # best first: those close to the best, and any that states every term of the question
+    chosen = [u for s, u in scored if s >= 0.8 * best or u.start in complete][: settings.answer_max_quotes]
     titles = {s.name: s.title for s in protocol.sections}
     statements = [_statement(protocol, unit, titles) for unit in chosen]
     lead = _lead(question, protocol, chosen)
