@@ -134,6 +134,21 @@ def _patient_panel(session: ChatSession) -> Any:
     return slot
 
 
+def _check_date_hint(session: ChatSession, as_of: dt.date) -> None:
+    """Warn when the check date is far from the newest fact, and offer to check as of that fact's date."""
+    from assistant.ui.patient import newest_fact, staleness_warning
+
+    facts = session.state.patient
+    newest = newest_fact(facts) if facts is not None else None
+    warning = staleness_warning(as_of, newest, session.settings.stale_fact_days)
+    if warning and newest is not None:
+        st.warning(warning)
+        st.button(
+            f"Check as of {newest.isoformat()} (newest fact)",
+            on_click=lambda: st.session_state.update(as_of=newest),
+        )
+
+
 def _active_patient(slot: Any, session: ChatSession) -> None:
     """Fill the patient panel's first line, after the latest message had its say."""
     from assistant.ui.transcript import patient_label
@@ -332,8 +347,10 @@ def main() -> None:
         protocol = st.selectbox(
             "Protocol", ids, index=0 if ids else None, format_func=lambda pid: f"{pid} — {titles.get(pid, '')}"
         )
-        as_of = st.date_input("Check as of", value=dt.date.today(), key="as_of")
+        ss.setdefault("as_of", dt.date.today())
+        as_of = st.date_input("Check as of", key="as_of")
         slot = _patient_panel(session)
+        _check_date_hint(session, as_of)
         if st.button("New conversation"):
             _reset(everything=True)
             st.rerun()
@@ -354,8 +371,10 @@ def main() -> None:
     _active_patient(slot, session)
     with st.sidebar:
         st.subheader("Schedule dates")
-        st.date_input("Treatment start", value=None, key="start_date")
-        st.date_input("Surgery", value=None, key="surgery_date")
+        ss.setdefault("start_date", None)
+        ss.setdefault("surgery_date", None)
+        st.date_input("Treatment start", key="start_date")
+        st.date_input("Surgery", key="surgery_date")
         _ingest_box(index)
 
 

@@ -223,8 +223,11 @@ def test_schedule_dates_are_remembered_and_missing_dates_say_why(app: AppTest) -
 def test_an_old_record_checked_today_is_warned_about(app: AppTest) -> None:
     upload(app, INELIGIBLE.name, INELIGIBLE.read_bytes())
     ask(app, "Is this patient eligible?")
-    assert any("days earlier" in w.value for w in app.warning)
-    app.sidebar.date_input[0].set_value(dt.date(2024, 6, 3)).run()
+    assert any("days earlier" in w.value for w in app.main.warning)
+    assert any("days earlier" in w.value for w in app.sidebar.warning)
+    next(b for b in app.sidebar.button if b.label.startswith("Check as of 2024-05-28")).click().run()
+    assert app.sidebar.date_input[0].value == dt.date(2024, 5, 28)
+    assert not any("days earlier" in w.value for w in app.sidebar.warning)
     ask(app, "Is this patient eligible?")
     latest = app.main.chat_message[-1]
     assert not any("days earlier" in w.value for w in latest.warning)
