@@ -249,3 +249,14 @@ def test_the_ingest_box_indexes_a_record_and_names_a_bad_one(app: AppTest) -> No
     next(b for b in app.sidebar.button if b.label == "Index protocol").click().run()
     error = " ".join(e.value for e in app.sidebar.error)
     assert "empty.xml" in error and "/tmp/" not in error
+
+
+def test_a_pasted_registry_page_is_indexed(app: AppTest) -> None:
+    page = (ROOT.parent / "shared" / "protocols" / "seed" / "NCT01267695.txt").read_text(encoding="utf-8")
+    app.sidebar.text_area[0].set_value(page).run()
+    next(b for b in app.sidebar.button if b.label == "Index protocol").click().run()
+    assert not app.exception
+    assert any("Indexed NCT01267695" in s.value for s in app.sidebar.success)
+    app.sidebar.text_area[0].set_value("no registry page here").run()
+    next(b for b in app.sidebar.button if b.label == "Index protocol").click().run()
+    assert any("pasted-registry-page.txt" in e.value for e in app.sidebar.error)
