@@ -319,8 +319,9 @@ def _answer(session: ChatSession, message: str, protocol: str | None, as_of: dt.
         exchange.seconds = time.monotonic() - started
     exchange.response = response
     exchange.read_back = read_back(message, session.state.last_route)
-    if response.check is not None:
-        exchange.patient = patient_label(ss.patient, session.state.has_patient)
+    if response.check is not None:  # a message can start on another patient: the loaded one is then gone
+        loaded = ss.patient if session.state.loaded_facts is not None else None
+        exchange.patient = patient_label(loaded, session.state.has_patient)
     dates = given_dates(response.route)
     for role, day in dates.items():
         ss[f"{role}_date"] = day

@@ -90,6 +90,11 @@ def test_patient_answer_names_the_patient_and_puts_violated_rows_first(app: AppT
     assert ranks == sorted(ranks), "rows are sorted by status"
     assert len({c for _, c in rows}) == len(rows), "no criterion is shown twice"
     assert "#b42318" in markdown(app), "violated is coloured"
+    assert [b.proto.label for b in app.get("download_button")] == [
+        "Result (CSV)",
+        "Result (JSON)",
+        "Worksheet (HTML, printable)",
+    ]
     assert not app.dataframe, "no scrolling table box"
     assert any("90,000" in c.value for c in app.caption)
     assert any(e.label.startswith("The other") for e in app.expander)
@@ -197,6 +202,15 @@ def test_new_conversation_and_clear_patient_reset_the_patient_and_the_upload(app
         assert not app.chat_message
     ask(app, "Is this patient eligible?")
     assert "demo-gist-eligible" not in markdown(app).split("Is this patient eligible?")[-1]
+
+
+def test_a_message_about_another_patient_is_not_labelled_with_the_loaded_one(app: AppTest) -> None:
+    upload(app, INELIGIBLE.name, INELIGIBLE.read_bytes())
+    ask(app, "Another patient: 45 years old, platelets 200k - eligible?")
+    assert latest_patient_line(app) == "**Patient:** the patient described in the messages"
+    ask(app, "Is this patient eligible?")
+    assert INELIGIBLE.name not in latest_patient_line(app)
+    assert not any(INELIGIBLE.name in m.value for m in app.sidebar.markdown if m.value.startswith("**Active"))
 
 
 def test_failed_turns_stay_in_the_transcript(app: AppTest) -> None:
