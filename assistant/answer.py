@@ -73,7 +73,7 @@ FRAME_WORDS = frozenset(
         "criterion inclusion exclusion say says state states list have has get got dose doses dosage dosing "
         "when soon timing there someone person people subject subjects candidate candidates qualify "
         "treated treatment used use using administered count needed ok okay kind type define defines defined "
-        "mean means counts"
+        "mean means counts excluded exclude excludes excluding after before since start starting begin"
     ).split()
 )
 ENROL_QUESTION = re.compile(
@@ -276,6 +276,7 @@ def compose_answer(
     total = sum(weight[t] for t in seen) + absent * (len(focus) - len(seen))
     scored: list[tuple[float, Unit]] = []
     complete: set[int] = set()  # sentences that state every focus term the protocol uses
+    existence = bool(EXISTENCE_QUESTION.search(question))
     for position, unit in enumerate(units):
         coverage = sum(weight[t] for t in seen if _covers(alternatives[t], unit.terms)) / total
         similarity = (
@@ -286,6 +287,8 @@ def compose_answer(
         meant = similarity >= settings.answer_dense_min and coverage >= settings.answer_min_score / 2
         if coverage < settings.answer_min_score and not meant:
             continue
+        if existence and not all(_covers(alternatives[t], unit.terms) for t in focus):
+            continue  # "is there a placebo group?": only a sentence that names the thing itself answers it
         if required is not None and not required.search(protocol.text[unit.start : unit.end]):
             continue
         prior = ELIGIBILITY_PRIOR if asks_eligibility and unit.section == "eligibility" else 0.0
@@ -306,6 +309,10 @@ def compose_answer(
     return Answer(question=question, statements=tuple(statements), abstained=False, protocol_id=protocol.id)
 
 
+EXISTENCE_QUESTION = re.compile(
+    r"^\s*(?:is|are)\s+there\b|^\s*(?:does|do|will)\s+(?:the\s+)?(?:study|trial|protocol|it)\s+(?:have|include|use|offer)\b",
+    re.IGNORECASE,
+)
 EXCLUDED_QUESTION = re.compile(
     r"^\s*(?:are|is|would|will|do|does)\b.*\b(?:excluded|exclude[sd]?|ineligible|an?\s+exclusion|ruled\s+out|barred)\b",
     re.IGNORECASE,

@@ -300,7 +300,8 @@ def _section_lines_all(protocol: Protocol, name: str) -> list[Citation]:
 
 
 def answer_field(question: str, protocol: Protocol) -> Answer | None:
-    """The answer from a design field of ``protocol`` when ``question`` asks for one it states, else None."""
+    """The answer from a design field of ``protocol`` when ``question`` asks for one it states, else None;
+    an abstention when it asks where the study runs and the record names no location."""
     for field in FIELDS:
         if field.asks.search(question):
             citations = _labelled(protocol, field)
@@ -313,5 +314,6 @@ def answer_field(question: str, protocol: Protocol) -> Answer | None:
         places = _section_lines(protocol, "locations")
         if places:
             return _answer(question, protocol, f"{protocol.id} names {len(places)} location lines.", places)
-        return None
+        text = f"The protocol {protocol.id} does not say: the record names no study location."
+        return Answer(question=question, statements=(Statement(text, ()),), abstained=True, protocol_id=protocol.id)
     return _arms(question, protocol) or _outcomes(question, protocol)

@@ -113,6 +113,8 @@ def stem(token: str) -> str:
     else:
         if token.endswith("s") and not token.endswith(("ss", "is", "us")):
             token = token[:-1]
+    if token.endswith(("ologically", "ological")):  # "histologically" meets "histology"
+        return token[: token.rindex("olog") + 4] + "y"
     for suffix in ("ation", "ion", "ing", "ed", "e"):
         if token.endswith(suffix) and len(token) - len(suffix) >= 5:
             return token[: -len(suffix)]
