@@ -4,10 +4,12 @@ general; dates of a patient's treatment and the timeline's steps are schedule qu
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from assistant.chat.route import classify
+from tests.conftest import CORPUS
 
 TODAY = dt.date(2025, 6, 1)
 
@@ -106,3 +108,15 @@ def test_patient_wordings(message: str, patient: bool, schedule: bool) -> None:
 
 def test_enough_wordings() -> None:
     assert len(GENERAL) + len(SCHEDULE) + len(PATIENT) >= 60
+
+
+def test_scheduled_medications_come_from_the_schedule_files(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from assistant.chat import route as route_module
+    from assistant.chat.steps import step_vocabulary
+
+    seeded = step_vocabulary(CORPUS.resolve())
+    assert "imatinib" in seeded.concepts and "gleevec" in seeded.medication_names
+    assert classify("When does gleevec start?", today=TODAY).schedule
+    assert route_module.SCHEDULE_STEPS == seeded.concepts
+    monkeypatch.setattr(route_module, "current_steps", lambda: step_vocabulary(tmp_path))  # no schedule files
+    assert not classify("When does gleevec start?", today=TODAY).schedule
