@@ -116,7 +116,7 @@ def test_scheduled_medications_come_from_the_schedule_files(monkeypatch: pytest.
 
     seeded = step_vocabulary(CORPUS.resolve())
     assert "imatinib" in seeded.concepts and "gleevec" in seeded.medication_names
-    assert classify("When does gleevec start?", today=TODAY).schedule
-    assert route_module.SCHEDULE_STEPS == seeded.concepts
+    assert classify("When is gleevec due?", today=TODAY).schedule
+    assert seeded.concepts == route_module.SCHEDULE_STEPS
     monkeypatch.setattr(route_module, "current_steps", lambda: step_vocabulary(tmp_path))  # no schedule files
-    assert not classify("When does gleevec start?", today=TODAY).schedule
+    assert not classify("When is gleevec due?", today=TODAY).schedule
