@@ -148,7 +148,14 @@ def summary(outcomes: list[Outcome]) -> list[str]:
 def main(argv: list[str]) -> int:
     named = [Path(a) for a in argv if not a.startswith("--")]
     paths = named or all_sets()
-    outcomes = [o for path in paths for o in run(path)]
+    import tempfile
+
+    from assistant.index import ProtocolIndex
+    from assistant.settings import get_settings
+
+    with tempfile.TemporaryDirectory(prefix="evaluate-") as tmp:  # the records are indexed apart from the user's
+        index = ProtocolIndex(get_settings().model_copy(update={"data_dir": Path(tmp)}))
+        outcomes = [o for path in paths for o in run(path, index)]
     if "--json" in argv:
         print(
             json.dumps(
