@@ -325,14 +325,35 @@ def system_predictor() -> Predictor:
     protocols: dict[Path, Protocol] = {}
 
     def predict(case: NoteCase) -> dict[str, str]:
+        return {cid: status for cid, (status, _) in explain(case).items()}
+
+    def explain(case: NoteCase) -> dict[str, tuple[str, str]]:
         protocol = protocols.get(case.source)
         if protocol is None:
             protocol = protocols[case.source] = parse_protocol(case.source)
         facts = note_reader.read_note(case.note_text, today=case.as_of).facts
         check = check_patient(protocol, facts, case.as_of)
-        return {v.criterion_id: v.status for v in check.verdicts}
+        return {v.criterion_id: (v.status, v.reason) for v in check.verdicts}
 
+    predict.explain = explain  # type: ignore[attr-defined]
     return predict
+
+
+def misses(cases: Iterable[NoteCase], predictor: Predictor) -> list[str]:
+    """One line per pair the system committed wrongly or left undecided against a decided label:
+    case, criterion, label → prediction, the criterion text and the checker's reason. For a
+    development set only: reading the misses of a held-out set would tune the system to it."""
+    explain = predictor.explain  # type: ignore[attr-defined]
+    lines = []
+    for case in cases:
+        got = explain(case)
+        for cid, label in case.labels.items():
+            status, reason = got.get(cid, ("unknown", "no verdict"))
+            if status != label.status:
+                text = parse_protocol(case.source).criterion(cid).text
+                short = cid.split(":")[-1]
+                lines.append(f"{case.id} {short} {label.status} → {status}: {text[:110]!r} — {reason[:160]}")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -340,17 +361,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=Path, default=DEFAULT_CASES, help="folder of case files")
     parser.add_argument("--protocols", type=Path, default=DEFAULT_PROTOCOLS, help="root the sources are under")
     parser.add_argument("--json", type=Path, default=None, help="write the figures as JSON to this file")
+    parser.add_argument(
+        "--misses", action="store_true", help="list every pair that differs from its label (development sets only)"
+    )
     args = parser.parse_args(argv)
     if importlib.util.find_spec("assistant.patient.note") is None:
         print("error: the note reader (assistant.patient.note) does not exist yet; nothing to score", file=sys.stderr)
         return 2
     try:
         cases = load_cases(args.cases, args.protocols)
-        scores = score(cases, system_predictor())
+        predictor = system_predictor()
+        scores = score(cases, predictor)
+        wrong = misses(cases, predictor) if args.misses else []
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(format_scores(scores))
+    if wrong:
+        print("\n".join(["", "pairs that differ from their label:", *wrong]))
     if args.json is not None:
         args.json.write_text(json.dumps(scores.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
