@@ -117,9 +117,7 @@ def _term_surfaces(index: Terminology, term: Term, max_words: int) -> Iterator[S
         names.extend((text, "synonym", base + 1, target) for text in variants(synonym))
     for text, method, tier, target in names:
         specific = len(target.code) if index.prefix == "icd10" else 0
-        link = Link(
-            index.name(target.code), "condition", index.system, target.code, target.label, text, method, 1.0
-        )
+        link = Link(index.name(target.code), "condition", index.system, target.code, target.label, text, method, 1.0)
         bounded = not term.leafish and len(text.split()) <= max_words
         embedded = bounded and broad and method == "exact"
         yield Surface(text, link, tier * 1_000_000 + 100 + specific, bounded, embedded)
