@@ -36,7 +36,7 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 _DATE_VERB = r"(?:start|begin|began|begun|commence|open|launch)"
 _END_VERB = r"(?:end|finish|complete|close|stop)"
-_TRIAL = r"(?:study|trial|recruitment|enrol?lment|protocol)"
+_TRIAL = r"(?:study|trial|registry|recruitment|enrol?lment|protocol)"
 FIELDS: tuple[Field, ...] = (
     Field(
         "masking",
@@ -121,6 +121,15 @@ FIELDS: tuple[Field, ...] = (
         "sex",
         _rx(r"\bwhich\s+(?:sex|sexes|gender|genders)\b|\b(?:sex|gender)\s+(?:is|are)\s+eligible\b|\bboth\s+sexes\b"),
         _rx(r"^(?:Sex|Sexes Eligible for Study|Gender)$"),
+        ("eligibility",),
+    ),
+    Field(
+        "age",
+        _rx(
+            r"\bhow\s+old\b|\bage\s+(?:range|limits?|requirements?|criteri\w+)\b|\bwhat\s+ages?\b"
+            r"|\b(?:minimum|maximum|lower|upper)\s+age\b|\bages?\s+(?:are|is)\s+eligible\b"
+        ),
+        _rx(r"^(?:Minimum Age|Maximum Age|Ages Eligible for Study)$"),
         ("eligibility",),
     ),
     Field(
@@ -305,6 +314,14 @@ def answer_field(question: str, protocol: Protocol) -> Answer | None:
     for field in FIELDS:
         if field.asks.search(question):
             citations = _labelled(protocol, field)
+            if field.name == "age":  # the criteria that state an age say it in the protocol's own words
+                citations += [
+                    protocol.criterion_citation(c.id)
+                    for c in protocol.criteria
+                    if re.search(r"\bage[sd]?\b", c.text, re.IGNORECASE)
+                    and re.search(r"\d", c.text)
+                    and not any(c.start <= x.start < c.end for x in citations)
+                ]
             if not citations and field.name == "sponsor":
                 citations = _section_lines(protocol, "sponsor")
             if citations:
