@@ -67,11 +67,8 @@ class RuleSet:
     """File the rules were read from, if any."""
     plan: tuple[tuple[Evaluator, Statuses, str, CriterionType, str], ...] = ()
     """(evaluate, statuses, criterion id, type, text) per rule: what the checker's loop reads."""
-
-    @property
-    def administrative(self) -> tuple[str, ...]:
-        """Ids of the administrative criteria (consent, compliance, logistics)."""
-        return tuple(r.criterion_id for r in self.rules if r.category == "administrative")
+    administrative: tuple[str, ...] = ()
+    """Ids of the administrative criteria (consent, compliance, logistics)."""
 
 
 def rules_path(protocol_id: str, corpus_dir: Path) -> Path:
@@ -140,7 +137,8 @@ def compile_document(
             )
         )
     plan = tuple((r.evaluate, r.statuses, r.criterion_id, r.type, r.text) for r in compiled)
-    return RuleSet(protocol.id, source, tuple(compiled), document, path, plan)
+    administrative = tuple(r.criterion_id for r in compiled if r.category == "administrative")
+    return RuleSet(protocol.id, source, tuple(compiled), document, path, plan, administrative)
 
 
 def _applies_to(evaluate: Evaluator, applies: AppliesTo) -> Evaluator:
