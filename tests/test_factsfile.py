@@ -63,7 +63,7 @@ def test_json_facts_file(tmp_path: Path) -> None:
             "patient: unknown key 'dob'; valid keys: id, birth_date, age, sex",
             id="unknown-patient-key",
         ),
-        pytest.param({"patient": {"sex": "f"}}, PatientDataError, "patient.sex:", id="bad-sex"),
+        pytest.param({"patient": {"sex": "fem"}}, PatientDataError, "patient.sex:", id="bad-sex"),
         pytest.param(
             {"observations": [{"concept": "platelet", "value": 1, "unit": "10*9/L"}]},
             PatientDataError,

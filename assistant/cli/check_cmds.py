@@ -93,7 +93,7 @@ def check(
     day = _as_of(as_of)
     found = find_protocol(protocol)
     reading = read_note_file(note, day) if note is not None else None
-    facts = reading.facts if reading is not None else read_patient(patient)  # type: ignore[arg-type]
+    facts = reading.facts if reading is not None else read_patient(patient, as_of=day)  # type: ignore[arg-type]
     result = check_patient(found, facts, day)
     if as_json:
         data = result.to_json() | ({"note": reading_to_json(reading)} if reading is not None else {})

@@ -1,8 +1,10 @@
 """Read a hand-written facts file (YAML or JSON) into ``PatientFacts``; the format is in docs/facts-file.md.
 
 Every key is validated: unknown keys, unknown concepts (or a concept of the wrong kind), units
-that do not convert, negative values and dates in the future raise ``PatientDataError`` naming
-the file, the entry and the field, with the valid choices.
+that do not convert or hold invisible characters, values that are not finite numbers, negative or
+implausible values (``assistant.patient.validate``), dates outside the accepted range, in the future
+or after the check date, periods that end before they start and unknown sex codes raise
+``PatientDataError`` naming the file, the entry and the field, with the valid choices.
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from assistant.errors import PatientDataError, RulesError
+from assistant.limits import load_yaml
+from assistant.patient import validate
 from assistant.patient.concepts import ConceptSet, Kind, load_concepts
 from assistant.patient.facts import Condition, Medication, Observation, PatientFacts, Procedure, Review
 from assistant.patient.units import factor, is_uln
+from assistant.settings import get_settings
 
 TOP_KEYS = ("patient", "observations", "conditions", "medications", "procedures", "absent", "reviews")
 PATIENT_KEYS = ("id", "birth_date", "age", "sex")
@@ -30,20 +35,19 @@ _MODELS: dict[str, tuple[type[BaseModel], Kind]] = {
 _DATE_FIELDS = ("date", "onset", "abatement", "start", "end")
 
 
-def read_facts_file(path: str | Path, today: dt.date | None = None) -> PatientFacts:
-    """The facts stated in a facts file; ``today`` bounds dates (default: today)."""
+def read_facts_file(path: str | Path, today: dt.date | None = None, as_of: dt.date | None = None) -> PatientFacts:
+    """The facts stated in a facts file; ``today`` bounds dates (default: today), ``as_of`` the birth date."""
     file = Path(path)
+    text = validate.file_text(file)
     try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PatientDataError(f"{file}: cannot read: {exc.strerror}") from None
+        raw = load_yaml(text, get_settings(), str(file))
     except yaml.YAMLError as exc:
         raise PatientDataError(f"{file}: not valid YAML or JSON: {exc}") from None
-    return parse_facts(raw, str(file), today)
+    return parse_facts(raw, str(file), today, as_of)
 
 
-def parse_facts(raw: object, name: str, today: dt.date | None = None) -> PatientFacts:
-    """The facts in an already-loaded facts mapping."""
+def parse_facts(raw: object, name: str, today: dt.date | None = None, as_of: dt.date | None = None) -> PatientFacts:
+    """The facts in an already-loaded facts mapping; no date after ``today``, no birth after ``as_of``."""
     today = today or dt.date.today()
     concepts = load_concepts()
     if not isinstance(raw, dict):
@@ -51,7 +55,7 @@ def parse_facts(raw: object, name: str, today: dt.date | None = None) -> Patient
     unknown = [k for k in raw if k not in TOP_KEYS]
     if unknown:
         raise PatientDataError(f"{name}: unknown key {unknown[0]!r}; valid keys: {', '.join(TOP_KEYS)}")
-    patient = _patient(raw.get("patient") or {}, f"{name} patient", today)
+    patient = _patient(raw.get("patient") or {}, f"{name} patient", today, as_of)
     groups: dict[str, list[Any]] = {key: [] for key in _MODELS}
     for key, (model, kind) in _MODELS.items():
         entries = raw.get(key) or []
@@ -99,17 +103,17 @@ def _reviews(raw: object, where: str) -> tuple[Review, ...]:
     return tuple(reviews)
 
 
-def _patient(raw: object, where: str, today: dt.date) -> dict[str, Any]:
+def _patient(raw: object, where: str, today: dt.date, as_of: dt.date | None) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise PatientDataError(f"{where}: expected a mapping with keys {', '.join(PATIENT_KEYS)}")
     unknown = [k for k in raw if k not in PATIENT_KEYS]
     if unknown:
         raise PatientDataError(f"{where}: unknown key {unknown[0]!r}; valid keys: {', '.join(PATIENT_KEYS)}")
-    fields = {
+    fields: dict[str, Any] = {
         "patient_id": raw.get("id"),
         "birth_date": raw.get("birth_date"),
-        "age": raw.get("age"),
-        "sex": raw.get("sex"),
+        "age": validate.number(raw.get("age"), f"{where}.age"),
+        "sex": validate.sex(raw.get("sex"), f"{where}.sex"),
     }
     try:
         facts = PatientFacts(**{k: v for k, v in fields.items() if v is not None})
@@ -117,8 +121,7 @@ def _patient(raw: object, where: str, today: dt.date) -> dict[str, Any]:
         error = exc.errors()[0]
         field = {"patient_id": "id"}.get(str(error["loc"][0]), str(error["loc"][0]))
         raise PatientDataError(f"{where}.{field}: {error['msg']} (got {error.get('input')!r})") from None
-    if facts.birth_date is not None and facts.birth_date > today:
-        raise PatientDataError(f"{where}.birth_date: {facts.birth_date} is in the future")
+    validate.date(facts.birth_date, f"{where}.birth_date", today, as_of)
     if facts.age is not None and not 0 <= facts.age < 130:
         raise PatientDataError(f"{where}.age: {facts.age:g} is not an age in years")
     return {k: getattr(facts, k) for k in ("patient_id", "birth_date", "age", "sex")}
@@ -139,6 +142,10 @@ def _entry(raw: object, model: type[BaseModel], kind: Kind, where: str, concepts
     if unknown:
         raise PatientDataError(f"{where}: unknown key {unknown[0]!r}; valid keys: {', '.join(valid)}")
     concept = _concept(str(raw.get("concept")), (kind,), where, concepts)
+    for field in ("value", "reference_high", "dose"):
+        validate.number(raw.get(field), f"{where}.{field}")
+    for field in ("unit", "reference_high_unit", "dose_unit"):
+        validate.visible(raw.get(field), f"{where}.{field}")
     try:
         fact = model.model_validate({**raw, "source": raw.get("source") or where})
     except ValidationError as exc:
@@ -146,9 +153,11 @@ def _entry(raw: object, model: type[BaseModel], kind: Kind, where: str, concepts
         loc = ".".join(str(p) for p in error["loc"])
         raise PatientDataError(f"{where}.{loc}: {error['msg']} (got {error.get('input')!r})") from None
     for field in _DATE_FIELDS:
-        day = getattr(fact, field, None)
-        if day is not None and day > today:
-            raise PatientDataError(f"{where}.{field}: {day} is in the future (today is {today})")
+        validate.date(getattr(fact, field, None), f"{where}.{field}", today)
+    if isinstance(fact, Condition):
+        validate.period(fact.onset, fact.abatement, where, "onset", "abatement")
+    if isinstance(fact, Medication):
+        validate.period(fact.start, fact.end, where, "start", "end")
     if isinstance(fact, Observation):
         _check_observation(fact, concept, where)
     if isinstance(fact, Medication) and fact.dose is not None and fact.dose < 0:
@@ -169,7 +178,11 @@ def _check_observation(fact: Observation, concept: Any, where: str) -> None:
         raise PatientDataError(f"{where}.value: negative {concept.label} {fact.value:g}")
     if concept.value == "quantity" and not is_uln(fact.unit):
         factor(fact.unit, concept, f"{where}.unit")
+    validate.plausible(fact.value, fact.unit if concept.value == "quantity" else None, concept, f"{where}.value")
     if fact.reference_high is not None:
         if fact.reference_high <= 0:
             raise PatientDataError(f"{where}.reference_high: must be positive, got {fact.reference_high:g}")
-        factor(fact.reference_high_unit or fact.unit, concept, f"{where}.reference_high_unit")
+        high_unit = fact.reference_high_unit or fact.unit
+        factor(high_unit, concept, f"{where}.reference_high_unit")
+        if not is_uln(high_unit):
+            validate.plausible(fact.reference_high, high_unit, concept, f"{where}.reference_high")

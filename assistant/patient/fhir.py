@@ -10,7 +10,10 @@ period; Procedure by SNOMED CT code or text, with its date.
 
 Anything that cannot be read as stated — a malformed resource, a value missing without a
 ``dataAbsentReason``, a unit that does not convert, a negative count, a date in the future —
-raises ``PatientDataError`` naming the resource and the field. Resources of concepts the
+raises ``PatientDataError`` naming the resource and the field, as do the checks every patient reader
+applies (``assistant.patient.validate``): finite numbers within the concept's plausible range, units
+without invisible characters, dates in the accepted range and not after the check date, periods that
+do not end before they start, a gender that is a FHIR or one-letter administrative code. Resources of concepts the
 vocabulary does not know are skipped: no rule could use them. Partial dates (``2019``,
 ``2024-03``) are read as the last day they can mean, which can only make an exposure look more
 recent, never older; a birth date must be a full date.
@@ -29,9 +32,12 @@ from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
 from assistant.errors import PatientDataError
+from assistant.limits import load_json
+from assistant.patient import validate
 from assistant.patient.concepts import LOINC, Concept, ConceptSet, Kind, load_concepts
 from assistant.patient.facts import Condition, Medication, Observation, PatientFacts, Procedure
 from assistant.patient.units import factor
+from assistant.settings import get_settings
 
 UCUM = "http://unitsofmeasure.org"
 _POSITIVE = frozenset(
@@ -56,20 +62,20 @@ _NEGATIVE = frozenset(
 _USED = ("Patient", "Observation", "Condition", "MedicationStatement", "MedicationRequest", "Procedure", "Medication")
 
 
-def read_fhir_bundle(source: str | Path | dict[str, Any], today: dt.date | None = None) -> PatientFacts:
-    """The facts of the one patient a FHIR R4 Bundle describes; ``today`` bounds dates (default: today)."""
+def read_fhir_bundle(
+    source: str | Path | dict[str, Any], today: dt.date | None = None, as_of: dt.date | None = None
+) -> PatientFacts:
+    """The facts of the one patient a FHIR R4 Bundle describes; ``today`` bounds dates (default: today),
+    ``as_of`` (the check date) the birth date."""
     name = "bundle" if isinstance(source, dict) else str(source)
     data = source if isinstance(source, dict) else _load_json(Path(source))
-    return _Reader(data, name, today or dt.date.today(), load_concepts()).read()
+    return _Reader(data, name, today or dt.date.today(), load_concepts(), as_of).read()
 
 
 def _load_json(path: Path) -> dict[str, Any]:
+    text = validate.file_text(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PatientDataError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        data = json.loads(text)
+        data = load_json(text, get_settings(), str(path))
     except json.JSONDecodeError as exc:
         raise PatientDataError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     if not isinstance(data, dict):
@@ -78,8 +84,10 @@ def _load_json(path: Path) -> dict[str, Any]:
 
 
 class _Reader:
-    def __init__(self, data: dict[str, Any], name: str, today: dt.date, concepts: ConceptSet) -> None:
-        self.data, self.name, self.today, self.concepts = data, name, today, concepts
+    def __init__(
+        self, data: dict[str, Any], name: str, today: dt.date, concepts: ConceptSet, as_of: dt.date | None = None
+    ) -> None:
+        self.data, self.name, self.today, self.concepts, self.as_of = data, name, today, concepts, as_of
         self.medications: dict[str, Any] = {}
 
     # --------------------------------------------------------------------------- bundle and entries
@@ -167,9 +175,7 @@ class _Reader:
                     day = dt.date.fromisoformat(text[:10])
             except ValueError:
                 raise PatientDataError(f"{where}: {text!r} is not a date") from None
-        if day > self.today:
-            raise PatientDataError(f"{where}: {day.isoformat()} is in the future (today is {self.today.isoformat()})")
-        return day
+        return validate.date(day, where, self.today, self.as_of if birth else None)
 
     def concept(self, code: Any, kind: Kind) -> Concept | None:
         if code is None:
@@ -188,10 +194,16 @@ class _Reader:
                 return found
         return None
 
+    def period(self, ref: str, field: str, value: Any) -> None:
+        """PatientDataError when a FHIR Period ends before it starts."""
+        start = self.date(value.start, f"{ref} {field}.start")
+        end = self.date(value.end, f"{ref} {field}.end")
+        validate.period(start, end, ref, f"{field}.start", f"{field}.end")
+
     # ---------------------------------------------------------------------------------- resources
 
     def patient(self, ref: str, res: Any) -> dict[str, Any]:
-        sex = res.gender if res.gender in ("female", "male", "other", "unknown") else None
+        sex = validate.sex(res.gender, f"{ref} gender")
         return {
             "patient_id": res.id,
             "birth_date": self.date(res.birthDate, f"{ref} birthDate", birth=True),
@@ -211,13 +223,15 @@ class _Reader:
             or res.issued,
             f"{ref} effectiveDateTime",
         )
+        if res.effectivePeriod is not None:
+            self.period(ref, "effectivePeriod", res.effectivePeriod)
         fields: dict[str, Any] = {"concept": concept.name, "date": day, "source": ref}
         if concept.value == "flag":
             fields["flag"] = self.flag(ref, res)
         elif res.valueQuantity is not None:
             fields.update(self.quantity(ref, "valueQuantity", res.valueQuantity, concept))
         elif res.valueInteger is not None:
-            fields["value"] = float(res.valueInteger)
+            fields["value"] = validate.number(res.valueInteger, f"{ref} valueInteger")
         elif res.valueCodeableConcept is not None and concept.value == "score":
             fields["value"] = self.score(ref, res.valueCodeableConcept, concept)
         elif res.valueString is not None and concept.value == "score":
@@ -229,9 +243,12 @@ class _Reader:
             raise PatientDataError(f"{ref} value[x]: missing; {concept.label} needs {kinds} (or a dataAbsentReason)")
         if fields.get("value") is not None and fields["value"] < 0:
             raise PatientDataError(f"{ref} value: negative {concept.label} {fields['value']:g}")
+        if fields.get("value") is not None:
+            validate.plausible(fields["value"], fields.get("unit"), concept, f"{ref} value")
         for i, rng in enumerate(res.referenceRange or ()):
             if rng.high is not None and concept.value == "quantity":
                 high = self.quantity(ref, f"referenceRange[{i}].high", rng.high, concept)
+                validate.plausible(high["value"], high["unit"], concept, f"{ref} referenceRange[{i}].high")
                 fields["reference_high"] = high["value"]
                 fields["reference_high_unit"] = high["unit"]
                 break
@@ -240,8 +257,10 @@ class _Reader:
     def quantity(self, ref: str, field: str, qty: Any, concept: Concept) -> dict[str, Any]:
         if qty.value is None:
             raise PatientDataError(f"{ref} {field}.value: missing")
+        validate.visible(qty.unit, f"{ref} {field}.unit")
+        validate.visible(qty.code, f"{ref} {field}.code")
         unit = qty.code if qty.system == UCUM and qty.code else (qty.unit or qty.code)
-        value = float(qty.value)
+        value = validate.number(_float(qty.value, f"{ref} {field}.value"), f"{ref} {field}.value") or 0.0
         if concept.value == "quantity":
             factor(unit, concept, f"{ref} {field}.unit")
             if value < 0:
@@ -300,6 +319,7 @@ class _Reader:
             res.abatementDateTime or (res.abatementPeriod.end if res.abatementPeriod else None),
             f"{ref} abatementDateTime",
         )
+        validate.period(onset, abatement, ref, "onsetDateTime", "abatementDateTime")
         clinical = _code(res.clinicalStatus)
         active = clinical in ("active", "recurrence", "relapse") if clinical else abatement is None
         return [
@@ -341,6 +361,7 @@ class _Reader:
             if bounds is not None:
                 start = self.date(bounds.start, f"{ref} dosageInstruction[0].timing.repeat.boundsPeriod.start") or start
                 end = self.date(bounds.end, f"{ref} dosageInstruction[0].timing.repeat.boundsPeriod.end")
+        validate.period(start, end, ref, "start", "end")
         dose, dose_unit, per_day = self.dose(ref, dosages)
         return [
             Medication(
@@ -365,9 +386,11 @@ class _Reader:
             return None, None, True
         if qty.value is None:
             raise PatientDataError(f"{ref} dosage[0].doseAndRate[0].doseQuantity.value: missing")
-        value = float(qty.value)
+        where = f"{ref} dosage[0].doseAndRate[0].doseQuantity.value"
+        value = validate.number(_float(qty.value, where), where) or 0.0
         if value < 0:
-            raise PatientDataError(f"{ref} dosage[0].doseAndRate[0].doseQuantity.value: negative dose {value:g}")
+            raise PatientDataError(f"{where}: negative dose {value:g}")
+        validate.visible(qty.unit, f"{ref} dosage[0].doseAndRate[0].doseQuantity.unit")
         unit = qty.code if qty.system == UCUM and qty.code else (qty.unit or qty.code)
         repeat = dosage.timing.repeat if dosage.timing is not None else None
         if repeat is not None and repeat.periodUnit == "d" and repeat.frequency:
@@ -391,7 +414,16 @@ class _Reader:
         if performed is None and res.performedPeriod is not None:
             performed = res.performedPeriod.end or res.performedPeriod.start
             field = "performedPeriod"
+            self.period(ref, field, res.performedPeriod)
         return [Procedure(concept=concept.name, date=self.date(performed, f"{ref} {field}"), source=ref)]
+
+
+def _float(value: Any, where: str) -> float:
+    """A FHIR decimal as a float; PatientDataError when it is not a finite number."""
+    try:
+        return float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise PatientDataError(f"{where}: {validate.shown(value)} is not a number") from None
 
 
 def _code(concept: Any) -> str | None:

@@ -11,7 +11,9 @@ from pydantic import ValidationError
 
 from assistant.errors import ScheduleError
 from assistant.ids import corpus_file
+from assistant.limits import load_yaml
 from assistant.schedule.spec import ScheduleSpec, StepSpec, describe_errors
+from assistant.settings import get_settings
 from assistant.types import Citation, Protocol
 
 
@@ -77,7 +79,7 @@ def locate_quote(protocol_id: str, text: str, step_id: str, section: str, quote:
 def load_schedule_file(path: Path, protocol_text: str) -> Schedule:
     """Validate the schedule file at ``path`` and locate its quotes in ``protocol_text``."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"), get_settings(), str(path))
     except OSError as exc:
         raise ScheduleError(f"{path}: cannot read schedule file ({exc.strerror})") from exc
     except yaml.YAMLError as exc:
