@@ -14,11 +14,13 @@ from typing import Literal
 import yaml
 
 from assistant.errors import RulesError
+from assistant.limits import load_yaml
 from assistant.patient.concepts import ConceptSet, load_concepts
 from assistant.rules.context import PatientContext
 from assistant.rules.engine import Evaluator, compile_node
 from assistant.rules.ops import NOT_APPLICABLE, Result
 from assistant.rules.schema import AppliesTo, Category, RulesDocument, parse_document, parse_node
+from assistant.settings import get_settings
 from assistant.types import CriterionType, Protocol, Status
 
 RulesSource = Literal["reviewed", "compiled"]
@@ -80,7 +82,7 @@ def read_rules_document(path: Path) -> RulesDocument:
     """The validated document in a rules file (YAML or JSON)."""
     try:
         with path.open(encoding="utf-8") as handle:
-            raw = yaml.safe_load(handle)
+            raw = load_yaml(handle.read(), get_settings(), str(path))
     except OSError as exc:
         raise RulesError(f"{path}: cannot read: {exc.strerror}") from None
     except yaml.YAMLError as exc:
