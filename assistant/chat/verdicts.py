@@ -7,13 +7,14 @@ from collections.abc import Iterable
 
 from assistant.check import PatientCheck
 from assistant.rules.load import RuleSet
-from assistant.types import Protocol, Statement, Verdict
+from assistant.types import Protocol, Statement, Status, Verdict
 
-STATUS_WORDS = {
+STATUS_WORDS: dict[Status, str] = {
     "satisfied": "met",
     "violated": "NOT met",
     "unknown": "unknown (data missing)",
     "needs_review": "needs review by a person",
+    "not_applicable": "does not apply to this patient",
 }
 
 
@@ -35,7 +36,7 @@ def overall_sentence(check: PatientCheck, concerned: list[Verdict]) -> str:
     if check.overall == "ineligible":
         return f"Not eligible: {len(violated)} criterion(s) not met ({', '.join(violated)})."
     if check.overall == "eligible":
-        return "Eligible: every criterion is met on the data given."
+        return "Eligible: every criterion is met (or does not apply to this patient) on the data given."
     met = [_short(v.criterion_id) for v in concerned if v.status == "satisfied"]
     start = f"The stated facts meet {', '.join(met)}; " if met else ""
     return (
