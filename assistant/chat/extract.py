@@ -15,7 +15,7 @@ import datetime as dt
 import re
 
 from assistant.chat import lexicon as lx
-from assistant.chat.model import ExtractedFacts, Mention
+from assistant.chat.model import ExtractedFacts, Mention, MentionKind
 from assistant.chat.phrases import read_phrases
 from assistant.chat.quantities import Candidate, find_quantities, orphan_values
 from assistant.chat.scope import Scopes, any_of, rx
@@ -104,7 +104,7 @@ def _fact_key(mention: Mention) -> tuple[object, ...]:
 def _one_per_concept(mentions: list[Mention], conflicts: list[Conflict]) -> list[Mention]:
     """Keep one mention per concept; when two disagree (a repeat, a correction), keep neither and
     record the conflict, so no criterion is decided on either value or on an older one."""
-    by_concept: dict[tuple[str, str], list[Mention]] = {}
+    by_concept: dict[tuple[MentionKind, str], list[Mention]] = {}
     for mention in mentions:
         by_concept.setdefault((mention.kind, mention.concept), []).append(mention)
     kept: list[Mention] = []
@@ -118,7 +118,7 @@ def _one_per_concept(mentions: list[Mention], conflicts: list[Conflict]) -> list
                     values=values,
                     reason="stated more than once with different values",
                     source="message",
-                )  # type: ignore[arg-type]
+                )
             )
             continue
         best = max(group, key=lambda m: m.end - m.start)

@@ -56,9 +56,9 @@ def render_check(result: object) -> str:
         lines.append(f"{_MARKS[v.status]} {short:<4} {v.status:<12} {v.text}")
         lines.append(textwrap.fill(v.reason, width=110, initial_indent="        ", subsequent_indent="        "))
     settle = result.to_settle()
-    for kind, heading in (("order", "Data to order"), ("ask", "Questions to ask")):
-        if settle[kind]:
-            lines += ["", f"{heading} (to settle the unknown criteria):"] + [f"  [ ] {item}" for item in settle[kind]]
+    for items, heading in ((settle["order"], "Data to order"), (settle["ask"], "Questions to ask")):
+        if items:
+            lines += ["", f"{heading} (to settle the unknown criteria):"] + [f"  [ ] {item}" for item in items]
     review = [
         v.criterion_id.split(":")[-1]
         for v in result.verdicts
