@@ -104,7 +104,7 @@ def test_missing_path(cli_env: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize("question", ["", "   "], ids=["empty", "blank"])
 def test_empty_question(cli_env: Path, question: str) -> None:
     code, _, err = run("ask", question)
-    assert code != 0 and "question is empty" in err and err.count("\n") == 1
+    assert code != 0 and "question has no words" in err and err.count("\n") == 1
 
 
 def test_skip_invalid_indexes_the_rest_and_says_what_it_skipped(cli_env: Path) -> None:
