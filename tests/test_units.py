@@ -83,3 +83,37 @@ def test_uln_units(unit: str | None, expected: bool) -> None:
 )
 def test_normalize_unit(unit: str, expected: str) -> None:
     assert normalize_unit(unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("concept", "value", "unit", "expected"),
+    [
+        pytest.param("hba1c", 8.2, "%", 8.2, id="hba1c-percent"),
+        pytest.param("hba1c", 0.082, "1", 8.2, id="hba1c-fraction"),
+        pytest.param("hematocrit", 0.42, "L/L", 42.0, id="hematocrit-fraction"),
+        pytest.param("lvef", 0.45, "1", 45.0, id="lvef-fraction"),
+    ],
+)
+def test_dimensionless_units_listed_by_the_concept_convert(
+    concept: str, value: float, unit: str, expected: float
+) -> None:
+    from assistant.patient.concepts import load_concepts
+    from assistant.patient.units import to_canonical
+
+    assert to_canonical(value, unit, load_concepts().concepts[concept], "unit") == expected
+
+
+@pytest.mark.parametrize(
+    ("concept", "unit"),
+    [
+        pytest.param("hba1c", "mmol/mol", id="hba1c-ifcc-is-another-scale"),
+        pytest.param("lvef", "permille", id="lvef-permille"),
+    ],
+)
+def test_another_dimensionless_scale_is_refused(concept: str, unit: str) -> None:
+    from assistant.errors import UnitError
+    from assistant.patient.concepts import load_concepts
+    from assistant.patient.units import to_canonical
+
+    with pytest.raises(UnitError, match="different scale"):
+        to_canonical(64, unit, load_concepts().concepts[concept], "unit")

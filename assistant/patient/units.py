@@ -95,12 +95,34 @@ def _factor(unit: str, canonical: str, molar_mass: float | None) -> float:
     return factor
 
 
+@lru_cache(maxsize=1024)
+def _dimensionless(unit: str) -> bool:
+    try:
+        return bool(ureg.parse_expression(normalize_unit(unit)).dimensionless)  # type: ignore[union-attr]
+    except (pint.PintError, ValueError, TypeError, AttributeError, SyntaxError, AssertionError):
+        return False
+
+
+def _other_scale(unit: str, concept: Concept) -> bool:
+    """True for a dimensionless unit other than the concept's own or those it lists: ratios and
+    percentages of one analyte may be different scales (HbA1c in mmol/mol is not % × 0.1)."""
+    if concept.unit is None or not _dimensionless(concept.unit) or not _dimensionless(unit):
+        return False
+    same = {normalize_unit(u) for u in (concept.unit, *concept.units)}
+    return normalize_unit(unit) not in same
+
+
 def factor(unit: str | None, concept: Concept, where: str) -> float:
     """Multiplier that takes a value of ``concept`` in ``unit`` to the concept's canonical unit."""
     if concept.unit is None:
         return 1.0
     if unit is None or not unit.strip():
         raise UnitError(f"{where}: no unit given for {concept.name}; expected {_expects(concept)}")
+    if _other_scale(unit.strip(), concept):
+        raise UnitError(
+            f"{where}: unit {unit!r} is a different scale for {concept.name}, not a multiple of {concept.unit}; "
+            f"expected {_expects(concept)}"
+        )
     try:
         return _factor(unit.strip(), concept.unit, concept.molar_mass)
     except pint.DimensionalityError:
