@@ -9,7 +9,10 @@ from typing import Annotated
 import typer
 
 from assistant.cli import app, friendly
+from assistant.errors import ScheduleError
 from assistant.schedule import ComputedSchedule, compute_schedule, load_schedule, parse_date, write_ics
+from assistant.schedule.draft import DRAFTED_NOTE, load_schedule_file_text
+from assistant.schedule.load import DRAFT_SUFFIX
 
 
 def render_table(computed: ComputedSchedule) -> str:
@@ -54,26 +57,79 @@ def render_table(computed: ComputedSchedule) -> str:
     return "\n".join(lines)
 
 
-@app.command()
+schedule_app = typer.Typer(help="Treatment schedules: compute a protocol's windows, or draft a schedule file.")
+app.add_typer(schedule_app, name="schedule")
+
+
+def _protocol_text(protocol_id: str) -> str | None:
+    """The canonical text the schedule's quotes are located in: the corpus text file, else the indexed protocol."""
+    from assistant.ids import corpus_file
+    from assistant.settings import get_settings
+
+    if corpus_file(get_settings().corpus_dir, protocol_id, ".txt").is_file():
+        return None
+    from assistant.cli.check_cmds import find_protocol
+
+    return find_protocol(protocol_id).text
+
+
+@schedule_app.callback(invoke_without_command=True)
 @friendly
 def schedule(
-    protocol: Annotated[str, typer.Option("--protocol", help="NCT number of the protocol, e.g. NCT01267695.")],
+    ctx: typer.Context,
+    protocol: Annotated[
+        str | None, typer.Option("--protocol", help="NCT number of the protocol, e.g. NCT01267695.")
+    ] = None,
     start: Annotated[str | None, typer.Option("--start", help="First day of treatment, YYYY-MM-DD.")] = None,
     surgery: Annotated[str | None, typer.Option("--surgery", help="Day of surgery, YYYY-MM-DD.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the schedule as JSON.")] = False,
     ics: Annotated[Path | None, typer.Option("--ics", help="Also write the windows to this iCalendar file.")] = None,
 ) -> None:
     """Compute a protocol's treatment windows from a start (and surgery) date, each step cited."""
-    computed = compute_schedule(
-        load_schedule(protocol),
-        parse_date("--start", start),
-        parse_date("--surgery", surgery),
-    )
+    if ctx.invoked_subcommand is not None:
+        return
+    if protocol is None:
+        raise ScheduleError("--protocol: missing; give the protocol's NCT number, e.g. --protocol NCT01267695")
+    loaded = load_schedule(protocol, protocol_text=_protocol_text(protocol))
+    computed = compute_schedule(loaded, parse_date("--start", start), parse_date("--surgery", surgery))
     if ics is not None:
         write_ics(computed, ics)
     if as_json:
         typer.echo(json.dumps(computed.to_json(), ensure_ascii=False, indent=2))
     else:
+        if loaded.drafted:
+            typer.echo(f"note: {DRAFTED_NOTE}\n")
         typer.echo(render_table(computed))
         if ics is not None:
             typer.echo(f"\ncalendar written to {ics}")
+
+
+@schedule_app.command("draft")
+@friendly
+def draft(
+    protocol: Annotated[str, typer.Option("--protocol", help="Protocol id, e.g. NCT01267695.")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Where to write the draft (default: corpus/<id>.schedule.draft.yaml)."),
+    ] = None,
+) -> None:
+    """Draft a schedule file from the protocol's arms, interventions and description, for a person to review."""
+    from assistant.cli.check_cmds import find_protocol
+    from assistant.ids import corpus_file
+    from assistant.schedule.draft import draft_schedule, dump_schedule, refuse_reviewed
+    from assistant.settings import get_settings
+
+    found = find_protocol(protocol)
+    document = draft_schedule(found)
+    path = out or corpus_file(get_settings().corpus_dir, found.id, DRAFT_SUFFIX)
+    refuse_reviewed(path)
+    text = dump_schedule(document)
+    load_schedule_file_text(text, path, found.text)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ScheduleError(f"--out: cannot write {path} ({exc.strerror})") from exc
+    typer.echo(
+        f"wrote {path}: {len(document['steps'])} step(s), each quoting the protocol. Review every step, "
+        "then set status: reviewed."
+    )

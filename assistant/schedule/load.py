@@ -46,6 +46,13 @@ class Schedule:
     """Steps in timeline order."""
     source_path: str
     """Path of the schedule file."""
+    status: str = "reviewed"
+    """``reviewed``, or ``draft`` for a timeline drafted from the protocol text and not yet reviewed."""
+
+    @property
+    def drafted(self) -> bool:
+        """Whether the timeline is a draft nobody has reviewed."""
+        return self.status != "reviewed"
 
     @property
     def given_names(self) -> tuple[str, ...]:
@@ -58,6 +65,17 @@ class Schedule:
             if step.id == step_id:
                 return step
         raise ScheduleError(f"unknown step {step_id!r}; steps: {', '.join(s.id for s in self.steps)}")
+
+
+DRAFT_SUFFIX = ".schedule.draft.yaml"
+"""Suffix of a drafted schedule file; a reviewed one is ``<id>.schedule.yaml``."""
+
+
+def scheduled_protocols(corpus_dir: Path) -> list[str]:
+    """Ids of the protocols with a schedule file (reviewed or drafted) in ``corpus_dir``, sorted."""
+    names = {p.name.removesuffix(DRAFT_SUFFIX) for p in corpus_dir.glob("*" + DRAFT_SUFFIX)}
+    names |= {p.name.removesuffix(".schedule.yaml") for p in corpus_dir.glob("*.schedule.yaml")}
+    return sorted(n for n in names if not n.endswith(".schedule"))
 
 
 def _default_corpus() -> Path:
@@ -105,6 +123,7 @@ def load_schedule_file(path: Path, protocol_text: str) -> Schedule:
         conventions=tuple(spec.conventions),
         steps=steps,
         source_path=str(path),
+        status=spec.status,
     )
 
 
@@ -117,7 +136,9 @@ def load_schedule(protocol_id: str, corpus_dir: Path | None = None, *, protocol_
     corpus = corpus_dir if corpus_dir is not None else _default_corpus()
     path = corpus_file(corpus, protocol_id, ".schedule.yaml")
     if not path.is_file():
-        known = sorted(p.name.removesuffix(".schedule.yaml") for p in corpus.glob("*.schedule.yaml"))
+        path = corpus_file(corpus, protocol_id, DRAFT_SUFFIX)
+    if not path.is_file():
+        known = scheduled_protocols(corpus)
         listed = ", ".join(known) or "none"
         raise ScheduleError(f"no schedule for protocol {protocol_id!r}; schedules exist for: {listed}")
     if protocol_text is None:
