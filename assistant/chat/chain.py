@@ -31,7 +31,8 @@ from assistant.question import clean_question
 from assistant.retrieve import tokens
 from assistant.schedule.answer import schedule_answer
 from assistant.schedule.compute import ComputedSchedule, compute_schedule, parse_date
-from assistant.schedule.load import load_schedule
+from assistant.schedule.draft import DRAFTED_NOTE
+from assistant.schedule.load import load_schedule, scheduled_protocols
 from assistant.settings import Settings
 from assistant.types import Answer, Statement
 
@@ -255,13 +256,23 @@ class ChatSession:
         try:
             schedule = load_schedule(protocol_id, self.settings.corpus_dir, protocol_text=protocol.text)
         except ScheduleError as exc:
-            response.notes.append(f"No reviewed schedule for {protocol_id}: {exc}")
+            indexed = set(self.index.store.ids())
+            having = [p for p in scheduled_protocols(self.settings.corpus_dir) if p in indexed]
+            reason = str(exc).split("; schedules exist for:")[0]
+            listed = ", ".join(having) or "none"
+            response.notes.append(f"No schedule for {protocol_id}: {reason}; indexed protocols with one: {listed}")
             if route.general or not route.patient:
                 response.answer = ask(message, self.index, self.settings, protocol_id)
             return []
         computed = compute_schedule(schedule, route.date_for("start"), route.date_for("surgery"))
         response.schedule = computed
-        return list(schedule_answer(message, computed, select_steps(message, computed)).statements)
+        statements = list(schedule_answer(message, computed, select_steps(message, computed)).statements)
+        if schedule.drafted:
+            response.notes.append(DRAFTED_NOTE)
+            if statements:
+                first = statements[0]
+                statements[0] = Statement(text=f"{DRAFTED_NOTE} {first.text}", citations=first.citations)
+        return statements
 
     def _phrase(self, response: Response) -> Response:
         """Let a language model phrase a general answer; the verifier keeps only supported sentences.

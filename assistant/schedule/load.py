@@ -103,7 +103,7 @@ def load_schedule_file(path: Path, protocol_text: str) -> Schedule:
     except yaml.YAMLError as exc:
         raise ScheduleError(f"{path}: not valid YAML ({exc})") from exc
     if not isinstance(raw, dict):
-        raise ScheduleError(f"{path}: a schedule file is a mapping with keys protocol, conventions, steps")
+        raise ScheduleError(f"{path}: a schedule file is a mapping with keys protocol, conventions, steps, status")
     try:
         spec = ScheduleSpec.model_validate(raw)
     except ValidationError as exc:

@@ -107,12 +107,12 @@ class ScheduleSpec(_Strict):
     """A protocol's treatment timeline."""
 
     protocol: str = Field(pattern=r"^NCT\d{8}$", description="NCT number of the protocol.")
+    conventions: list[str] = Field(default_factory=list, description="How durations map to calendar dates.")
+    steps: list[StepSpec] = Field(min_length=1, description="Steps in timeline order.")
     status: Literal["draft", "reviewed"] = Field(
         default="reviewed",
         description="``draft`` when drafted from the protocol text and not yet reviewed by a person.",
     )
-    conventions: list[str] = Field(default_factory=list, description="How durations map to calendar dates.")
-    steps: list[StepSpec] = Field(min_length=1, description="Steps in timeline order.")
 
     @model_validator(mode="after")
     def _references(self) -> ScheduleSpec:
