@@ -43,7 +43,7 @@ eval: $(STAMP)
 	$(BIN)/python eval/evaluate.py
 
 fuzz: $(STAMP)
-	PA_FUZZ_N=$${PA_FUZZ_N:-2000} $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz_ingest.py
+	PA_FUZZ_N=$${PA_FUZZ_N:-2000} $(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_fuzz_ingest.py tests/test_fuzz_check.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

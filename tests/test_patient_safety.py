@@ -254,6 +254,11 @@ def _plt(facts: PatientFacts) -> float | None:
             "Observation/plt-1 referenceRange[0].high: 4,000,000,000 10*9/L is not a plausible platelet count",
             id="ref-implausible",
         ),
+        pytest.param(
+            resource("Observation/plt-1", "status", "x"),
+            "Observation/plt-1 status: 'x' is not a Observation status; expected one of amended",
+            id="unknown-status",
+        ),
         pytest.param(resource("Patient/pt", "gender", "x"), "Patient/pt gender: 'x' is not a sex", id="gender-x"),
         pytest.param(
             resource("Patient/pt", "birthDate", "0001-01-01"),

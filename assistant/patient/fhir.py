@@ -59,6 +59,21 @@ _NEGATIVE = frozenset(
         "la6577-6",
     }
 )
+_STATUSES: dict[str, frozenset[str]] = {
+    "Observation": frozenset(
+        {"registered", "preliminary", "final", "amended", "corrected", "cancelled", "entered-in-error", "unknown"}
+    ),
+    "MedicationStatement": frozenset(
+        {"active", "completed", "entered-in-error", "intended", "stopped", "on-hold", "unknown", "not-taken"}
+    ),
+    "MedicationRequest": frozenset(
+        {"active", "on-hold", "cancelled", "completed", "entered-in-error", "stopped", "draft", "unknown"}
+    ),
+    "Procedure": frozenset(
+        {"preparation", "in-progress", "not-done", "on-hold", "stopped", "completed", "entered-in-error", "unknown"}
+    ),
+}
+"""The required status value sets of FHIR R4: any other status is refused, never read as a final result."""
 _USED = ("Patient", "Observation", "Condition", "MedicationStatement", "MedicationRequest", "Procedure", "Medication")
 
 
@@ -116,6 +131,12 @@ class _Reader:
                 shown = repr(error.get("input"))
                 shown = shown if len(shown) <= 80 else shown[:77] + "..."
                 raise PatientDataError(f"{ref} {loc}: {msg} (got {shown})") from None
+            allowed, status = _STATUSES.get(rtype), getattr(model, "status", None)
+            if allowed is not None and status not in allowed:
+                raise PatientDataError(
+                    f"{ref} status: {validate.shown(status)} is not a {rtype} status; "
+                    f"expected one of {', '.join(sorted(allowed))}"
+                )
             yield ref, model
 
     def read(self) -> PatientFacts:

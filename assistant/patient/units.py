@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import tokenize
 from functools import lru_cache
 
 import pint
@@ -99,7 +100,7 @@ def _factor(unit: str, canonical: str, molar_mass: float | None) -> float:
 def _dimensionless(unit: str) -> bool:
     try:
         return bool(ureg.parse_expression(normalize_unit(unit)).dimensionless)  # type: ignore[union-attr]
-    except (pint.PintError, ValueError, TypeError, AttributeError, SyntaxError, AssertionError):
+    except (pint.PintError, ValueError, TypeError, AttributeError, SyntaxError, AssertionError, tokenize.TokenError):
         return False
 
 
@@ -130,7 +131,7 @@ def factor(unit: str | None, concept: Concept, where: str) -> float:
             f"{where}: unit {unit!r} does not convert to {concept.unit} for {concept.name}; "
             f"expected {_expects(concept)}"
         ) from None
-    except (pint.PintError, ValueError, TypeError, AttributeError, SyntaxError, AssertionError):
+    except (pint.PintError, ValueError, TypeError, AttributeError, SyntaxError, AssertionError, tokenize.TokenError):
         raise UnitError(f"{where}: unknown unit {unit!r} for {concept.name}; expected {_expects(concept)}") from None
 
 
