@@ -73,7 +73,8 @@ def read_sex(text: str) -> Compiled | None:
 
 
 def read_age(text: str) -> Compiled | None:
-    """Age limits in every common form; a sex named beside them becomes a sex test."""
+    """Age limits in every common form, each bound read or none; a single sex named beside them ("women age
+    ≥65 years") makes the criterion concern that sex only (``applies_to``), then its age test."""
     lowered = text.lower()
     group = g.AGE_GROUPS.get(re.sub(r"\s+", " ", lowered).strip())
     if group is not None:
@@ -83,6 +84,7 @@ def read_age(text: str) -> Compiled | None:
     if not _AGE_CUE.search(text):
         return None
     nodes: list[dict[str, Any]] = []
+    spans: list[tuple[int, int]] = []
     residual = text
     for pattern, op in _AGE_FORMS:
         for match in pattern.finditer(residual):
@@ -93,6 +95,7 @@ def read_age(text: str) -> Compiled | None:
                 nodes.append({"age": "between", "value": [low, high]})
             else:
                 nodes.append({"age": op, "value": parse_number(match.group("n"))})
+            spans.append((match.start(), match.end()))
             residual = residual[: match.start()] + " " * (match.end() - match.start()) + residual[match.end() :]
     if not nodes:
         return None
@@ -100,14 +103,43 @@ def read_age(text: str) -> Compiled | None:
     extra = [w for w in leftover if w not in g.AGE_FILLER and w not in g.SEX_WORDS and w not in g.SEX_FILLER]
     if extra and not _AGE_WORD.search(text):
         return None  # numbers in years, but nothing says they are the patient's age ("life expectancy < 2 years")
+    read = "; ".join(_bound(n) for n in nodes)
     if extra:
-        read = "; ".join(f"age {n['age']} {n['value']}" for n in nodes)
         return review(f"read {read}, but not the words: {' '.join(extra[:8])}", "age partly read", "age")
+    unread = re.findall(r"\d+(?:\.\d+)?", residual)
+    if unread:  # every bound must be read: "Age < 20, 25 or > 35" with one number left over is not
+        return review(f"read {read}, but not the numbers: {' '.join(unread[:4])}", "age partly read", "age")
+    joined = _joined(words(text[min(spans)[0] : max(end for _, end in spans)]), nodes)
+    if joined is None:
+        return review(f"read {read}, but cannot tell how 'and' and 'or' group them", "age: ambiguous", "age")
     sexes = _sexes(leftover)
-    tests: list[dict[str, Any]] = ([{"sex": sexes}] if len(sexes) == 1 else []) + nodes
-    read = " and ".join(f"age {n['age']} {n['value']}" for n in nodes)
-    note = f"read {text!r} as {read} (years)" + (f", {sexes[0]} patients" if len(sexes) == 1 else "")
-    return Compiled(tests[0] if len(tests) == 1 else {"all": tests}, note, "age" if len(tests) == 1 else "combined")
+    applies = {"sex": sexes} if len(sexes) == 1 else None
+    when = nodes[0] if len(nodes) == 1 else {joined: nodes}
+    how = " or " if joined == "any" else " and "
+    note = f"read {text!r} as {how.join(_bound(n) for n in nodes)} (years)"
+    if applies is not None:
+        note += f"; concerns {sexes[0]} patients only"
+    return Compiled(when, note, "age", applies)
+
+
+def _bound(node: dict[str, Any]) -> str:
+    return f"age {node['age']} {node['value']}"
+
+
+def _joined(leftover: list[str], nodes: list[dict[str, Any]]) -> str | None:
+    """How several age bounds combine, from the words between them: ``any`` for "< 20 or > 35", ``all`` for
+    "> 18 and < 65"; None when "or" joins bounds that could all hold, or bounds that cannot all hold lack one."""
+    if len(nodes) < 2:
+        return "all"
+    lows = [float(n["value"]) for n in nodes if n["age"] in (">", ">=")]
+    highs = [float(n["value"]) for n in nodes if n["age"] in ("<", "<=")]
+    disjoint = bool(lows and highs and max(lows) >= min(highs))
+    ors, ands = "or" in leftover, "and" in leftover
+    if ors and not ands:
+        return "any" if disjoint or not (lows and highs) else None
+    if disjoint:
+        return None
+    return "all"
 
 
 _NEGATIVE_TEST = re.compile(
@@ -118,15 +150,19 @@ _NEGATIVE_TEST = re.compile(
 )
 _STATES = re.compile(r"pregnan\w*|lactat\w*|nursing|breast[- ]?feed\w*|breast[- ]?feeding", re.IGNORECASE)
 _FEMALE = {"sex": ["female"]}
+#: A criterion whose subject is female: "Women of childbearing potential …", "Pregnant women", "WOCBP".
+_FEMALE_SUBJECT = re.compile(r"\b(?:wom[ae]n|females?|girls?|mothers?|wocbp)\b|child-?\s?bearing", re.IGNORECASE)
+_CONTRACEPTION = re.compile(r"contracept|birth\s+control", re.IGNORECASE)
 
 
 def read_reproductive(text: str, concepts: ConceptSet) -> Compiled | None:
-    """Pregnancy, lactation and contraception: they concern female patients only (``applies_to``)."""
+    """Pregnancy, lactation and contraception. Such a criterion concerns female patients only (``applies_to``)
+    when the whole of it is about them: its states are all it says, or its subject is female. "Male or
+    non-pregnant females" is met by a man; a criterion naming pregnancy among other things concerns everyone."""
     lowered = text.lower()
     if not any(cue in lowered for cue in g.REPRODUCTIVE):
         return None
     male = re.search(r"\b(?:men|male|males|man|boys)\b", lowered) is not None
-    applies = None if male else _FEMALE
     if _NEGATIVE_TEST.match(text):
         return Compiled(
             {"observation": "pregnancy_test", "flag": False},
@@ -135,11 +171,13 @@ def read_reproductive(text: str, concepts: ConceptSet) -> Compiled | None:
             _FEMALE,
         )
     either = re.match(r"^(?:males?|men)\s+or\s+", text, re.IGNORECASE)
-    if either:  # "Male or non-pregnant, non-lactating females": the male alternative is what applies_to covers
-        text, applies = text[either.end() :], _FEMALE
-    states = [m.group() for m in _STATES.finditer(text)]
-    rest = [w for w in words(_STATES.sub(" ", text)) if w.strip("-") not in g.PREGNANCY_FILLER]
-    negated = re.search(r"\b(?:not|non|no)\b", text.lower()) is not None
+    body = text[either.end() :] if either else text
+    states = [m.group() for m in _STATES.finditer(body)]
+    rest = [w for w in words(_STATES.sub(" ", body)) if w.strip("-") not in g.PREGNANCY_FILLER]
+    negated = re.search(r"\b(?:not|non|no)\b", body.lower()) is not None
+    female_subject = not male and _FEMALE_SUBJECT.search(text) is not None
+    pregnancy_only = bool(states) and all(w in g.PREGNANCY_CONTEXT for w in rest) and not _CONTRACEPTION.search(body)
+    applies = _FEMALE if not male and (female_subject or pregnancy_only) else None
     if states and not rest:
         links = [link_phrase(state, ("condition",), concepts) for state in dict.fromkeys(s.lower() for s in states)]
         if all(links):
@@ -147,7 +185,13 @@ def read_reproductive(text: str, concepts: ConceptSet) -> Compiled | None:
             notes = "; ".join(dict.fromkeys(link.note() for link in links if link is not None))
             tests: list[dict[str, Any]] = [{"condition": name} for name in names]
             present: dict[str, Any] = tests[0] if len(tests) == 1 else {"any": tests}
-            when = {"not": present} if negated else present
+            when: dict[str, Any] = {"not": present} if negated else present
+            if either:  # a man meets it; a woman by her own test
+                return Compiled(
+                    {"any": [{"sex": ["male"]}, when]},
+                    f"read {text!r}: male, or {'not ' if negated else ''}{' or '.join(names)}; {notes}",
+                    "pregnancy",
+                )
             return Compiled(
                 when,
                 f"read {text!r}: {'not ' if negated else ''}{' or '.join(names)}; {notes}; concerns female patients "
@@ -155,7 +199,13 @@ def read_reproductive(text: str, concepts: ConceptSet) -> Compiled | None:
                 "pregnancy",
                 applies,
             )
-    what = "contraception" if re.search(r"contracept|birth control", lowered) else "pregnancy or lactation"
+    what = "contraception" if _CONTRACEPTION.search(lowered) else "pregnancy or lactation"
+    if applies is None and not male:
+        return review(
+            f"names {what} among other things: not read (a person decides); concerns every patient",
+            f"mentions {what}",
+            "unread",
+        )
     scope = "; concerns female patients only" if applies else ""
     return review(
         f"a {what} criterion the compiler does not read (a person decides){scope}",
