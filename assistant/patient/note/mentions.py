@@ -14,7 +14,7 @@ from assistant.patient.facts import Condition, Medication, Observation, Procedur
 from assistant.patient.note.dates import StatedDate, find_dates, nearest_date
 from assistant.patient.note.pipeline import term_of
 from assistant.patient.note.types import NoteContext, NoteMention
-from assistant.patient.note.values import StatedValue, convert, value_after, values_in
+from assistant.patient.note.values import StatedValue, convert, other_plausible_units, value_after, values_in
 from assistant.patient.note.vocabulary import PAIR_CONCEPT, concept_details, pair_parts, plausible_range
 from assistant.patient.units import format_number
 
@@ -213,15 +213,18 @@ def _one_value(
     number, unit = value.number, value.unit
     label = concept.label if concept is not None else name.replace("_", " ")
     shown_unit = unit
+    assumed = ""
     if concept is not None and concept.value == "quantity" and concept.unit:
         bounds = plausible_range(concept)
         if unit is None:
-            if bounds is None or not bounds[0] <= number <= bounds[1]:
+            others = other_plausible_units(number, concept, bounds) if bounds is not None else []
+            if bounds is None or not bounds[0] <= number <= bounds[1] or others:
                 reading.notes.append(
                     f"'{words}': no unit given for {label}; expected {concept.expects or concept.unit}; not used"
                 )
                 return
             shown_unit = concept.unit
+            assumed = f" (unit not written: {concept.unit} assumed)"
         else:
             try:
                 number = convert(number, unit, concept, f"'{words}'")
@@ -244,7 +247,7 @@ def _one_value(
     )
     dated = f" on {date.isoformat()}" if date is not None else ""
     unit_text = f" {shown_unit}" if shown_unit else ""
-    rendering = f"{label} {format_number(number)}{unit_text}{dated} (from '{words}')"
+    rendering = f"{label} {format_number(number)}{unit_text}{assumed}{dated} (from '{words}')"
     mention = _use_observation(reading, base, start, end, rendering, fact)
     reading.series.append((mention, value, when))
 

@@ -1,58 +1,83 @@
 """The medspaCy pipeline of the note reader, built once per process.
 
-A blank English spaCy pipeline with medspaCy's tokenizer, the PyRuSH sentence splitter, a phrase
+A blank English spaCy pipeline with medspaCy's tokenizer, the PyRuSH sentence splitter, a
 matcher over the vocabulary's terms (spaCy's PhraseMatcher on lower case: medspaCy's TargetMatcher
-builds one rule object per term, too slow for a vocabulary of tens of thousands of terms), the
+builds one rule object per term, too slow for a vocabulary of tens of thousands of terms; the terms'
+tokens come from the on-disk cache of ``cache.py``), the
 Sectionizer (medspaCy's default section titles plus ``sections.json``) and ConText (medspaCy's
 default rules plus ``context.json``, which adds only triggers the defaults lack).
 """
 
 from __future__ import annotations
 
+import importlib
+import sys
 import time
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from assistant.patient.note.vocabulary import Term, vocabulary_terms
+from assistant.patient.note.cache import SEP, Row, term_of_row, tokenized_terms
+from assistant.patient.note.vocabulary import Term
 
 _HERE = Path(__file__).resolve().parent
 _build_seconds: list[float] = []
 
 
 class VocabularyMatcher:
-    """Sets ``doc.ents`` to the longest vocabulary terms found (label: the term's kind, upper case)."""
+    """Sets ``doc.ents`` to the longest vocabulary terms found (label: the term's kind, upper case).
+
+    Matching is on lower-case tokens, as spaCy's PhraseMatcher with ``attr="LOWER"`` does: every token
+    sequence of the note that is a term (found through a set of the terms' prefixes), then the longest
+    non-overlapping ones (``filter_spans``). A dictionary of token keys loads from the cache in a fraction
+    of the time building a PhraseMatcher's pattern documents takes."""
 
     def __init__(self, nlp: Language) -> None:
-        self.terms: dict[tuple[str, ...], Term] = {}
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        all_terms = vocabulary_terms()
-        patterns = []
         tokenizer: Tokenizer = nlp.tokenizer  # type: ignore[assignment]
-        for term, doc in zip(all_terms, tokenizer.pipe([t.text for t in all_terms], batch_size=4000), strict=True):
-            key = tuple(token.lower_ for token in doc)
-            if key and key not in self.terms:
-                self.terms[key] = term
-                patterns.append(doc)
-        self.matcher.add("TERM", patterns)
+
+        def tokenize(texts: list[str]) -> Iterator[tuple[str, ...]]:
+            for doc in tokenizer.pipe(texts, batch_size=4000):
+                yield tuple(token.lower_ for token in doc)
+
+        self.rows: dict[str, Row] = {}
+        self.prefixes: set[str] = set()
+        for row in tokenized_terms(tokenize):
+            key = str(row[0])
+            if key not in self.rows:
+                self.rows[key] = row
+                parts = key.split(SEP)
+                self.prefixes.update(SEP.join(parts[:n]) for n in range(1, len(parts)))
+
+    def __len__(self) -> int:
+        return len(self.rows)
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for _, start, end in self.matcher(doc):
-            term = self.terms.get(tuple(token.lower_ for token in doc[start:end]))
-            if term is not None:
-                spans.append(Span(doc, start, end, label=term.kind.upper()))
+        words = [token.lower_ for token in doc]
+        rows, prefixes = self.rows, self.prefixes
+        for start in range(len(words)):
+            key = words[start]
+            end = start + 1
+            while True:
+                row = rows.get(key)
+                if row is not None:
+                    spans.append(Span(doc, start, end, label=str(row[3]).upper()))
+                if key not in prefixes or end >= len(words):
+                    break
+                key = key + SEP + words[end]
+                end += 1
         doc.ents = filter_spans(spans)
         return doc
 
     def term_of(self, span: Span) -> Term:
         """The vocabulary term a matched span stands for."""
-        return self.terms[tuple(token.lower_ for token in span)]
+        return term_of_row(self.rows[SEP.join(token.lower_ for token in span)])
 
 
 def _quiet_pyrush() -> None:
@@ -61,12 +86,29 @@ def _quiet_pyrush() -> None:
     logger.disable("PyRuSH")
 
 
+def _import_medspacy() -> ModuleType:
+    """medspaCy without QuickUMLS: ``medspacy.util`` imports QuickUMLS (and with it NLTK, scikit-learn and
+    pandas, seconds of start-up) only to register a UMLS component this reader never adds. A placeholder
+    stands in while medspaCy is imported and is removed after, so a later ``import quickumls`` is real."""
+    if "medspacy" in sys.modules or "quickumls" in sys.modules:
+        return importlib.import_module("medspacy")
+    placeholders = {name: ModuleType(name) for name in ("quickumls", "quickumls.spacy_component")}
+    placeholders["quickumls"].spacy_component = placeholders["quickumls.spacy_component"]  # type: ignore[attr-defined]
+    sys.modules.update(placeholders)
+    try:
+        return importlib.import_module("medspacy")
+    finally:
+        for name, module in placeholders.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+
+
 @lru_cache(maxsize=1)
 def note_pipeline() -> Language:
     """The shared pipeline: tokenizer, sentences, vocabulary terms, sections, ConText."""
     began = time.perf_counter()
     _quiet_pyrush()
-    import medspacy
+    medspacy = _import_medspacy()
     from medspacy.context import ConTextRule
     from medspacy.section_detection import SectionRule
 

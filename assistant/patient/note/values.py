@@ -117,3 +117,23 @@ def convert(value: float, unit: str, concept: Concept, where: str) -> float:
             raise UnitError(f"{where}: unit {unit!r} cannot be converted to {concept.unit}")
         return round_sig(float(ureg.Quantity(value, source).to(target).magnitude))
     return to_canonical(value, unit, concept, where)
+
+
+def other_plausible_units(number: float, concept: Concept, bounds: tuple[float, float]) -> list[str]:
+    """The concept's other customary units in which ``number`` would also be plausible, read differently.
+
+    A concept with a molar mass is written in mass and in substance units, so it always has another; for
+    the others, each of ``concept.units`` counts when ``number`` in it, converted, lies within ``bounds``."""
+    if concept.molar_mass is not None:
+        return ["a substance concentration"]
+    found: list[str] = []
+    for unit in concept.units:
+        if unit.replace(" ", "") == (concept.unit or "").replace(" ", ""):
+            continue
+        try:
+            converted = convert(number, unit, concept, concept.name)
+        except UnitError:
+            continue
+        if abs(converted - number) > 1e-9 * max(1.0, abs(number)) and bounds[0] <= converted <= bounds[1]:
+            found.append(unit)  # another spelling of the canonical unit (factor 1) is not another reading
+    return found
