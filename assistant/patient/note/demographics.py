@@ -48,8 +48,24 @@ def _family_tokens(doc: Doc) -> set[int]:
         if modifier.category == "FAMILY":
             out.update(range(*modifier.modifier_span))
             out.update(range(*modifier.scope_span))
-    out.update(t.i for t in doc if t._.section_category == "family_history")
+    out.update(t.i for t in doc if t._.section_category == "family_history" and in_title_paragraph(doc, t.i))
     return out
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def in_title_paragraph(doc: Doc, i: int) -> bool:
+    """True when token ``i`` is in the same paragraph as the title of its section.
+
+    A section title ("Family history:") that the Sectionizer knows runs until the next title it knows;
+    a blank line ends it too, so a family history paragraph does not lend its context to the
+    examination or laboratory paragraphs after it when their titles are ones the rules lack."""
+    for section in doc._.sections:
+        if section.body_start <= i < section.body_end or section.title_start <= i < section.title_end:
+            start = doc[section.title_start].idx if section.title_start < len(doc) else 0
+            return not _PARAGRAPH_BREAK.search(doc.text, start, doc[i].idx)
+    return True
 
 
 def ages(doc: Doc) -> list[Found]:

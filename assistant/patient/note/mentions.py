@@ -12,6 +12,7 @@ from assistant.errors import UnitError
 from assistant.patient.concepts import Concept
 from assistant.patient.facts import Condition, Medication, Observation, Procedure
 from assistant.patient.note.dates import StatedDate, find_dates, nearest_date
+from assistant.patient.note.demographics import in_title_paragraph
 from assistant.patient.note.pipeline import term_of
 from assistant.patient.note.types import NoteContext, NoteMention
 from assistant.patient.note.values import StatedValue, convert, other_plausible_units, value_after, values_in
@@ -39,14 +40,34 @@ class Reading:
 
 
 def context_of(ent: Span) -> NoteContext:
-    """ConText's and the Sectionizer's flags on a matched span."""
+    """ConText's and the Sectionizer's flags on a matched span.
+
+    A family flag that only the section gives holds within the section title's paragraph; a negation
+    does not reach a stated value across a comma or semicolon ("no haemolysis, creatinine 0.8 mg/dL")."""
+    categories = {m.category for m in ent._.modifiers}
+    family = bool(ent._.is_family) and ("FAMILY" in categories or in_title_paragraph(ent.doc, ent.start))
     return NoteContext(
         negated=bool(ent._.is_negated),
         historical=bool(ent._.is_historical),
         hypothetical=bool(ent._.is_hypothetical),
-        family=bool(ent._.is_family),
+        family=family,
         uncertain=bool(ent._.is_uncertain),
     )
+
+
+def negation_reaches_value(ent: Span) -> bool:
+    """True when a negation trigger of ``ent`` is in the same clause (no comma or semicolon between)."""
+    doc = ent.doc
+    for modifier in ent._.modifiers:
+        if modifier.category != "NEGATED_EXISTENCE":
+            continue
+        start, end = modifier.modifier_span
+        between = (
+            doc.text[doc[end - 1].idx : ent.start_char] if end <= ent.start else doc.text[ent.end_char : doc[start].idx]
+        )
+        if not re.search(r"[,;]", between):
+            return True
+    return False
 
 
 def _not_used_reason(ctx: NoteContext) -> str | None:
@@ -192,7 +213,7 @@ def _one_value(
     words = (
         text[start:end] if value.start - ent.end_char < 40 else text[ent.start_char : ent.end_char] + " … " + value.text
     )
-    reason = _not_used_reason(ctx) or ("negated" if ctx.negated else None)
+    reason = _not_used_reason(ctx) or ("negated" if ctx.negated and negation_reaches_value(ent) else None)
     name = str(base["concept"])
     if reason is not None:
         _add(reading, base, start, end, f"{words}: not used: {reason}", None)
