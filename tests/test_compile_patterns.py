@@ -433,3 +433,69 @@ def _no_embedding_links(monkeypatch: pytest.MonkeyPatch) -> Any:
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected", "is_real"),
+    [
+        pytest.param("Type 2 diabetes mellitus", "inclusion", {"condition": "icd10:E11"}, True, id="digit-in-name"),
+        pytest.param(
+            "Histologically or cytologically confirmed small cell lung cancer (SCLC)",
+            "inclusion",
+            {"condition": "hpo:HP:0030357"},
+            True,
+            id="histologically-confirmed-acronym",
+        ),
+        pytest.param(
+            "Current or recent (within 3 months) gastrointestinal disease",
+            "exclusion",
+            {"condition": "hpo:HP:0011024", "within": {"months": 3}},
+            True,
+            id="bracketed-window-before-name",
+        ),
+        pytest.param("Magnesium therapy", "exclusion", {"medication": "magnesium_therapy"}, True, id="x-therapy"),
+        pytest.param(
+            "History of analgesic use", "exclusion", {"medication": "analgesic", "ever": True}, True, id="x-use-history"
+        ),
+        pytest.param(
+            "Systemic steroid use within the last 2 months",
+            "exclusion",
+            {"medication": "systemic_corticosteroid", "within": {"months": 2}},
+            False,
+            id="qualifier-is-part-of-name",
+        ),
+        pytest.param(
+            "Positive blood screen for hepatitis B surface antigen",
+            "exclusion",
+            {"observation": "hbsag", "flag": True},
+            False,
+            id="positive-screen-for-flag-test",
+        ),
+        pytest.param(
+            "Exposure to any investigational drug within 3 months",
+            "exclusion",
+            {"medication": "investigational_drug", "within": {"months": 3}},
+            False,
+            id="exposure-in-window",
+        ),
+    ],
+)
+def test_condition_and_medication_grammar(text: str, kind: str, expected: dict[str, Any], is_real: bool) -> None:
+    """Qualifiers (histologically confirmed, positive screen for, exposure to), digits and acronyms in names,
+    bracketed windows and "X therapy" / "X use" are read at the level of the grammar."""
+    compiled = compile_rule(real(text, kind) if is_real else form(text, kind))
+    assert compiled.when == expected, compiled.note
+    assert "linked" in compiled.note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Systemic steroid use within the last 2 months (does not include local steroid", id="paren-left"),
+        pytest.param("Positive blood screen for hepatitis B surface antigen and/or C antibodies", id="unlinked-item"),
+        pytest.param("Diagnosed or suspected acute coronary syndrome (ACS) requiring hospitalization", id="suspected"),
+    ],
+)
+def test_leftover_words_stay_needs_review(text: str) -> None:
+    compiled = compile_rule(form(text, "exclusion"))
+    assert not compiled.executable, compiled.when

@@ -150,6 +150,21 @@ QUALIFIERS: dict[str, str] = {
     "on": "now",
     "recent": "recent",
     "recently": "recent",
+    "current or recent": "recent",
+    "histologically or cytologically confirmed": "now",
+    "cytologically or histologically confirmed": "now",
+    "histologically confirmed": "now",
+    "cytologically confirmed": "now",
+    "pathologically confirmed": "now",
+    "histologically proven": "now",
+    "histologically documented": "now",
+    "biopsy-proven": "now",
+    "biopsy proven": "now",
+    "confirmed diagnosis of": "now",
+    "documented diagnosis of": "now",
+    "documented history of": "ever",
+    "exposure to": "ever",
+    "prior exposure to": "ever",
     "any": "now",
     "anticancer": "now",
     "systemic": "now",
@@ -437,3 +452,12 @@ PREGNANCY_CONTEXT: frozenset[str] = frozenset(
         "suspected",
     )
 )
+#: Words after a medication's name that only say it is taken ("magnesium therapy", "analgesic use").
+MEDICATION_USE: tuple[str, ...] = ("use", "usage", "therapy", "treatment", "intake", "administration")
+#: A positive test result stated before what was tested ("Positive blood screen for", "Seropositive for").
+POSITIVE_RESULT = (
+    r"^(?:a\s+|known\s+)?(?:sero)?positive\s+(?:(?:blood|serum|plasma|urine|laboratory|lab|serological|serology)\s+)*"
+    r"(?:(?:screen|screening|test|testing|result|assay)\s+)?(?:for|of)?\s*"
+)
+#: Qualifiers that may also be the first word of a name ("systemic corticosteroids", "active tuberculosis").
+NAMING_QUALIFIERS: frozenset[str] = frozenset(("systemic", "active", "anticancer", "chronic", "concomitant"))

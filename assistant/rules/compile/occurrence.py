@@ -27,31 +27,52 @@ _LIST_SPLIT = re.compile(r"\s*,\s*(?:and/or\s+|or\s+|and\s+)?|\s+and/or\s+|\s+or
 _ABBREVIATION = re.compile(r"\s*\(\s*[A-Za-z][A-Za-z0-9\-]{0,9}\s*\)")
 
 
-def _link_one(phrase: str, concepts: ConceptSet) -> Linked | None:
+_USE = re.compile(rf"\s+(?:{'|'.join(g.MEDICATION_USE)})$", re.IGNORECASE)
+_POSITIVE = re.compile(g.POSITIVE_RESULT, re.IGNORECASE)
+_PAREN_WINDOW = re.compile(r"\s*\((?P<window>\s*(?:within|in\s+the\s+(?:past|last))\b[^()]*)\)\s*", re.IGNORECASE)
+
+
+def _link_one(phrase: str, concepts: ConceptSet, kinds: tuple[Kind, ...] = _KINDS) -> Linked | None:
     """The concept a phrase names; a bracketed abbreviation ("hepatitis B virus (HBV)") may be left out,
-    as it only repeats the name."""
-    found = link_phrase(phrase, _KINDS, concepts)
+    as it only repeats the name; "X therapy" / "X use" names the medication X."""
+    found = link_phrase(phrase, kinds, concepts)
     if found is None and _ABBREVIATION.search(phrase):
-        found = link_phrase(" ".join(_ABBREVIATION.sub(" ", phrase).split()), _KINDS, concepts)
+        found = link_phrase(" ".join(_ABBREVIATION.sub(" ", phrase).split()), kinds, concepts)
+    if found is None and _USE.search(phrase) and "medication" in kinds:
+        found = _link_one(_USE.sub("", phrase), concepts, ("medication",))
+    if found is not None and found.kind == "observation" and not _is_flag(found, concepts):
+        return None
     return found
 
 
-def _link_all(phrase: str, concepts: ConceptSet) -> tuple[list[Linked], bool] | str:
-    """The concepts a phrase names: the whole phrase, else each item of its list. (links, joined by 'and')
-    or the first item that links to nothing."""
-    whole = _link_one(phrase, concepts)
+def _is_flag(link: Linked, concepts: ConceptSet) -> bool:
+    concept = concepts.concepts.get(link.concept)
+    return concept is not None and concept.value == "flag"
+
+
+def _link_all(
+    phrase: str, concepts: ConceptSet, kinds: tuple[Kind, ...] = _KINDS
+) -> tuple[list[tuple[Linked, str | None]], bool] | str:
+    """The concepts a phrase names: the whole phrase, else each item of its list, each with the timing its
+    own qualifiers give ("concurrent X or a history of Y"); an item of one word may share the last item's
+    head noun ("hepatic or renal impairment"). (links, joined by 'and') or the first item that links to nothing."""
+    whole = _link_one(phrase, concepts, kinds)
     if whole is not None:
-        return [whole], False
-    items = [item for item in _LIST_SPLIT.split(phrase) if item.strip()]
+        return [(whole, None)], False
+    items = [item.strip() for item in _LIST_SPLIT.split(phrase) if item.strip()]
     if len(items) < 2:
         return phrase
+    head = items[-1].split()[1:]
     links = []
     for item in items:
-        core, _ = strip_prefixes(item.strip(), list(g.QUALIFIERS))
-        link = _link_one(core, concepts)
+        core, qualifiers = strip_prefixes(item, list(g.QUALIFIERS))
+        link = _link_one(core, concepts, kinds)
+        if link is None and head and item is not items[-1] and len(core.split()) == 1:
+            link = _link_one(" ".join([core, *head]), concepts, kinds)
         if link is None:
-            return item.strip()
-        links.append(link)
+            return item
+        timings = {g.QUALIFIERS[q] for q in qualifiers if q in g.QUALIFIERS}
+        links.append((link, "ever" if "ever" in timings else "now" if timings - {"recent"} else None))
     joined_by_and = re.search(r"\band\b(?!/)", phrase, re.IGNORECASE) is not None
     return links, joined_by_and
 
@@ -83,6 +104,8 @@ def _kind_of(links: list[Linked]) -> RuleKind:
     if len(kinds) > 1:
         return "combined"
     kind = kinds.pop()
+    if kind == "observation":
+        return "observation"
     return "condition" if kind == "condition" else "medication" if kind == "medication" else "procedure"
 
 
@@ -110,18 +133,30 @@ def read_since(text: str, concepts: ConceptSet) -> Compiled | None:
 
 
 def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
-    """Condition, medication or procedure present / absent / in a window / at any time, alone or in a list."""
+    """Condition, medication or procedure present / absent / in a window / at any time, alone or in a list;
+    a positive test ("Positive blood screen for HIV") of a positive/negative observation."""
     body, subjects = strip_prefixes(text, g.SUBJECTS)
     body, negations = strip_prefixes(body, g.NEGATIONS)
     body, qualifiers = strip_prefixes(body, list(g.QUALIFIERS))
     if not negations:
         body, negations = strip_prefixes(body, g.NEGATIONS)
+    positive = _POSITIVE.match(body)
+    if positive is not None:
+        body, qualifiers = body[positive.end() :], [*qualifiers, "positive"]
+    windows = list(_PAREN_WINDOW.finditer(body))
+    if len(windows) == 1:  # "recent surgery (within 3 months prior to screening)": the window moves to the end
+        match = windows[0]
+        body = f"{body[: match.start()]} {body[match.end() :]} {match.group('window')}".strip()
     phrase, window, window_text = split_window(body)
-    if not phrase or re.search(r"[\d<>=≤≥]", phrase):
-        return None  # a number left in the phrase is a threshold, not a name
+    if not phrase or re.search(r"[<>=≤≥〉]|\d\s*%", phrase):
+        return None  # a comparator left in the phrase is a threshold, not a name
     timings = {g.QUALIFIERS[q] for q in qualifiers if q in g.QUALIFIERS}
     timing = "ever" if "ever" in timings else "recent" if "recent" in timings else "now"
-    found = _link_all(phrase, concepts)
+    kinds: tuple[Kind, ...] = ("observation", *_KINDS) if positive is not None else _KINDS
+    found = _link_all(phrase, concepts, kinds)
+    if isinstance(found, str) and qualifiers and qualifiers[-1] in g.NAMING_QUALIFIERS:
+        retry = _link_all(f"{qualifiers[-1]} {phrase}", concepts, kinds)  # "systemic steroids" is one name
+        found = found if isinstance(retry, str) else retry
     read = " ".join([*negations, *qualifiers]) or "present"
     if isinstance(found, str):
         return review(
@@ -129,7 +164,8 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
             f"(read: {read}{', ' + window_text if window_text else ''})",
             "not linked",
         )
-    links, joined_by_and = found
+    items, joined_by_and = found
+    links = [link for link, _ in items]
     negated = bool(negations)
     notes = "; ".join(link.note() for link in links)
     if timing == "recent" and window is None:
@@ -140,6 +176,8 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
             "'and' list",
             _kind_of(links),
         )
+    if any(link.kind == "observation" for link in links) and (window is not None or timing == "ever"):
+        return review(f"a positive test in a window or at any time is not read: {notes}", "test: timing", "observation")
     if negated and window is not None and len(links) == 1 and links[0].kind in ("medication", "procedure"):
         # "No X within 4 weeks": X on the first day of the window still counts, so more than 4 weeks are needed.
         link = links[0]
@@ -149,13 +187,22 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
             f"read {text!r}: no {link.label} within {n} {unit}; {notes}",
             _kind_of(links),
         )
-    tests = [_node(link, timing, window, negated) for link in links]
+    tests = [
+        {"observation": link.concept, "flag": True}
+        if link.kind == "observation"
+        else _node(link, own or timing, window, negated)
+        for link, own in items
+    ]
     present: dict[str, Any] = tests[0] if len(tests) == 1 else {"any": tests}
     when = {"not": present} if negated else present
-    timing_text = f"within {window_text}" if window else "at any time (history)" if timing == "ever" else "now"
+    timing_text = window_text if window else "at any time (history)" if timing == "ever" else "now"
+    if any(own is not None and own != timing for _, own in items):
+        timing_text += ", each as its own words time it"
     note = (
         f"read {text!r}: {'none of' if negated else 'any of'} {', '.join(link.label for link in links)} {timing_text}"
     )
+    if positive is not None:
+        note += "; a positive test result"
     if timing == "recent":
         note += f"; 'recent' read as the stated window {window_text}"
     return Compiled(when, f"{note}; {notes}", _kind_of(links))
