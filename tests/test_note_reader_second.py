@@ -1,0 +1,123 @@
+"""The note reader, second round: a family history paragraph does not lend its context to later sections,
+negation stops at a clause, unitless values only when one customary unit makes them plausible, and the
+on-disk term cache (what is cached, when it is stale, that it gives the same reading)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.patient.facts import Condition, Medication, Observation
+from assistant.patient.note import NoteReading, read_note
+from assistant.patient.note.cache import cache_path, read_cached, tokenized_terms
+
+NOTE = Path(__file__).resolve().parent / "data" / "notes" / "hp_sections_values.txt"
+TODAY = dt.date(2024, 5, 20)
+
+
+@cache
+def reading() -> NoteReading:
+    return read_note(NOTE.read_text(encoding="utf-8"), TODAY)
+
+
+def observation(concept: str) -> Observation | None:
+    return next((o for o in reading().facts.observations if o.concept == concept), None)
+
+
+@pytest.mark.parametrize(
+    ("concept", "value", "unit"),
+    [
+        pytest.param("body_height", 176.0, "cm", id="after-family-paragraph-height"),
+        pytest.param("body_weight", 91.0, "kg", id="after-family-paragraph-weight"),
+        pytest.param("bmi", 29.4, None, id="after-family-paragraph-bmi"),
+        pytest.param("systolic_bp", 138.0, None, id="bp-pair-unitless-systolic"),
+        pytest.param("diastolic_bp", 86.0, None, id="bp-pair-unitless-diastolic"),
+        pytest.param("heart_rate", 88.0, None, id="hr-unitless-one-customary-unit"),
+        pytest.param("spo2", 95.0, "%", id="spo2-on-room-air"),
+        pytest.param("body_temperature", 38.4, None, id="temperature-unitless-celsius"),
+        pytest.param("creatinine", 1.1, "mg/dL", id="negation-stops-at-comma"),
+        pytest.param("egfr", 48.0, None, id="egfr-unitless"),
+    ],
+)
+def test_values_read_after_a_family_history_paragraph(concept: str, value: float, unit: str | None) -> None:
+    found = observation(concept)
+    assert found is not None, [m.rendering for m in reading().mentions]
+    assert found.value == pytest.approx(value)
+    if unit is not None:
+        assert found.unit == unit
+
+
+@pytest.mark.parametrize(
+    ("concept", "shown"),
+    [
+        pytest.param("heart_rate", "/min assumed", id="hr"),
+        pytest.param("body_temperature", "assumed", id="temperature"),
+    ],
+)
+def test_an_assumed_unit_is_said(concept: str, shown: str) -> None:
+    renderings = [m.rendering for m in reading().mentions if m.concept == concept]
+    assert renderings and all("unit not written" in r and shown in r for r in renderings), renderings
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "note"),
+    [
+        pytest.param("Labs: creatinine 1.3.", "creatinine", "no unit given", id="two-customary-units-mass-substance"),
+        pytest.param("Vitals: weight 82.", "body_weight", "no unit given", id="kg-or-lb-both-plausible"),
+        pytest.param("Vitals: temperature 101.2.", "body_temperature", "no unit given", id="fahrenheit-unwritten"),
+    ],
+)
+def test_no_unit_is_assumed_when_two_are_plausible(text: str, concept: str, note: str) -> None:
+    r = read_note(text, TODAY)
+    assert not [o for o in r.facts.observations if o.concept == concept]
+    assert any(note in n for n in r.notes), r.notes
+
+
+@pytest.mark.parametrize(
+    ("kind", "concept", "expected"),
+    [
+        pytest.param(Condition, "icd10:R23.0", {"present": False}, id="examination-negated-finding-not-family"),
+        pytest.param(Medication, "analgesic", {"present": False}, id="negated-medication"),
+    ],
+)
+def test_conditions_and_medications(kind: type, concept: str, expected: dict[str, Any]) -> None:
+    f = reading().facts
+    every: list[Condition | Medication] = [*f.conditions, *f.medications]
+    found = [x for x in every if isinstance(x, kind) and x.concept == concept]
+    assert found, [m.rendering for m in reading().mentions]
+    for key, value in expected.items():
+        assert getattr(found[0], key) == value
+
+
+def test_during_ends_the_negation_and_the_family_paragraph_stays_family() -> None:
+    mentions = reading().mentions
+    stroke = [m for m in mentions if m.text.lower() == "stroke"]
+    assert stroke and all(m.context.family and m.fact is None for m in stroke)
+    assert not [m for m in mentions if m.text.lower() == "cyanosis" and m.context.family]
+
+
+def test_a_drug_to_discuss_is_not_taken() -> None:
+    meds = [m for m in reading().mentions if m.kind == "medication" and "sacubitril" in m.text.lower()]
+    assert all(m.fact is None for m in meds), [m.rendering for m in meds]
+
+
+def test_term_cache_is_written_keyed_and_read_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.settings import get_settings
+
+    monkeypatch.setenv("PA_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        assert read_cached() is None
+        rows = tokenized_terms(lambda texts: (tuple(t.split()) for t in texts))
+        path = cache_path()
+        assert path.is_file() and path.parent.parent == tmp_path
+        again = read_cached()
+        assert again is not None and len(again) == len(rows) > 1000
+        path.write_bytes(b"not msgpack")
+        assert read_cached() is None
+    finally:
+        get_settings.cache_clear()
