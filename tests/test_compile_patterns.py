@@ -499,3 +499,33 @@ def test_condition_and_medication_grammar(text: str, kind: str, expected: dict[s
 def test_leftover_words_stay_needs_review(text: str) -> None:
     compiled = compile_rule(form(text, "exclusion"))
     assert not compiled.executable, compiled.when
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Body Mass Index (BMI) of 18 to 35 kg/m2, inclusive",
+            {"observation": "bmi", "op": "between", "value": [18.0, 35.0], "unit": "kg/m2"},
+            id="acronym-after-name",
+        ),
+        pytest.param(
+            "Height < 150 or > 180 cm",
+            {
+                "any": [
+                    {"observation": "body_height", "op": "<", "value": 150.0, "unit": "cm"},
+                    {"observation": "body_height", "op": ">", "value": 180.0, "unit": "cm"},
+                ]
+            },
+            id="unit-shared-by-or-bounds",
+        ),
+        pytest.param(
+            "Eastern Cooperative Oncology Group (ECOG) performance status 0 or 1",
+            {"observation": "ecog", "op": "between", "value": [0.0, 1.0]},
+            id="acronym-names-the-score",
+        ),
+    ],
+)
+def test_vitals_and_scores(text: str, expected: dict[str, Any]) -> None:
+    compiled = compile_rule(real(text, "inclusion"))
+    assert compiled.when == expected, compiled.note

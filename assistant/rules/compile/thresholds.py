@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -114,8 +115,18 @@ def _threshold_node(t: Threshold, concepts: ConceptSet) -> dict[str, Any] | str:
 
 
 def read_thresholds(text: str, concepts: ConceptSet) -> Compiled | None:
-    """Labs, scores and vitals against absolute, ×ULN or range thresholds, units checked against the concept's."""
-    found = extract_thresholds(text, concepts)
+    """Labs, scores and vitals against absolute, ×ULN or range thresholds, units checked against the concept's.
+    A bracketed acronym that repeats its name is read either way ("Body Mass Index (BMI)", "... (ECOG)")."""
+    first = _read(text, text, concepts)
+    blanked = _blank_acronyms(text)
+    if (first is not None and first.executable) or blanked == text:
+        return first
+    second = _read(blanked, text, concepts)
+    return second if second is not None and (second.executable or first is None) else first
+
+
+def _read(text: str, shown: str, concepts: ConceptSet) -> Compiled | None:
+    found = _shared_units(extract_thresholds(text, concepts))
     if not found:
         return None
     read = "; ".join(f"{t.measurement or '?'} {t.op} {t.value} {t.unit or ''}".strip() for t in found)
@@ -142,12 +153,31 @@ def read_thresholds(text: str, concepts: ConceptSet) -> Compiled | None:
     kind: RuleKind = "age" if all("age" in t for t in tests) else "observation"
     links = _links(found, concepts)
     if len(tests) == 1:
-        return Compiled(tests[0], f"read {text!r}: threshold {read}{links}", kind)
+        return Compiled(tests[0], f"read {shown!r}: threshold {read}{links}", kind)
     joined = "or" if "or" in words and "and" not in words else "and"
     if "or" in words and "and" in words:
         return review(f"read {read}, but cannot tell how 'and' and 'or' group them", "ambiguous", "observation")
     when = {"any": tests} if joined == "or" else {"all": tests}
-    return Compiled(when, f"read {text!r}: thresholds joined by {joined}: {read}{links}", kind)
+    return Compiled(when, f"read {shown!r}: thresholds joined by {joined}: {read}{links}", kind)
+
+
+def _blank_acronyms(text: str) -> str:
+    """``text`` with each bracketed acronym that only repeats the words before it replaced by spaces (offsets kept)."""
+    for start, end in _expansions(text):
+        opening = text.index("(", start, end)
+        text = text[:opening] + " " * (end - opening) + text[end:]
+    return text
+
+
+def _shared_units(found: list[Threshold]) -> list[Threshold]:
+    """Bounds of one measurement where only the last states a unit ("Height < 150 or > 180 cm") share it."""
+    units = {t.concept: t.unit for t in found if t.unit is not None}
+    return [
+        dataclasses.replace(t, unit=units[t.concept])
+        if t.unit is None and t.concept in units and sum(1 for u in found if u.concept == t.concept) > 1
+        else t
+        for t in found
+    ]
 
 
 def _contradictory(found: list[Threshold]) -> bool:
