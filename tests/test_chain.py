@@ -91,6 +91,16 @@ def test_schedule_question_gets_dates(session: ChatSession) -> None:
     assert all(s.citations for s in response.answer.statements)
 
 
+def test_a_date_given_in_one_turn_is_remembered_in_the_next(session: ChatSession) -> None:
+    session.respond("Surgery was on 3 March 2026, when does postoperative imatinib start?", as_of=AS_OF)
+    response = session.respond("And when does the postoperative course end?", as_of=AS_OF)
+    assert response.schedule is not None
+    step = next(s for s in response.schedule.to_json()["steps"] if s["id"] == "postop_imatinib_start")
+    assert (step["earliest"], step["latest"]) == ("2026-03-17", "2026-03-31")
+    session.state.forget_patient()
+    assert session.state.dates == {}
+
+
 def test_schedule_without_dates_gives_the_cited_relative_window(session: ChatSession) -> None:
     response = session.respond("When does postoperative imatinib start?", as_of=AS_OF)
     assert "2–4 weeks after surgery" in response.answer.text

@@ -264,7 +264,9 @@ class ChatSession:
             if route.general or not route.patient:
                 response.answer = ask(message, self.index, self.settings, protocol_id)
             return []
-        computed = compute_schedule(schedule, route.date_for("start"), route.date_for("surgery"))
+        computed = compute_schedule(
+            schedule, self.state.date_for(route, "start"), self.state.date_for(route, "surgery")
+        )
         response.schedule = computed
         statements = list(schedule_answer(message, computed, select_steps(message, computed)).statements)
         if schedule.drafted:

@@ -12,9 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from assistant.chat.route import Route, classify
+from assistant.chat.route import Role, Route, classify
 from assistant.errors import AssistantError
 from assistant.patient.facts import PatientFacts
+
+SCHEDULE_ROLES: tuple[Role, ...] = ("start", "surgery")
+"""The dates a schedule answer is computed from, remembered across messages."""
 
 
 def _has_facts(facts: PatientFacts) -> bool:
@@ -48,6 +51,12 @@ class ConversationState:
     """What the conversation was last about, e.g. ``exclusion criteria``."""
     history: list[tuple[str, str]] = field(default_factory=list)
     """(message, answer text) pairs in order; the answer is empty until recorded."""
+    dates: dict[Role, dt.date] = field(default_factory=dict)
+    """Schedule dates given so far by role (``start``, ``surgery``), the latest statement winning."""
+
+    def date_for(self, route: Route, role: Role) -> dt.date | None:
+        """The day for ``role`` the message gives, else the one an earlier message gave."""
+        return route.date_for(role) or self.dates.get(role)
 
     @property
     def has_patient(self) -> bool:
@@ -66,9 +75,10 @@ class ConversationState:
         self.loaded_facts = facts
 
     def forget_patient(self) -> None:
-        """Drop the loaded patient and every stated fact."""
+        """Drop the loaded patient, every stated fact and the schedule dates given for them."""
         self.loaded_facts = None
         self.message_facts = PatientFacts()
+        self.dates = {}
 
     def update_from_message(self, message: str, *, today: dt.date | None = None) -> Route:
         """Classify ``message`` in this conversation and fold what it states into the state."""
@@ -78,7 +88,13 @@ class ConversationState:
         if route.patient and route.facts is not None and not route.facts.empty:
             self.message_facts = self.message_facts.merged_with(route.facts.facts)
         if route.protocol_ids:
+            if self.protocol_id is not None and route.protocol_ids[-1] != self.protocol_id:
+                self.dates = {}  # another protocol's timeline: its dates are not these
             self.protocol_id = route.protocol_ids[-1]
+        for role in SCHEDULE_ROLES:
+            day = route.date_for(role)
+            if day is not None:
+                self.dates[role] = day
         if route.topic is not None:
             self.last_topic = route.topic
         self.last_route = route
