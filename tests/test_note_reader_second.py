@@ -121,3 +121,14 @@ def test_term_cache_is_written_keyed_and_read_back(tmp_path: Path, monkeypatch: 
         assert read_cached() is None
     finally:
         get_settings.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("text", "sex"),
+    [
+        pytest.param("42-year-old man. ECG: PR 160 ms, QTc 402 ms. Height 1.80 m.", "male", id="ms-after-number-unit"),
+        pytest.param("Ms. Lee is 50 years old; she has asthma.", "female", id="ms-title"),
+    ],
+)
+def test_a_unit_after_a_number_is_not_a_title(text: str, sex: str) -> None:
+    assert read_note(text, TODAY).facts.sex == sex

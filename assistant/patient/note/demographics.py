@@ -97,6 +97,9 @@ def sexes(doc: Doc) -> list[Found]:
             continue
         if word in ("f", "m") and not _after_age(token):
             continue
+        before = token.nbor(-1) if token.i > 0 else None
+        if before is not None and before.like_num and (word in ("ms", "ms.") or "." in before.text):
+            continue  # "402 ms", "1.80 m": a unit after a number, not a title or "62 M"
         found = Found(token.idx, token.idx + len(token.text), "female" if word in _FEMALE else "male")
         (nouns if word in _NOUNS or word in ("f", "m") else pronouns).append(found)
     return nouns or pronouns
