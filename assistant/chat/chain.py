@@ -171,9 +171,10 @@ class ChatSession:
         self.model = make_chat_model(settings)
         self.chain = RunnableLambda(self._classify) | RunnableLambda(self._answer) | RunnableLambda(self._phrase)
 
-    def load_patient(self, path: str | Path) -> None:
-        """Use the patient in a FHIR bundle or facts file for the rest of the conversation."""
-        self.state.load_patient(read_patient(path))
+    def load_patient(self, path: str | Path, as_of: dt.date | None = None) -> None:
+        """Use the patient in a FHIR bundle, facts file or note for the rest of the conversation
+        (``as_of``, the check date, bounds the birth date and is the day a note's relative dates count from)."""
+        self.state.load_patient(read_patient(path, today=as_of, as_of=as_of))
 
     def respond(self, message: str, protocol_id: str | None = None, as_of: str | dt.date | None = None) -> Response:
         """Answer one message in this conversation (QuestionError for a message that is not one)."""
@@ -327,5 +328,5 @@ def respond_once(
     """Answer one message with no conversation history (the CLI's ``ask``)."""
     session = ChatSession(index, settings)
     if patient_path is not None:
-        session.load_patient(patient_path)
+        session.load_patient(patient_path, parse_date("--as-of", as_of))
     return session.respond(question, protocol_id=protocol_id, as_of=as_of)

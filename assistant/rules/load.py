@@ -74,8 +74,10 @@ class RuleSet:
 
 
 def rules_path(protocol_id: str, corpus_dir: Path) -> Path:
-    """Where the reviewed rules of a protocol live."""
-    return corpus_dir / f"{protocol_id}.rules.yaml"
+    """Where the reviewed rules of a protocol live: inside ``corpus_dir`` only (ProtocolIdError otherwise)."""
+    from assistant.ids import corpus_file
+
+    return corpus_file(corpus_dir, protocol_id, ".rules.yaml")
 
 
 def read_rules_document(path: Path) -> RulesDocument:
