@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from assistant.errors import AssistantError, PatientDataError, RulesError
 from assistant.patient.facts import Conflict, PatientFacts, Review
-from assistant.patient.site_ranges import SiteRange, site_ranges
+from assistant.patient.site_ranges import site_ranges
 from assistant.rules.context import PatientContext
 from assistant.rules.load import RuleSet, RulesSource, load_rules, rules_path
 from assistant.rules.ops import UNKNOWN, Result
+from assistant.settings import get_settings
 from assistant.types import Overall, Protocol, Status, Verdict
 
 SettleKind = Literal["order", "ask"]
@@ -43,8 +44,8 @@ class PatientCheck:
     """The date time windows and ages were computed for."""
     administrative: tuple[str, ...] = ()
     """Ids of the administrative criteria (consent, compliance, logistics), listed apart from clinical review."""
-    settled_by: tuple[SettleKind, ...] = ()
-    """Per verdict, how its missing data is obtained: ``order`` (a lab, score or test) or ``ask`` (history)."""
+    rules: RuleSet | None = field(default=None, repr=False, compare=False)
+    """The rules checked; they tell how each unknown's missing data is obtained (order or ask)."""
 
     def missing(self) -> dict[str, tuple[str, ...]]:
         """Criterion id → the data that would settle it, for every unknown criterion."""
@@ -54,9 +55,10 @@ class PatientCheck:
         """What would settle the unknown criteria, without repeats: data to ``order`` (labs, scores,
         tests) and questions to ``ask`` (history, medications, procedures, age, sex)."""
         groups: dict[SettleKind, list[str]] = {"order": [], "ask": []}
+        kinds = _settled_by(self.rules) if self.rules is not None else ()
         for i, verdict in enumerate(self.verdicts):
             if verdict.status == "unknown":
-                kind = self.settled_by[i] if i < len(self.settled_by) else "ask"
+                kind = kinds[i] if i < len(kinds) else "ask"
                 groups[kind] += [m for m in verdict.missing if m not in groups[kind]]
         return groups
 
@@ -101,8 +103,6 @@ _CACHE: dict[tuple[str, str, str, float], RuleSet] = {}
 def rules_for(protocol: Protocol, corpus_dir: Path | None = None) -> RuleSet:
     """``load_rules`` remembered per protocol text and rules-file version."""
     if corpus_dir is None:
-        from assistant.settings import get_settings
-
         corpus_dir = get_settings().corpus_dir
     path = rules_path(protocol.id, corpus_dir)
     stamp = path.stat().st_mtime if path.exists() else -1.0
@@ -121,7 +121,8 @@ def check_patient(
         rules = rules_for(protocol)
     if rules.protocol_id != protocol.id:
         raise RulesError(f"rules of {rules.protocol_id} cannot check protocol {protocol.id}")
-    ctx = PatientContext(facts, as_of, _site_ranges())
+    ranges = get_settings().site_ranges
+    ctx = PatientContext(facts, as_of, site_ranges(ranges) if ranges is not None else None)
     reviews = _reviews_for(rules, facts) if facts.reviews else {}
     verdicts: list[Verdict] = []
     statuses: set[Status] = set()
@@ -155,7 +156,7 @@ def check_patient(
         tuple(verdicts),
         as_of,
         rules.administrative,
-        _settled_by(rules),
+        rules,
     )
 
 
@@ -184,13 +185,6 @@ def _settled_by(rules: RuleSet) -> tuple[SettleKind, ...]:
     kinds = tuple(settle(rule.uses) for rule in rules.rules)
     _SETTLE[id(rules)] = (rules, kinds)
     return kinds
-
-
-def _site_ranges() -> dict[str, SiteRange]:
-    """The site's default reference ranges, when the setting names a file."""
-    from assistant.settings import get_settings
-
-    return site_ranges(get_settings().site_ranges)
 
 
 def _conflict_result(uses: frozenset[str], conflicted: dict[str, Conflict]) -> Result:

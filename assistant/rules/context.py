@@ -167,24 +167,38 @@ class PatientContext:
         """``as_of`` minus ``delta``."""
         return _cutoff(self.as_of, delta)
 
-    def records(self, names: tuple[str, ...]) -> list[Event]:
-        """Records of the given concepts that are stated present and known by ``as_of``."""
+    def records(self, names: tuple[str, ...], name_set: frozenset[str] | None = None) -> list[Event]:
+        """Records of the given concepts (sorted names; ``name_set`` the same as a set) that are stated
+        present and known by ``as_of``. A concept with a terminology below it has thousands of names
+        and a patient a handful of records, so the patient's side is intersected with the names."""
         events = self.events
+        if not events:
+            return []
         if len(names) == 1:
             return events.get(names[0], [])
+        if name_set is None:
+            name_set = frozenset(names)
+        hits = name_set.intersection(events)
+        if not hits:
+            return []
+        if len(hits) == 1:
+            return events[next(iter(hits))]
         found: list[Event] = []
-        for name in names:
-            if name in events:
-                found.extend(events[name])
+        for name in sorted(hits):
+            found.extend(events[name])
         return found
 
-    def stated_absent(self, names: tuple[str, ...]) -> Event | None:
-        """A statement that one of these (broader) concepts is absent, if any."""
-        for name in names:
-            fact = self.absent.get(name)
-            if fact is not None:
-                return fact
-        return None
+    def stated_absent(self, names: tuple[str, ...], name_set: frozenset[str] | None = None) -> Event | None:
+        """A statement that one of these (broader) concepts is absent, if any (the first in ``names``)."""
+        absent = self.absent
+        if not absent:
+            return None
+        if name_set is None:
+            name_set = frozenset(names)
+        hits = name_set.intersection(absent)
+        if not hits:
+            return None
+        return absent[min(hits)] if len(hits) > 1 else absent[next(iter(hits))]
 
     def last_day(self, fact: Event, event_like: bool) -> dt.date | None:
         """The last day the record was true: as_of while ongoing; None when not known."""

@@ -303,7 +303,9 @@ def _occurrence(
     ``negated`` the truth is reversed inside the test (the common "No X"), saving a wrapper call; with
     ``ever`` any record counts, current or not ("history of X", "prior X")."""
     names = tuple(sorted(concepts.descendants(concept.name)))
+    name_set = frozenset(names)
     broader = tuple(sorted(concepts.ancestors(concept.name)))
+    broader_set = frozenset(broader)
     yes, no = (FALSE, TRUE) if negated else (TRUE, FALSE)
     single = names[0] if len(names) == 1 and len(broader) == 1 else None
     label, event_like = concept.label, concept.event
@@ -327,8 +329,8 @@ def _occurrence(
             records = ctx.events.get(single)
             stated = ctx.absent.get(single) if not records else None
         else:
-            records = ctx.records(names)
-            stated = ctx.stated_absent(broader) if not records else None
+            records = ctx.records(names, name_set)
+            stated = ctx.stated_absent(broader, broader_set) if not records else None
         if not records:
             if stated is not None:
                 return no, absent_reason, (ctx.describe(stated),), ()
@@ -388,7 +390,9 @@ def _since(node: s.SinceTest, concept: Concept, concepts: ConceptSet) -> Evaluat
     """True when the last exposure lies at least (>=) / more than (>) the duration before ``as_of``,
     or when the patient never had it (stated)."""
     names = tuple(sorted(concepts.descendants(concept.name)))
+    name_set = frozenset(names)
     broader = tuple(sorted(concepts.ancestors(concept.name)))
+    broader_set = frozenset(broader)
     label, event_like, op = concept.label, concept.event, node.op
     duration = node.duration
     delta = _delta(duration)
@@ -400,9 +404,9 @@ def _since(node: s.SinceTest, concept: Concept, concepts: ConceptSet) -> Evaluat
     unknown_reason = f"no record of prior {label} either way"
 
     def test(ctx: PatientContext) -> Result:
-        records = ctx.records(names)
+        records = ctx.records(names, name_set)
         if not records:
-            stated = ctx.stated_absent(broader)
+            stated = ctx.stated_absent(broader, broader_set)
             if stated is not None:
                 return TRUE, never_reason, (ctx.describe(stated),), ()
             return UNKNOWN, unknown_reason, (), missing_all
