@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     )
     answer_max_quotes: int = Field(default=3, description="Most quotes a deterministic answer carries.")
     answer_dense_min: float = Field(
-        default=0.62, description="Dense similarity at which a passage sharing few words with a question still answers it."
+        default=0.62, description="Dense similarity at which a passage sharing few question words still answers it."
     )
     answer_absent_weight: float = Field(
         default=0.5, description="Weight of a question term the protocol never uses, as a share of the rarest term's."
