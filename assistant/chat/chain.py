@@ -133,9 +133,9 @@ _SUB_CLAUSE = re.compile(r",\s*and\b|\band\s+(?=when\b)", re.IGNORECASE)
 def select_steps(question: str, computed: ComputedSchedule) -> list[str] | None:
     """The steps a question asks about (None: all of them).
 
-    Only the clauses that ask ("when is surgery due?") count, not those that give dates ("imatinib
-    started on 3 March"); a step's terms are its label, id and condition, each weighted by how few
-    steps share it, so "imatinib" alone picks nothing while "surgery" or "postoperative" decide.
+    Only the clauses that ask ("when is surgery due?") count, not those that give dates ("the drug
+    was started on 3 March"); a step's terms are its label, id and condition, each weighted by how few
+    steps share it, so the drug's name alone picks nothing while "surgery" or "postoperative" decide.
     """
     clauses = [part for m in _CLAUSE.finditer(question) for part in _SUB_CLAUSE.split(m.group(0)) if ASKED.search(part)]
     terms = {
@@ -148,7 +148,7 @@ def select_steps(question: str, computed: ComputedSchedule) -> list[str] | None:
             df[term] = df.get(term, 0) + 1
     chosen: list[str] = []
     for clause in clauses or [question]:
-        # "when is surgery done after preoperative imatinib?" asks about surgery; what follows
+        # "when is surgery done after the preoperative course?" asks about surgery; what follows
         # "after" is only its anchor.
         subject = _ANCHOR.sub("", clause)
         asked = set(tokens(subject)) if set(tokens(subject)) & set(df) else set(tokens(clause))
