@@ -29,7 +29,7 @@ class Criterion:
     """One eligibility criterion, exactly as the protocol states it."""
 
     id: str
-    """Stable id: protocol id, ``I``/``E`` and a 1-based number, e.g. ``NCT01267695:I7``."""
+    """Stable id: protocol id, ``I``/``E`` and a 1-based number, e.g. ``NCT01234567:I7``."""
     type: CriterionType
     """Whether the patient must meet it (inclusion) or must not (exclusion)."""
     text: str
@@ -49,7 +49,7 @@ class Protocol:
     """A parsed clinical-trial protocol."""
 
     id: str
-    """NCT number, e.g. ``NCT01267695``."""
+    """NCT number, e.g. ``NCT01234567``."""
     title: str
     """Brief title."""
     text: str

@@ -24,7 +24,9 @@ HELD_OUT = frozenset(
 )
 SEED = "NCT01267695"
 
-pytestmark = pytest.mark.skipif(not PROTOCOLS.is_dir(), reason="the shared protocol records are not present")
+
+def test_the_shared_records_are_present() -> None:
+    assert PROTOCOLS.is_dir(), f"{PROTOCOLS}: the shared protocol records the development set is labelled on"
 
 
 @pytest.fixture(scope="module")

@@ -149,7 +149,8 @@ SCORES: dict[str, tuple[tuple[str, ...], int, int]] = {
 ROMAN: dict[str, int] = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 # ---------------------------------------------------------------------------------- size, mitoses
-TUMOUR_WORDS = r"(?:tumou?rs?|mass|gist|primary|lesion)"
+TUMOUR_NOUNS = r"tumou?rs?|mass|primary|lesion"
+"""Nouns a size is stated of; the names of the vocabulary's neoplasms are added to them (chat/named.py)."""
 TUMOUR_NOT_AFTER = r"(?:liver|hepatic|brain|lung|pulmonary|bone|nodal|node|peritoneal|metastatic|adrenal|renal)\s*$"
 """Words that, right before the tumour word, make the size a metastasis's rather than the primary's."""
 SIZE_GAP = r"(?:\s+(?:size|sized|measuring|measures|measured|diameter|of|is|was|at|about|approximately|approx\.?"
@@ -298,27 +299,16 @@ SIGN_AFTER = r"(?:\s*\(\s*(?P<a>[+\-−])\s*\)|(?P<b>[+\-−])(?![\w+\-−]))"
 POLARITY_BEFORE = r"(?P<pol>positive\s+for|positive|negative)\s+$"
 
 # ------------------------------------------------------------------------------------ fact phrases
+DIAGNOSIS_PHRASES: tuple[str, ...] = (
+    r"(?:histologically|histologic(?:ally)?|pathologically|biopsy)[\s-]*(?:confirmed|proven)\s+(?:[a-z]+[\s-]+)?{name}",
+    r"(?:confirmed|proven|diagnosed\s+with\s+(?:an?\s+)?|diagnosis\s+of\s+(?:an?\s+)?)\s*(?:[a-z]+[\s-]+)?{name}",
+    r"{name}\s+(?:was\s+|is\s+|has\s+been\s+)?(?:histologically\s+|pathologically\s+)?(?:confirmed|proven)",
+)
+"""How a confirmed diagnosis of a neoplasm is stated; ``{name}`` is each name the vocabulary gives it."""
+
 # (concept, kind, phrase). Kinds: condition, medication, procedure; "flag" is a yes/no observation.
 # Flags need a stated polarity; ``when: negated`` rows count only when negated (e.g. "no diabetes").
 FACT_PHRASES: tuple[tuple[str, FactKind, str], ...] = (
-    (
-        "gist",
-        "condition",
-        r"(?:histologically|histologic(?:ally)?|pathologically|biopsy)[\s-]*(?:confirmed|proven)"
-        r"\s+(?:gastric\s+|small[\s-]bowel\s+|rectal\s+)?(?:gist|gastrointestinal\s+stromal\s+tumou?r)",
-    ),
-    (
-        "gist",
-        "condition",
-        r"(?:confirmed|proven|diagnosed\s+with\s+(?:an?\s+)?|diagnosis\s+of\s+(?:an?\s+)?)\s*"
-        r"(?:gastric\s+|small[\s-]bowel\s+|rectal\s+)?(?:gist|gastrointestinal\s+stromal\s+tumou?r)",
-    ),
-    (
-        "gist",
-        "condition",
-        r"(?:gist|gastrointestinal\s+stromal\s+tumou?r)\s+(?:was\s+|is\s+|has\s+been\s+)?"
-        r"(?:histologically\s+|pathologically\s+)?(?:confirmed|proven)",
-    ),
     ("measurable_disease", "condition", r"measurable\s+(?:disease|lesions?|tumou?r)"),
     (
         "brain_metastases",

@@ -1,10 +1,10 @@
 """Conditions, medications, procedures and yes/no results a message states, present or absent.
 
-Each phrase of ``lexicon.FACT_PHRASES`` found in the message becomes a fact unless it is hedged or
-about patients in general (``scope``). A negation makes it absent; a stated polarity ("HIV
-negative", "CD117+") sets it; a yes/no result with no polarity is not a fact. Dates in the same
-clause ("3 months ago", "on 3 March") give onsets, procedure dates and medication start/end; a dose
-("5 mg daily") is read for medications.
+Each phrase of ``named.fact_phrases()`` (the lexicon's, and diagnoses the vocabulary names) in the
+message is a fact unless hedged or about patients in general (``scope``). A negation makes it
+absent; a stated polarity ("HIV negative", "CD117+") sets it; a yes/no result with no polarity is
+not a fact. Dates in the same clause ("3 months ago", "on 3 March") give onsets, procedure dates
+and medication start/end; a dose ("5 mg daily") is read for medications.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from assistant.chat import lexicon as lx
 from assistant.chat.model import Fact, Mention, format_number
+from assistant.chat.named import fact_phrases
 from assistant.chat.scope import Scopes, any_of, clause_bounds, rx
 from assistant.chat.timing import TimeExpr
 from assistant.patient.facts import Condition, Medication, Observation, Procedure
@@ -38,7 +39,7 @@ class Phrase:
 
 def _find(message: str) -> list[Phrase]:
     found: list[Phrase] = []
-    for concept, kind, pattern in lx.FACT_PHRASES:
+    for concept, kind, pattern in fact_phrases():
         found += [Phrase(concept, kind, m.start(), m.end()) for m in rx(_EDGE.format(pattern)).finditer(message)]
     sites = any_of(list(lx.MET_SITES))
     coordinated = rx(

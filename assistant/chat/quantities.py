@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from assistant.chat import lexicon as lx
 from assistant.chat.model import Mention, format_number
+from assistant.chat.named import tumour_words
 from assistant.chat.scope import Scopes, any_of, rx
 from assistant.patient.facts import Observation
 
@@ -214,14 +215,14 @@ class _Reader:
     def sizes(self) -> None:
         dims = lx.NUMBER + r"(?P<more>(?:\s*[x×*]\s*\d+(?:\.\d+)?){0,2})\s*-?\s*"
         unit_rx = any_of([p for p, _ in lx.SIZE_UNITS])
-        forward = rx(r"(?<![\w])" + lx.TUMOUR_WORDS + r"(?![\w])" + lx.SIZE_GAP + dims + r"(?P<unit>" + unit_rx + ")")
+        forward = rx(r"(?<![\w])" + tumour_words() + r"(?![\w])" + lx.SIZE_GAP + dims + r"(?P<unit>" + unit_rx + ")")
         stop = r"(?:from|to|of|the|away|below|above|near|beyond|margins?|into|in|on|at|off|and|or)\b"
         gap_word = r"(?:[\s-]+(?!" + stop + r")[a-z]+)"
-        backward = rx(dims + r"(?P<unit>" + unit_rx + r")" + gap_word + r"{0,2}?\s+" + lx.TUMOUR_WORDS + r"(?![\w])")
+        backward = rx(dims + r"(?P<unit>" + unit_rx + r")" + gap_word + r"{0,2}?\s+" + tumour_words() + r"(?![\w])")
         not_after = rx(lx.TUMOUR_NOT_AFTER)
         for priority, pattern in ((0, forward), (1, backward)):
             for match in pattern.finditer(self.message):
-                noun = rx(lx.TUMOUR_WORDS + r"(?![\w])").search(self.message, match.start(), match.end())
+                noun = rx(tumour_words() + r"(?![\w])").search(self.message, match.start(), match.end())
                 if noun and not_after.search(self.message, max(0, noun.start() - 20), noun.start()):
                     continue
                 numbers = [_number(match.group("num"))] + [

@@ -41,6 +41,7 @@ from assistant.chat.extract import (
     split_patients,
     without,
 )
+from assistant.chat.named import fact_phrases, tumour_words
 from assistant.chat.scope import any_of, clause_bounds, rx
 from assistant.chat.steps import current_steps
 from assistant.chat.timing import find_times
@@ -181,8 +182,8 @@ _CONCEPT_NAMES = any_of(
     [p for names in lx.LAB_NAMES.values() for p in names]
     + [p for p, _ in lx.LAB_GROUPS]
     + [p for names, _, _ in lx.SCORES.values() for p in names]
-    + [p for _, _, p in lx.FACT_PHRASES]
-    + [lx.TUMOUR_WORDS + r"\s+size", lx.MITOTIC_NAMES]
+    + [p for _, _, p in fact_phrases()]
+    + [tumour_words() + r"\s+size", lx.MITOTIC_NAMES]
 )
 
 

@@ -2,7 +2,7 @@
 
 A small NegEx-style reading. A trigger ("no", "denies", "without" …) negates what follows it up to
 the end of its scope (a comma, "but", "and she" … or ``SCOPE_WORDS`` words); a few triggers work
-after the phrase ("… ruled out", "imatinib-naive"). Uncertainty ("possible", "what if", "pending")
+after the phrase ("… ruled out", "treatment-naive"). Uncertainty ("possible", "what if", "pending")
 and generic subjects ("patients with", "pregnant women") work the same way and make the phrase
 not a fact about this patient. The trigger lists are data in ``assistant.chat.lexicon``.
 """

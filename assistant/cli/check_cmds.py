@@ -75,7 +75,7 @@ def render_check(result: object) -> str:
 @app.command()
 @friendly
 def check(
-    protocol: Annotated[str, typer.Option("--protocol", help="Protocol id, e.g. NCT01267695.")],
+    protocol: Annotated[str, typer.Option("--protocol", help="Protocol id, e.g. NCT01234567.")],
     patient: Annotated[
         Path | None, typer.Option("--patient", help="FHIR R4 Bundle (JSON) or facts file (YAML/JSON).")
     ] = None,
@@ -105,7 +105,7 @@ def check(
 @rules_app.command("draft")
 @friendly
 def draft(
-    protocol: Annotated[str, typer.Option("--protocol", help="Protocol id, e.g. NCT01267695.")],
+    protocol: Annotated[str, typer.Option("--protocol", help="Protocol id, e.g. NCT01234567.")],
     out: Annotated[
         Path | None, typer.Option("--out", help="Where to write the draft (default: corpus/<id>.rules.draft.yaml).")
     ] = None,

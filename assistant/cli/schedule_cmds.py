@@ -78,7 +78,7 @@ def _protocol_text(protocol_id: str) -> str | None:
 def schedule(
     ctx: typer.Context,
     protocol: Annotated[
-        str | None, typer.Option("--protocol", help="NCT number of the protocol, e.g. NCT01267695.")
+        str | None, typer.Option("--protocol", help="NCT number of the protocol, e.g. NCT01234567.")
     ] = None,
     start: Annotated[str | None, typer.Option("--start", help="First day of treatment, YYYY-MM-DD.")] = None,
     surgery: Annotated[str | None, typer.Option("--surgery", help="Day of surgery, YYYY-MM-DD.")] = None,
@@ -89,7 +89,7 @@ def schedule(
     if ctx.invoked_subcommand is not None:
         return
     if protocol is None:
-        raise ScheduleError("--protocol: missing; give the protocol's NCT number, e.g. --protocol NCT01267695")
+        raise ScheduleError("--protocol: missing; give the protocol's NCT number, e.g. --protocol NCT01234567")
     loaded = load_schedule(protocol, protocol_text=_protocol_text(protocol))
     computed = compute_schedule(loaded, parse_date("--start", start), parse_date("--surgery", surgery))
     if ics is not None:
@@ -107,7 +107,7 @@ def schedule(
 @schedule_app.command("draft")
 @friendly
 def draft(
-    protocol: Annotated[str, typer.Option("--protocol", help="Protocol id, e.g. NCT01267695.")],
+    protocol: Annotated[str, typer.Option("--protocol", help="Protocol id, e.g. NCT01234567.")],
     out: Annotated[
         Path | None,
         typer.Option("--out", help="Where to write the draft (default: corpus/<id>.schedule.draft.yaml)."),

@@ -11,7 +11,7 @@ A sentence is supported when
   polarity there ("patients with brain metastases may enroll" against "No known brain metastases").
 
 Anything else is unsupported; the caller removes it. Known limit: a number quoted for one thing and
-claimed for another ("postoperative imatinib for 6 months", when 6 months is the preoperative course)
+claimed for another ("the postoperative course lasts 6 months", when 6 months is the preoperative course)
 is caught only for durations tied to an anchor ("6 weeks after surgery").
 """
 

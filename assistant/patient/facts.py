@@ -78,7 +78,7 @@ class Procedure(_Fact):
 class Review(_Fact):
     """A clinician's decision on a criterion that no data can decide ("medically fit to undergo surgery")."""
 
-    criterion: str = Field(description="Full criterion id, e.g. 'NCT01267695:I26'.")
+    criterion: str = Field(description="Full criterion id, e.g. 'NCT01234567:I26'.")
     met: bool = Field(description="True when the reviewer judged the criterion met.")
     by: str = Field(min_length=1, description="Who decided (name or role); a review without a reviewer is refused.")
     date: dt.date | None = Field(default=None, description="When the decision was made.")

@@ -3,7 +3,7 @@
 A rules file (``corpus/<NCT>.rules.yaml``) holds one rule per criterion. Each rule quotes the
 criterion and states, in ``when``, the condition the criterion describes as a tree of tests::
 
-    - criterion: NCT01267695:I9
+    - criterion: NCT01234567:I9
       text: Platelet count > 100,000/mm3
       when: {observation: platelets, op: ">", value: 100000, unit: /mm3}
 
@@ -296,7 +296,7 @@ Category = Literal["administrative"]
 class RuleEntry(_Strict):
     """One rule: the criterion it encodes, its quoted text, and the executable condition."""
 
-    criterion: str = Field(description="Criterion id, e.g. NCT01267695:I9.")
+    criterion: str = Field(description="Criterion id, e.g. NCT01234567:I9.")
     text: str = Field(description="The criterion text, verbatim.")
     type: CriterionType | None = Field(default=None, description="Inclusion or exclusion, when stated.")
     when: dict[str, Any] = Field(description="The condition the criterion describes, as a test tree.")

@@ -61,7 +61,7 @@ class ComputedStep:
     label: str
     """What happens, e.g. ``Surgical resection``."""
     window: str
-    """The relative window in words, e.g. ``2–6 weeks after completing preoperative imatinib``."""
+    """The relative window in words, e.g. ``2–6 weeks after completing the preoperative course``."""
     earliest: dt.date | None
     """First day of the window; None when the dates given do not determine it."""
     latest: dt.date | None
