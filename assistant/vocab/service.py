@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
@@ -16,7 +14,7 @@ from assistant.settings import Settings, get_settings
 from assistant.vocab.embedding import VectorIndex, build_vectors, embed
 from assistant.vocab.linker import LinkIndex, bounded_terms, build_index, embedded_terms
 from assistant.vocab.model import Link
-from assistant.vocab.terminology import FORMAT
+from assistant.vocab.terminology import FORMAT, write_cache
 
 INDEX_FORMAT = 4
 """Version of the link index layout; bump when it changes shape."""
@@ -57,13 +55,7 @@ def get_index() -> LinkIndex:
         if cached is not None:
             return cached
     built = build_index(load_concepts(), settings.vocab_term_max_words)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, suffix=".tmp") as handle:
-            pickle.dump(built, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, path)
-    except OSError:
-        pass  # a read-only data dir only costs the next start its speed
+    write_cache(path, built)
     return built
 
 

@@ -168,14 +168,20 @@ def terminology(prefix: Prefix) -> Terminology:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
             pass  # a stale or partial cache is rebuilt below
     built = _BUILDERS[prefix][0]()
+    write_cache(path, built)
+    return built
+
+
+def write_cache(path: Path, value: object) -> None:
+    """Pickle ``value`` to ``path`` atomically (a temporary file, then a rename); a read-only data dir
+    only costs the next start its speed."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, suffix=".tmp") as handle:
-            pickle.dump(built, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(handle.name, path)
     except OSError:
-        pass  # a read-only data dir only costs the next start its speed
-    return built
+        pass
 
 
 _NAME = re.compile(r"^(icd10|hpo):(.+)$")
