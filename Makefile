@@ -25,7 +25,7 @@ index: $(STAMP)
 	$(BIN)/protocol-assistant ingest corpus/
 
 run: index
-	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port 8501 --server.headless true --browser.gatherUsageStats false --server.fileWatcherType none
+	$(BIN)/python -m assistant.ui.serve  # 127.0.0.1:8501 (PA_HOST, PA_PORT); loads the index and the model at start
 
 test: $(STAMP)
 	-command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium) || echo "chromium not installed: the browser test will be skipped"

@@ -8,7 +8,6 @@ previous patient.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import time
 from dataclasses import asdict
@@ -32,31 +31,12 @@ FAILED_UPLOAD_POLICY = (
 )
 
 
-# Messages answered once at start so that retrieval, the fact readers and the checker are loaded before anyone asks.
-WARM_UP = (
-    "What are the eligibility criteria?",
-    "My patient is 72, ANC 2.0, platelets 90k, ECOG 2, creatinine 1.1 mg/dL - can she enroll?",
-    "Treatment started on 5 January 2026 and surgery was on 20 July 2026; when is the next step due?",
-)
-
-
 @st.cache_resource(show_spinner=False)
 def _index() -> ProtocolIndex:
-    """The index, the embedding model and the fact readers, loaded once per server and warmed up."""
-    from assistant.chat.chain import ChatSession
-    from assistant.cli.corpus_cmds import open_index
-    from assistant.errors import AssistantError
+    """The index, the embedding model and the fact readers: loading began at server start (``make run``)."""
+    from assistant.ui.warm import ready_index
 
-    settings = get_settings()
-    index = open_index(settings)
-    index.embedder.embed(["warm-up"])
-    ids = index.store.ids()
-    if ids:
-        warm = ChatSession(index, settings.model_copy(update={"audit_enabled": False}))
-        for message in WARM_UP:
-            with contextlib.suppress(AssistantError):
-                warm.respond(message, protocol_id=ids[0])
-    return index
+    return ready_index(get_settings())
 
 
 @st.cache_data(show_spinner=False)
@@ -337,9 +317,15 @@ def _answer(session: ChatSession, message: str, protocol: str | None, as_of: dt.
 
 
 def main() -> None:
+    from assistant.errors import AssistantError
+
     st.title("Protocol Assistant")
-    with st.spinner("Loading the index and the embedding model…"):
-        index = _index()
+    try:
+        with st.spinner("Loading the index and the embedding model…"):
+            index = _index()
+    except AssistantError as exc:
+        st.error(f"The chat cannot start: {exc}. Reload the page to try again.")
+        st.stop()
     ss = _state()
     session: ChatSession = ss.session
     with st.sidebar:

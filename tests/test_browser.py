@@ -20,11 +20,13 @@ from typing import Any
 
 import pytest
 
+from assistant.ui.serve import READY_LINE
 from tests.conftest import ROOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 BUNDLE = ROOT / "eval" / "patients" / "gist-ineligible.fhir.json"
 FIRST_ANSWER_SECONDS = 5.0
+PAGE_READY_SECONDS = 15.0
 pytestmark = pytest.mark.integration
 # The answer bubble is complete: the page writes "Answered in … s" (or "Not answered") last.
 ANSWERED = """(i) => {
@@ -50,9 +52,8 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     env = {**os.environ, "PA_DATA_DIR": str(tmp_path / "data"), "PA_AUDIT_ENABLED": "false"}
     env.pop("PA_EMBEDDER", None)
     log = tmp_path / "server.log"
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1",
-               "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]  # fmt: skip
+    env["PA_PORT"] = str(port)
+    command = [sys.executable, "-m", "assistant.ui.serve"]  # what `make run` starts
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
@@ -67,6 +68,11 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
                     pass
                 assert process.poll() is None, log.read_text()
                 assert time.monotonic() < deadline, "the server did not start in 120 s"
+                time.sleep(0.5)
+            # Loading starts with the server, before any page is opened.
+            while READY_LINE not in log.read_text(errors="replace"):
+                assert process.poll() is None, log.read_text()
+                assert time.monotonic() < deadline + 180, "the index and model did not load in 300 s"
                 time.sleep(0.5)
             yield url, log
         finally:
@@ -128,6 +134,7 @@ def test_the_page_answers_checks_and_schedules_in_a_real_browser(
             page.goto(url)
             page.locator('[data-testid="stChatInputTextArea"]').wait_for(timeout=180_000)
             ready = time.monotonic() - loaded
+            assert ready < PAGE_READY_SECONDS, f"the page took {ready:.1f} s to show the chat after loading had ended"
 
             first = _ask(page, "What platelet count is required?")
             answer = page.locator('[data-testid="stChatMessage"]').last
