@@ -18,10 +18,11 @@ from langchain_core.runnables import RunnableLambda
 
 from assistant.answer import ask
 from assistant.audit import AuditRecord, append_exchange
-from assistant.chat.route import Route
+from assistant.chat.route import Route, classify
 from assistant.chat.state import ConversationState
 from assistant.chat.verdicts import concerned_criteria, verdict_statements
 from assistant.check import PatientCheck, check_patient, rules_for
+from assistant.cross import answer_cross, is_cross_question, read_cross_question
 from assistant.errors import ScheduleError, UnknownProtocolError
 from assistant.index import ProtocolIndex
 from assistant.llm.backends import make_chat_model
@@ -189,6 +190,14 @@ class ChatSession:
 
     def _classify(self, inputs: dict[str, Any]) -> dict[str, Any]:
         today = parse_date("as_of", inputs.get("as_of")) or self.state.as_of or dt.date.today()
+        cross = read_cross_question(inputs["message"], today) if is_cross_question(inputs["message"]) else None
+        if cross is not None:  # about every indexed protocol (assistant.cross); its values are no patient's
+            message = inputs["message"]
+            about_patient = cross.kind == "patient"
+            route = self.state.update_from_message(message, today=today) if about_patient else classify(message)
+            if not about_patient:
+                self.state.history.append((message, ""))
+            return {**inputs, "route": route, "today": today, "cross": cross}
         route = self.state.update_from_message(inputs["message"], today=today)
         protocol_id = inputs.get("protocol_id") or self.state.protocol_id
         known = self.index.store.ids()
@@ -203,6 +212,11 @@ class ChatSession:
         message: str = inputs["message"]
         statements: list[Statement] = []
         response = Response(question=message, answer=Answer(message, (), False), route=_route_json(route))
+        if inputs.get("cross") is not None:
+            cross = answer_cross(inputs["cross"], self.index, self.settings, inputs["today"], self.state.patient)
+            response.answer, response.route["cross"] = cross.to_answer(), cross.question.kind
+            response.notes += list(cross.notes)
+            return response
         protocol_id = inputs["protocol_id"]
         if route.general or (not route.patient and not route.schedule):
             general = ask(message, self.index, self.settings, protocol_id)
@@ -286,6 +300,7 @@ class ChatSession:
             or response.check is not None
             or response.schedule is not None
             or response.answer.abstained
+            or "cross" in response.route
         ):
             return response
         phrased = phrase_answer(response.answer, self.model)

@@ -1,4 +1,4 @@
-"""``screen``: many patients against many protocols, one ranked CSV row per patient × protocol."""
+"""Commands over many protocols: ``screen`` (patients × protocols, ranked CSV rows) and ``ask-all``."""
 
 from __future__ import annotations
 
@@ -56,3 +56,34 @@ def screen(
         typer.echo(f"error: {row.message}", err=True)
     if failed:
         typer.echo(f"{len(failed)} patient file(s) could not be read; their rows say why", err=True)
+
+
+@app.command("ask-all")
+@friendly
+def ask_all(
+    question: Annotated[str, typer.Argument(help="The question, in quotes, e.g. 'Which trials allow ECOG 3?'.")],
+    patient: Annotated[
+        Path | None, typer.Option("--patient", help="Patient file (FHIR bundle, facts file or .txt note).")
+    ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date the patient is checked on (YYYY-MM-DD).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON: one finding per protocol.")] = False,
+) -> None:
+    """Ask every indexed protocol one question; each answers with the criteria it rests on, quoted."""
+    from assistant.cli.check_cmds import _as_of
+    from assistant.cli.corpus_cmds import open_index
+    from assistant.cross import CrossQuestion, answer_cross, read_cross_question
+    from assistant.patient import read_patient
+    from assistant.question import clean_question
+
+    settings = get_settings()
+    day = _as_of(as_of)
+    text = clean_question(question, settings)
+    asked = read_cross_question(text, day)
+    facts = read_patient(patient, as_of=day) if patient is not None else None
+    if facts is not None and asked.kind != "patient":
+        asked = CrossQuestion(text, "patient")  # a patient given: the question is whether each protocol takes them
+    result = answer_cross(asked, open_index(settings), settings, day, facts)
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(result.render_text())
