@@ -46,7 +46,7 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
 def load_commands() -> typer.Typer:
     """The app with every command registered."""
     quiet_environment()
-    from assistant.cli import check_cmds, corpus_cmds, schedule_cmds, screen_cmds  # noqa: F401  (registers commands)
+    from assistant.cli import check_cmds, corpus_cmds, eval_cmds, schedule_cmds, screen_cmds  # noqa: F401  (registers commands)
 
     return app
 

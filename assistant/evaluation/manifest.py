@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,8 @@ class SetEntry(BaseModel):
     protocols: str | None = Field(default=None, description="Folder the sets' protocol sources are under.")
     default: bool = Field(default=True, description="Run when no --set is given.")
     description: str = ""
+    protocol: str | None = Field(default=None, description="bench: the record checked, relative to the manifest.")
+    as_of: dt.date | None = Field(default=None, description="bench: the date its patients are checked on.")
     match_min_overlap: float = Field(
         default=0.6, gt=0, le=1, description="trialgpt: least token overlap for a label to match a criterion."
     )
@@ -51,6 +54,8 @@ class EvalSet:
     default: bool
     description: str
     match_min_overlap: float
+    protocol: Path | None = None
+    as_of: dt.date | None = None
 
 
 def _resolve(base: Path, name: str, entry: SetEntry) -> EvalSet:
