@@ -8,9 +8,12 @@ characters (``〉``) mapped to what they stand for.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+import numpy.typing as npt
 from rank_bm25 import BM25Okapi
 
 from assistant.index import ProtocolIndex
@@ -188,20 +191,86 @@ class Hit:
     similarity: float | None
 
 
-@lru_cache(maxsize=8)
-def _bm25(chunk_ids: tuple[str, ...], texts: tuple[str, ...]) -> BM25Okapi:
-    return BM25Okapi([tokens(t) or ["∅"] for t in texts])
+class LexicalIndex:
+    """BM25 (rank_bm25's Okapi scores) over a fixed list of chunks, scored through postings: a query costs
+    the chunks holding its terms, not the size of the corpus."""
+
+    def __init__(self, chunks: list[Chunk]) -> None:
+        self.chunks = chunks
+        self.bm25 = BM25Okapi([tokens(c.text) or ["∅"] for c in chunks])
+        postings: dict[str, tuple[list[int], list[int]]] = {}
+        for number, frequencies in enumerate(self.bm25.doc_freqs):
+            for term, count in frequencies.items():
+                docs, counts = postings.setdefault(term, ([], []))
+                docs.append(number)
+                counts.append(count)
+        lengths = np.asarray(self.bm25.doc_len, dtype=np.float64)
+        self._norm = self.bm25.k1 * (1 - self.bm25.b + self.bm25.b * lengths / self.bm25.avgdl)
+        self._postings = {t: (np.asarray(d), np.asarray(c, dtype=np.float64)) for t, (d, c) in postings.items()}
+
+    def scores(self, query_tokens: list[str]) -> npt.NDArray[np.float64]:
+        """Every chunk's BM25 score for the query, the same as ``BM25Okapi.get_scores``."""
+        scores = np.zeros(len(self.chunks))
+        k1 = self.bm25.k1
+        for term in query_tokens:
+            found = self._postings.get(term)
+            if found is None:
+                continue
+            docs, counts = found
+            scores[docs] += (self.bm25.idf.get(term) or 0) * (counts * (k1 + 1) / (counts + self._norm[docs]))
+        return scores
+
+    def ranked(self, query_tokens: list[str]) -> list[tuple[Chunk, float]]:
+        """Chunks with a score above zero, best first (ties in chunk order)."""
+        scores = self.scores(query_tokens)
+        hits = np.flatnonzero(scores > 0)
+        order = hits[np.argsort(-scores[hits], kind="stable")]
+        return [(self.chunks[i], float(scores[i])) for i in order]
+
+
+class _ChunkViews:
+    """Lookups over one list of stored chunks, built once per list: by id, per protocol, and lexical indexes."""
+
+    def __init__(self, chunks: list[Chunk]) -> None:
+        self.chunks = chunks
+        self.by_id = {c.id: c for c in chunks}
+        self.by_protocol: dict[str, list[Chunk]] = {}
+        for chunk in chunks:
+            self.by_protocol.setdefault(chunk.protocol_id, []).append(chunk)
+        self.lexical: OrderedDict[str | None, LexicalIndex] = OrderedDict()
+
+    def lexical_index(self, protocol_id: str | None, keep: int = 64) -> LexicalIndex | None:
+        """The lexical index of one protocol's chunks (or of all, for None), the ``keep`` last used kept."""
+        found = self.lexical.get(protocol_id)
+        if found is None:
+            chunks = self.chunks if protocol_id is None else self.by_protocol.get(protocol_id, [])
+            if not chunks:
+                return None
+            found = self.lexical[protocol_id] = LexicalIndex(chunks)
+            while len(self.lexical) > keep:
+                self.lexical.popitem(last=False)
+        self.lexical.move_to_end(protocol_id)
+        return found
+
+
+_VIEWS: list[_ChunkViews] = []
+
+
+def chunk_views(index: ProtocolIndex) -> _ChunkViews:
+    """The lookups over the index's current chunks (rebuilt only when an ingest changed them)."""
+    chunks = index.chunks()
+    for views in _VIEWS:
+        if views.chunks is chunks:
+            return views
+    views = _ChunkViews(chunks)
+    _VIEWS[:] = [views, *_VIEWS[:1]]
+    return views
 
 
 def lexical(index: ProtocolIndex, query: str, protocol_id: str | None = None) -> list[tuple[Chunk, float]]:
     """BM25 ranking of the stored chunks (scores > 0 only), optionally within one protocol."""
-    chunks = [c for c in index.chunks() if protocol_id is None or c.protocol_id == protocol_id]
-    if not chunks:
-        return []
-    bm25 = _bm25(tuple(c.id for c in chunks), tuple(c.text for c in chunks))
-    scores = bm25.get_scores(tokens(query))
-    ranked = sorted(zip(chunks, scores, strict=True), key=lambda pair: -pair[1])
-    return [(c, float(s)) for c, s in ranked if s > 0]
+    found = chunk_views(index).lexical_index(protocol_id)
+    return found.ranked(tokens(query)) if found is not None else []
 
 
 def retrieve(
@@ -218,7 +287,7 @@ def retrieve(
     dense = index.dense(vector, k * 3, protocol_id)
     expanded = " ".join([query, *other_names(query)])
     lex = lexical(index, expanded, protocol_id)[: k * 3]
-    by_id = {c.id: c for c in index.chunks()}
+    by_id = chunk_views(index).by_id
     scores: dict[str, float] = {}
     dense_rank: dict[str, int] = {}
     lexical_rank: dict[str, int] = {}
