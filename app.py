@@ -298,7 +298,7 @@ def _answer(session: ChatSession, message: str, protocol: str | None, as_of: dt.
     finally:
         exchange.seconds = time.monotonic() - started
     exchange.response = response
-    exchange.read_back = read_back(message, session.state.last_route)
+    exchange.read_back = read_back(message, session.state.last_route, as_of)
     if response.check is not None:  # a message can start on another patient: the loaded one is then gone
         loaded = ss.patient if session.state.loaded_facts is not None else None
         exchange.patient = patient_label(loaded, session.state.has_patient)

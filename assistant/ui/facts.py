@@ -1,8 +1,11 @@
 """What a message said about its patient, as shown back: facts used, facts not used (why, how to state
-them), and number-bearing phrases the reader did not understand at all."""
+them), and what looks like a patient fact but was not read: number-bearing phrases, and the conditions,
+findings, medications and procedures the clinical note reader finds in the message that the chat's
+reader did not use."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -47,7 +50,7 @@ class FactFeedback:
     notes: tuple[str, ...] = ()
     """The reader's own notes on phrases it deliberately did not use."""
     not_understood: tuple[str, ...] = ()
-    """Phrases that look like patient facts (a number with its words) but that nothing read."""
+    """Phrases that look like patient facts (a number with its words, a clinical term) but that nothing used."""
 
     @property
     def empty(self) -> bool:
@@ -79,39 +82,57 @@ def _covered(message: str, spans: Iterable[tuple[int, int]], texts: Iterable[str
     return covered
 
 
-def not_understood(message: str, spans: Iterable[tuple[int, int]], texts: Iterable[str] = ()) -> tuple[str, ...]:
-    """Number-bearing phrases of ``message`` outside every span something read (``spans``, and
-    wherever one of ``texts`` occurs): what the reader did not understand, with the words around it."""
-    covered = _covered(message, spans, texts)
-    found: list[str] = []
+def _number_spans(message: str, covered: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of the numbers outside ``covered``, each with the word or two before it and a unit-like token after."""
+    spans: list[tuple[int, int]] = []
     for match in _NUMBER.finditer(message):
         if any(start <= match.start() < end for start, end in covered):
             continue
         before = _WORD_BEFORE.search(message[: match.start()])
         after = _UNIT_AFTER.match(message[match.end() :])
-        start = before.start(1) if before else match.start()
-        end = match.end() + (after.end(1) if after else 0)
-        phrase = " ".join(message[start:end].split())
+        spans.append((before.start(1) if before else match.start(), match.end() + (after.end(1) if after else 0)))
+    return spans
+
+
+def _phrases(message: str, spans: Iterable[tuple[int, int]]) -> tuple[str, ...]:
+    found: list[str] = []
+    for start, end in spans:
+        phrase = " ".join(message[start:end].split()).strip(" -–—,;")
         if phrase and phrase not in found:
             found.append(phrase)
     return tuple(found)
+
+
+def not_understood(message: str, spans: Iterable[tuple[int, int]], texts: Iterable[str] = ()) -> tuple[str, ...]:
+    """Number-bearing phrases of ``message`` outside every span something read (``spans``, and
+    wherever one of ``texts`` occurs): what the reader did not understand, with the words around it."""
+    return _phrases(message, _number_spans(message, _covered(message, spans, texts)))
 
 
 def _quoted(notes: Sequence[str]) -> list[str]:
     return [m.group(1) for note in notes for m in re.finditer(r"'([^']+)'", note)]
 
 
-def feedback(message: str, extracted: ExtractedFacts | None, date_texts: Sequence[str] = ()) -> FactFeedback:
+def feedback(
+    message: str, extracted: ExtractedFacts | None, date_texts: Sequence[str] = (), today: dt.date | None = None
+) -> FactFeedback:
     """The read-back of ``message`` from what the reader extracted (None: the message was not read for facts).
 
-    ``date_texts`` are the date phrases the router read (used for the schedule), which are not facts."""
+    ``date_texts`` are the date phrases the router read (used for the schedule), which are not facts. With
+    ``today``, clinical terms the chat's reader left unread are listed as not understood too."""
     if extracted is None:
         return FactFeedback()
     spans = [(m.start, m.end) for m in extracted.mentions]
     texts = [*date_texts, *_quoted(extracted.notes), *(v for c in extracted.facts.conflicts for v in c.values)]
+    covered = _covered(message, spans, texts)
+    unread = _number_spans(message, covered)
+    if today is not None:
+        from assistant.patient.note.unread import merge_spans, unread_spans
+
+        unread = merge_spans([*unread, *unread_spans(message, covered, today)])
     return FactFeedback(
         used=tuple(m.rendering for m in extracted.mentions),
         not_used=not_used(extracted.facts.conflicts),
         notes=tuple(extracted.notes),
-        not_understood=not_understood(message, spans, texts),
+        not_understood=_phrases(message, unread),
     )

@@ -49,12 +49,13 @@ def patient_label(loaded: LoadedPatient | None, has_patient: bool) -> str | None
     return STATED_PATIENT if has_patient else None
 
 
-def read_back(message: str, route: Any) -> FactFeedback:
-    """The read-back of a message from the chain's route (``ConversationState.last_route``)."""
+def read_back(message: str, route: Any, today: dt.date | None = None) -> FactFeedback:
+    """The read-back of a message from the chain's route (``ConversationState.last_route``); with ``today``,
+    clinical terms the chat did not read are listed as not understood."""
     if route is None or not getattr(route, "patient", False):
         return FactFeedback()
     dates = [d.text for d in getattr(route, "dates", ()) if getattr(d, "text", None)]
-    return feedback(message, getattr(route, "facts", None), dates)
+    return feedback(message, getattr(route, "facts", None), dates, today)
 
 
 def given_dates(route_json: dict[str, Any]) -> dict[str, dt.date]:

@@ -9,6 +9,7 @@ did (``streamlit run app.py`` directly) and waits for it.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import threading
 import time
 from dataclasses import dataclass, field
@@ -52,9 +53,11 @@ def load(settings: Settings) -> ProtocolIndex:
     """Open the index (filling an empty one with the shipped corpus), load the model, answer ``WARM_UP``."""
     from assistant.chat.chain import ChatSession
     from assistant.cli.corpus_cmds import open_index
+    from assistant.patient.note.unread import unread_spans
 
     index = open_index(settings)
     index.embedder.embed(["warm-up"])
+    unread_spans(WARM_UP[1], [], dt.date.today())  # the clinical note reader of the read-back
     ids = index.store.ids()
     if ids:
         warm = ChatSession(index, settings.model_copy(update={"audit_enabled": False}))

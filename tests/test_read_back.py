@@ -1,0 +1,75 @@
+"""The read-back lists what looks like a patient fact but was not used: numbers with their words, clinical
+terms the note reader finds, and ConText triggers with the clause they govern — never what was read."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from assistant.chat.extract import extract_facts
+from assistant.patient.note.unread import merge_spans
+from assistant.ui.facts import feedback
+
+TODAY = dt.date(2026, 12, 2)
+
+
+@pytest.mark.parametrize(
+    ("message", "unread", "read"),
+    [
+        pytest.param(
+            "My patient is 64, history of sarcoidosis, takes warfarin daily - can he enroll?",
+            ["history of sarcoidosis"],
+            ["warfarin"],
+            id="history-of-unread-term",
+        ),
+        pytest.param(
+            "Status post appendectomy 10 years ago, denies seizures, never smoked; she is 55 with ECOG 1.",
+            ["Status post appendectomy 10 years ago", "denies seizures", "never smoked"],
+            ["ecog 1", "age 55"],
+            id="negated-and-historical-clauses",
+        ),
+        pytest.param(
+            "Platelets 90k, ANC 1.2 x10^9/L, no history of hepatitis B. Can she enroll?",
+            ["no history of hepatitis B"],
+            ["platelets 90,000", "anc 1.2"],
+            id="read-labs-not-repeated",
+        ),
+        pytest.param(
+            "She had a hysterectomy in 2019; BNP 400.",
+            ["hysterectomy in 2019", "BNP 400"],
+            [],
+            id="numbers-with-words",
+        ),
+        pytest.param(
+            "My patient is 72, platelets 90k, ECOG 2, creatinine 1.1 mg/dL - can she enroll?",
+            [],
+            ["creatinine 1.1 mg/dL", "ecog 2"],
+            id="everything-read",
+        ),
+    ],
+)
+def test_what_was_not_read_is_listed_once(message: str, unread: list[str], read: list[str]) -> None:
+    fb = feedback(message, extract_facts(message, TODAY), today=TODAY)
+    assert list(fb.not_understood) == unread
+    used = " ".join(fb.used).lower()
+    for words in read:
+        assert words.lower() in used
+        assert not any(words.lower() in u.lower() for u in fb.not_understood)
+
+
+def test_without_a_date_only_numbers_are_listed() -> None:
+    message = "She had a hysterectomy in 2019, denies seizures; BNP 400."
+    assert feedback(message, extract_facts(message, TODAY)).not_understood == ("hysterectomy in 2019", "BNP 400")
+
+
+@pytest.mark.parametrize(
+    ("spans", "merged"),
+    [
+        pytest.param([(5, 9), (0, 3)], [(0, 3), (5, 9)], id="apart"),
+        pytest.param([(0, 5), (3, 9), (9, 12)], [(0, 12)], id="overlapping-and-touching"),
+        pytest.param([], [], id="none"),
+    ],
+)
+def test_spans_merge(spans: list[tuple[int, int]], merged: list[tuple[int, int]]) -> None:
+    assert merge_spans(spans) == merged
