@@ -1,15 +1,15 @@
-"""Run an evaluation set of general questions through ``ask`` and score each answer.
+"""Run an evaluation set of general questions through ``ask`` and score each answer, one line per question.
 
-Usage: ``python eval/evaluate.py [SET.yaml ...] [--json]`` — by default every set (``eval/questions.yaml`` and
-``eval/questions/<NCT>.yaml``); prints one line per question and pass rates per protocol and per question
-kind; exits non-zero when any question fails. The test suite runs the same checks.
+The metrics over all sets come from ``protocol-assistant eval --set questions``; this script lists each
+question's problems. Usage: ``python eval/evaluate.py [SET.yaml ...] [--json]`` — by default every set
+(``eval/questions.yaml`` and ``eval/questions/<NCT>.yaml``); prints one line per question and pass rates per
+protocol and per question kind; exits non-zero when any question fails. The test suite runs the same checks.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,60 +18,24 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from assistant.evaluation.answers import QuestionOutcome as Outcome  # noqa: E402
+from assistant.evaluation.answers import score_answer  # noqa: E402
+from assistant.evaluation.formats import Question, load_question_set  # noqa: E402
+from assistant.evaluation.text import fold as _fold  # noqa: E402
 from assistant.types import Answer, Protocol  # noqa: E402
 
-
-@dataclass
-class Outcome:
-    """How one answer fared against its expectations."""
-
-    id: str
-    question: str
-    problems: list[str] = field(default_factory=list)
-    kind: str = "design"
-    protocol: str = ""
-
-    @property
-    def passed(self) -> bool:
-        return not self.problems
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.replace("〉", ">").split()).lower()
+__all__ = ["Outcome", "_fold", "all_sets", "kind_of", "load_set", "protocol_path", "run", "score"]
 
 
 def load_set(path: Path) -> dict[str, Any]:
-    """The evaluation set as data."""
+    """The evaluation set as data, validated (``assistant.evaluation.formats``)."""
+    load_question_set(path)
     return dict(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
 def score(item: dict[str, Any], answer: Answer, protocol: Protocol) -> Outcome:
     """Check one answer: abstention, expected facts, cited criteria and sections, exact quotes."""
-    outcome = Outcome(item["id"], item["question"])
-    cited = answer.citations
-    for citation in cited:
-        if protocol.text[citation.start : citation.end] != citation.quote:
-            outcome.problems.append(f"quote is not the protocol's text at {citation.start}-{citation.end}")
-    if item.get("abstain"):
-        if not answer.abstained or cited:
-            outcome.problems.append("expected an abstention with no citation")
-        return outcome
-    if answer.abstained:
-        outcome.problems.append("abstained, but the protocol answers this")
-        return outcome
-    text = _fold(answer.text)
-    for fact in item.get("facts", []):
-        alternatives = fact if isinstance(fact, list) else [fact]  # any one wording will do
-        if not any(_fold(alternative) in text for alternative in alternatives):
-            outcome.problems.append(f"missing fact {fact!r}")
-    ids = {c.criterion_id for c in cited}
-    for criterion_id in item.get("criteria", []):
-        if criterion_id not in ids:
-            outcome.problems.append(f"does not cite {criterion_id}")
-    sections = item.get("sections")
-    if sections and not any(c.section in sections for c in cited):
-        outcome.problems.append(f"cites no passage in {sections}")
-    return outcome
+    return score_answer(Question.model_validate(item), answer, protocol)
 
 
 SETS = ROOT / "eval" / "questions"
@@ -86,13 +50,8 @@ def all_sets() -> list[Path]:
 
 
 def kind_of(item: dict[str, Any]) -> str:
-    """The question's kind: as written, else unanswerable for an abstention, eligibility when it cites a
-    criterion, design otherwise."""
-    if item.get("kind"):
-        return str(item["kind"])
-    if item.get("abstain"):
-        return "unanswerable"
-    return "eligibility" if item.get("criteria") else "design"
+    """The question's kind: as written, else unanswerable for an abstention, eligibility when it cites a criterion."""
+    return Question.model_validate(item).resolved_kind
 
 
 def protocol_path(data: dict[str, Any]) -> Path:
