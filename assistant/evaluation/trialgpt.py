@@ -29,7 +29,7 @@ Eligibility = Literal[
     "included", "not included", "excluded", "not excluded", "not enough information", "not applicable"
 ]
 
-MAPPING: dict[tuple[CriterionType, Eligibility], Status] = {
+MAPPING: dict[tuple[str, str], Status] = {
     ("inclusion", "included"): "satisfied",
     ("inclusion", "not included"): "violated",
     ("exclusion", "excluded"): "violated",
@@ -66,7 +66,7 @@ class LabelLine(BaseModel):
 
 def map_label(criterion_type: str, eligibility: str, where: str = "label") -> Status:
     """The status a TrialGPT label means; a label of the other type ("excluded" on an inclusion) is an error."""
-    status = MAPPING.get((criterion_type, eligibility))  # type: ignore[call-overload]
+    status = MAPPING.get((criterion_type, eligibility))
     if status is None:
         valid = sorted({e for (t, e) in MAPPING if t == criterion_type})
         raise EvaluationError(
