@@ -7,7 +7,9 @@ Protocols: the real records in ../shared/protocols, topped up with generated var
 are compiled before timing (as a long-running screen has them). Patients: GENERATED files with the
 shapes of the example patients in eval/patients/ (facts files and FHIR bundles), their values
 (ages, scores, labs) drawn at random within plausible bounds, ids ``generated-<n>``. Both runs read
-the same files and check the same pairs; each timing includes reading every patient file.
+the same files and check the same pairs; each timing includes reading every patient file. CPU seconds
+(this process and its workers) and the load average are printed beside each time: on a shared machine
+they tell whether two workers got two cores.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ import argparse
 import copy
 import datetime as dt
 import json
+import os
 import random
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -89,6 +93,12 @@ def generate_patients(folder: Path, count: int, seed: int = 11) -> list[Path]:
     return files
 
 
+def _cpu() -> float:
+    """CPU seconds used so far by this process and its finished children."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def run(patients: int = 1000, protocols: int = 100) -> dict[str, float]:
     """Checks per second with one worker and with two, on the same generated patients and protocols."""
     settings = get_settings()
@@ -107,9 +117,12 @@ def run(patients: int = 1000, protocols: int = 100) -> dict[str, float]:
         files = generate_patients(Path(tmp), patients)
         rows = 0
         for workers in (1, 2):
+            before = _cpu()
             start = time.perf_counter()
             result = screen_protocols(files, chosen, AS_OF, settings, workers=workers)
             seconds = time.perf_counter() - start
+            figures[f"cpu_seconds_{workers}_worker"] = _cpu() - before
+            figures[f"load_average_{workers}_worker"] = os.getloadavg()[0]
             rows = len(result.rows)
             figures[f"seconds_{workers}_worker"] = seconds
             figures[f"checks_per_second_{workers}_worker"] = rows / seconds

@@ -47,7 +47,7 @@ def screen(
     result.write_csv(out)
     if as_json is not None:
         as_json.write_text(json.dumps(result.to_json(), indent=2, ensure_ascii=False), encoding="utf-8")
-    failed = sorted({r.patient for r in result.errors if r.overall is None})
+    failed = sorted({r.patient for r in result.errors})
     typer.echo(
         f"screened {result.patients} patient(s) against {len(result.protocols)} protocol(s) "
         f"in {result.workers} process(es): wrote {len(result.rows)} row(s) to {out}"
@@ -55,7 +55,7 @@ def screen(
     for row in {r.patient: r for r in result.errors}.values():
         typer.echo(f"error: {row.message}", err=True)
     if failed:
-        typer.echo(f"{len(failed)} patient file(s) could not be read; their rows say why", err=True)
+        typer.echo(f"{len(failed)} patient file(s) could not be checked; their rows say why", err=True)
 
 
 @app.command("ask-all")
