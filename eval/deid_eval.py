@@ -37,7 +37,7 @@ from assistant.deid import Identifier, find_identifiers  # noqa: E402
 
 MESSAGES = ROOT / "eval" / "deid_messages.yaml"
 CRITERIA = ROOT.parent / "shared" / "criteria" / "chia-dev"
-TYPES = ("NAME", "DATE", "MRN", "PHONE", "EMAIL", "ADDRESS", "SSN", "URL", "IP")
+TYPES = ("NAME", "DATE", "AGE", "MRN", "PHONE", "EMAIL", "ADDRESS", "SSN", "URL", "IP")
 
 
 @dataclass(frozen=True, slots=True)

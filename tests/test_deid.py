@@ -54,6 +54,30 @@ from eval.deid_eval import load_messages, score  # noqa: E402
             id="url",
         ),
         pytest.param("export from 192.0.2.44 shows WBC 3.1", "IP", "192.0.2.44", id="ip"),
+        pytest.param("Beatrix says she stopped warfarin", "NAME", "Beatrix", id="given-name-alone"),
+        pytest.param("my pt rahul mehta has eGFR 38", "NAME", "rahul mehta", id="lower-case-full-name"),
+        pytest.param("ok, talked to anneliese about the PK draw", "NAME", "anneliese", id="lower-case-after-talked-to"),
+        pytest.param("mr mcgillicuddy asks about omeprazole", "NAME", "mcgillicuddy", id="lower-case-title"),
+        pytest.param("Dr. de la Fuente signed it", "NAME", "de la Fuente", id="particles"),
+        pytest.param("Patient J.K., 44 year old woman", "NAME", "J.K.", id="initials-dotted"),
+        pytest.param("pt initials: MB, female, 61", "NAME", "MB", id="initials-labelled"),
+        pytest.param("Record no. A55-20931: 66 yo M", "MRN", "A55-20931", id="record-no"),
+        pytest.param("accession SP19-004417 shows ER 95%", "MRN", "SP19-004417", id="accession"),
+        pytest.param("insurance ID: QWE77120045 for prior auth", "MRN", "QWE77120045", id="insurance-id"),
+        pytest.param("Mail the diary to PO Box 4471 please", "ADDRESS", "PO Box 4471", id="po-box"),
+        pytest.param("she lives in Wichita and drives in", "ADDRESS", "Wichita", id="residence"),
+        pytest.param(
+            "3 Kings Rd, Reading RG1 3AR, for the courier", "ADDRESS", "3 Kings Rd, Reading RG1 3AR", id="uk-street"
+        ),
+        pytest.param("postal code K1A 0B1, ECOG 1", "ADDRESS", "K1A 0B1", id="canadian-postcode"),
+        pytest.param("she is 94 and lives alone, ECOG 2", "AGE", "94", id="age-over-89"),
+        pytest.param("a 91-year-old man with AF", "AGE", "91", id="age-over-89-hyphenated"),
+        pytest.param("DOB 19580722, ECOG 0", "DATE", "19580722", id="date-compact"),
+        pytest.param("DOB 22-Jul-58, ECOG 0", "DATE", "22-Jul-58", id="date-two-digit-year"),
+        pytest.param(
+            "write to p dot quinn at example dot org", "EMAIL", "p dot quinn at example dot org", id="email-spelled"
+        ),
+        pytest.param("SSN 219 09 9999 on the form", "SSN", "219 09 9999", id="ssn-spaced"),
     ],
 )
 def test_each_identifier_type_is_replaced(text: str, kind: str, identifier: str) -> None:
@@ -80,11 +104,51 @@ def test_each_identifier_type_is_replaced(text: str, kind: str, identifier: str)
         pytest.param("systolic blood pressure between 140-160 mmHG", id="range-not-a-phone"),
         pytest.param("Stage I (140-159/90-99 mmHg) untreated subjects with essential hypertension", id="bp-range"),
         pytest.param("Oral body temperature within the range 35.0-37.5 °C", id="temperature-range"),
+        pytest.param("Will she be eligible if her Wells score is 2?", id="common-word-name"),
+        pytest.param("The family in Florence can be reached by e-mail.", id="place-after-in"),
+        pytest.param("Bristol stool type 6, Tanner stage 4, Glasgow Coma Scale 15", id="eponym-heads"),
+        pytest.param("Known hypersensitive reaction to cinnamon.", id="lower-case-word-after-to"),
+        pytest.param("Initial WBC < 20,000/µL", id="initial-not-initials"),
+        pytest.param("Ages 50-95 years, or from 20 to 90 y/o", id="age-range"),
+        pytest.param("pt is 89, ECOG 2", id="age-89"),
+        pytest.param("In June 2024 she started Eliquis and Xarelto was stopped.", id="month-and-brands"),
     ],
 )
 def test_clinical_content_is_kept(text: str) -> None:
     assert find_identifiers(text) == []
     assert deidentify(text) == text
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        pytest.param("NCT01994382_exc.txt", "Richter's syndrome, Burkitt's lymphoma", id="burkitt-richter"),
+        pytest.param("NCT01994382_inc.txt", "B-cell Non-Hodgkin lymphoma", id="non-hodgkin"),
+        pytest.param("NCT01728194_inc.txt", "Hamilton Depression Rating Scale", id="hamilton"),
+        pytest.param("NCT02219880_inc.txt", "Montgomery-Asberg Rating Scale", id="montgomery-asberg"),
+        pytest.param("NCT01314898_exc.txt", "Cockcroft-Gault formula", id="cockcroft-gault"),
+        pytest.param("NCT02106598_inc.txt", "Gilbert's disease", id="gilbert"),
+        pytest.param("NCT01890759_exc.txt", "Guillain-Barré Syndrome", id="guillain-barre"),
+        pytest.param("NCT02225548_exc.txt", "(Child-Pugh B)", id="child-pugh"),
+        pytest.param("NCT00846703_exc.txt", "No Down syndrome", id="down-syndrome"),
+        pytest.param("NCT02186600_exc.txt", "Paget's disease", id="paget"),
+        pytest.param("NCT01602081_exc.txt", "Crohn's Disease", id="crohn"),
+        pytest.param("NCT01497639_exc.txt", "Beck Depression Inventory", id="beck"),
+        pytest.param("NCT01205334_inc.txt", "Karnofsky/Lansky score", id="karnofsky-lansky"),
+        pytest.param("NCT02225548_inc.txt", "levodopa therapy", id="parkinson-levodopa"),
+        pytest.param("NCT01117181_inc.txt", "Alzheimer's disease", id="alzheimer"),
+    ],
+)
+def test_real_criteria_with_eponyms_and_drugs_are_kept(path: str, words: str) -> None:
+    (line,) = [line for line in (CHIA / path).read_text(encoding="utf-8").splitlines() if words in line][:1]
+    assert find_identifiers(line) == []
+
+
+def test_the_seed_protocol_criteria_are_kept() -> None:
+    text = (ROOT / "corpus" / "NCT01267695.txt").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip()]
+    found = [(line, f.text) for line in lines for f in find_identifiers(line) if f.type != "DATE"]
+    assert len(lines) > 50 and found == []
 
 
 def test_real_criteria_are_barely_touched() -> None:

@@ -13,13 +13,14 @@ import spacy
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 
-from assistant.deid.recognizers import _NAME_WORD, ENTITY_TYPES, build_recognizers
+from assistant.deid.recognizers import _NAME_WORD, ENTITY_TYPES, PARTICLES, build_recognizers
 
 _LANGUAGE = "en"
 _TITLE_WORDS = frozenset("Mr Mrs Ms Miss Mx Dr Prof Professor Doctor Sister Nurse".split())
 _GAP = regex.compile(r"[ \t]*,?[ \t]*")
 _MONTH = regex.compile(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b")
 _NUMBER = regex.compile(r"\d+")
+_COMPACT_DATE = regex.compile(r"(?:19|20)\d{6}")
 _WORD = regex.compile(_NAME_WORD)
 
 
@@ -120,7 +121,7 @@ def replace(text: str, identifiers: Sequence[Identifier]) -> str:
 def _plausible(found: Identifier) -> bool:
     """Dates must be full dates; phone numbers need seven digits and no slash (``140-159/90-99`` is a range)."""
     if found.type == "DATE":
-        return _is_full_date(found.text)
+        return _is_full_date(found.text) or _COMPACT_DATE.fullmatch(found.text) is not None
     if found.type == "PHONE":
         return "/" not in found.text and sum(c.isdigit() for c in found.text) >= 7
     return True
@@ -133,7 +134,7 @@ def _is_full_date(text: str) -> bool:
 
 
 def _name_words(name: str) -> set[str]:
-    return {w for w in _WORD.findall(name) if len(w) > 2 and w not in _TITLE_WORDS}
+    return {w for w in _WORD.findall(name) if len(w) > 2 and w not in _TITLE_WORDS and w.lower() not in PARTICLES}
 
 
 def _occurrences(text: str, words: set[str]) -> list[Identifier]:

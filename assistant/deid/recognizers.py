@@ -27,11 +27,14 @@ from presidio_analyzer.predefined_recognizers import (
     UsSsnRecognizer,
 )
 
+from assistant.deid.names import NameListRecognizer
+
 ENTITY_TYPES = {
     "NAME": "NAME",
     "PERSON": "NAME",
     "DATE": "DATE",
     "DATE_TIME": "DATE",
+    "AGE": "AGE",
     "MRN": "MRN",
     "UK_NHS": "MRN",
     "PHONE": "PHONE",
@@ -56,8 +59,17 @@ _CASED = regex.DOTALL | regex.MULTILINE  # names and postcodes depend on capital
 _WORD = r"(?:\p{Lu}(?:\p{Ll}+|['’]\p{Lu}\p{Ll}+)(?:\p{Lu}\p{Ll}+)?(?:[-'’](?!s\b)\p{Lu}?\p{Ll}+)*)"
 _TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Doctor|Sister|Nurse|Sr|Rev)"
 _NAME_WORD = rf"(?!{_TITLES}\b){_WORD}"
-NAME = rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}}"
-"""A given name and up to two more name words, on one line."""
+PARTICLES = ("van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "dos", "das", "ter", "ten")
+"""Lower-case particles inside a family name ("de la Cruz", "van der Berg")."""
+_PARTICLE = rf"(?:{'|'.join(PARTICLES)})[ \t]+"
+NAME = (
+    rf"(?:\p{{Lu}}\.[ \t]*){{0,2}}(?:{_PARTICLE}){{0,2}}{_NAME_WORD}"
+    rf"(?:[ \t]+(?:{_PARTICLE}){{0,2}}{_NAME_WORD}){{0,2}}"
+)
+"""Initials, a given name and up to two more name words (particles between them), on one line."""
+_INITIALS = r"(?:\p{Lu}\.){2,3}"
+_AGE_OVER_89 = r"(?:9\d|1[01]\d)"
+_NOT_A_UNIT = r"(?![.,]\d|[ \t]*(?i:%|mg|mcg|kg|g\b|g/|mmol|ml|mm|cm|bpm|ms\b|u/|iu|x\b))"
 
 _CUES = (
     r"(?i:patient|pt|name|named|called|husband|wife|son|daughter|mother|father|brother|sister|partner|spouse|"
@@ -80,15 +92,46 @@ _STREET_SUFFIXES = (
     "Cres|Parkway|Pkwy|Highway|Hwy|Square|Sq|Circle|Cir|Trail|Trl|Row|Mews|Grove|Gardens|Gdns|Hill|Walk|Parade|"
     "Park|Green|Rise|View|Alley|Plaza|Pike|Loop|Run|Path|Wharf|Quay"
 )
+_POSTCODE = r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)[ \t]?\d[ABD-HJLNP-UW-Z]{2}\b"
+_CA_POSTCODE = r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ \t]?\d[ABCEGHJ-NPRSTV-Z]\d\b"
+_CA_PROVINCES = "AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT"
+_AU_STATES = "NSW|VIC|QLD|SA|WA|TAS|ACT|NT"
+_UNIT = r"(?i:apt|apartment|unit|flat|suite|ste)\.?[ \t]*#?[\w-]+(?:/|,?[ \t]+)"
+_PLACE = rf"{_WORD}(?:[ \t]+{_WORD}){{0,2}}"
+_PO_BOX = (
+    r"\b(?i:p\.?[ \t]?o\.?[ \t]*box|post[ \t]+office[ \t]+box|(?:rr|rural[ \t]+route|hc|psc)[ \t]*\d+[ \t]+box)"
+    r"[ \t]*#?\d+(?:-\d+)?\b"
+)
+_PREFIX_STREET = (
+    r"\b\d{1,5}(?:[ \t]?(?i:bis|ter))?,?[ \t]+(?i:rue|avenue|boulevard|bd|chemin|allée|impasse|place|quai|via|viale|"
+    r"calle|avenida|rua|carrer)[ \t]+(?:\p{Ll}+[ \t]+){0,3}\p{Lu}\p{L}+(?:[ \t]+\p{Lu}\p{L}+)?"
+    r"(?:,[ \t]*\d{4,5}[ \t]+\p{Lu}\p{Ll}+)?"
+)
+_LOWER_STREET = (
+    r"\b\d{1,6}[a-z]?(?:[ \t]+[a-z0-9]+\.?){1,3}[ \t]+(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|"
+    r"court|terrace|parkway|pkwy|highway|hwy)\b\.?"
+)
+_RESIDENCE = (
+    r"\b(?i:lives|living|resides|residing|resident|relocated|relocating)[ \t]+(?i:in|at|of|near|outside|to)[ \t]+"
+    r"(?:(?i:the)[ \t]+)?"
+)
+_NUMBER_WORD = r"(?:number|num|no\.?|nr|id|#)"
 _STREET = (
-    rf"\b\d{{1,6}}[A-Za-z]?[ \t]+(?:{_WORD}[ \t]+){{1,3}}(?:{_STREET_SUFFIXES})\b\.?"
+    rf"(?:{_UNIT})?\b\d{{1,6}}[A-Za-z]?[ \t]+(?:(?:{_WORD}|[NSEW]\.?|\d+(?:st|nd|rd|th))[ \t]+){{1,3}}"
+    rf"(?:{_STREET_SUFFIXES})\b\.?"
     r"(?:,?[ \t]+(?i:apt|apartment|suite|ste|unit|flat|floor|fl|room|#)\.?[ \t]*#?[\w-]+)?"
 )
-_POSTCODE = r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)[ \t]?\d[ABD-HJLNP-UW-Z]{2}\b"
 _RECORD_LABELS = (
-    r"(?i:\b(?:mrn|medical[ \t]+record(?:[ \t]+(?:number|no\.?|#))?|hospital[ \t]+(?:number|no\.?|id|#)|"
-    r"nhs[ \t]+(?:number|no\.?|#)|chi[ \t]+(?:number|no\.?)|patient[ \t]+(?:id|number|no\.?|#)|pt[ \t]+(?:id|no\.?|#)|"
-    r"(?:record|chart|case|account|acct)[ \t]+(?:number|no\.?|#)))"
+    r"(?i:\b(?:mrn|medical[ \t]+record|med[ \t]+rec(?:ord)?|accession|acct|account|fin|csn|nhs|chi|urn?|"
+    r"encounter|enc|mbi|medicare|medicaid)(?:[ \t]+" + _NUMBER_WORD + r")?|"
+    r"\b(?:hospital|hosp|patient|pt|record|chart|case|visit|specimen|sample|lab[ \t]+req(?:uisition)?|requisition|"
+    r"member(?:ship)?|subscriber|policy|insurance|health[ \t]+card|health[ \t]+insurance|passport|"
+    r"(?:driver'?s[ \t]+)?licen[cs]e)[ \t]+" + _NUMBER_WORD + r"|\b(?:policy|insurance|member|subscriber|passport|"
+    r"licen[cs]e|record|chart)(?=[ \t]*[:#]))"
+)
+_RECORD_VALUE = (
+    r"(?=(?:[A-Z \-]*\d){4})(?:(?:[A-Z]{1,4}-?)?\d[\dA-Z]*(?:-[\dA-Z]+){0,3}(?:[ ]\d{3,4}){0,3}"
+    r"(?:(?<=\d{3})[ ][A-Z]{2}\b)?)"
 )
 _PHONE_CONTEXT = [
     "phone", "telephone", "tel", "call", "ring", "fax", "mobile", "cell", "pager", "page", "bleep", "ext",
@@ -134,6 +177,42 @@ RULES: tuple[Rule, ...] = (
                 rf"(?<=\b{_SIGN_OFFS}[ \t]*,?[ \t]*\n?[ \t]*){NAME}(?=[ \t]*(?:,|\.|$))",
                 0.85,
             ),
+            (
+                "initials after a cue",
+                rf"(?<=\b(?i:patient|pt|subject|initials|mr|mrs|ms|dr)\.?[ \t]*:?[ \t]*){_INITIALS}",
+                0.85,
+            ),
+            (
+                "initials after the word initials",
+                r"(?<=\b(?i:initials)[ \t]*(?i:are|:)?[ \t]*)\p{Lu}{1,3}(?:\.?-?\p{Lu}){0,3}\b\.?",
+                0.85,
+            ),
+            ("initials before an age", rf"\b{_INITIALS}{_AGE_AFTER}", 0.85),
+        ),
+    ),
+    Rule(
+        "AGE",
+        (
+            (
+                "age over 89 with a unit",
+                rf"(?<![-–][ \t]*|\bto[ \t]+)\b{_AGE_OVER_89}"
+                r"(?=[ \t]*-?[ \t]*(?:y/o|y\.o\.|yo|yrs?|years?|year-old)\b)",
+                0.85,
+            ),
+            (
+                "age over 89 after a cue",
+                rf"(?<=\b(?:aged|age|turned|turns|she's|he's|she[ \t]+is|he[ \t]+is|is[ \t]+now|pt|patient)[ \t]*[:=]?"
+                rf"[ \t]*){_AGE_OVER_89}\b{_NOT_A_UNIT}",
+                0.85,
+            ),
+        ),
+        cased=False,
+    ),
+    Rule(
+        "AGE",
+        (
+            ("age over 89 and sex", rf"\b{_AGE_OVER_89}(?=[ \t]?[MF]\b)", 0.85),
+            ("age over 89 after a name", rf"(?<=\b{_NAME_WORD},[ \t]+){_AGE_OVER_89}(?=[ \t]*(?:,|\(|$))", 0.85),
         ),
     ),
     Rule(
@@ -141,8 +220,7 @@ RULES: tuple[Rule, ...] = (
         (
             (
                 "labelled record number",
-                rf"(?<={_RECORD_LABELS}[ \t]*(?i:is|[:#=-])?[ \t]*#?[ \t]*)"
-                r"(?:[A-Z]{1,3}-?)?\d+(?:[ -]\d{3,4}){0,2}\b",
+                rf"(?<={_RECORD_LABELS}[ \t]*(?i:is|[:#=-])?[ \t]*[#:]?[ \t]*)(?i:{_RECORD_VALUE})\b",
                 0.9,
             ),
         ),
@@ -151,9 +229,11 @@ RULES: tuple[Rule, ...] = (
         "SSN",
         (
             ("social security number", r"\b\d{3}-\d{2}-\d{4}\b", 0.6),
+            ("spaced social security number", r"(?<![\d.])\b\d{3}[ ]\d{2}[ ]\d{4}\b(?![.,]?\d)", 0.5),
             (
                 "labelled SSN",
-                r"(?<=(?i:\bssn|social[ \t]+security(?:[ \t]+(?:number|no\.?))?)[ \t]*(?i:is|[:#=])?[ \t]*)\d{9}\b",
+                r"(?<=(?i:\bssn|\bss[ \t]*#|social[ \t]+security(?:[ \t]+(?:number|no\.?))?)[ \t]*(?i:is|[:#=])?[ \t]*)"
+                r"\d{3}[ -]?\d{2}[ -]?\d{4}\b",
                 0.9,
             ),
         ),
@@ -176,26 +256,66 @@ RULES: tuple[Rule, ...] = (
         "ADDRESS",
         (
             ("street address", _STREET, 0.85),
+            ("city, state ZIP", rf"\b{_PLACE},?[ \t]*(?:{_STATES})[ \t]+\d{{5}}(?:-\d{{4}})?\b", 0.85),
+            ("UK postcode", rf"(?:\b{_WORD}[ \t]+)?{_POSTCODE}", 0.7),
+            ("Canadian postcode", rf"(?:\b{_PLACE},?[ \t]+(?:{_CA_PROVINCES})[ \t]+)?{_CA_POSTCODE}", 0.7),
+            ("Australian suburb, state, postcode", rf"\b{_PLACE},?[ \t]+(?:{_AU_STATES})[ \t]+\d{{4}}\b", 0.85),
+            ("PO box", _PO_BOX, 0.85),
+            ("street name after its number word", _PREFIX_STREET, 0.85),
             (
-                "city, state ZIP",
-                rf"\b{_WORD}(?:[ \t]+{_WORD}){{0,2}},[ \t]*(?:{_STATES})[ \t]+\d{{5}}(?:-\d{{4}})?\b",
+                "place of residence",
+                rf"(?<={_RESIDENCE})(?!{_TITLES}\b){_PLACE}(?:,[ \t]*{_WORD}(?=[ \t]*(?:[.,;)]|$)))?",
+                0.7,
+            ),
+            (
+                "labelled ZIP or postcode",
+                rf"(?<=\b(?i:zip|zip[ \t]*code|post[ \t]*code|postal[ \t]*code)(?:[ \t]+(?i:is))?[ \t]*[:#]?[ \t]*)"
+                rf"(?:\d{{5}}(?:-\d{{4}})?\b|{_POSTCODE}|{_CA_POSTCODE})",
                 0.85,
             ),
-            ("UK postcode", rf"(?:\b{_WORD}[ \t]+)?{_POSTCODE}", 0.7),
         ),
+    ),
+    Rule(
+        "ADDRESS",
+        (
+            ("lower-case street with a unit", rf"{_UNIT}{_LOWER_STREET}", 0.7),
+            (
+                "lower-case street, state and ZIP",
+                rf"{_LOWER_STREET}(?:,?[ \t]+[a-z]+){{0,3}},?[ \t]+(?:{_STATES})[ \t]+\d{{5}}(?:-\d{{4}})?\b",
+                0.7,
+            ),
+        ),
+        cased=False,
+    ),
+    Rule(
+        "EMAIL_ADDRESS",
+        (
+            (
+                "e-mail address spelled out",
+                r"\b[\w.+-]+(?:[ \t]+dot[ \t]+[\w-]+)*[ \t]*(?:\(at\)|\[at\]|[ \t]at[ \t])[ \t]*[\w-]+"
+                r"(?:[ \t]*(?:\(dot\)|\[dot\]|[ \t]dot[ \t])[ \t]*[a-z]{2,})+\b",
+                0.7,
+            ),
+        ),
+        cased=False,
     ),
     Rule(
         "DATE",
         (
             (
                 "day month year",
-                rf"\b\d{{1,2}}(?:st|nd|rd|th)?[ \t]+{_MONTHS}\.?,?[ \t]+\d{{4}}\b",
+                rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?:[ \t]+of)?[ \t./-]*{_MONTHS}\.?,?[ \t./-]*(?:\d{{4}}|'?\d{{2}})\b",
                 0.8,
             ),
             (
                 "month day, year",
-                rf"\b{_MONTHS}\.?[ \t]+\d{{1,2}}(?:st|nd|rd|th)?,?[ \t]+\d{{4}}\b",
+                rf"\b{_MONTHS}\.?[ \t/-]+\d{{1,2}}(?:st|nd|rd|th)?,?[ \t/-]+(?:\d{{4}}|'\d{{2}})\b",
                 0.8,
+            ),
+            (
+                "compact year month day",
+                r"(?<![\w.])(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?![\w.])",
+                0.6,
             ),
         ),
         cased=False,
@@ -222,6 +342,7 @@ def build_recognizers(rules: Sequence[Rule] = RULES) -> list[EntityRecognizer]:
         UsSsnRecognizer(),
         DateRecognizer(),
         PhoneRecognizer(supported_regions=PHONE_REGIONS, leniency=1),
+        NameListRecognizer(),
     ]
     for rule in rules:
         recognizers.append(

@@ -1,0 +1,143 @@
+"""Names found by word lists: a given name anywhere, a lower-case full name, a lower-case name after a title or cue.
+
+The lists are ``assistant.deid.lexicon``'s (names from Faker's locales; common English, clinical and
+calendar words left out), so "Beatrix says", "my pt rahul mehta" and "spoke to priya" are found, and
+"Down syndrome", "Wells score" and "Will she enroll?" are not. A word right before an eponym's head
+noun (``EPONYM_HEADS``: "Hodgkin lymphoma", "Tanner stage") is never a name here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import regex
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+from assistant.deid.lexicon import Lexicon, get_lexicon
+
+EPONYM_HEADS = frozenset(
+    "score scores scale criteria criterion class classification index grade stage staging formula equation "
+    "test type questionnaire inventory syndrome disease sign phenomenon lymphoma sarcoma tumour tumor palsy procedure "
+    "operation manoeuvre maneuver method rule status performance coma depression cyst node nodes ulcer".split()
+)
+"""Nouns that follow an eponym in clinical text; a name-list word before one is left alone."""
+
+PLACE_WORDS = frozenset("in at near".split())
+"""Prepositions before a place: a listed given name right after one is taken for a place ("in Florence")."""
+
+TITLES = frozenset("mr mrs ms miss mx dr prof".split())
+"""Titles before a lower-case family name ("mr o'sullivan")."""
+
+CUES = frozenset(
+    "pt patient named called wife husband son daughter mother father brother sister partner spouse caregiver "
+    "carer".split()
+)
+"""Words before a lower-case listed name ("pt rahul")."""
+
+TALK_CUES = frozenset("spoke speak talked talk chatted met saw".split())
+"""Verbs whose ``to``/``with`` introduces a person ("spoke to priya"; not "reaction to cinnamon")."""
+
+_TOKEN = regex.compile(r"\p{L}+(?:['’]\p{L}+)*(?:-\p{L}+(?:['’]\p{L}+)*)*")
+_SPACE = regex.compile(r"[ \t]+")
+_SCORE = 0.6
+
+
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() and any(c.islower() for c in word)
+
+
+class NameListRecognizer(EntityRecognizer):  # type: ignore[misc]
+    """Presidio recogniser of ``NAME`` spans by the lexicon's lists (see the module's docstring)."""
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self._lexicon = lexicon
+        super().__init__(supported_entities=["NAME"], name="NameListRecognizer", supported_language="en")
+
+    def load(self) -> None:
+        """Nothing to load until the first text (the lexicon is built lazily)."""
+
+    @property
+    def lexicon(self) -> Lexicon:
+        if self._lexicon is None:
+            self._lexicon = get_lexicon()
+        return self._lexicon
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        """The name spans in ``text``."""
+        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+        spans = [span for i in range(len(tokens)) if (span := self._name_at(text, tokens, i)) is not None]
+        return [RecognizerResult("NAME", start, end, _SCORE) for start, end in spans]
+
+    def _name_at(self, text: str, tokens: list[tuple[int, int, str]], i: int) -> tuple[int, int] | None:
+        start, end, word = tokens[i]
+        if _eponym(text, tokens, i):
+            return None
+        lex = self.lexicon
+        if _capitalised(word):
+            if not lex.is_given(word) or (i > 0 and tokens[i - 1][2].lower() in PLACE_WORDS):
+                return None
+            first, last = i, i
+            if i > 0 and _adjacent(text, tokens, i - 1) and _surname_like(lex, tokens[i - 1][2]):
+                first = i - 1
+            while last + 1 < len(tokens) and last - i < 2 and _adjacent(text, tokens, last):
+                following = tokens[last + 1][2]
+                if not (_surname_like(lex, following) or _initial(text, tokens[last + 1])):
+                    break
+                last += 1
+            return tokens[first][0], _end_with_dot(text, tokens[last])
+        if not word.islower():
+            return None
+        previous = tokens[i - 1][2].lower() if i > 0 and _adjacent(text, tokens, i - 1, dots=True) else ""
+        listed = lex.is_given(word) or lex.is_family(word)
+        if previous in TITLES and (listed or lex.is_unknown(word)) and not lex.is_word(word):
+            return start, end - (2 if word.endswith(("'s", "’s")) else 0)
+        if not lex.is_given(word):
+            return None
+        last = i
+        while last + 1 < len(tokens) and last - i < 2 and _adjacent(text, tokens, last):
+            following = tokens[last + 1][2]
+            if not (following.islower() and len(following) > 1 and not lex.is_word(following)):
+                break
+            last += 1
+        if last > i or (listed and (previous in CUES or _talked_to(text, tokens, i))):
+            return start, tokens[last][1]
+        return None
+
+
+def _adjacent(text: str, tokens: list[tuple[int, int, str]], i: int, dots: bool = False) -> bool:
+    """Token ``i`` and the next one are separated by spaces only (or a title's dot and spaces)."""
+    gap = text[tokens[i][1] : tokens[i + 1][0]]
+    if dots and gap.startswith("."):
+        gap = gap[1:]
+    return bool(_SPACE.fullmatch(gap))
+
+
+def _surname_like(lex: Lexicon, word: str) -> bool:
+    return _capitalised(word) and word.lower() not in TITLES and not lex.is_word(word)
+
+
+def _initial(text: str, token: tuple[int, int, str]) -> bool:
+    start, end, word = token
+    return len(word) == 1 and word.isupper() and text[end : end + 1] == "."
+
+
+def _end_with_dot(text: str, token: tuple[int, int, str]) -> int:
+    return token[1] + 1 if _initial(text, token) else token[1]
+
+
+def _eponym(text: str, tokens: list[tuple[int, int, str]], i: int) -> bool:
+    """The word is followed, within two words, by an eponym's head noun ("Hodgkin lymphoma", "Glasgow Coma Scale")."""
+    for j in (i + 1, i + 2):
+        if j < len(tokens) and _SPACE.fullmatch(text[tokens[j - 1][1] : tokens[j][0]]):
+            if tokens[j][2].lower() in EPONYM_HEADS:
+                return True
+        else:
+            break
+    return False
+
+
+def _talked_to(text: str, tokens: list[tuple[int, int, str]], i: int) -> bool:
+    """Token ``i`` follows "spoke to", "talked with" and the like."""
+    if i < 2 or not (_adjacent(text, tokens, i - 1) and _adjacent(text, tokens, i - 2)):
+        return False
+    return tokens[i - 1][2].lower() in ("to", "with") and tokens[i - 2][2].lower() in TALK_CUES
