@@ -62,7 +62,7 @@ def evaluate(
     from assistant.evaluation.manifest import load_manifest, select
     from assistant.evaluation.report import write_report
     from assistant.evaluation.runner import run_sets
-    from assistant.evaluation.thresholds import check_thresholds, load_thresholds
+    from assistant.evaluation.thresholds import applicable, check_thresholds, load_thresholds
 
     eval_dir = _default_eval_dir()
     declared = load_manifest(manifest or eval_dir / "sets.yaml")
@@ -70,7 +70,9 @@ def evaluate(
     limits = load_thresholds(thresholds or eval_dir / "thresholds.yaml", declared, embedder)
     run = run_sets(chosen, get_settings(), embedder=embedder, backend=backend, progress=not quiet)
     metrics = run.metrics
-    failures = check_thresholds(limits, metrics, {s.name for s in chosen})
+    ran = {s.name for s in chosen}
+    limits = applicable(limits, metrics, ran)
+    failures = check_thresholds(limits, metrics, ran)
     if not quiet:
         _print_metrics(metrics)
     if report is not None:

@@ -65,10 +65,6 @@ def _markdown(
     if thresholds:
         lines += ["| metric | bound | value | result |", "|---|---|---:|---|"]
         for t in thresholds:
-            if t.metric.split(".")[0] not in {r.name for r in run.results} | {"latency"}:
-                continue
-            if t.metric.startswith("latency.") and t.metric not in metrics:
-                continue
             mark = "**missed**" if (t.metric, t.bound) in failed else "met"
             sign = "≥" if t.bound == "minimum" else "≤"
             lines.append(f"| `{t.metric}` | {sign} {t.value:g} | {_fmt(metrics.get(t.metric))} | {mark} |")

@@ -93,17 +93,22 @@ def _unknown(path: Path, where: str, metric: str, sets: Mapping[str, EvalSet]) -
     )
 
 
+def applicable(thresholds: list[Threshold], metrics: Mapping[str, float | None], sets_run: set[str]) -> list[Threshold]:
+    """The thresholds a run is held to: those of the sets it ran, and the latencies of the routes it timed."""
+    out = []
+    for t in thresholds:
+        set_name = t.metric.split(".")[0]
+        if set_name == "latency" and t.metric in metrics or set_name in sets_run:
+            out.append(t)
+    return out
+
+
 def check_thresholds(
     thresholds: list[Threshold], metrics: Mapping[str, float | None], sets_run: set[str]
 ) -> list[Failure]:
     """The thresholds a run misses; thresholds of sets that were not run are skipped."""
     failures = []
-    for t in thresholds:
-        set_name = t.metric.split(".")[0]
-        if set_name != "latency" and set_name not in sets_run:
-            continue
-        if set_name == "latency" and t.metric not in metrics:
-            continue  # that route was not timed in this run
+    for t in applicable(thresholds, metrics, sets_run):
         value = metrics.get(t.metric)
         if value is None or (value < t.value if t.bound == "minimum" else value > t.value):
             failures.append(Failure(t, value))
