@@ -42,6 +42,12 @@ class Condition(_Fact):
 
     concept: str = Field(description="Concept name, e.g. 'brain_metastases'.")
     present: bool = Field(default=True, description="False when the record or message states it is absent.")
+    covers_past: bool = Field(
+        default=True,
+        description="For a statement of absence: True when it covers the past too ('no history of', 'never'), "
+        "False when only the present ('denies chest pain', 'no active hepatitis'); then it settles no "
+        "'history of' or time-window criterion.",
+    )
     active: bool | None = Field(
         default=True,
         description="False when resolved/inactive (FHIR clinicalStatus); None when a history states it without "
@@ -57,6 +63,12 @@ class Medication(_Fact):
 
     concept: str = Field(description="Concept name, e.g. 'warfarin'.")
     present: bool = Field(default=True, description="False when it is stated the patient does not take it.")
+    covers_past: bool = Field(
+        default=True,
+        description="For a statement of absence: True when it covers the past too ('no history of', 'never'), "
+        "False when only the present ('denies chest pain', 'no active hepatitis'); then it settles no "
+        "'history of' or time-window criterion.",
+    )
     dose: float | None = Field(default=None, description="Dose per administration or per day.")
     dose_unit: str | None = Field(default=None, description="Unit of the dose, e.g. 'mg'.")
     per_day: bool = Field(default=True, description="True when dose is a daily dose.")
@@ -71,6 +83,12 @@ class Procedure(_Fact):
 
     concept: str = Field(description="Concept name, e.g. 'radiotherapy'.")
     present: bool = Field(default=True, description="False when it is stated the patient never had it.")
+    covers_past: bool = Field(
+        default=True,
+        description="For a statement of absence: True when it covers the past too ('no history of', 'never'), "
+        "False when only the present ('denies chest pain', 'no active hepatitis'); then it settles no "
+        "'history of' or time-window criterion.",
+    )
     date: dt.date | None = Field(default=None, description="When it was performed (end date of a period).")
     source: str = Field(default="", description="Where the fact came from.")
 

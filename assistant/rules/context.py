@@ -47,7 +47,7 @@ def describe_observation(obs: Observation) -> str:
 def describe_event(fact: Event) -> str:
     """``concept = present/absent … (dates)`` for a facts_used entry."""
     if not fact.present:
-        return f"{fact.concept} = absent ({fact.source or 'stated'})"
+        return f"{fact.concept} = absent{'' if fact.covers_past else ' now'} ({fact.source or 'stated'})"
     if isinstance(fact, Condition):
         if fact.active is None and fact.abatement is None:
             status = "in the history"
@@ -76,6 +76,7 @@ class PatientContext:
         "latest",
         "events",
         "absent",
+        "never",
         "conflicts",
         "site_ranges",
         "_quantities",
@@ -98,10 +99,13 @@ class PatientContext:
         self.latest = latest
         events: dict[str, list[Event]] = {}
         absent: dict[str, Event] = {}
+        never: dict[str, Event] = {}
         for group, first in ((facts.conditions, "onset"), (facts.medications, "start"), (facts.procedures, "date")):
             for fact in group:
                 if not fact.present:
                     absent[fact.concept] = fact
+                    if fact.covers_past:
+                        never[fact.concept] = fact
                     continue
                 day = getattr(fact, first)
                 if day is not None and day > as_of:
@@ -113,6 +117,8 @@ class PatientContext:
                     known.append(fact)
         self.events = events
         self.absent = absent
+        self.never = never
+        """Concept → a statement of absence that covers the past too (``absent`` holds every one)."""
         self.conflicts: dict[str, Conflict] = {c.concept: c for c in facts.conflicts}
         """Concept (or ``age``/``sex``) → what was stated about it in ways that cannot all be used."""
         self._quantities: dict[str, Prepared] = {}
@@ -188,9 +194,12 @@ class PatientContext:
             found.extend(events[name])
         return found
 
-    def stated_absent(self, names: tuple[str, ...], name_set: frozenset[str] | None = None) -> Event | None:
-        """A statement that one of these (broader) concepts is absent, if any (the first in ``names``)."""
-        absent = self.absent
+    def stated_absent(
+        self, names: tuple[str, ...], name_set: frozenset[str] | None = None, past: bool = False
+    ) -> Event | None:
+        """A statement that one of these (broader) concepts is absent, if any (the first in ``names``);
+        with ``past`` only a statement that covers the past too ("no history of", "never")."""
+        absent = self.never if past else self.absent
         if not absent:
             return None
         if name_set is None:

@@ -323,17 +323,23 @@ def _occurrence(
 
     absent_reason = f"{label}: stated absent"
     unknown_reason = f"no record of {label} either way"
+    past = ever or delta is not None  # "history of X", "X within 3 months": "no X now" does not settle them
+    now_only = f"{label}: stated absent now, the history not stated"
 
     def test(ctx: PatientContext) -> Result:
         if single is not None:
             records = ctx.events.get(single)
-            stated = ctx.absent.get(single) if not records else None
+            stated = (ctx.never if past else ctx.absent).get(single) if not records else None
         else:
             records = ctx.records(names, name_set)
-            stated = ctx.stated_absent(broader, broader_set) if not records else None
+            stated = ctx.stated_absent(broader, broader_set, past) if not records else None
         if not records:
             if stated is not None:
                 return no, absent_reason, (ctx.describe(stated),), ()
+            if past and ctx.absent:
+                now = ctx.stated_absent(broader, broader_set)
+                if now is not None:
+                    return UNKNOWN, now_only, (ctx.describe(now),), missing
             return UNKNOWN, unknown_reason, (), missing
         used = tuple(ctx.describe(r) for r in records)
         unknown = False
@@ -406,7 +412,7 @@ def _since(node: s.SinceTest, concept: Concept, concepts: ConceptSet) -> Evaluat
     def test(ctx: PatientContext) -> Result:
         records = ctx.records(names, name_set)
         if not records:
-            stated = ctx.stated_absent(broader, broader_set)
+            stated = ctx.stated_absent(broader, broader_set, past=True)
             if stated is not None:
                 return TRUE, never_reason, (ctx.describe(stated),), ()
             return UNKNOWN, unknown_reason, (), missing_all

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Span
 
@@ -22,6 +22,29 @@ from assistant.patient.units import format_number
 _FLAG = re.compile(r"\b(?P<w>positive|negative|not detected|detected|reactive|non-?reactive)\b", re.IGNORECASE)
 _SINCE = re.compile(r"\b(?:since|from)\b", re.IGNORECASE)
 _DIAGNOSED = re.compile(r"\bdiagnos", re.IGNORECASE)
+_RESOLVED = re.compile(
+    r"\b(?:resolved|resolution|recovered|recovery|cured|remission|healed|no\s+recurrence|no\s+residual)\b",
+    re.IGNORECASE,
+)
+"""Words stating that a past condition is over; a dated past mention without them may still be current."""
+_RESOLVED_TRIGGERS = frozenset({"resolved", "now resolved", "no longer present"})
+"""ConText negation triggers that state a condition is over, not that it never was ("hepatitis C, resolved")."""
+_PAST_WORDS = re.compile(r"\b(?:history|hx|h/o|prior|previous|previously|past|ever|never)\b", re.IGNORECASE)
+"""Words of a negation (or of a history trigger beside it) that make it cover the past: "no history of"."""
+_PERFECT = re.compile(
+    r"\b(?:has|have|had)\s+(?:never\s+|not\s+)?(?:taken|had|received|used|been\s+(?:on|given|treated))\b",
+    re.IGNORECASE,
+)
+"""A negation in the perfect ("has taken no analgesics", "has never had") speaks of the past too."""
+_PAST_SECTIONS = frozenset({"past_medical_history", "past_surgical_history", "problem_list"})
+"""Sections whose negatives ("PMH: no diabetes") speak of the whole history."""
+_NOW = re.compile(r"\b(?:active|current|currently|acute|now|at present|presently|today|ongoing)\b", re.IGNORECASE)
+_NOT_TESTED = re.compile(
+    r"\b(?:not|never)\s+(?:yet\s+)?(?:been\s+)?(?:tested|done|performed|checked|measured|available|sent|obtained|drawn)\b"
+    r"|\b(?:pending|awaited|not\s+known|unknown)\b",
+    re.IGNORECASE,
+)
+"""A negated test that states no result ("HBsAg not done", "HIV test pending")."""
 
 
 @dataclass
@@ -70,6 +93,47 @@ def negation_reaches_value(ent: Span) -> bool:
     return False
 
 
+def _episode(name: str) -> bool:
+    """A condition that happens at a moment and ends (a myocardial infarction, a miscarriage): a dated
+    past mention of it is over. Curated concepts say so (``event``); ICD-10-CM chapter 15 (O codes) is
+    pregnancy, childbirth and the puerperium, each episode of which ends."""
+    concept = concept_details(name)
+    return (concept is not None and concept.event) or name.startswith("icd10:O")
+
+
+def negation_triggers(ent: Span) -> list[str]:
+    """The ConText negation triggers of ``ent``, lower case."""
+    doc = ent.doc
+    return [
+        doc[m.modifier_span[0] : m.modifier_span[1]].text.lower()
+        for m in ent._.modifiers
+        if m.category == "NEGATED_EXISTENCE"
+    ]
+
+
+def resolved_not_absent(ent: Span) -> bool:
+    """True when every negation of ``ent`` is a word stating it is over ("resolved"), not that it never was."""
+    triggers = negation_triggers(ent)
+    return bool(triggers) and all(t in _RESOLVED_TRIGGERS for t in triggers)
+
+
+def absence_covers_past(ent: Span) -> bool:
+    """Whether a negated mention also speaks of the past: "no history of", "never", or a negative in a
+    past-history section not limited to the present ("PMH: no diabetes" but not "PMH: no active hepatitis")."""
+    doc = ent.doc
+    triggers = [
+        doc[m.modifier_span[0] : m.modifier_span[1]].text
+        for m in ent._.modifiers
+        if m.category in ("NEGATED_EXISTENCE", "HISTORICAL")
+    ]
+    before = doc.text[ent.sent.start_char : ent.start_char]
+    if _NOW.search(before):
+        return False
+    if any(_PAST_WORDS.search(t) for t in triggers) or _PERFECT.search(before):
+        return True
+    return ent._.section_category in _PAST_SECTIONS
+
+
 def _not_used_reason(ctx: NoteContext) -> str | None:
     for flag in ("family", "hypothetical", "uncertain"):
         if getattr(ctx, flag):
@@ -100,15 +164,35 @@ def read_mention(ent: Span, limit: int, reading: Reading) -> None:
         return
     date = stated.date if stated is not None else None
     since = stated is not None and bool(_SINCE.search(reading.text[max(0, stated.start - 8) : stated.start + 6]))
+    over = ctx.negated and kind == "condition" and resolved_not_absent(ent)  # "hepatitis C, resolved"
+    if over:
+        ctx = replace(ctx, negated=False, historical=True)
+        base["context"] = ctx
     past = ctx.historical or (date is not None and date < reading.today and not since and kind != "procedure")
     when = f" ({stated.text} → {date.isoformat()})" if stated is not None and date is not None else ""
+    covers_past = absence_covers_past(ent) if ctx.negated else True
     fact: Condition | Medication | Procedure
     if kind == "condition":
-        # a dated past episode ("MI 2 years ago", "hepatitis in 2019") is over; an undated entry of the
-        # history ("PMH: hypertension") may still be current, so that is left unknown
-        active: bool | None = True if not past or _DIAGNOSED.search(sent.text) else (False if date else None)
-        fact = Condition(concept=name, present=not ctx.negated, active=active, onset=date, source=reading.source)
-        state = "absent" if ctx.negated else ("active" if active else "in the history (current or not: not stated)")
+        # a past episode stated over ("pneumonia 2019, resolved") is over; a dated or undated entry of the
+        # history without such words ("hepatitis B in 2019", "PMH: hypertension") may still be current, so
+        # that is left unknown (an event's date is its onset whatever this says)
+        ended = over or bool(_RESOLVED.search(sent.text)) or (date is not None and _episode(name))
+        active: bool | None = (
+            True if not past or (_DIAGNOSED.search(sent.text) and not ended) else (False if ended else None)
+        )
+        fact = Condition(
+            concept=name,
+            present=not ctx.negated,
+            active=active,
+            onset=date,
+            source=reading.source,
+            covers_past=covers_past,
+        )
+        if ctx.negated:
+            state = "absent" if covers_past else "absent now (the history not stated)"
+        else:
+            unsure = "in the history (current or not: not stated)"
+            state = "active" if active else "resolved" if active is False else unsure
     elif kind == "medication":
         dose = value_after(reading.text, end, limit)
         if dose is not None and any(d.start <= dose.start < d.end for d in local):
@@ -122,12 +206,15 @@ def read_mention(ent: Span, limit: int, reading: Reading) -> None:
             dose=dose.number if dose is not None and dose.unit else None,
             dose_unit=dose.unit if dose is not None and dose.unit else None,
             source=reading.source,
+            covers_past=covers_past,
         )
         if dose is not None and dose.unit:
             end = dose.end
         state = "not taken" if ctx.negated else ("past" if past else "current")
     else:
-        fact = Procedure(concept=name, present=not ctx.negated, date=date, source=reading.source)
+        fact = Procedure(
+            concept=name, present=not ctx.negated, date=date, source=reading.source, covers_past=covers_past
+        )
         state = "not done" if ctx.negated else "done"
     words = reading.text[ent.start_char : end]
     label = term.label or name.replace("_", " ")
@@ -163,7 +250,7 @@ def _observation(
     text = reading.text
     if concept is not None and concept.value == "flag":
         found = _FLAG.search(text, ent.end_char, limit) or _FLAG.search(text, ent.sent.start_char, ent.start_char)
-        if found is None and not ctx.negated:
+        if found is None and (not ctx.negated or _NOT_TESTED.search(ent.sent.text)):  # "HBsAg not done"
             reading.not_understood.append(text[ent.start_char : limit].strip())
             return
         positive = found is not None and found.group("w").lower() in ("positive", "detected", "reactive")

@@ -11,6 +11,7 @@ default rules plus ``context.json``, which adds only triggers the defaults lack)
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 import time
 from collections.abc import Iterator
@@ -117,10 +118,20 @@ def note_pipeline() -> Language:
     nlp.add_pipe("note_vocabulary_matcher")
     sectionizer = nlp.add_pipe("medspacy_sectionizer", config={"language_code": "en"})
     sectionizer.add(SectionRule.from_json(str(_HERE / "sections.json")))
-    context = nlp.add_pipe("medspacy_context", config={"language_code": "en"})
-    context.add(ConTextRule.from_json(str(_HERE / "context.json")))
+    context = nlp.add_pipe("medspacy_context", config={"language_code": "en", "rules": None})
+    context.add(_context_rules(context.DEFAULT_RULES_FILEPATH, ConTextRule))
     _build_seconds.append(time.perf_counter() - began)
     return nlp
+
+
+def _context_rules(default_path: str, rule: type) -> list[object]:
+    """medspaCy's default ConText rules less those ``context.json`` replaces (its ``replaces_defaults``:
+    the default ": no" looks backward, "Chest pain: no", so "Exam: no jaundice" negated nothing), then its own."""
+    ours = json.loads((_HERE / "context.json").read_text(encoding="utf-8"))
+    replaced = set(ours.get("replaces_defaults", ()))
+    defaults = json.loads(Path(default_path).read_text(encoding="utf-8"))["context_rules"]
+    kept = [r for r in defaults if r["literal"] not in replaced]
+    return [rule.from_dict(r) for r in kept + ours["context_rules"]]  # type: ignore[attr-defined]
 
 
 def term_of(span: Span) -> Term:
