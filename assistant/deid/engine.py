@@ -13,7 +13,8 @@ import spacy
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 
-from assistant.deid.recognizers import _NAME_WORD, ENTITY_TYPES, PARTICLES, build_recognizers
+from assistant.deid.lexicon import PARTICLES, get_lexicon
+from assistant.deid.recognizers import _NAME_WORD, ENTITY_TYPES, build_recognizers
 
 _LANGUAGE = "en"
 _TITLE_WORDS = frozenset("Mr Mrs Ms Miss Mx Dr Prof Professor Doctor Sister Nurse".split())
@@ -22,6 +23,7 @@ _MONTH = regex.compile(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|de
 _NUMBER = regex.compile(r"\d+")
 _COMPACT_DATE = regex.compile(r"(?:19|20)\d{6}")
 _WORD = regex.compile(_NAME_WORD)
+_TOKEN = regex.compile(r"\p{L}+(?:['’]\p{L}+)*(?:-\p{L}+(?:['’]\p{L}+)*)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +121,12 @@ def replace(text: str, identifiers: Sequence[Identifier]) -> str:
 
 
 def _plausible(found: Identifier) -> bool:
-    """Dates must be full dates; phone numbers need seven digits and no slash (``140-159/90-99`` is a range)."""
+    """Dates must be full dates; phone numbers need seven digits and no slash (``140-159/90-99`` is a range); a
+    name needs a word that is listed as a name or is no common or clinical word ("Patient Spanish-speaking")."""
+    if found.type == "NAME":
+        lexicon = get_lexicon()
+        words = [w for w in _TOKEN.findall(found.text) if w not in _TITLE_WORDS]
+        return any(w.isupper() or lexicon.is_listed(w) or not lexicon.all_words(w) for w in words)
     if found.type == "DATE":
         return _is_full_date(found.text) or _COMPACT_DATE.fullmatch(found.text) is not None
     if found.type == "PHONE":

@@ -4,8 +4,10 @@ Given and family names are those of Faker's person providers, every locale writt
 (weighted lists drawn from national statistics); common
 English words are those ``pyspellchecker``'s English frequency list counts at least
 ``COMMON_WORD_COUNT`` times in lower case (so "will", "mark", "hope" are words, "john" is not);
-clinical words are every word of the vocabulary's terms (curated names and synonyms, drug brands,
-ICD-10-CM and HPO names, which hold the eponyms: Hodgkin, Crohn, Down, Graves); month and day names
+clinical words are the words of the vocabulary's terms (curated names and synonyms, drug brands,
+ICD-10-CM and HPO names) except eponyms, the words ICD-10-CM and HPO write capitalised inside a name
+and never in lower case (Hodgkin, Crohn, Marcus in "Marcus Gunn"): those are kept apart, as a given
+name may be one; month and day names
 come from ``calendar``, country names from ``phonenumbers``' region names ("China" is a given name too).
 """
 
@@ -24,6 +26,12 @@ import regex
 COMMON_WORD_COUNT = 10_000
 """Lower-case occurrences in pyspellchecker's English list from which a word is a common word."""
 
+PARTICLES = (
+    "van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "dos", "das", "ter", "ten",
+    "ni", "nic", "bin", "ibn", "al", "el",
+)  # fmt: skip
+"""Particles inside a family name ("de la Cruz", "van der Berg", "Ní Bhriain")."""
+
 _LATIN_NAME = regex.compile(r"\p{Latin}[\p{Latin}'’]*(?:-\p{Latin}[\p{Latin}'’]*)?")
 _LETTERS = regex.compile(r"\p{L}+")
 
@@ -38,26 +46,50 @@ class Lexicon:
     known: frozenset[str]
     """Every word of the English frequency list, however rare."""
     clinical: frozenset[str]
+    eponyms: frozenset[str]
     calendar: frozenset[str]
     """Month, day and country names."""
 
     def is_word(self, word: str) -> bool:
         """True for a common English word, a clinical word or a month or day name (any part of a hyphenated one)."""
-        parts = [p for p in _LETTERS.findall(word.lower()) if p]
-        return any(p in self.common or p in self.clinical or p in self.calendar for p in parts) or not parts
+        return any(self._word(p) for p in _parts(word)) or not _parts(word)
 
-    def is_given(self, word: str) -> bool:
-        """A given name that is no common, clinical or calendar word."""
-        return _base(word) in self.given and not self.is_word(_base(word))
+    def all_words(self, word: str) -> bool:
+        """True when every part of a hyphenated word is a common, clinical or calendar word ("Thornton-Wise" is not)."""
+        return all(self._word(p) for p in _parts(word))
+
+    def is_eponym(self, word: str) -> bool:
+        """A word the terminologies write only capitalised inside a name (Hodgkin, Gilbert)."""
+        return any(p in self.eponyms for p in _parts(word))
+
+    def is_listed(self, word: str) -> bool:
+        """In the given or the family names, whatever else it is."""
+        return _base(word) in self.given or _base(word) in self.family
+
+    def _word(self, part: str) -> bool:
+        return part in self.common or part in self.clinical or part in self.calendar
+
+    def is_given(self, word: str, clinical: bool = True) -> bool:
+        """A given name that is no common, calendar or (with ``clinical``) clinical word."""
+        if _base(word) not in self.given:
+            return False
+        parts = _parts(word)
+        return not any(p in self.common or p in self.calendar or (clinical and p in self.clinical) for p in parts)
 
     def is_unknown(self, word: str) -> bool:
         """Neither an English word of any frequency nor a clinical word (a rare family name, "o'sullivan")."""
-        parts = _LETTERS.findall(_base(word))
-        return all(p not in self.known and p not in self.clinical for p in parts)
+        return all(p not in self.known and p not in self.clinical for p in _parts(word))
 
     def is_family(self, word: str) -> bool:
         """A family name that is no common, clinical or calendar word."""
         return _base(word) in self.family and not self.is_word(_base(word))
+
+
+def _parts(word: str) -> list[str]:
+    """The letter runs of ``word`` in lower case, without an elided particle ("o'sullivan" → ["sullivan"])."""
+    parts = _LETTERS.findall(_base(word))
+    long = [p for p in parts if len(p) > 1]
+    return long if len(long) < len(parts) and long else parts
 
 
 def _base(word: str) -> str:
@@ -98,10 +130,21 @@ def _english_words(count: int) -> tuple[set[str], set[str]]:
     return {word for word, seen in frequencies.items() if seen >= count}, set(frequencies)
 
 
-def _clinical_words() -> set[str]:
+def _clinical_words() -> tuple[set[str], set[str]]:
+    """The clinical words and the eponyms (see the module's docstring)."""
     from assistant.vocab import terms
+    from assistant.vocab.terminology import terminology
 
-    return {word for term, _ in terms() for word in _LETTERS.findall(term) if len(word) > 1}
+    lower: set[str] = set()
+    capitalised: set[str] = set()
+    for prefix in ("icd10", "hpo"):
+        for term in terminology(prefix).terms.values():
+            for name in (term.label, *term.synonyms):
+                for word in _LETTERS.findall(name)[1:]:
+                    (capitalised if word[0].isupper() and word[1:].islower() else lower).add(word.lower())
+    eponyms = capitalised - lower
+    words = {word for term, _ in terms() for word in _LETTERS.findall(term) if len(word) > 1}
+    return words - eponyms, eponyms
 
 
 def _calendar_words() -> set[str]:
@@ -127,11 +170,13 @@ def get_lexicon() -> Lexicon:
     """The process-wide lexicon, built on first use (about two seconds)."""
     given, family = _faker_names()
     common, known = _english_words(COMMON_WORD_COUNT)
+    clinical, eponyms = _clinical_words()
     return Lexicon(
         given=frozenset(given),
         family=frozenset(family),
         common=frozenset(common),
         known=frozenset(known),
-        clinical=frozenset(_clinical_words()),
+        clinical=frozenset(clinical),
+        eponyms=frozenset(eponyms),
         calendar=frozenset(_calendar_words()),
     )

@@ -13,7 +13,7 @@ from typing import Any
 import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
-from assistant.deid.lexicon import Lexicon, get_lexicon
+from assistant.deid.lexicon import PARTICLES, Lexicon, _base, get_lexicon
 
 EPONYM_HEADS = frozenset(
     "score scores scale criteria criterion class classification index grade stage staging formula equation "
@@ -69,24 +69,61 @@ class NameListRecognizer(EntityRecognizer):  # type: ignore[misc]
         return [RecognizerResult("NAME", start, end, _SCORE) for start, end in spans]
 
     def _name_at(self, text: str, tokens: list[tuple[int, int, str]], i: int) -> tuple[int, int] | None:
-        start, end, word = tokens[i]
+        word = tokens[i][2]
         if _eponym(text, tokens, i):
             return None
-        lex = self.lexicon
         if _capitalised(word):
-            if not lex.is_given(word) or (i > 0 and tokens[i - 1][2].lower() in PLACE_WORDS):
-                return None
-            first, last = i, i
-            if i > 0 and _adjacent(text, tokens, i - 1) and _surname_like(lex, tokens[i - 1][2]):
-                first = i - 1
-            while last + 1 < len(tokens) and last - i < 2 and _adjacent(text, tokens, last):
-                following = tokens[last + 1][2]
-                if not (_surname_like(lex, following) or _initial(text, tokens[last + 1])):
+            return self._capitalised_name(text, tokens, i)
+        if word.isupper() and len(word) > 1:
+            return self._upper_case_name(text, tokens, i)
+        if word.islower():
+            return self._lower_case_name(text, tokens, i)
+        return None
+
+    def _capitalised_name(self, text: str, tokens: list[tuple[int, int, str]], i: int) -> tuple[int, int] | None:
+        """A listed given name (with the surname after it), or a listed family name after a listed given name."""
+        lex, word = self.lexicon, tokens[i][2]
+        previous = tokens[i - 1][2] if i > 0 else ""
+        if previous.lower() in PLACE_WORDS or (lex.is_eponym(word) and word.endswith(("'s", "’s"))):
+            return None
+        after_given = (
+            i > 0 and _adjacent(text, tokens, i - 1) and _capitalised(previous) and _base(previous) in lex.given
+        )
+        if after_given and lex.is_family(word):
+            return tokens[i - 1][0], tokens[i][1]
+        if not lex.is_given(word, clinical=False):
+            return None
+        first, last = i, i
+        if i > 0 and _surname_like(lex, previous) and _adjacent(text, tokens, i - 1, comma=True):
+            first = i - 1
+        while last + 1 < len(tokens) and last - i < 3 and _adjacent(text, tokens, last):
+            following = tokens[last + 1]
+            if _particle(following[2]) and last + 2 < len(tokens) and _adjacent(text, tokens, last + 1):
+                following = tokens[last + 2]
+                if not _surname_like(lex, following[2]):
                     break
                 last += 1
-            return tokens[first][0], _end_with_dot(text, tokens[last])
-        if not word.islower():
+            elif not (_surname_like(lex, following[2]) or _initial(text, following)):
+                break
+            last += 1
+        if last == i and lex.is_word(word):
+            return None  # a given name that is a clinical word too needs a family name after it
+        return tokens[first][0], _end_with_dot(text, tokens[last])
+
+    def _upper_case_name(self, text: str, tokens: list[tuple[int, int, str]], i: int) -> tuple[int, int] | None:
+        """Two upper-case listed names side by side ("BARNES, TYRONE", "MARY OKAFOR")."""
+        lex = self.lexicon
+        if i + 1 >= len(tokens) or not _adjacent(text, tokens, i, comma=True):
             return None
+        pair = (tokens[i][2], tokens[i + 1][2])
+        if all(w.isupper() and len(w) > 1 and lex.is_listed(w) and not lex.is_word(w) for w in pair):
+            return tokens[i][0], tokens[i + 1][1]
+        return None
+
+    def _lower_case_name(self, text: str, tokens: list[tuple[int, int, str]], i: int) -> tuple[int, int] | None:
+        """A lower-case full name, a lower-case name after a title, a cue or "spoke to"."""
+        lex = self.lexicon
+        start, end, word = tokens[i]
         previous = tokens[i - 1][2].lower() if i > 0 and _adjacent(text, tokens, i - 1, dots=True) else ""
         listed = lex.is_given(word) or lex.is_family(word)
         if previous in TITLES and (listed or lex.is_unknown(word)) and not lex.is_word(word):
@@ -104,21 +141,26 @@ class NameListRecognizer(EntityRecognizer):  # type: ignore[misc]
         return None
 
 
-def _adjacent(text: str, tokens: list[tuple[int, int, str]], i: int, dots: bool = False) -> bool:
-    """Token ``i`` and the next one are separated by spaces only (or a title's dot and spaces)."""
+def _adjacent(text: str, tokens: list[tuple[int, int, str]], i: int, dots: bool = False, comma: bool = False) -> bool:
+    """Token ``i`` and the next one are separated by spaces only (or a title's dot, or a comma, and spaces)."""
     gap = text[tokens[i][1] : tokens[i + 1][0]]
-    if dots and gap.startswith("."):
+    if (dots and gap.startswith(".")) or (comma and gap.startswith(",")):
         gap = gap[1:]
     return bool(_SPACE.fullmatch(gap))
 
 
 def _surname_like(lex: Lexicon, word: str) -> bool:
-    return _capitalised(word) and word.lower() not in TITLES and not lex.is_word(word)
+    return _capitalised(word) and word.lower() not in TITLES and not lex.all_words(word)
+
+
+def _particle(word: str) -> bool:
+    return word.lower() in PARTICLES
 
 
 def _initial(text: str, token: tuple[int, int, str]) -> bool:
+    """A one-letter capital followed by a dot, or ending its line ("Tyrone L")."""
     start, end, word = token
-    return len(word) == 1 and word.isupper() and text[end : end + 1] == "."
+    return len(word) == 1 and word.isupper() and (text[end : end + 1] in (".", ",", "\n") or end == len(text))
 
 
 def _end_with_dot(text: str, token: tuple[int, int, str]) -> int:

@@ -27,7 +27,9 @@ from presidio_analyzer.predefined_recognizers import (
     UsSsnRecognizer,
 )
 
+from assistant.deid.lexicon import PARTICLES
 from assistant.deid.names import NameListRecognizer
+from assistant.deid.regions import region_codes, region_names
 
 ENTITY_TYPES = {
     "NAME": "NAME",
@@ -59,8 +61,6 @@ _CASED = regex.DOTALL | regex.MULTILINE  # names and postcodes depend on capital
 _WORD = r"(?:\p{Lu}(?:\p{Ll}+|['’]\p{Lu}\p{Ll}+)(?:\p{Lu}\p{Ll}+)?(?:[-'’](?!s\b)\p{Lu}?\p{Ll}+)*)"
 _TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Doctor|Sister|Nurse|Sr|Rev)"
 _NAME_WORD = rf"(?!{_TITLES}\b){_WORD}"
-PARTICLES = ("van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "dos", "das", "ter", "ten")
-"""Lower-case particles inside a family name ("de la Cruz", "van der Berg")."""
 _PARTICLE = rf"(?:{'|'.join(PARTICLES)})[ \t]+"
 NAME = (
     rf"(?:\p{{Lu}}\.[ \t]*){{0,2}}(?:{_PARTICLE}){{0,2}}{_NAME_WORD}"
@@ -73,20 +73,19 @@ _NOT_A_UNIT = r"(?![.,]\d|[ \t]*(?i:%|mg|mcg|kg|g\b|g/|mmol|ml|mm|cm|bpm|ms\b|u/
 
 _CUES = (
     r"(?i:patient|pt|name|named|called|husband|wife|son|daughter|mother|father|brother|sister|partner|spouse|"
-    r"caregiver|carer|guardian|nurse|contact|colleague|this\s+is|i\s+am|i'm|my\s+name\s+is|signed\s+by|"
+    r"caregiver|carer|guardian|nurse|contact|colleague|niece|nephew|grandson|granddaughter|aunt|auntie|uncle|cousin|"
+    r"friend|neighbou?r|son-in-law|daughter-in-law|this\s+is|i\s+am|i'm|my\s+name\s+is|signed\s+by|"
     r"referred\s+by|seen\s+by|reviewed\s+by|consented\s+by|attention|attn|dear|hi|hello)"
 )
 _SIGNED = r"(?i:signed|countersigned|consented|witnessed|seen|referred|reviewed|approved|obtained|taken|completed)"
 _SIGN_OFFS = r"(?i:thanks|thank\s+you|many\s+thanks|regards|kind\s+regards|best\s+regards|best|cheers|sincerely)"
 _AGE_AFTER = (
-    r"(?=,[ \t]+(?i:(?:a|an|aged)[ \t]+)?\d{1,3}(?:[ \t]*-?[ \t]*(?i:years?|yrs?|yo|y/o|y\.o\.)|[MF]\b|,|[ \t]*\())"
+    r"(?=,[ \t]+(?:(?i:(?:a|an|aged)[ \t]+)?\d{1,3}(?:[ \t]*-?[ \t]*(?i:years?|yrs?|yo|y/o|y\.o\.)|[MF]\b|,|[ \t]*\()"
+    r"|(?i:female|male|woman|man)\b))"
 )
 
 _MONTHS = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
-_STATES = (
-    "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|"
-    "OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR"
-)
+_STATES = region_codes("US")
 _STREET_SUFFIXES = (
     "Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Close|Crescent|"
     "Cres|Parkway|Pkwy|Highway|Hwy|Square|Sq|Circle|Cir|Trail|Trl|Row|Mews|Grove|Gardens|Gdns|Hill|Walk|Parade|"
@@ -94,8 +93,8 @@ _STREET_SUFFIXES = (
 )
 _POSTCODE = r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)[ \t]?\d[ABD-HJLNP-UW-Z]{2}\b"
 _CA_POSTCODE = r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ \t]?\d[ABCEGHJ-NPRSTV-Z]\d\b"
-_CA_PROVINCES = "AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT"
-_AU_STATES = "NSW|VIC|QLD|SA|WA|TAS|ACT|NT"
+_CA_PROVINCES = region_codes("CA")
+_AU_STATES = region_codes("AU")
 _UNIT = r"(?i:apt|apartment|unit|flat|suite|ste)\.?[ \t]*#?[\w-]+(?:/|,?[ \t]+)"
 _PLACE = rf"{_WORD}(?:[ \t]+{_WORD}){{0,2}}"
 _PO_BOX = (
@@ -127,7 +126,7 @@ _RECORD_LABELS = (
     r"\b(?:hospital|hosp|patient|pt|record|chart|case|visit|specimen|sample|lab[ \t]+req(?:uisition)?|requisition|"
     r"member(?:ship)?|subscriber|policy|insurance|health[ \t]+card|health[ \t]+insurance|passport|"
     r"(?:driver'?s[ \t]+)?licen[cs]e)[ \t]+" + _NUMBER_WORD + r"|\b(?:policy|insurance|member|subscriber|passport|"
-    r"licen[cs]e|record|chart)(?=[ \t]*[:#]))"
+    r"licen[cs]e|record|chart|health[ \t]+card|(?:driver'?s[ \t]+)?licen[cs]e)(?=[ \t]*[:#|]|[ \t]+[A-Z]*\d))"
 )
 _RECORD_VALUE = (
     r"(?=(?:[A-Z \-]*\d){4})(?:(?:[A-Z]{1,4}-?)?\d[\dA-Z]*(?:-[\dA-Z]+){0,3}(?:[ ]\d{3,4}){0,3}"
@@ -154,7 +153,13 @@ RULES: tuple[Rule, ...] = (
         "NAME",
         (
             ("titled name", rf"(?<=\b{_TITLES}\.?[ \t]+){NAME}", 0.85),
-            ("name after a cue word", rf"(?<=\b{_CUES}(?:[ \t]*(?i:is|:|-|=))?[ \t]*,?[ \t]*){NAME}", 0.85),
+            ("name after a cue word", rf"(?<=\b{_CUES}\.?(?:[ \t]*(?i:is|:|-|=))?[ \t]*[,(]?[ \t]*){NAME}", 0.85),
+            ("mention", rf"(?<=(?:^|[ \t(])@)\p{{L}}[\p{{L}}'’-]+(?:[ \t]+{_NAME_WORD})?", 0.85),
+            (
+                "upper-case name after an upper-case title",
+                r"(?<=\b(?:MR|MRS|MS|MISS|DR|PROF)\.?[ \t]+)\p{Lu}{2,}(?:['’-]\p{Lu}+)*(?:,?[ \t]+\p{Lu}{2,}){0,2}\b",
+                0.85,
+            ),
             (
                 "family, given",
                 rf"(?<=\b(?i:re|name|patient|pt|subject)[ \t]*:[ \t]*){_NAME_WORD},[ \t]*{_NAME_WORD}"
@@ -212,7 +217,11 @@ RULES: tuple[Rule, ...] = (
         "AGE",
         (
             ("age over 89 and sex", rf"\b{_AGE_OVER_89}(?=[ \t]?[MF]\b)", 0.85),
-            ("age over 89 after a name", rf"(?<=\b{_NAME_WORD},[ \t]+){_AGE_OVER_89}(?=[ \t]*(?:,|\(|$))", 0.85),
+            (
+                "age over 89 after a name",
+                rf"(?<=\b(?:{_NAME_WORD}|\p{{Lu}}{{2,}})[ \t]*[,—–][ \t]*){_AGE_OVER_89}(?=[ \t]*(?:[,—–(]|$))",
+                0.85,
+            ),
         ),
     ),
     Rule(
@@ -220,7 +229,7 @@ RULES: tuple[Rule, ...] = (
         (
             (
                 "labelled record number",
-                rf"(?<={_RECORD_LABELS}[ \t]*(?i:is|[:#=-])?[ \t]*[#:]?[ \t]*)(?i:{_RECORD_VALUE})\b",
+                rf"(?<={_RECORD_LABELS}(?:[ \t]*(?i:is|[:#=|-]|\.{{2,}}))*[ \t]*)(?i:{_RECORD_VALUE})\b",
                 0.9,
             ),
         ),
@@ -249,6 +258,12 @@ RULES: tuple[Rule, ...] = (
             ),
             ("international number", r"(?<![\w.])\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}\b", 0.5),
             ("local number", r"(?<![\d.,/])\b\d{3}[-.]\d{4}\b(?![.,/]\d)", 0.1),
+            (
+                "local number after a cue",
+                r"(?<=\b(?i:at|on|call|ring|phone|tel|cell|mobile|pager|page|bleep|fax|ext)[ \t:.]*)\d{3}[-.]\d{4}\b"
+                r"(?![.,/]\d|[ \t]*(?i:mg|mcg|g|kg|ml|units?|iu|cells|mm|/))",
+                0.5,
+            ),
         ),
         context=tuple(_PHONE_CONTEXT),
     ),
@@ -259,6 +274,7 @@ RULES: tuple[Rule, ...] = (
             ("city, state ZIP", rf"\b{_PLACE},?[ \t]*(?:{_STATES})[ \t]+\d{{5}}(?:-\d{{4}})?\b", 0.85),
             ("UK postcode", rf"(?:\b{_WORD}[ \t]+)?{_POSTCODE}", 0.7),
             ("Canadian postcode", rf"(?:\b{_PLACE},?[ \t]+(?:{_CA_PROVINCES})[ \t]+)?{_CA_POSTCODE}", 0.7),
+            ("city, state", rf"\b{_PLACE},[ \t]*(?:{region_names()})\b", 0.7),
             ("Australian suburb, state, postcode", rf"\b{_PLACE},?[ \t]+(?:{_AU_STATES})[ \t]+\d{{4}}\b", 0.85),
             ("PO box", _PO_BOX, 0.85),
             ("street name after its number word", _PREFIX_STREET, 0.85),
