@@ -48,6 +48,7 @@ class _Spec(BaseModel):
     rxnorm: tuple[str, ...] = ()
     icd10: tuple[str, ...] = ()
     icd10_exclude: tuple[str, ...] = ()
+    hpo: tuple[str, ...] = ()
     answers: dict[str, float] = Field(default_factory=dict)
     synonyms: tuple[str, ...] = ()
     includes: tuple[str, ...] = ()
@@ -100,6 +101,8 @@ class Concept:
     """Where the concept comes from: ``vocabulary`` (curated files), ``ICD-10-CM`` or ``HPO``."""
     primary_loinc: str | None = None
     """The first LOINC code the file lists: the one named when the concept is reported."""
+    hpo: tuple[str, ...] = ()
+    """HPO terms (``HP:0030731``) whose whole subtree counts as this condition."""
 
     def matches_icd10(self, code: str) -> bool:
         """True when an ICD-10(-CM) code falls under this concept."""
@@ -287,6 +290,7 @@ def _specs(raw: object, path: Path) -> dict[str, Concept]:
             plausible=spec.plausible,
             units=spec.units,
             primary_loinc=spec.loinc[0] if spec.loinc else None,
+            hpo=spec.hpo,
         )
     return concepts
 

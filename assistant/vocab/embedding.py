@@ -85,12 +85,43 @@ def build_vectors(terms: list[tuple[str, Link]], settings: Settings) -> VectorIn
         except (OSError, ValueError):
             vectors = None
     if vectors is None:
-        vectors = embed(texts, settings).astype(np.float16).astype(np.float32)  # as the cache will hold them
+        vectors = _embed_new(texts, settings).astype(np.float16).astype(np.float32)  # as the cache will hold them
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, suffix=".npy") as handle:
                 np.save(handle, vectors.astype(np.float16))
             os.replace(handle.name, path)
+            _names_path(path).write_text("\n".join(texts), encoding="utf-8")
         except OSError:
             pass  # a read-only data dir only costs the next start its speed
     return VectorIndex(texts, links, vectors, kinds)
+
+
+def _names_path(vectors: Path) -> Path:
+    return vectors.with_suffix(".names")
+
+
+def _embed_new(texts: list[str], settings: Settings) -> npt.NDArray[np.float32]:
+    """Vectors of ``texts``, reusing the rows of the newest earlier cache of this embedder for the names it
+    holds (a vocabulary edit embeds only its new names, not the tens of thousands of others)."""
+    folder = settings.data_dir / "vocab"
+    earlier = sorted(folder.glob(f"vectors-{settings.embedder}-*.npy"), key=lambda p: p.stat().st_mtime)
+    known: dict[str, npt.NDArray[np.float32]] = {}
+    for old in reversed(earlier):
+        names = _names_path(old)
+        if not names.exists():
+            continue
+        try:
+            rows = np.load(old).astype(np.float32)
+            words = names.read_text(encoding="utf-8").split("\n")
+        except (OSError, ValueError):
+            continue
+        if len(words) == rows.shape[0]:
+            known = dict(zip(words, rows, strict=True))
+            break
+    missing = [t for t in dict.fromkeys(texts) if t not in known]
+    if missing:
+        known.update(zip(missing, embed(missing, settings), strict=True))
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    return np.stack([known[t] for t in texts]).astype(np.float32)

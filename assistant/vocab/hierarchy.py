@@ -100,6 +100,13 @@ def _icd10_set(concepts: ConceptSet) -> dict[str, frozenset[str]]:
     return {n: v for (k, n), v in concepts.cache.items() if k == "prefixes"}
 
 
+def _hpo_root(root: str, curated: str) -> str:
+    """An HPO id a curated concept names, checked to be a term of the packaged ontology."""
+    if root not in terminology("hpo").terms:
+        raise RulesError(f"concept {curated}: hpo: {root!r} is not a term of the packaged HPO")
+    return root
+
+
 def descendants(concepts: ConceptSet, name: str) -> frozenset[str]:
     """``name`` and every concept name whose facts count as ``name``."""
     key = ("descendants", name)
@@ -113,6 +120,11 @@ def descendants(concepts: ConceptSet, name: str) -> frozenset[str]:
             index = terminology("icd10")
             for curated in list(result):
                 result |= _code_names(index, _curated_codes(concepts.concepts[curated]))
+        if any(concepts.concepts[n].hpo for n in result if n in concepts.concepts):
+            hpo = terminology("hpo")
+            for curated in [n for n in result if n in concepts.concepts]:
+                for root in concepts.concepts[curated].hpo:
+                    result |= _code_names(hpo, hpo.descendants(_hpo_root(root, curated)))
     elif split is not None:
         prefix, code = split
         index = terminology(prefix)
@@ -151,6 +163,11 @@ def ancestors(concepts: ConceptSet, name: str) -> frozenset[str]:
         if prefix == "icd10" and "-" not in code:
             for concept in concepts.concepts.values():
                 if concept.kind == "condition" and concept.icd10 and concept.matches_icd10(code):
+                    result |= concepts.curated_ancestors(concept.name)
+        if prefix == "hpo":
+            broader = index.ancestors(code)
+            for concept in concepts.concepts.values():
+                if concept.hpo and any(root in broader for root in concept.hpo):
                     result |= concepts.curated_ancestors(concept.name)
     else:
         raise RulesError(f"concept: unknown concept {name!r}")

@@ -31,6 +31,10 @@ _HERE = Path(__file__).resolve().parent
 _build_seconds: list[float] = []
 
 
+_LIST_JOINS = frozenset({",", "or", "and", "and/or", "/"})
+_SHARED = "note_shared_head"
+
+
 class VocabularyMatcher:
     """Sets ``doc.ents`` to the longest vocabulary terms found (label: the term's kind, upper case).
 
@@ -73,12 +77,46 @@ class VocabularyMatcher:
                     break
                 key = key + SEP + words[end]
                 end += 1
+        spans = [s for s in spans if not self._inside_longer_name(words, s)]
+        spans.extend(self._shared_heads(doc, words, spans))
         doc.ents = filter_spans(spans)
         return doc
 
+    def _inside_longer_name(self, words: list[str], span: Span) -> bool:
+        """True when the word before ``span`` starts a longer vocabulary name that ``span`` continues
+        ("gestational diabetes" of "gestational diabetes mellitus"): the note names something more specific
+        than the shorter term, which is then not read."""
+        if span.start == 0 or not words[span.start - 1].isalpha():
+            return False
+        longer = SEP.join(words[span.start - 1 : span.end])
+        return longer in self.prefixes and longer not in self.rows
+
+    def _shared_heads(self, doc: Doc, words: list[str], spans: list[Span]) -> list[Span]:
+        """One-word items of a list that share the head of the term ending it: "no cardiac, renal or liver
+        disease" also names cardiac disease and renal disease (each its own span, the term noted on the doc)."""
+        extra: list[Span] = []
+        for span in spans:
+            if len(span) < 2:
+                continue
+            head = SEP.join(words[span.start + 1 : span.end])
+            i = span.start - 1
+            while i >= 1 and words[i] in _LIST_JOINS:
+                j = i - 1
+                if words[j] in _LIST_JOINS and j >= 1:  # ", or"
+                    j -= 1
+                key = words[j] + SEP + head
+                row = self.rows.get(key)
+                if row is None or not doc[j].is_alpha:
+                    break
+                extra.append(Span(doc, j, j + 1, label=str(row[3]).upper()))
+                doc.user_data[(_SHARED, j, j + 1)] = key
+                i = j - 1
+        return extra
+
     def term_of(self, span: Span) -> Term:
         """The vocabulary term a matched span stands for."""
-        return term_of_row(self.rows[SEP.join(token.lower_ for token in span)])
+        shared = span.doc.user_data.get((_SHARED, span.start, span.end))
+        return term_of_row(self.rows[shared or SEP.join(token.lower_ for token in span)])
 
 
 def _quiet_pyrush() -> None:
