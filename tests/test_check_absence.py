@@ -16,9 +16,9 @@ from assistant.check import check_patient
 from assistant.parse import parse_protocol
 from assistant.patient.facts import Condition, PatientFacts
 from assistant.patient.note import read_note
-from assistant.rules.compile import draft_rules
+from assistant.rules.compile import compile_rule, draft_rules
 from assistant.rules.load import compile_document
-from assistant.types import Protocol
+from assistant.types import Criterion, Protocol
 from tests.conftest import SHARED_PROTOCOLS
 
 TODAY = dt.date(2025, 6, 2)
@@ -99,3 +99,35 @@ def test_a_test_not_done_is_not_a_negative(note: str, flag: bool | None) -> None
     facts = read_note(note, TODAY).facts
     flags = [o.flag for o in facts.observations]
     assert flags == ([] if flag is None else [flag])
+
+
+HEART = "Significant heart disease (chronic congestive heart failure, symptomatic coronary disease) or myocardial"
+"""The opening words of a Chia criterion ("Uncontrolled hypertension" is one whole); the tests read them alone."""
+
+
+@pytest.mark.parametrize(
+    ("text", "note", "expected"),
+    [
+        pytest.param("Uncontrolled hypertension", "No hypertension.", "satisfied", id="absent-decides"),
+        pytest.param("Uncontrolled hypertension", "Hypertension since 2015.", "unknown", id="present-is-judged"),
+        pytest.param("Significant heart disease", "No heart disease.", "satisfied", id="class-absent"),
+        pytest.param(
+            "Significant heart disease", "Congestive heart failure since 2020.", "unknown", id="narrower-present"
+        ),
+    ],
+)
+def test_a_judgement_word_leaves_presence_to_a_clinician(text: str, note: str, expected: str) -> None:
+    assert text in HEART or text == "Uncontrolled hypertension"  # both occur verbatim in Chia
+    criterion = Criterion("NCT00000000:E1", "exclusion", text, 0, len(text))
+    compiled = compile_rule(criterion)
+    assert compiled.executable and "qualifier" in str(compiled.when), compiled.when
+    one = dataclasses.replace(_record(MYELOMA[0]), id="NCT00000000", criteria=(criterion,))
+    rules = compile_document(draft_rules(one), one, "compiled")
+    verdict = check_patient(one, read_note(note, TODAY).facts, TODAY, rules).verdicts[0]
+    assert verdict.status == expected, verdict.reason
+
+
+def test_a_name_that_begins_with_a_judgement_word_is_that_name() -> None:
+    text = "Severe combined immunodeficiency"
+    compiled = compile_rule(Criterion("NCT00000000:E1", "exclusion", text, 0, len(text)))
+    assert "qualifier" not in str(compiled.when), compiled.when

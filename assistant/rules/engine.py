@@ -88,6 +88,8 @@ def _occurrence_node(
     if isinstance(node, s.ConditionTest):
         concept = concepts.get(node.condition, ("condition",), f"{where}.condition")
         evaluate = _occurrence(concept, node.within, None, concepts, negated, node.ever)
+        if node.qualifier:
+            evaluate = _qualified(evaluate, concept.label, node.qualifier, FALSE if negated else TRUE)
     elif isinstance(node, s.MedicationTest):
         concept = concepts.get(node.medication, ("medication",), f"{where}.medication")
         dose = _dose(node.dose, f"{where}.dose") if node.dose is not None else None
@@ -96,6 +98,20 @@ def _occurrence_node(
         concept = concepts.get(node.procedure, ("procedure",), f"{where}.procedure")
         evaluate = _occurrence(concept, node.within, None, concepts, negated)
     return evaluate, _uses(concept, concepts)
+
+
+def _qualified(evaluate: Evaluator, label: str, qualifier: str, present: int) -> Evaluator:
+    """``evaluate``, but the condition found present is unknown: whether it is ``qualifier`` (severe,
+    clinically significant) is a clinician's judgement; its absence still decides."""
+    missing = (f"whether the {label} is {qualifier}",)
+
+    def test(ctx: PatientContext) -> Result:
+        result = evaluate(ctx)
+        if result[0] == present:
+            return UNKNOWN, f"{result[1]}; whether {qualifier}: a clinician judges", result[2], missing
+        return result
+
+    return test
 
 
 def _uses(concept: Concept, concepts: ConceptSet) -> frozenset[str]:

@@ -122,6 +122,9 @@ class ConditionTest(_Strict):
     condition: str
     within: Duration | None = None
     ever: bool = False
+    qualifier: str | None = None
+    """A judgement the criterion puts on the condition ("severe", "clinically significant"): the condition's
+    absence decides the test; its presence leaves it unknown until a clinician judges the qualifier."""
 
     @model_validator(mode="after")
     def _window(self) -> ConditionTest:

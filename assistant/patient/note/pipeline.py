@@ -109,13 +109,13 @@ class VocabularyMatcher:
                 if row is None or not doc[j].is_alpha:
                     break
                 extra.append(Span(doc, j, j + 1, label=str(row[3]).upper()))
-                doc.user_data[(_SHARED, j, j + 1)] = key
+                doc.user_data[f"{_SHARED}:{j}:{j + 1}"] = key
                 i = j - 1
         return extra
 
     def term_of(self, span: Span) -> Term:
         """The vocabulary term a matched span stands for."""
-        shared = span.doc.user_data.get((_SHARED, span.start, span.end))
+        shared = span.doc.user_data.get(f"{_SHARED}:{span.start}:{span.end}")
         return term_of_row(self.rows[shared or SEP.join(token.lower_ for token in span)])
 
 

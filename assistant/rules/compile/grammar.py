@@ -461,3 +461,19 @@ POSITIVE_RESULT = (
 )
 #: Qualifiers that may also be the first word of a name ("systemic corticosteroids", "active tuberculosis").
 NAMING_QUALIFIERS: frozenset[str] = frozenset(("systemic", "active", "anticancer", "chronic", "concomitant"))
+#: Judgement words on a condition ("Severe hepatic impairment", "Clinically significant heart disease"): the
+#: condition's absence decides the criterion; its presence leaves it for a clinician to judge.
+SEVERITY: tuple[str, ...] = (
+    "clinically significant",
+    "clinically relevant",
+    "clinically important",
+    "medically significant",
+    "significant",
+    "severe",
+    "serious",
+    "uncontrolled",
+    "poorly controlled",
+    "unstable",
+    "clinically unstable",
+    "relevant",
+)

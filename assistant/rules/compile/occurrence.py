@@ -140,6 +140,11 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
     body, qualifiers = strip_prefixes(body, list(g.QUALIFIERS))
     if not negations:
         body, negations = strip_prefixes(body, g.NEGATIONS)
+    unjudged = body
+    body, severity = strip_prefixes(body, g.SEVERITY)
+    if severity:
+        body, more = strip_prefixes(body, list(g.QUALIFIERS))
+        qualifiers = [*qualifiers, *more]
     positive = _POSITIVE.match(body)
     if positive is not None:
         body, qualifiers = body[positive.end() :], [*qualifiers, "positive"]
@@ -154,6 +159,10 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
     timing = "ever" if "ever" in timings else "recent" if "recent" in timings else "now"
     kinds: tuple[Kind, ...] = ("observation", *_KINDS) if positive is not None else _KINDS
     found = _link_all(phrase, concepts, kinds)
+    if severity:  # a name that begins with the word ("severe combined immunodeficiency") is that name
+        whole = _link_one(split_window(unjudged)[0], concepts, kinds)
+        if whole is not None:
+            found, severity = ([(whole, None)], False), []
     if isinstance(found, str) and qualifiers and qualifiers[-1] in g.NAMING_QUALIFIERS:
         retry = _link_all(f"{qualifiers[-1]} {phrase}", concepts, kinds)  # "systemic steroids" is one name
         found = found if isinstance(retry, str) else retry
@@ -168,6 +177,10 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
     links = [link for link, _ in items]
     negated = bool(negations)
     notes = "; ".join(link.note() for link in links)
+    judged = " ".join(severity)
+    if judged and any(link.kind != "condition" for link in links):
+        message = f"'{judged}' on a medication, procedure or test is not read: {notes}"
+        return review(message, "judgement", _kind_of(links))
     if timing == "recent" and window is None:
         return review(f"'recent' without a stated window: {notes}", "recent: no window stated", _kind_of(links))
     if joined_by_and and not negated:
@@ -193,6 +206,8 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
         else _node(link, own or timing, window, negated)
         for link, own in items
     ]
+    if judged:
+        tests = [dict(test, qualifier=judged) for test in tests]
     present: dict[str, Any] = tests[0] if len(tests) == 1 else {"any": tests}
     when = {"not": present} if negated else present
     timing_text = window_text if window else "at any time (history)" if timing == "ever" else "now"
@@ -205,4 +220,6 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
         note += "; a positive test result"
     if timing == "recent":
         note += f"; 'recent' read as the stated window {window_text}"
+    if judged:
+        note += f"; '{judged}' is a clinician's judgement: absence decides, presence is left unknown"
     return Compiled(when, f"{note}; {notes}", _kind_of(links))
