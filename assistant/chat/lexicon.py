@@ -7,6 +7,7 @@ functions over these tables; adding a phrasing means adding a row here, not code
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 FactKind = Literal["condition", "medication", "procedure", "flag"]
@@ -388,7 +389,6 @@ FACT_PHRASES: tuple[tuple[str, FactKind, str], ...] = (
         r"rapid(?:ly)?\s+progress(?:ing|ive|ion)(?:\s+disease)?"
         r"|progressing\s+rapidly",
     ),
-    ("imatinib", "medication", r"imatinib(?:\s+mesylate)?|gleevec|glivec|sti[\s-]?571"),
     ("warfarin", "medication", r"warfarin|coumadin"),
     (
         "lmwh",
@@ -433,6 +433,27 @@ FACT_PHRASES: tuple[tuple[str, FactKind, str], ...] = (
     ("cd117", "flag", r"cd\s?117|c-?kit|(?-i:KIT|Kit)(?!\s+mutation)"),
     ("pregnancy_test", "flag", r"(?:urine\s+|serum\s+)?pregnancy\s+test|(?:beta|β|b)[\s-]?hcg|(?-i:hCG|HCG)"),
 )
+
+
+def _vocabulary_drugs(rows: tuple[tuple[str, FactKind, str], ...]) -> tuple[tuple[str, FactKind, str], ...]:
+    """A phrase for each single drug of the vocabulary (``corpus/concepts.yaml``, ``corpus/vocabulary/``)
+    that no row above names: its names and brand names as whole words, longest first."""
+    from assistant.patient.concepts import load_concepts
+
+    named = {concept for concept, _, _ in rows}
+    found: list[tuple[str, FactKind, str]] = []
+    for concept in load_concepts().concepts.values():
+        if concept.kind != "medication" or concept.includes or concept.name in named:
+            continue
+        names = sorted({n for n in (concept.label.lower(), *concept.synonyms) if len(n) >= 4}, key=len, reverse=True)
+        words = [[w for w in re.split(r"[\s-]+", n) if w] for n in names]
+        pattern = "|".join(r"[\s-]*".join(re.escape(w) for w in ws) for ws in words if ws)
+        if pattern:
+            found.append((concept.name, "medication", pattern))
+    return rows + tuple(found)
+
+
+FACT_PHRASES = _vocabulary_drugs(FACT_PHRASES)
 MET_SITES: dict[str, str] = {
     "brain": "brain_metastases",
     "cerebral": "brain_metastases",
