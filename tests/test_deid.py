@@ -246,13 +246,21 @@ def test_a_label_not_in_its_message_is_an_error(tmp_path: Path) -> None:
         load_messages(path)
 
 
-def test_the_held_out_set_keeps_its_measured_floor() -> None:
-    """eval/deid_heldout.yaml was written after the recognisers were tuned on deid_messages.yaml and
-    before they were run on it; its figures are the honest ones (recall 0.839 when first measured:
-    bare given names, lower-case names, initials and PO boxes were missed). This guards against
-    regressions; the 0.98 target is not met on it."""
-    messages = load_messages(Path(__file__).resolve().parent.parent / "eval" / "deid_heldout.yaml")
+@pytest.mark.parametrize(
+    ("name", "recall"),
+    [
+        pytest.param("deid_heldout.yaml", 0.98, id="heldout-1-now-tuned-on"),
+        pytest.param("deid_heldout2.yaml", 0.98, id="heldout-2-now-tuned-on"),
+        pytest.param("deid_heldout3.yaml", 0.98, id="heldout-3-now-tuned-on"),
+        pytest.param("deid_heldout4.yaml", 0.81, id="heldout-4-held-out"),
+    ],
+)
+def test_the_held_out_sets_keep_their_floors(name: str, recall: float) -> None:
+    """Each set was written before the de-identifier was run on it. Sets 1-3 were measured held out
+    (recall 0.839, 0.870, 0.811), then their misses were fixed, so they now guard the 0.98 target as
+    development data; set 4 is still held out, and its measured 0.811 (below the target) is its floor."""
+    messages = load_messages(ROOT / "eval" / name)
     scores = score(messages)
-    assert len(messages) >= 40
-    assert scores.recall >= 0.83, scores.misses
-    assert scores.char_precision >= 0.95, scores.false_positives
+    assert len(messages) >= 40 and sum(1 for m in messages if not m.spans) >= 8
+    assert scores.recall >= recall, scores.misses
+    assert scores.char_precision >= 0.95 and scores.span_precision >= 0.95, scores.false_positives

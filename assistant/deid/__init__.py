@@ -1,7 +1,7 @@
 """De-identification of free text: names, dates, record numbers, contact details, addresses → placeholders.
 
 ``deidentify(text) -> str`` replaces every identifier found with a typed placeholder (``[NAME]``,
-``[DATE]``, ``[MRN]``, ``[PHONE]``, ``[EMAIL]``, ``[ADDRESS]``, ``[SSN]``, ``[URL]``, ``[IP]``);
+``[DATE]``, ``[AGE]``, ``[MRN]``, ``[PHONE]``, ``[EMAIL]``, ``[ADDRESS]``, ``[SSN]``, ``[URL]``, ``[IP]``);
 ``deidentify_all(texts)`` does the same for texts that belong together, so a name found in one is
 replaced in all; ``find_identifiers(text)`` returns the spans.
 
@@ -11,9 +11,11 @@ words). It runs here on a blank spaCy English pipeline — tokens for its contex
 trained model, nothing downloaded. ``scrubadub`` was the alternative; its name detection needs
 a spaCy or Stanford NER model or TextBlob corpora fetched at run time, and it is no longer released.
 Presidio's own recognisers find e-mail addresses, URLs, IP addresses, SSNs, dates and
-phone numbers (through ``phonenumbers``); names, record numbers and postal addresses are found by
-the context rules of ``assistant.deid.recognizers``. Only full dates (day, month and year) are
-replaced; a month and year, a study day or an age in years is kept.
+phone numbers (through ``phonenumbers``); names, ages over 89, record numbers and postal addresses
+are found by the context rules of ``assistant.deid.recognizers`` and, for names, by the word lists of
+``assistant.deid.lexicon`` (given and family names from Faker's locales, common English words from
+``pyspellchecker``, clinical words and eponyms from the vocabulary). Only full dates (day, month and
+year) are replaced; a month and year, a study day or an age under 90 is kept.
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 
 from assistant.deid.lexicon import PARTICLES, get_lexicon
-from assistant.deid.recognizers import _NAME_WORD, ENTITY_TYPES, build_recognizers
+from assistant.deid.patterns import _NAME_WORD
+from assistant.deid.recognizers import ENTITY_TYPES, build_recognizers
 
 _LANGUAGE = "en"
 _TITLE_WORDS = frozenset("Mr Mrs Ms Miss Mx Dr Prof Professor Doctor Sister Nurse".split())

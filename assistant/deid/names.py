@@ -34,6 +34,9 @@ CUES = frozenset(
 )
 """Words before a lower-case listed name ("pt rahul")."""
 
+LABELS = frozenset("name re subject".split())
+"""Labels before a family name and its given name ("name: okonkwo, chidi")."""
+
 TALK_CUES = frozenset("spoke speak talked talk chatted met saw".split())
 """Verbs whose ``to``/``with`` introduces a person ("spoke to priya"; not "reaction to cinnamon")."""
 
@@ -116,7 +119,8 @@ class NameListRecognizer(EntityRecognizer):  # type: ignore[misc]
         if i + 1 >= len(tokens) or not _adjacent(text, tokens, i, comma=True):
             return None
         pair = (tokens[i][2], tokens[i + 1][2])
-        if all(w.isupper() and len(w) > 1 and lex.is_listed(w) and not lex.is_word(w) for w in pair):
+        listed = all(w.isupper() and len(w) > 1 and lex.is_listed(w) for w in pair)
+        if listed and not all(lex.is_word(w) for w in pair):
             return tokens[i][0], tokens[i + 1][1]
         return None
 
@@ -128,6 +132,10 @@ class NameListRecognizer(EntityRecognizer):  # type: ignore[misc]
         listed = lex.is_given(word) or lex.is_family(word)
         if previous in TITLES and (listed or lex.is_unknown(word)) and not lex.is_word(word):
             return start, end - (2 if word.endswith(("'s", "’s")) else 0)
+        if lex.is_family(word) and _labelled(text, tokens, i) and i + 1 < len(tokens):
+            given = tokens[i + 1][2]
+            if _adjacent(text, tokens, i, comma=True) and given.islower() and not lex.is_word(given):
+                return start, tokens[i + 1][1]  # "pt: okonkwo, chidi"
         if not lex.is_given(word):
             return None
         last = i
@@ -183,3 +191,11 @@ def _talked_to(text: str, tokens: list[tuple[int, int, str]], i: int) -> bool:
     if i < 2 or not (_adjacent(text, tokens, i - 1) and _adjacent(text, tokens, i - 2)):
         return False
     return tokens[i - 1][2].lower() in ("to", "with") and tokens[i - 2][2].lower() in TALK_CUES
+
+
+def _labelled(text: str, tokens: list[tuple[int, int, str]], i: int) -> bool:
+    """Token ``i`` follows a cue or a name label and a colon ("pt: okonkwo", "name - smith")."""
+    if i == 0:
+        return False
+    gap = text[tokens[i - 1][1] : tokens[i][0]]
+    return tokens[i - 1][2].lower() in CUES | LABELS and regex.fullmatch(r"[ \t]*[:.-]?[ \t]*", gap) is not None

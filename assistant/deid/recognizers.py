@@ -3,11 +3,13 @@
 Presidio ships recognisers for e-mail addresses, URLs, IP addresses, US social security numbers,
 dates and (through ``phonenumbers``) phone numbers; its NHS-number one is left out, as its checksum
 passes one in ten 10-digit phone numbers and would type them as record numbers (a labelled NHS number
-is a record number here, an unlabelled one a phone number: replaced either way). Names, record
-numbers and postal addresses have no offline recogniser there (its name recogniser needs a trained spaCy model), so
-they are found here by context: a title or a cue word before a capitalised name, an age after it,
-a sign-off or dash before a signature; a label before a record number; a house number and a street
-suffix (USPS Publication 28 and Royal Mail forms), a US state code and ZIP, a UK postcode.
+is a record number here, an unlabelled one a phone number: replaced either way). Names, ages, record
+numbers and postal addresses have no offline recogniser there (its name recogniser needs a trained
+spaCy model), so they are found here by context: a title or a cue word before a name, an age after
+it, a sign-off or dash before a signature, initials after a cue; a label before a record number; a
+house number and a street suffix (USPS Publication 28 and Royal Mail forms), a PO box, a state or
+province (``pycountry``) and ZIP, a UK or Canadian postcode; and by the name lists of
+``assistant.deid.names``. The regular-expression parts are in ``assistant.deid.patterns``.
 """
 
 from __future__ import annotations
@@ -27,9 +29,38 @@ from presidio_analyzer.predefined_recognizers import (
     UsSsnRecognizer,
 )
 
-from assistant.deid.lexicon import PARTICLES
 from assistant.deid.names import NameListRecognizer
-from assistant.deid.regions import region_codes, region_names
+from assistant.deid.patterns import (
+    _AGE_AFTER,
+    _AGE_OVER_89,
+    _AU_STATES,
+    _CA_POSTCODE,
+    _CA_PROVINCES,
+    _CASED,
+    _CUES,
+    _INITIALS,
+    _LOWER_STREET,
+    _MONTHS,
+    _NAME_WORD,
+    _NOT_A_UNIT,
+    _PHONE_CONTEXT,
+    _PLACE,
+    _PO_BOX,
+    _POSTCODE,
+    _PREFIX_STREET,
+    _RECORD_LABELS,
+    _RECORD_VALUE,
+    _RESIDENCE,
+    _SIGN_OFFS,
+    _SIGNED,
+    _STATES,
+    _STREET,
+    _TITLES,
+    _UNIT,
+    _WORD,
+    NAME,
+)
+from assistant.deid.regions import region_names
 
 ENTITY_TYPES = {
     "NAME": "NAME",
@@ -55,88 +86,6 @@ PHONE_REGIONS = ("US", "GB", "CA", "IE", "AU", "NZ")
 code is read whatever its region. Regions with short national numbers are left out: their formats match
 ranges such as ``140-160``."""
 
-_CASED = regex.DOTALL | regex.MULTILINE  # names and postcodes depend on capitals: no IGNORECASE
-
-# One capitalised name word: "Jane", "O'Reilly", "McDonald", "Fitzgerald-Brown", "Sørensen" (not "Okafor's").
-_WORD = r"(?:\p{Lu}(?:\p{Ll}+|['’]\p{Lu}\p{Ll}+)(?:\p{Lu}\p{Ll}+)?(?:[-'’](?!s\b)\p{Lu}?\p{Ll}+)*)"
-_TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Doctor|Sister|Nurse|Sr|Rev)"
-_NAME_WORD = rf"(?!{_TITLES}\b){_WORD}"
-_PARTICLE = rf"(?:{'|'.join(PARTICLES)})[ \t]+"
-NAME = (
-    rf"(?:\p{{Lu}}\.[ \t]*){{0,2}}(?:{_PARTICLE}){{0,2}}{_NAME_WORD}"
-    rf"(?:[ \t]+(?:{_PARTICLE}){{0,2}}{_NAME_WORD}){{0,2}}"
-)
-"""Initials, a given name and up to two more name words (particles between them), on one line."""
-_INITIALS = r"(?:\p{Lu}\.){2,3}"
-_AGE_OVER_89 = r"(?:9\d|1[01]\d)"
-_NOT_A_UNIT = r"(?![.,]\d|[ \t]*(?i:%|mg|mcg|kg|g\b|g/|mmol|ml|mm|cm|bpm|ms\b|u/|iu|x\b))"
-
-_CUES = (
-    r"(?i:patient|pt|name|named|called|husband|wife|son|daughter|mother|father|brother|sister|partner|spouse|"
-    r"caregiver|carer|guardian|nurse|contact|colleague|niece|nephew|grandson|granddaughter|aunt|auntie|uncle|cousin|"
-    r"friend|neighbou?r|son-in-law|daughter-in-law|this\s+is|i\s+am|i'm|my\s+name\s+is|signed\s+by|"
-    r"referred\s+by|seen\s+by|reviewed\s+by|consented\s+by|attention|attn|dear|hi|hello)"
-)
-_SIGNED = r"(?i:signed|countersigned|consented|witnessed|seen|referred|reviewed|approved|obtained|taken|completed)"
-_SIGN_OFFS = r"(?i:thanks|thank\s+you|many\s+thanks|regards|kind\s+regards|best\s+regards|best|cheers|sincerely)"
-_AGE_AFTER = (
-    r"(?=,[ \t]+(?:(?i:(?:a|an|aged)[ \t]+)?\d{1,3}(?:[ \t]*-?[ \t]*(?i:years?|yrs?|yo|y/o|y\.o\.)|[MF]\b|,|[ \t]*\()"
-    r"|(?i:female|male|woman|man)\b))"
-)
-
-_MONTHS = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
-_STATES = region_codes("US")
-_STREET_SUFFIXES = (
-    "Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Close|Crescent|"
-    "Cres|Parkway|Pkwy|Highway|Hwy|Square|Sq|Circle|Cir|Trail|Trl|Row|Mews|Grove|Gardens|Gdns|Hill|Walk|Parade|"
-    "Park|Green|Rise|View|Alley|Plaza|Pike|Loop|Run|Path|Wharf|Quay"
-)
-_POSTCODE = r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)[ \t]?\d[ABD-HJLNP-UW-Z]{2}\b"
-_CA_POSTCODE = r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ \t]?\d[ABCEGHJ-NPRSTV-Z]\d\b"
-_CA_PROVINCES = region_codes("CA")
-_AU_STATES = region_codes("AU")
-_UNIT = r"(?i:apt|apartment|unit|flat|suite|ste)\.?[ \t]*#?[\w-]+(?:/|,?[ \t]+)"
-_PLACE = rf"{_WORD}(?:[ \t]+{_WORD}){{0,2}}"
-_PO_BOX = (
-    r"\b(?i:p\.?[ \t]?o\.?[ \t]*box|post[ \t]+office[ \t]+box|(?:rr|rural[ \t]+route|hc|psc)[ \t]*\d+[ \t]+box)"
-    r"[ \t]*#?\d+(?:-\d+)?\b"
-)
-_PREFIX_STREET = (
-    r"\b\d{1,5}(?:[ \t]?(?i:bis|ter))?,?[ \t]+(?i:rue|avenue|boulevard|bd|chemin|allée|impasse|place|quai|via|viale|"
-    r"calle|avenida|rua|carrer)[ \t]+(?:\p{Ll}+[ \t]+){0,3}\p{Lu}\p{L}+(?:[ \t]+\p{Lu}\p{L}+)?"
-    r"(?:,[ \t]*\d{4,5}[ \t]+\p{Lu}\p{Ll}+)?"
-)
-_LOWER_STREET = (
-    r"\b\d{1,6}[a-z]?(?:[ \t]+[a-z0-9]+\.?){1,3}[ \t]+(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|"
-    r"court|terrace|parkway|pkwy|highway|hwy)\b\.?"
-)
-_RESIDENCE = (
-    r"\b(?i:lives|living|resides|residing|resident|relocated|relocating)[ \t]+(?i:in|at|of|near|outside|to)[ \t]+"
-    r"(?:(?i:the)[ \t]+)?"
-)
-_NUMBER_WORD = r"(?:number|num|no\.?|nr|id|#)"
-_STREET = (
-    rf"(?:{_UNIT})?\b\d{{1,6}}[A-Za-z]?[ \t]+(?:(?:{_WORD}|[NSEW]\.?|\d+(?:st|nd|rd|th))[ \t]+){{1,3}}"
-    rf"(?:{_STREET_SUFFIXES})\b\.?"
-    r"(?:,?[ \t]+(?i:apt|apartment|suite|ste|unit|flat|floor|fl|room|#)\.?[ \t]*#?[\w-]+)?"
-)
-_RECORD_LABELS = (
-    r"(?i:\b(?:mrn|medical[ \t]+record|med[ \t]+rec(?:ord)?|accession|acct|account|fin|csn|nhs|chi|urn?|"
-    r"encounter|enc|mbi|medicare|medicaid)(?:[ \t]+" + _NUMBER_WORD + r")?|"
-    r"\b(?:hospital|hosp|patient|pt|record|chart|case|visit|specimen|sample|lab[ \t]+req(?:uisition)?|requisition|"
-    r"member(?:ship)?|subscriber|policy|insurance|health[ \t]+card|health[ \t]+insurance|passport|"
-    r"(?:driver'?s[ \t]+)?licen[cs]e)[ \t]+" + _NUMBER_WORD + r"|\b(?:policy|insurance|member|subscriber|passport|"
-    r"licen[cs]e|record|chart|health[ \t]+card|(?:driver'?s[ \t]+)?licen[cs]e)(?=[ \t]*[:#|]|[ \t]+[A-Z]*\d))"
-)
-_RECORD_VALUE = (
-    r"(?=(?:[A-Z \-]*\d){4})(?:(?:[A-Z]{1,4}-?)?\d[\dA-Z]*(?:-[\dA-Z]+){0,3}(?:[ ]\d{3,4}){0,3}"
-    r"(?:(?<=\d{3})[ ][A-Z]{2}\b)?)"
-)
-_PHONE_CONTEXT = [
-    "phone", "telephone", "tel", "call", "ring", "fax", "mobile", "cell", "pager", "page", "bleep", "ext",
-    "extension", "reach", "reached", "contact",
-]  # fmt: skip
-
 
 @dataclass(frozen=True, slots=True)
 class Rule:
@@ -154,6 +103,11 @@ RULES: tuple[Rule, ...] = (
         (
             ("titled name", rf"(?<=\b{_TITLES}\.?[ \t]+){NAME}", 0.85),
             ("name after a cue word", rf"(?<=\b{_CUES}\.?(?:[ \t]*(?i:is|:|-|=))?[ \t]*[,(]?[ \t]*){NAME}", 0.85),
+            (
+                "given name, nickname in quotes, family name",
+                rf"\b{_NAME_WORD}[ \t]+[\"“'(]{_NAME_WORD}[\"”')][ \t]+{_NAME_WORD}",
+                0.85,
+            ),
             ("mention", rf"(?<=(?:^|[ \t(])@)\p{{L}}[\p{{L}}'’-]+(?:[ \t]+{_NAME_WORD})?", 0.85),
             (
                 "upper-case name after an upper-case title",
@@ -216,7 +170,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "AGE",
         (
-            ("age over 89 and sex", rf"\b{_AGE_OVER_89}(?=[ \t]?[MF]\b)", 0.85),
+            ("age over 89 and sex", rf"\b{_AGE_OVER_89}(?=[ \t]?/?[ \t]?[MF]\b)", 0.85),
             (
                 "age over 89 after a name",
                 rf"(?<=\b(?:{_NAME_WORD}|\p{{Lu}}{{2,}})[ \t]*[,—–][ \t]*){_AGE_OVER_89}(?=[ \t]*(?:[,—–(]|$))",
@@ -296,6 +250,11 @@ RULES: tuple[Rule, ...] = (
         (
             ("lower-case street with a unit", rf"{_UNIT}{_LOWER_STREET}", 0.7),
             (
+                "city, state and ZIP after a house or box number",
+                rf"(?<=\d\w*,[ \t]*)[a-z]+(?:[ \t]+[a-z]+){{0,2}},?[ \t]+(?:{_STATES})[ \t]+\d{{5}}(?:-\d{{4}})?\b",
+                0.7,
+            ),
+            (
                 "lower-case street, state and ZIP",
                 rf"{_LOWER_STREET}(?:,?[ \t]+[a-z]+){{0,3}},?[ \t]+(?:{_STATES})[ \t]+\d{{5}}(?:-\d{{4}})?\b",
                 0.7,
@@ -327,6 +286,11 @@ RULES: tuple[Rule, ...] = (
                 "month day, year",
                 rf"\b{_MONTHS}\.?[ \t/-]+\d{{1,2}}(?:st|nd|rd|th)?,?[ \t/-]+(?:\d{{4}}|'\d{{2}})\b",
                 0.8,
+            ),
+            (
+                "year-month-day",
+                r"(?<![\w.])(?:19|20)\d\d([-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])(?![\d.]|[-/]\d)",
+                0.6,
             ),
             (
                 "compact year month day",
