@@ -529,3 +529,38 @@ def test_leftover_words_stay_needs_review(text: str) -> None:
 def test_vitals_and_scores(text: str, expected: dict[str, Any]) -> None:
     compiled = compile_rule(real(text, "inclusion"))
     assert compiled.when == expected, compiled.note
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        pytest.param(
+            "Use of immunotherapies or immunosuppressants, currently or within past 6 months;",
+            "exclusion",
+            {"medication": "immunosuppressant", "within": {"months": 6}},
+            id="currently-or-within-past",
+        ),
+        pytest.param(
+            "Subjects with known Tuberculosis (TB) infection",
+            "exclusion",
+            {"condition": "icd10:A15-A19"},
+            id="infection-of-an-infectious-disease",
+        ),
+        pytest.param(
+            "Uncontrolled hypertension",
+            "exclusion",
+            {"condition": "icd10:I10", "qualifier": "uncontrolled"},
+            id="judgement-word",
+        ),
+        pytest.param(
+            "Hepatic or renal impairment.", "exclusion", {"condition": "renal_impairment"}, id="shared-head-classes"
+        ),
+    ],
+)
+def test_condition_and_window_forms(text: str, kind: str, expected: dict[str, Any]) -> None:
+    """A window that includes the present, "X infection" of an infectious disease, a judgement word, and the
+    broad classes of the vocabulary (renal impairment) each compile; ``expected`` is one test of the tree."""
+    compiled = compile_rule(real(text, kind))
+    assert compiled.executable, compiled.when
+    tests = compiled.when.get("any", [compiled.when])
+    assert expected in tests, compiled.when

@@ -79,6 +79,8 @@ WINDOW_OPENERS: tuple[str, ...] = (
     "within the last",
     "within the previous",
     "within the preceding",
+    "within past",
+    "within last",
     "within",
     "in the past",
     "in the last",

@@ -27,6 +27,9 @@ _LIST_SPLIT = re.compile(r"\s*,\s*(?:and/or\s+|or\s+|and\s+)?|\s+and/or\s+|\s+or
 _ABBREVIATION = re.compile(r"\s*\(\s*[A-Za-z][A-Za-z0-9\-]{0,9}\s*\)")
 
 
+_INFECTION = re.compile(r"\s+infections?$", re.IGNORECASE)
+_INFECTIOUS = ("icd10:A", "icd10:B")
+"""ICD-10-CM chapter 1, certain infectious and parasitic diseases (A00-B99): "X infection" names X itself."""
 _USE = re.compile(rf"\s+(?:{'|'.join(g.MEDICATION_USE)})$", re.IGNORECASE)
 _POSITIVE = re.compile(g.POSITIVE_RESULT, re.IGNORECASE)
 _PAREN_WINDOW = re.compile(r"\s*\((?P<window>\s*(?:within|in\s+the\s+(?:past|last))\b[^()]*)\)\s*", re.IGNORECASE)
@@ -40,6 +43,10 @@ def _link_one(phrase: str, concepts: ConceptSet, kinds: tuple[Kind, ...] = _KIND
         found = link_phrase(" ".join(_ABBREVIATION.sub(" ", phrase).split()), kinds, concepts)
     if found is None and _USE.search(phrase) and "medication" in kinds:
         found = _link_one(_USE.sub("", phrase), concepts, ("medication",))
+    if found is None and _INFECTION.search(phrase) and "condition" in kinds:
+        bare = _link_one(_INFECTION.sub("", phrase), concepts, ("condition",))
+        if bare is not None and bare.concept.startswith(_INFECTIOUS):  # "tuberculosis infection" is tuberculosis
+            found = bare
     if found is not None and found.kind == "observation" and not _is_flag(found, concepts):
         return None
     return found

@@ -40,7 +40,11 @@ def split_window(text: str) -> tuple[str, dict[str, int] | None, str]:
     match = WINDOW.search(text)
     if match is None:
         return text, None, ""
-    return text[: match.start()].strip(" ,"), duration(match.group("n"), match.group("unit")), match.group().strip()
+    phrase = _NOW_OR.sub("", text[: match.start()]).strip(" ,")  # "X, currently or within 6 months": now is inside
+    return phrase, duration(match.group("n"), match.group("unit")), match.group().strip()
+
+
+_NOW_OR = re.compile(r"[\s,;]*(?:either\s+)?(?:currently|current|now|at\s+present)\s+(?:or|and/or)\s*$", re.IGNORECASE)
 
 
 def strip_prefixes(text: str, phrases: tuple[str, ...] | list[str]) -> tuple[str, list[str]]:
