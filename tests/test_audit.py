@@ -80,6 +80,7 @@ def test_a_line_has_every_field(tmp_path: Path) -> None:
     assert line["facts"]["conditions"][0] == {
         "concept": "brain_metastases",
         "present": False,
+        "covers_past": True,
         "active": True,
         "onset": None,
         "abatement": None,
