@@ -14,14 +14,15 @@ from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 
 from assistant.deid.lexicon import PARTICLES, get_lexicon
-from assistant.deid.patterns import _NAME_WORD
+from assistant.deid.patterns import _NAME_WORD, _ORDINAL_DAY, _PLACE
 from assistant.deid.recognizers import ENTITY_TYPES, build_recognizers
 
 _LANGUAGE = "en"
 _TITLE_WORDS = frozenset("Mr Mrs Ms Miss Mx Dr Prof Professor Doctor Sister Nurse".split())
-_GAP = regex.compile(r"[ \t]*,?[ \t]*")
+_GAP = regex.compile(rf"[ \t]*,?[ \t]*(?:{_PLACE}[ \t]*,[ \t]*)?")
 _MONTH = regex.compile(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b")
 _NUMBER = regex.compile(r"\d+")
+_ORDINAL = regex.compile(_ORDINAL_DAY)
 _COMPACT_DATE = regex.compile(r"(?:19|20)\d{6}")
 _WORD = regex.compile(_NAME_WORD)
 _TOKEN = regex.compile(r"\p{L}+(?:['’]\p{L}+)*(?:-\p{L}+(?:['’]\p{L}+)*)*")
@@ -138,7 +139,8 @@ def _plausible(found: Identifier) -> bool:
 def _is_full_date(text: str) -> bool:
     """A date naming day, month and year (``03/14/1961``, ``12 March 1949``); not ``March 2024`` or ``2015``."""
     numbers = _NUMBER.findall(text)
-    return len(numbers) >= 3 or (len(numbers) == 2 and _MONTH.search(text) is not None)
+    month = _MONTH.search(text) is not None
+    return len(numbers) >= 3 or (len(numbers) == 2 and month) or (month and _ORDINAL.search(text) is not None)
 
 
 def _name_words(name: str) -> set[str]:

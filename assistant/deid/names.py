@@ -34,6 +34,9 @@ CUES = frozenset(
 )
 """Words before a lower-case listed name ("pt rahul")."""
 
+NAMING = frozenset("named called".split())
+"""Words after which lower-case words no dictionary knows are a name, listed or not."""
+
 LABELS = frozenset("name re subject".split())
 """Labels before a family name and its given name ("name: okonkwo, chidi")."""
 
@@ -87,6 +90,8 @@ class NameListRecognizer(EntityRecognizer):  # type: ignore[misc]
         """A listed given name (with the surname after it), or a listed family name after a listed given name."""
         lex, word = self.lexicon, tokens[i][2]
         previous = tokens[i - 1][2] if i > 0 else ""
+        if word.endswith(("'s", "’s")) and lex.is_unknown(word) and not lex.is_eponym(word):
+            return tokens[i][0], tokens[i][1] - 2  # "Is Kowalczyk's creatinine …"
         if previous.lower() in PLACE_WORDS or (lex.is_eponym(word) and word.endswith(("'s", "’s"))):
             return None
         after_given = (
@@ -136,6 +141,13 @@ class NameListRecognizer(EntityRecognizer):  # type: ignore[misc]
             given = tokens[i + 1][2]
             if _adjacent(text, tokens, i, comma=True) and given.islower() and not lex.is_word(given):
                 return start, tokens[i + 1][1]  # "pt: okonkwo, chidi"
+        if previous in NAMING and lex.is_unknown(word):
+            last = i
+            while last + 1 < len(tokens) and last - i < 2 and _adjacent(text, tokens, last):
+                if not (tokens[last + 1][2].islower() and lex.is_unknown(tokens[last + 1][2])):
+                    break
+                last += 1
+            return start, tokens[last][1]  # "pt named oksana petrenko"
         if not lex.is_given(word):
             return None
         last = i

@@ -19,6 +19,11 @@ NAME = (
     rf"(?:[ \t]+(?:{_PARTICLE}){{0,2}}{_NAME_WORD}){{0,2}}"
 )
 """Initials, a given name and up to two more name words (particles between them), on one line."""
+_ORDINAL_DAY = (
+    r"(?i:(?:twenty|thirty)[ \t-]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|first|second|third|"
+    r"fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|"
+    r"seventeenth|eighteenth|nineteenth|twentieth|thirtieth)"
+)
 _INITIALS = r"(?:\p{Lu}\.){2,3}"
 _AGE_OVER_89 = (
     r"(?:9\d|1[01]\d|(?i:ninety|one[ \t-]hundred(?:[ \t-]and)?)(?:[ \t-](?i:one|two|three|four|five|six|seven|eight"
@@ -29,7 +34,8 @@ _NOT_A_UNIT = r"(?![.,]\d|[ \t]*(?i:%|mg|mcg|kg|g\b|g/|mmol|ml|mm|cm|bpm|ms\b|u/
 _CUES = (
     r"(?i:patient|pt|name|named|called|husband|wife|son|daughter|mother|father|brother|sister|partner|spouse|"
     r"caregiver|carer|guardian|nurse|contact|colleague|niece|nephew|grandson|granddaughter|aunt|auntie|uncle|cousin|"
-    r"friend|neighbou?r|son-in-law|daughter-in-law|this\s+is|i\s+am|i'm|my\s+name\s+is|signed\s+by|"
+    r"friend|neighbou?r|son-in-law|daughter-in-law|grandmother|grandfather|grandma|grandpa|mum|mom|dad|stepson|"
+    r"stepdaughter|this\s+is|i\s+am|i'm|my\s+name\s+is|signed\s+by|"
     r"referred\s+by|seen\s+by|reviewed\s+by|consented\s+by|attention|attn|dear|hi|hello)"
 )
 _SIGNED = r"(?i:signed|countersigned|consented|witnessed|seen|referred|reviewed|approved|obtained|taken|completed)"
@@ -58,7 +64,7 @@ _PO_BOX = (
 )
 _PREFIX_STREET = (
     r"\b\d{1,5}(?:[ \t]?(?i:bis|ter))?,?[ \t]+(?i:rue|avenue|boulevard|bd|chemin|allée|impasse|place|quai|via|viale|"
-    r"calle|avenida|rua|carrer)[ \t]+(?:\p{Ll}+[ \t]+){0,3}\p{Lu}\p{L}+(?:[ \t]+\p{Lu}\p{L}+)?"
+    r"calle|avenida|rua|carrer|heol|ffordd|stryd)[ \t]+(?:\p{Ll}+[ \t]+){0,3}\p{Lu}\p{L}+(?:[ \t]+\p{Lu}\p{L}+)?"
     r"(?:,[ \t]*\d{4,5}[ \t]+\p{Lu}\p{Ll}+)?"
 )
 _LOWER_STREET = (

@@ -43,6 +43,7 @@ from assistant.deid.patterns import (
     _MONTHS,
     _NAME_WORD,
     _NOT_A_UNIT,
+    _ORDINAL_DAY,
     _PHONE_CONTEXT,
     _PLACE,
     _PO_BOX,
@@ -111,7 +112,7 @@ RULES: tuple[Rule, ...] = (
             ("mention", rf"(?<=(?:^|[ \t(])@)\p{{L}}[\p{{L}}'’-]+(?:[ \t]+{_NAME_WORD})?", 0.85),
             (
                 "upper-case name after an upper-case title",
-                r"(?<=\b(?:MR|MRS|MS|MISS|DR|PROF)\.?[ \t]+)\p{Lu}{2,}(?:['’-]\p{Lu}+)*(?:,?[ \t]+\p{Lu}{2,}){0,2}\b",
+                r"(?<=\b(?i:mr|mrs|ms|miss|dr|prof)\.?[ \t]+)\p{Lu}{2,}(?:['’-]\p{Lu}+)*(?:,?[ \t]+\p{Lu}{2,}){0,2}\b",
                 0.85,
             ),
             (
@@ -147,6 +148,7 @@ RULES: tuple[Rule, ...] = (
                 0.85,
             ),
             ("initials before an age", rf"\b{_INITIALS}{_AGE_AFTER}", 0.85),
+            ("initials before an age and sex", rf"\b{_INITIALS}(?=[ \t]*\(?\d{{1,3}}[ \t]?/?[ \t]?[MF]\b)", 0.85),
         ),
     ),
     Rule(
@@ -176,11 +178,23 @@ RULES: tuple[Rule, ...] = (
                 rf"(?<=\b(?:{_NAME_WORD}|\p{{Lu}}{{2,}})[ \t]*[,—–][ \t]*){_AGE_OVER_89}(?=[ \t]*(?:[,—–(]|$))",
                 0.85,
             ),
+            ("age over 89 in brackets after a name", rf"(?<=\b{_NAME_WORD}[ \t]*\(){_AGE_OVER_89}(?=\))", 0.85),
         ),
     ),
     Rule(
         "MRN",
         (
+            (
+                "record number after a hash (letters first: not a drug's NSC number)",
+                r"(?<=(?:^|[\s(\[])#[ \t]?)(?=(?:[A-Z-]*\d){5})[A-Z]{1,4}-?\d[\dA-Z]*(?:-[\dA-Z]+){0,3}\b",
+                0.6,
+            ),
+            (
+                "pathology number",
+                r"(?<=\b(?i:(?:surgical[ \t]+)?path(?:ology)?|cytology)(?:[ \t]+(?i:no\.?|number|#))?[ \t:#]*)"
+                r"(?=(?:[A-Z-]*\d){5})[A-Z]{1,4}-?\d[\dA-Z]*(?:-[\dA-Z]+){0,3}\b",
+                0.85,
+            ),
             (
                 "labelled record number",
                 rf"(?<={_RECORD_LABELS}(?:[ \t]*(?i:is|[:#=|-]|\.{{2,}}))*[ \t]*)(?i:{_RECORD_VALUE})\b",
@@ -279,7 +293,8 @@ RULES: tuple[Rule, ...] = (
         (
             (
                 "day month year",
-                rf"\b\d{{1,2}}(?:st|nd|rd|th)?(?:[ \t]+of)?[ \t./-]*{_MONTHS}\.?,?[ \t./-]*(?:\d{{4}}|'?\d{{2}})\b",
+                rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL_DAY})(?:[ \t]+of)?[ \t./-]*{_MONTHS}\.?,?[ \t./-]*"
+                r"(?:\d{4}|'?\d{2})\b",
                 0.8,
             ),
             (
