@@ -252,13 +252,15 @@ def test_a_label_not_in_its_message_is_an_error(tmp_path: Path) -> None:
         pytest.param("deid_heldout.yaml", 0.98, id="heldout-1-now-tuned-on"),
         pytest.param("deid_heldout2.yaml", 0.98, id="heldout-2-now-tuned-on"),
         pytest.param("deid_heldout3.yaml", 0.98, id="heldout-3-now-tuned-on"),
-        pytest.param("deid_heldout4.yaml", 0.81, id="heldout-4-held-out"),
+        pytest.param("deid_heldout4.yaml", 0.98, id="heldout-4-now-tuned-on"),
+        pytest.param("deid_heldout5.yaml", 0.76, id="heldout-5-held-out"),
     ],
 )
 def test_the_held_out_sets_keep_their_floors(name: str, recall: float) -> None:
-    """Each set was written before the de-identifier was run on it. Sets 1-3 were measured held out
-    (recall 0.839, 0.870, 0.811), then their misses were fixed, so they now guard the 0.98 target as
-    development data; set 4 is still held out, and its measured 0.811 (below the target) is its floor."""
+    """Each set was written before the de-identifier was run on it. Sets 1-4 were measured held out
+    (recall 0.839, 0.870, 0.811, 0.811), then their misses were fixed, so they now guard the 0.98
+    target as development data; set 5 is still held out, and its measured 0.769 (below the target)
+    is its floor."""
     messages = load_messages(ROOT / "eval" / name)
     scores = score(messages)
     assert len(messages) >= 40 and sum(1 for m in messages if not m.spans) >= 8
