@@ -20,7 +20,7 @@ import yaml
 from assistant.patient.concepts import ConceptSet, load_concepts
 from assistant.rules.compile import grammar as g
 from assistant.rules.compile.demographics import read_age, read_reproductive, read_sex
-from assistant.rules.compile.occurrence import read_occurrence, read_since
+from assistant.rules.compile.occurrence import read_negative_test, read_occurrence, read_since
 from assistant.rules.compile.result import Compiled, review
 from assistant.rules.compile.text import clean
 from assistant.rules.compile.thresholds import read_thresholds
@@ -47,6 +47,7 @@ def compile_rule(criterion: Criterion, concepts: ConceptSet | None = None) -> Co
         lambda: read_sex(text),
         lambda: read_age(text),
         lambda: read_since(text, concepts),
+        lambda: read_negative_test(text, concepts),
         lambda: read_occurrence(text, concepts),
         lambda: read_thresholds(text, concepts),
     )

@@ -128,6 +128,8 @@ QUALIFIERS: dict[str, str] = {
     "prior use of": "ever",
     "previous use of": "ever",
     "known": "now",
+    "existing": "now",
+    "pre-existing": "now",
     "active": "now",
     "current": "now",
     "currently": "now",
@@ -461,6 +463,27 @@ POSITIVE_RESULT = (
     r"^(?:a\s+|known\s+)?(?:sero)?positive\s+(?:(?:blood|serum|plasma|urine|laboratory|lab|serological|serology)\s+)*"
     r"(?:(?:screen|screening|test|testing|result|assay)\s+)?(?:for|of)?\s*"
 )
+#: A negative test result stated before what was tested ("Negative hepatitis B surface antigen test").
+NEGATIVE_RESULT = (
+    r"^(?:a\s+|documented\s+)?(?:sero)?negative\s+(?:(?:blood|serum|plasma|urine|laboratory|lab|serological|serology)\s+)*"
+    r"(?:(?:screen|screening|test|testing|result|assay)\s+)?(?:for|of)?\s*"
+)
+#: Words after what was tested that only say it is a test ("HIV test", "HBsAg result").
+TEST_WORDS: tuple[str, ...] = (
+    "test",
+    "testing",
+    "test result",
+    "result",
+    "results",
+    "screen",
+    "screening test",
+    "assay",
+)
+#: When a finding is stated to be present, at the end of a phrase ("at screening"): it only says "now".
+NOW_ANCHORS = (
+    r"\s*,?\s+(?:at|during|on)\s+(?:the\s+)?(?:time\s+of\s+)?"
+    r"(?:screening|baseline|study\s+entry|entry|enrol?lment|randomi[sz]ation|registration|inclusion)(?:\s+visit)?$"
+)
 #: Qualifiers that may also be the first word of a name ("systemic corticosteroids", "active tuberculosis").
 NAMING_QUALIFIERS: frozenset[str] = frozenset(("systemic", "active", "anticancer", "chronic", "concomitant"))
 #: Judgement words on a condition ("Severe hepatic impairment", "Clinically significant heart disease"): the
@@ -478,4 +501,49 @@ SEVERITY: tuple[str, ...] = (
     "unstable",
     "clinically unstable",
     "relevant",
+    "symptomatic",
+    "untreated",
+    "refractory",
+    "acute",
+    "major",
+    "chronic",
+    "progressive",
+    "actively progressing",
+    "symptomatic or untreated",
+    "untreated or symptomatic",
+    "symptomatic and/or untreated",
+    "untreated and/or symptomatic",
+    "symptomatic, untreated, or actively progressing",
+)
+#: Words opening a clause that narrows the condition before it ("ascites requiring drainage", "angioedema
+#: drug related", "CNV other than due to nAMD"): the condition's absence decides, its presence is left for
+#: review, as with a judgement word. Only a clause with no list in it ("or", "and", a comma) is read so.
+NARROWING: tuple[str, ...] = (
+    "requiring",
+    "that required",
+    "that requires",
+    "that require",
+    "which required",
+    "which requires",
+    "needing",
+    "due to",
+    "secondary to",
+    "caused by",
+    "related to",
+    "associated with",
+    "attributed to",
+    "other than",
+    "affecting",
+    "involving",
+    "resulting in",
+    "with",
+    "without",
+    "on",
+    "to",
+    "that",
+    "which",
+    "not controlled by",
+    "despite",
+    "drug related",
+    "drug-related",
 )

@@ -10,7 +10,7 @@ from assistant.patient.concepts import ConceptSet, Kind
 from assistant.rules.compile import grammar as g
 from assistant.rules.compile.linking import Linked, link_phrase
 from assistant.rules.compile.result import Compiled, RuleKind, review
-from assistant.rules.compile.text import duration, split_window, strip_prefixes
+from assistant.rules.compile.text import alternation, duration, split_window, strip_prefixes
 
 _KINDS: tuple[Kind, ...] = ("condition", "medication", "procedure")
 _PERIOD = r"(?P<n>\d+|" + "|".join(g.NUMBER_WORDS) + r")\s*(?P<unit>" + "|".join(g.TIME_UNITS) + r")\b"
@@ -32,6 +32,10 @@ _INFECTIOUS = ("icd10:A", "icd10:B")
 """ICD-10-CM chapter 1, certain infectious and parasitic diseases (A00-B99): "X infection" names X itself."""
 _USE = re.compile(rf"\s+(?:{'|'.join(g.MEDICATION_USE)})$", re.IGNORECASE)
 _POSITIVE = re.compile(g.POSITIVE_RESULT, re.IGNORECASE)
+_NEGATIVE = re.compile(g.NEGATIVE_RESULT, re.IGNORECASE)
+_TEST_WORDS = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(g.TEST_WORDS, key=len, reverse=True))
+_TEST = re.compile(rf"\s+(?:{_TEST_WORDS})$", re.IGNORECASE)
+_NOW_ANCHOR = re.compile(g.NOW_ANCHORS, re.IGNORECASE)
 _PAREN_WINDOW = re.compile(r"\s*\((?P<window>\s*(?:within|in\s+the\s+(?:past|last))\b[^()]*)\)\s*", re.IGNORECASE)
 
 
@@ -76,12 +80,87 @@ def _link_all(
         link = _link_one(core, concepts, kinds)
         if link is None and head and item is not items[-1] and len(core.split()) == 1:
             link = _link_one(" ".join([core, *head]), concepts, kinds)
+        if link is None and item is not items[-1] and len(core.split()) <= 3:
+            link = _shared_tail(core, items[-1], concepts, kinds)
         if link is None:
             return item
         timings = {g.QUALIFIERS[q] for q in qualifiers if q in g.QUALIFIERS}
         links.append((link, "ever" if "ever" in timings else "now" if timings - {"recent"} else None))
     joined_by_and = re.search(r"\band\b(?!/)", phrase, re.IGNORECASE) is not None
     return links, joined_by_and
+
+
+def _shared_tail(core: str, last: str, concepts: ConceptSet, kinds: tuple[Kind, ...]) -> Linked | None:
+    """An item completed by the last item's closing words ("Type I or type II diabetes mellitus": "Type I
+    diabetes mellitus"), longest ending first; only a completion that links exactly is taken."""
+    tail = last.split()
+    for start in range(1, len(tail)):
+        link = _link_one(" ".join([core, *tail[start:]]), concepts, kinds)
+        if link is not None:
+            return link
+    return None
+
+
+def _link_test(phrase: str, concepts: ConceptSet) -> Linked | None:
+    """The positive/negative test a phrase names: "hepatitis B surface antigen test" → HBsAg."""
+    for form in dict.fromkeys((phrase, _TEST.sub("", phrase))):
+        found = _link_one(form, concepts, ("observation",))
+        if found is not None and _is_flag(found, concepts):
+            return found
+    return None
+
+
+def read_negative_test(text: str, concepts: ConceptSet) -> Compiled | None:
+    """ "Negative HIV test at screening": the test's result is negative; every item of a list must be."""
+    body, _ = strip_prefixes(text, g.SUBJECTS)
+    match = _NEGATIVE.match(body)
+    if match is None:
+        return None
+    phrase = _NOW_ANCHOR.sub("", body[match.end() :]).strip(" ,")
+    items = [phrase]
+    whole = _link_test(phrase, concepts)
+    links = [whole] if whole is not None else []
+    if whole is None:
+        items = [_NEGATIVE.sub("", i).strip() for i in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", phrase) if i.strip()]
+        links = [_link_test(_NOW_ANCHOR.sub("", i), concepts) for i in items]
+    if not phrase or any(link is None for link in links):
+        missing = next((i for i, link in zip(items, links, strict=True) if link is None), phrase)
+        return review(
+            f"no pattern of the rule compiler reads this criterion: a negative test of {missing!r}, which is not "
+            "linked to a positive/negative test",
+            "negative test not linked",
+            "observation",
+        )
+    found = [link for link in links if link is not None]
+    tests = [{"observation": link.concept, "flag": False} for link in found]
+    notes = "; ".join(link.note() for link in found)
+    return Compiled(
+        tests[0] if len(tests) == 1 else {"all": tests},
+        f"read {text!r}: a negative result of {', '.join(link.label for link in found)}; {notes}",
+        "observation",
+    )
+
+
+_NARROWING = re.compile(rf"\s+(?:{alternation(g.NARROWING)})\b", re.IGNORECASE)
+_BRACKETED = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])")
+_LIST_WORDS = re.compile(r",|;|\bor\b|\band\b|\band/or\b", re.IGNORECASE)
+
+
+def _narrowed(phrase: str, concepts: ConceptSet) -> tuple[tuple[list[tuple[Linked, str | None]], bool], str] | None:
+    """The conditions a phrase names once a narrowing clause or a bracketed remark is set aside
+    ("ascites requiring recurrent drainage", "psoriasis (Group D)"), with the words set aside; None
+    unless every linked concept is a condition and the words set aside hold no list."""
+    remarks = " ".join(m.group().strip() for m in _BRACKETED.finditer(phrase))
+    bare = " ".join(_BRACKETED.sub(" ", phrase).split())
+    candidates: list[tuple[str, str]] = [(bare, remarks)] if remarks and bare else []
+    cut = _NARROWING.search(bare)
+    if cut is not None and cut.start() > 0 and _LIST_WORDS.search(bare[cut.start() :]) is None:
+        candidates.append((bare[: cut.start()].strip(" ,"), f"{remarks} {bare[cut.start() :].strip()}".strip()))
+    for head, dropped in candidates:
+        found = _link_all(head, concepts, ("condition",))
+        if not isinstance(found, str) and all(link.kind == "condition" for link, _ in found[0]):
+            return found, dropped
+    return None
 
 
 def _node(link: Linked, timing: str, window: dict[str, int] | None, negated: bool) -> dict[str, Any]:
@@ -114,6 +193,12 @@ def _kind_of(links: list[Linked]) -> RuleKind:
     if kind == "observation":
         return "observation"
     return "condition" if kind == "condition" else "medication" if kind == "medication" else "procedure"
+
+
+def timing_of(qualifiers: list[str]) -> str:
+    """ "ever", "recent" or "now", as the qualifiers read time the criterion."""
+    timings = {g.QUALIFIERS[q] for q in qualifiers if q in g.QUALIFIERS}
+    return "ever" if "ever" in timings else "recent" if "recent" in timings else "now"
 
 
 def read_since(text: str, concepts: ConceptSet) -> Compiled | None:
@@ -160,6 +245,7 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
         match = windows[0]
         body = f"{body[: match.start()]} {body[match.end() :]} {match.group('window')}".strip()
     phrase, window, window_text = split_window(body)
+    phrase = _NOW_ANCHOR.sub("", phrase) if window is None and timing_of(qualifiers) != "ever" else phrase
     if not phrase or re.search(r"[<>=≤≥〉]|\d\s*%", phrase):
         return None  # a comparator left in the phrase is a threshold, not a name
     timings = {g.QUALIFIERS[q] for q in qualifiers if q in g.QUALIFIERS}
@@ -173,6 +259,10 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
     if isinstance(found, str) and qualifiers and qualifiers[-1] in g.NAMING_QUALIFIERS:
         retry = _link_all(f"{qualifiers[-1]} {phrase}", concepts, kinds)  # "systemic steroids" is one name
         found = found if isinstance(retry, str) else retry
+    if isinstance(found, str) and positive is None:
+        narrowed = _narrowed(phrase, concepts)
+        if narrowed is not None:
+            found, severity = narrowed[0], [*severity, narrowed[1]]
     read = " ".join([*negations, *qualifiers]) or "present"
     if isinstance(found, str):
         return review(

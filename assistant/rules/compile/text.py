@@ -14,6 +14,11 @@ def clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().rstrip(".;,:… ").strip()
 
 
+def alternation(phrases: tuple[str, ...] | list[str]) -> str:
+    """A regex alternation of ``phrases``, longest first, any run of spaces matching a space."""
+    return _alternation(phrases)
+
+
 def _alternation(phrases: tuple[str, ...] | list[str]) -> str:
     return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in sorted(phrases, key=len, reverse=True))
 
