@@ -112,7 +112,7 @@ def _term_surfaces(index: Terminology, term: Term, max_words: int) -> Iterator[S
     names: list[tuple[str, Method, int, Term]] = [(text, "exact", base, term) for text in variants(term.label)]
     for synonym in term.synonyms:
         target = term
-        if index.prefix == "icd10" and NOS.search(synonym) and term.code[:3] in index.terms:
+        if index.prefix == "icd10" and NOS.search(synonym) and "-" not in term.code and term.code[:3] in index.terms:
             target = index.terms[term.code[:3]]
         names.extend((text, "synonym", base + 1, target) for text in variants(synonym))
     for text, method, tier, target in names:

@@ -69,7 +69,7 @@ def normalize(text: str) -> str:
     return " ".join(singular(w) for w in text.split())
 
 
-_PARENS = re.compile(r"\s*\([^()]*\)")
+_PARENS = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])")
 _CODES = re.compile(r"\s*\([A-Z]\d\w(\.\w+)?-[A-Z]\d\w(\.\w+)?\)\s*$")
 NOS = re.compile(r",?\s+\bNOS\b\s*$", re.IGNORECASE)
 """The ICD-10-CM mark of a term "not otherwise specified"."""
@@ -83,6 +83,6 @@ def variants(name: str) -> Iterator[str]:
     bare = NOS.sub("", name).strip()
     if bare != name:
         yield bare
-    if "(" in bare:
+    if "(" in bare or "[" in bare:  # "Systemic sclerosis [scleroderma]": the bracketed words too
         yield re.sub(r"\s+", " ", _PARENS.sub("", bare)).strip()
-        yield re.sub(r"\s+", " ", bare.replace("(", " ").replace(")", " ")).strip()
+        yield re.sub(r"\s+", " ", re.sub(r"[()\[\]]", " ", bare)).strip()

@@ -514,6 +514,8 @@ SEVERITY: tuple[str, ...] = (
     "symptomatic and/or untreated",
     "untreated and/or symptomatic",
     "symptomatic, untreated, or actively progressing",
+    "allogeneic",
+    "autologous",
 )
 #: Words opening a clause that narrows the condition before it ("ascites requiring drainage", "angioedema
 #: drug related", "CNV other than due to nAMD"): the condition's absence decides, its presence is left for

@@ -119,7 +119,7 @@ def read_negative_test(text: str, concepts: ConceptSet) -> Compiled | None:
     phrase = _NOW_ANCHOR.sub("", body[match.end() :]).strip(" ,")
     items = [phrase]
     whole = _link_test(phrase, concepts)
-    links = [whole] if whole is not None else []
+    links: list[Linked | None] = [whole] if whole is not None else []
     if whole is None:
         items = [_NEGATIVE.sub("", i).strip() for i in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", phrase) if i.strip()]
         links = [_link_test(_NOW_ANCHOR.sub("", i), concepts) for i in items]
@@ -318,5 +318,5 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
     if timing == "recent":
         note += f"; 'recent' read as the stated window {window_text}"
     if judged:
-        note += f"; '{judged}' is a clinician's judgement: absence decides, presence is left unknown"
+        note += f"; '{judged}' is not read (a judgement or a narrowing): absence decides, presence is left unknown"
     return Compiled(when, f"{note}; {notes}", _kind_of(links))
