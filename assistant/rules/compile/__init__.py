@@ -51,15 +51,16 @@ def compile_rule(criterion: Criterion, concepts: ConceptSet | None = None) -> Co
         lambda: read_occurrence(text, concepts),
         lambda: read_thresholds(text, concepts),
     )
+    administrative = _administrative(text)
     for reader in readers:
         found = reader()
-        if found is None:
+        if found is None or (found.narrowed and administrative):  # "noncompliance to regimens" is logistics
             continue
         if found.executable or found.applies_to is not None:
             return found
         if best is None or (best.kind == "unread" and found.kind != "unread"):
             best = found
-    if _administrative(text):
+    if administrative:
         return Compiled(
             {"needs_review": "consent, compliance or logistics: decided by the study team, not by patient data"},
             "administrative",

@@ -259,10 +259,9 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
     if isinstance(found, str) and qualifiers and qualifiers[-1] in g.NAMING_QUALIFIERS:
         retry = _link_all(f"{qualifiers[-1]} {phrase}", concepts, kinds)  # "systemic steroids" is one name
         found = found if isinstance(retry, str) else retry
-    if isinstance(found, str) and positive is None:
-        narrowed = _narrowed(phrase, concepts)
-        if narrowed is not None:
-            found, severity = narrowed[0], [*severity, narrowed[1]]
+    narrowed = _narrowed(phrase, concepts) if isinstance(found, str) and positive is None else None
+    if narrowed is not None:
+        found, severity = narrowed[0], [*severity, narrowed[1]]
     read = " ".join([*negations, *qualifiers]) or "present"
     if isinstance(found, str):
         return review(
@@ -319,4 +318,4 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
         note += f"; 'recent' read as the stated window {window_text}"
     if judged:
         note += f"; '{judged}' is not read (a judgement or a narrowing): absence decides, presence is left unknown"
-    return Compiled(when, f"{note}; {notes}", _kind_of(links))
+    return Compiled(when, f"{note}; {notes}", _kind_of(links), narrowed=narrowed is not None)

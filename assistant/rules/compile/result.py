@@ -33,6 +33,8 @@ class Compiled:
     """``{"sex": [...]}`` when the criterion concerns only some patients."""
     category: Literal["administrative"] | None = None
     """``administrative`` for consent, compliance and logistics criteria."""
+    narrowed: bool = False
+    """True when words narrowing the concept were set aside (the rule is one-sided)."""
 
     @property
     def executable(self) -> bool:
