@@ -15,7 +15,7 @@ from assistant.embed import Embedder, get_embedder
 from assistant.errors import IncompleteIndexError, IndexStoreError, ProtocolParseError, ProtocolShrinkError
 from assistant.limits import check_chunk_count
 from assistant.settings import Settings, quiet_environment
-from assistant.store import COMPLETE, PENDING, ProtocolStore
+from assistant.store import COMPLETE, PENDING, ProtocolStore, get_all
 from assistant.types import Chunk, Protocol
 
 Progress = Callable[[int], None]
@@ -276,7 +276,7 @@ class ProtocolIndex:
                     f"the ingest of {', '.join(unfinished)} was interrupted before all chunks were stored; "
                     "answers would miss part of the index. Run protocol-assistant ingest again with the same files"
                 )
-            result = self.collection.get(include=["documents", "metadatas"])
+            result = get_all(self.collection, ["documents", "metadatas"])
             self._chunks = sorted(
                 (
                     chunk_from_record(i, d, m)

@@ -21,6 +21,19 @@ COMPLETE = "complete"
 PENDING = "pending"
 
 
+def get_all(collection: Any, include: list[str], page: int = 5000) -> dict[str, list[Any]]:
+    """Every record of a collection, read ``page`` at a time (one read of all fails past SQLite's variable limit)."""
+    out: dict[str, list[Any]] = {"ids": [], **{key: [] for key in include}}
+    offset = 0
+    while True:
+        part = collection.get(include=include, limit=page, offset=offset)
+        for key in out:
+            out[key].extend(part[key])
+        if len(part["ids"]) < page:
+            return out
+        offset += page
+
+
 def protocol_to_json(protocol: Protocol) -> str:
     """The protocol as JSON."""
     return json.dumps(asdict(protocol), ensure_ascii=False)
@@ -50,7 +63,7 @@ class ProtocolStore:
 
     def ids(self) -> list[str]:
         """Ids of the saved protocols, sorted."""
-        return sorted(self.collection.get(include=[])["ids"])
+        return sorted(get_all(self.collection, [])["ids"])
 
     def states(self) -> dict[str, tuple[str, str]]:
         """(content hash, state) of every saved protocol; state is ``complete`` or ``pending``.
@@ -58,7 +71,7 @@ class ProtocolStore:
         A protocol is ``pending`` from the moment its record is written until all its chunks are stored,
         so an ingest cut short leaves it pending (records written before states existed are complete).
         """
-        stored = self.collection.get(include=["metadatas"])
+        stored = get_all(self.collection, ["metadatas"])
         return {
             i: (str(m["content_hash"]), str(m.get("state", COMPLETE)))
             for i, m in zip(stored["ids"], stored["metadatas"], strict=True)

@@ -111,7 +111,11 @@ def _percentile(values: list[float], share: float) -> float:
 
 
 def _disk(path: Path) -> int:
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    total = 0
+    for file in path.rglob("*"):
+        with contextlib.suppress(FileNotFoundError):  # the store may replace a file while it is listed
+            total += file.stat().st_size if file.is_file() else 0
+    return total
 
 
 def measure(size: int, embedder: str) -> dict[str, float | str]:
@@ -137,6 +141,10 @@ def measure(size: int, embedder: str) -> dict[str, float | str]:
             chunks += report.added
         ingest_seconds = time.perf_counter() - start
         disk = _disk(settings.data_dir)
+        print(
+            json.dumps({"size": size, "ingest_seconds": ingest_seconds, "chunks": chunks, "disk": disk}),
+            file=sys.stderr,
+        )
         reader = ProtocolIndex(settings, embedder=index.embedder)  # a fresh client, as a new process has
         ids = [p.id for p in real]
         start = time.perf_counter()

@@ -54,3 +54,18 @@ def test_views_are_built_once_per_chunk_list(fake_index: ProtocolIndex, seed: ob
         "NCT01267695",
         "NCT01642004",
     }
+
+
+@pytest.mark.parametrize(
+    "page", [pytest.param(1, id="page-1"), pytest.param(7, id="page-7"), pytest.param(5000, id="one-page")]
+)
+def test_the_stored_chunks_are_read_in_pages(fake_index: ProtocolIndex, page: int) -> None:
+    from assistant.store import get_all
+
+    fake_index.ingest([parse_protocol(SEED)])
+    paged = get_all(fake_index.collection, ["documents"], page=page)
+    whole = fake_index.collection.get(include=["documents"])
+    assert sorted(zip(paged["ids"], paged["documents"], strict=True)) == sorted(
+        zip(whole["ids"], whole["documents"], strict=True)
+    )
+    assert len(paged["ids"]) == fake_index.count() > 7
