@@ -70,7 +70,7 @@ FRAME_WORDS = frozenset(
         "required require requirement requirements need needed needs allowed allow permitted permit enroll enrol "
         "enrolled enrolment enrollment eligible eligibility participate participation take part join trial study "
         "protocol given give receive received long much many often level levels value limit threshold criteria "
-        "criterion inclusion exclusion say says state states list have has get got dose doses dosage dosing "
+        "criterion inclusion exclusion say says state states list have has had having get got dose doses dosage dosing "
         "when soon timing there someone person people subject subjects candidate candidates qualify "
         "treated treatment used use using administered count needed ok okay kind type define defines defined "
         "mean means counts excluded exclude excludes excluding after before since start starting begin"
