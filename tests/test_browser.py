@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ import pytest
 
 from assistant.ui.serve import READY_LINE
 from tests.conftest import ROOT
+from tests.servers import free_port
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 BUNDLE = ROOT / "eval" / "patients" / "gist-ineligible.fhir.json"
@@ -36,19 +36,13 @@ ANSWERED = """(i) => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """The chat, as ``make run`` starts it, on a free loopback port; stopped when the test ends."""
     if CHROMIUM is None:
         pytest.skip("no chromium on this machine (make test installs it with apt-get where it can)")
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[dev]')")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PA_DATA_DIR": str(tmp_path / "data"), "PA_AUDIT_ENABLED": "false"}
     env.pop("PA_EMBEDDER", None)
     log = tmp_path / "server.log"

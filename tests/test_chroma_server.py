@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,36 +14,14 @@ from assistant.retrieve import retrieve
 from assistant.settings import Settings
 from assistant.types import Protocol
 from tests.conftest import CORPUS, CountingEmbedder
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.servers import chroma_server as running_chroma
+from tests.servers import free_port
 
 
 @pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[int]:
-    chroma = str(Path(sys.executable).parent / "chroma")
-    port = _free_port()
-    server = subprocess.Popen(
-        [chroma, "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert server.poll() is None, "chroma run exited"
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.2)
+    with running_chroma(tmp_path / "server-data") as port:
         yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_ingest_and_retrieve_through_a_chroma_server(chroma_server: int, tmp_path: Path, seed: Protocol) -> None:
@@ -78,6 +51,6 @@ def test_ingest_and_retrieve_through_a_chroma_server(chroma_server: int, tmp_pat
 def test_an_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
     from assistant.errors import IndexStoreError
 
-    settings = Settings(data_dir=tmp_path, embedder="fake", chroma_host="127.0.0.1", chroma_port=_free_port())
+    settings = Settings(data_dir=tmp_path, embedder="fake", chroma_host="127.0.0.1", chroma_port=free_port())
     with pytest.raises(IndexStoreError, match="cannot open Chroma server 127.0.0.1:"):
         ProtocolIndex(settings).count()

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,39 +12,16 @@ from typer.testing import CliRunner
 from assistant.cli import load_commands
 from assistant.settings import get_settings
 from tests.conftest import ROOT, SEED, SHARED_PROTOCOLS
+from tests.servers import chroma_server
 
 OTHER = SHARED_PROTOCOLS / "ctgov-legacy-xml" / "NCT01642004.xml"
 PATIENT = ROOT / "eval" / "patients" / "gist-ineligible.fhir.json"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    port = _free_port()
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "chroma"), "run", "--path", str(tmp_path_factory.mktemp("server"))]
-        + ["--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert server.poll() is None, "chroma run exited"
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.2)
+    with chroma_server(tmp_path_factory.mktemp("server")) as port:
         yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def _run(env: dict[str, str], args: list[str]) -> str:
