@@ -47,13 +47,8 @@ def _scope_phrases(text: str) -> list[tuple[int, int, str]]:
             words = " ".join(words.split()[:_MAX_WORDS])
             if words:
                 trigger = doc[m_start].idx
-                out.append(
-                    (
-                        trigger,
-                        text.find(words, start) + len(words),
-                        text[trigger : text.find(words, start) + len(words)],
-                    )
-                )
+                stop = text.find(words, start) + len(words)
+                out.append((trigger, stop, text[trigger:stop]))
         else:  # backward ("… years ago"): the clause before the trigger
             before = text[start : doc[m_start].idx]
             cuts = list(_CLAUSE_END.finditer(before))
