@@ -1,0 +1,64 @@
+"""The criterion grammar the compiler reads, as data, one module per concern: time (``timing``), the
+words around what occurs (``occurrence``), sex, age and reproduction (``people``) and logistics
+(``logistics``). Names of conditions, drugs, procedures and measurements are never listed here; they
+come from the concept vocabulary through the linker."""
+
+from __future__ import annotations
+
+from assistant.rules.compile.grammar.logistics import ADMINISTRATIVE
+from assistant.rules.compile.grammar.occurrence import (
+    MEDICATION_USE,
+    NAMING_QUALIFIERS,
+    NARROWING,
+    NEGATIONS,
+    NEGATIVE_RESULT,
+    POSITIVE_RESULT,
+    QUALIFIERS,
+    SEVERITY,
+    SUBJECTS,
+    TEST_WORDS,
+)
+from assistant.rules.compile.grammar.people import (
+    AGE_FILLER,
+    AGE_GROUPS,
+    PREGNANCY_CONTEXT,
+    PREGNANCY_FILLER,
+    REPRODUCTIVE,
+    SEX_FILLER,
+    SEX_WORDS,
+)
+from assistant.rules.compile.grammar.timing import (
+    ANCHOR_LINKS,
+    ANCHORS,
+    NOW_ANCHORS,
+    NUMBER_WORDS,
+    TIME_UNITS,
+    WINDOW_OPENERS,
+)
+
+__all__ = [
+    "ADMINISTRATIVE",
+    "AGE_FILLER",
+    "AGE_GROUPS",
+    "ANCHORS",
+    "ANCHOR_LINKS",
+    "MEDICATION_USE",
+    "NAMING_QUALIFIERS",
+    "NARROWING",
+    "NEGATIONS",
+    "NEGATIVE_RESULT",
+    "NOW_ANCHORS",
+    "NUMBER_WORDS",
+    "POSITIVE_RESULT",
+    "PREGNANCY_CONTEXT",
+    "PREGNANCY_FILLER",
+    "QUALIFIERS",
+    "REPRODUCTIVE",
+    "SEVERITY",
+    "SEX_FILLER",
+    "SEX_WORDS",
+    "SUBJECTS",
+    "TEST_WORDS",
+    "TIME_UNITS",
+    "WINDOW_OPENERS",
+]

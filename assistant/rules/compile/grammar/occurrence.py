@@ -1,0 +1,212 @@
+"""Words around a condition, medication, procedure or test: negation, timing qualifiers, subjects,
+judgement words, narrowing clauses and test results. Names of what occurs are never listed here."""
+
+from __future__ import annotations
+
+#: Leading words stating that the criterion's subject is absent.
+NEGATIONS: tuple[str, ...] = (
+    "no",
+    "without",
+    "absence of",
+    "free of",
+    "not have",
+    "does not have",
+    "do not have",
+    "has not had",
+    "have not had",
+    "never had",
+    "no evidence of",
+    "no clinical evidence of",
+    "no signs of",
+)
+
+#: Qualifiers before a condition, drug or procedure, and how each times it: "ever" (at any time),
+#: "now" (present or current), "recent" (a window must be stated).
+QUALIFIERS: dict[str, str] = {
+    "current or past history of": "ever",
+    "current or previous": "ever",
+    "active or history of": "ever",
+    "past or current": "ever",
+    "past history of": "ever",
+    "prior history of": "ever",
+    "a history of": "ever",
+    "any history of": "ever",
+    "history of": "ever",
+    "known history of": "ever",
+    "prior": "ever",
+    "previous": "ever",
+    "previously": "ever",
+    "past": "ever",
+    "prior treatment with": "ever",
+    "previous treatment with": "ever",
+    "prior use of": "ever",
+    "previous use of": "ever",
+    "known": "now",
+    "existing": "now",
+    "pre-existing": "now",
+    "active": "now",
+    "current": "now",
+    "currently": "now",
+    "ongoing": "now",
+    "concurrent": "now",
+    "concomitant": "now",
+    "documented": "now",
+    "confirmed": "now",
+    "diagnosis of": "now",
+    "diagnosed with": "now",
+    "a diagnosis of": "now",
+    "presence of": "now",
+    "evidence of": "now",
+    "clinical evidence of": "now",
+    "use of": "now",
+    "current use of": "now",
+    "treatment with": "now",
+    "taking": "now",
+    "currently taking": "now",
+    "receiving": "now",
+    "currently receiving": "now",
+    "on": "now",
+    "recent": "recent",
+    "recently": "recent",
+    "current or recent": "recent",
+    "histologically or cytologically confirmed": "now",
+    "cytologically or histologically confirmed": "now",
+    "histologically confirmed": "now",
+    "cytologically confirmed": "now",
+    "pathologically confirmed": "now",
+    "histologically proven": "now",
+    "histologically documented": "now",
+    "biopsy-proven": "now",
+    "biopsy proven": "now",
+    "confirmed diagnosis of": "now",
+    "documented diagnosis of": "now",
+    "documented history of": "ever",
+    "exposure to": "ever",
+    "prior exposure to": "ever",
+    "any": "now",
+    "anticancer": "now",
+    "systemic": "now",
+    "a": "now",
+    "an": "now",
+}
+
+#: Leading words naming who the criterion is about; they add nothing to its meaning.
+SUBJECTS: tuple[str, ...] = (
+    "patients with",
+    "patient with",
+    "subjects with",
+    "subject with",
+    "participants with",
+    "participant with",
+    "individuals with",
+    "people with",
+    "patients who have",
+    "subjects who have",
+    "patients who had",
+    "subjects who had",
+    "patient has",
+    "subject has",
+    "patients having",
+    "subjects having",
+    "has",
+    "have",
+    "had",
+    "having",
+    "patients",
+    "subjects",
+)
+
+#: Words after a medication's name that only say it is taken ("magnesium therapy", "analgesic use").
+MEDICATION_USE: tuple[str, ...] = ("use", "usage", "therapy", "treatment", "intake", "administration")
+
+#: A positive test result stated before what was tested ("Positive blood screen for", "Seropositive for").
+POSITIVE_RESULT = (
+    r"^(?:a\s+|known\s+)?(?:sero)?positive\s+(?:(?:blood|serum|plasma|urine|laboratory|lab|serological|serology)\s+)*"
+    r"(?:(?:screen|screening|test|testing|result|assay)\s+)?(?:for|of)?\s*"
+)
+
+#: A negative test result stated before what was tested ("Negative hepatitis B surface antigen test").
+NEGATIVE_RESULT = (
+    r"^(?:a\s+|documented\s+)?(?:sero)?negative\s+(?:(?:blood|serum|plasma|urine|laboratory|lab|serological|serology)\s+)*"
+    r"(?:(?:screen|screening|test|testing|result|assay)\s+)?(?:for|of)?\s*"
+)
+
+#: Words after what was tested that only say it is a test ("HIV test", "HBsAg result").
+TEST_WORDS: tuple[str, ...] = (
+    "test",
+    "testing",
+    "test result",
+    "result",
+    "results",
+    "screen",
+    "screening test",
+    "assay",
+)
+
+#: Qualifiers that may also be the first word of a name ("systemic corticosteroids", "active tuberculosis").
+NAMING_QUALIFIERS: frozenset[str] = frozenset(("systemic", "active", "anticancer", "chronic", "concomitant"))
+
+#: Judgement words on a condition ("Severe hepatic impairment", "Clinically significant heart disease"): the
+#: condition's absence decides the criterion; its presence leaves it for a clinician to judge.
+SEVERITY: tuple[str, ...] = (
+    "clinically significant",
+    "clinically relevant",
+    "clinically important",
+    "medically significant",
+    "significant",
+    "severe",
+    "serious",
+    "uncontrolled",
+    "poorly controlled",
+    "unstable",
+    "clinically unstable",
+    "relevant",
+    "symptomatic",
+    "untreated",
+    "refractory",
+    "acute",
+    "major",
+    "chronic",
+    "progressive",
+    "actively progressing",
+    "symptomatic or untreated",
+    "untreated or symptomatic",
+    "symptomatic and/or untreated",
+    "untreated and/or symptomatic",
+    "symptomatic, untreated, or actively progressing",
+    "allogeneic",
+    "autologous",
+)
+
+#: Words opening a clause that narrows the condition before it ("ascites requiring drainage", "angioedema
+#: drug related", "CNV other than due to nAMD"): the condition's absence decides, its presence is left for
+#: review, as with a judgement word. Only a clause with no list in it ("or", "and", a comma) is read so.
+NARROWING: tuple[str, ...] = (
+    "requiring",
+    "that required",
+    "that requires",
+    "that require",
+    "which required",
+    "which requires",
+    "needing",
+    "due to",
+    "secondary to",
+    "caused by",
+    "related to",
+    "associated with",
+    "attributed to",
+    "other than",
+    "affecting",
+    "involving",
+    "resulting in",
+    "with",
+    "without",
+    "on",
+    "to",
+    "that",
+    "which",
+    "not controlled by",
+    "despite",
+    "drug related",
+    "drug-related",
+)

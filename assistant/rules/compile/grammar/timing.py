@@ -1,0 +1,100 @@
+"""Time in criteria: small numbers, time units, windows and what they are counted back from."""
+
+from __future__ import annotations
+
+#: Words for small numbers in time windows ("within three months").
+NUMBER_WORDS: dict[str, int] = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fourteen": 14,
+    "twenty-four": 24,
+    "thirty": 30,
+}
+
+#: Time units as written → the unit of a rule's window.
+TIME_UNITS: dict[str, str] = {
+    "day": "days",
+    "days": "days",
+    "week": "weeks",
+    "weeks": "weeks",
+    "wk": "weeks",
+    "wks": "weeks",
+    "month": "months",
+    "months": "months",
+    "mo": "months",
+    "year": "years",
+    "years": "years",
+    "yr": "years",
+    "yrs": "years",
+}
+
+#: What a window may be counted back from ("within 3 months prior to screening").
+ANCHORS: tuple[str, ...] = (
+    "screening visit",
+    "screening",
+    "study entry",
+    "entry",
+    "enrollment",
+    "enrolment",
+    "randomization",
+    "randomisation",
+    "registration",
+    "study start",
+    "start of study",
+    "start of treatment",
+    "start of study treatment",
+    "initiation of study treatment",
+    "study treatment",
+    "treatment",
+    "the first dose of study drug",
+    "the first dose of study treatment",
+    "the first dose",
+    "first dose",
+    "study drug administration",
+    "baseline",
+    "day 1",
+    "inclusion",
+    "consent",
+    "signing informed consent",
+    "signing the informed consent",
+    "study",
+    "the study",
+    "visit 1",
+)
+
+#: Words joining a window to its anchor.
+ANCHOR_LINKS: tuple[str, ...] = ("prior to", "before", "of", "preceding", "from", "until")
+
+#: Words opening a window.
+WINDOW_OPENERS: tuple[str, ...] = (
+    "within the past",
+    "within the last",
+    "within the previous",
+    "within the preceding",
+    "within past",
+    "within last",
+    "within",
+    "in the past",
+    "in the last",
+    "in the previous",
+    "during the past",
+    "during the last",
+    "over the past",
+    "over the last",
+)
+
+#: When a finding is stated to be present, at the end of a phrase ("at screening"): it only says "now".
+NOW_ANCHORS = (
+    r"\s*,?\s+(?:at|during|on)\s+(?:the\s+)?(?:time\s+of\s+)?"
+    r"(?:screening|baseline|study\s+entry|entry|enrol?lment|randomi[sz]ation|registration|inclusion)(?:\s+visit)?$"
+)
