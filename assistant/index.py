@@ -6,9 +6,13 @@ embedded again, and chunks of a changed protocol that no longer exist are delete
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from assistant.chunk import chunk_protocol
 from assistant.embed import Embedder, get_embedder
@@ -110,6 +114,8 @@ class ProtocolIndex:
         self._store: ProtocolStore | None = None
         self._chunks: list[Chunk] | None = None
         self._valid: set[str] = set()
+        self._by_protocol: dict[str, list[str]] = {}
+        self._vectors: OrderedDict[str, tuple[list[str], npt.NDArray[np.float64]]] = OrderedDict()
 
     @property
     def embedder(self) -> Embedder:
@@ -239,6 +245,7 @@ class ProtocolIndex:
         if not changed:
             return report
         self._chunks = None
+        self._vectors.clear()
         self.store.save([plan.protocol for plan in changed], PENDING)
         group = self.settings.embed_batch_size * self.settings.embed_group_batches
         for i in range(0, len(pending), group):
@@ -286,20 +293,51 @@ class ProtocolIndex:
                 key=lambda c: (c.protocol_id, c.start),
             )
             self._valid = {c.id for c in self._chunks}
+            self._by_protocol = {}
+            for chunk in self._chunks:
+                self._by_protocol.setdefault(chunk.protocol_id, []).append(chunk.id)
         return self._chunks
 
+    def _protocol_vectors(self, protocol_id: str, keep: int = 64) -> tuple[list[str], npt.NDArray[np.float64]]:
+        """One protocol's chunk ids and their unit vectors, read by id (the ``keep`` last used kept)."""
+        cached = self._vectors.get(protocol_id)
+        if cached is None:
+            wanted = self._by_protocol.get(protocol_id, [])
+            if not wanted:
+                return [], np.zeros((0, 0))
+            result = self.collection.get(ids=wanted, include=["embeddings"])
+            row = {cid: n for n, cid in enumerate(result["ids"])}
+            ids = [cid for cid in wanted if cid in row]  # in chunk order, whatever order the store returns
+            vectors = np.asarray(result["embeddings"], dtype=np.float64).reshape(len(result["ids"]), -1)
+            vectors = vectors[[row[cid] for cid in ids]]
+            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+            cached = self._vectors[protocol_id] = (ids, vectors / np.where(norms > 0, norms, 1.0))
+            while len(self._vectors) > keep:
+                self._vectors.popitem(last=False)
+        self._vectors.move_to_end(protocol_id)
+        return cached
+
     def dense(self, vector: list[float], k: int, protocol_id: str | None = None) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) of the ``k`` nearest chunks, optionally within one protocol."""
-        total = self.count()
-        if total == 0:
+        """(chunk id, cosine similarity) of the ``k`` nearest chunks, optionally within one protocol.
+
+        Within one protocol the similarities are computed here, exactly, over its few vectors read by id:
+        a filtered search in the vector index costs more as the corpus grows, reading by id does not.
+        """
+        self.chunks()
+        if protocol_id:
+            ids, matrix = self._protocol_vectors(protocol_id)
+            if not ids:
+                return []
+            query = np.asarray(vector, dtype=np.float64)
+            length = float(np.linalg.norm(query))
+            similarities = matrix @ (query / length) if length > 0 else np.zeros(len(ids))
+            order = np.argsort(-similarities, kind="stable")[:k]
+            return [(ids[n], float(similarities[n])) for n in order]
+        if not self._valid:
             return []
         result = self.collection.query(
-            query_embeddings=[vector],
-            n_results=min(k, total),
-            where={"protocol_id": protocol_id} if protocol_id else None,
-            include=["distances"],
+            query_embeddings=[vector], n_results=min(k, len(self._valid)), include=["distances"]
         )
-        self.chunks()
         return [
             (cid, 1.0 - float(d))
             for cid, d in zip(result["ids"][0], result["distances"][0], strict=True)

@@ -104,6 +104,7 @@ def normalise(text: str) -> str:
     return re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
 
 
+@lru_cache(maxsize=200_000)
 def stem(token: str) -> str:
     """A light stem: plurals and common endings folded, so 'metastases' meets 'metastasis' and
     'completion' meets 'completed'."""
@@ -220,11 +221,16 @@ class LexicalIndex:
             scores[docs] += (self.bm25.idf.get(term) or 0) * (counts * (k1 + 1) / (counts + self._norm[docs]))
         return scores
 
-    def ranked(self, query_tokens: list[str]) -> list[tuple[Chunk, float]]:
-        """Chunks with a score above zero, best first (ties in chunk order)."""
+    def ranked(self, query_tokens: list[str], limit: int | None = None) -> list[tuple[Chunk, float]]:
+        """Chunks with a score above zero, best first (ties in chunk order); the ``limit`` best only when
+        given, selected without sorting the rest (a common term can match most of a large corpus)."""
         scores = self.scores(query_tokens)
         hits = np.flatnonzero(scores > 0)
-        order = hits[np.argsort(-scores[hits], kind="stable")]
+        if limit is not None and 0 < limit < len(hits):
+            found = scores[hits]
+            cut = np.partition(found, len(hits) - limit)[len(hits) - limit]  # the limit-th best score
+            hits = hits[found >= cut]  # ties at the cut stay, in chunk order, for the stable sort
+        order = hits[np.argsort(-scores[hits], kind="stable")][:limit]
         return [(self.chunks[i], float(scores[i])) for i in order]
 
 
@@ -267,10 +273,13 @@ def chunk_views(index: ProtocolIndex) -> _ChunkViews:
     return views
 
 
-def lexical(index: ProtocolIndex, query: str, protocol_id: str | None = None) -> list[tuple[Chunk, float]]:
-    """BM25 ranking of the stored chunks (scores > 0 only), optionally within one protocol."""
+def lexical(
+    index: ProtocolIndex, query: str, protocol_id: str | None = None, limit: int | None = None
+) -> list[tuple[Chunk, float]]:
+    """BM25 ranking of the stored chunks (scores > 0 only, the ``limit`` best when given), optionally within
+    one protocol."""
     found = chunk_views(index).lexical_index(protocol_id)
-    return found.ranked(tokens(query)) if found is not None else []
+    return found.ranked(tokens(query), limit) if found is not None else []
 
 
 def retrieve(
@@ -286,7 +295,7 @@ def retrieve(
     vector = vector if vector is not None else index.embedder.embed([normalise(query)])[0]
     dense = index.dense(vector, k * 3, protocol_id)
     expanded = " ".join([query, *other_names(query)])
-    lex = lexical(index, expanded, protocol_id)[: k * 3]
+    lex = lexical(index, expanded, protocol_id, k * 3)
     by_id = chunk_views(index).by_id
     scores: dict[str, float] = {}
     dense_rank: dict[str, int] = {}

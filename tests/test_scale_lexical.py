@@ -36,6 +36,8 @@ def test_scores_equal_rank_bm25(chunks: list, query: str) -> None:  # type: igno
     assert np.allclose(index.scores(tokens(query)), reference)
     expected = [(c, float(s)) for c, s in sorted(zip(chunks, reference, strict=True), key=lambda p: -p[1]) if s > 0]
     assert [c.id for c, _ in index.ranked(tokens(query))] == [c.id for c, _ in expected]
+    for limit in (1, 3, 24, len(expected) + 5):  # the best few, selected without sorting the rest, ties included
+        assert [c.id for c, _ in index.ranked(tokens(query), limit)] == [c.id for c, _ in expected[:limit]]
 
 
 def test_views_are_built_once_per_chunk_list(fake_index: ProtocolIndex, seed: object) -> None:
