@@ -13,6 +13,7 @@ import spacy
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 
+from assistant.deid.extend import grow_address, grow_name
 from assistant.deid.lexicon import PARTICLES, get_lexicon
 from assistant.deid.patterns import _NAME_WORD, _ORDINAL_DAY, _PLACE
 from assistant.deid.recognizers import ENTITY_TYPES, build_recognizers
@@ -25,6 +26,8 @@ _NUMBER = regex.compile(r"\d+")
 _ORDINAL = regex.compile(_ORDINAL_DAY)
 _COMPACT_DATE = regex.compile(r"(?:19|20)\d{6}")
 _WORD = regex.compile(_NAME_WORD)
+_SHORT = frozenset({"PHONE_EXTENSION"})
+"""Recognisers whose matches need no plausibility check (an in-house number has fewer than seven digits)."""
 _TOKEN = regex.compile(r"\p{L}+(?:['’]\p{L}+)*(?:-\p{L}+(?:['’]\p{L}+)*)*")
 
 
@@ -93,11 +96,11 @@ class Deidentifier:
             Identifier(ENTITY_TYPES[r.entity_type], r.start, r.end, text[r.start : r.end], r.score)
             for r in results
             if r.entity_type in ENTITY_TYPES
+            and (r.entity_type in _SHORT or _plausible_type(r.entity_type, text[r.start : r.end]))
         ]
-        found = [f for f in found if _plausible(f)]
         words = {w for f in found if f.type == "NAME" for w in _name_words(f.text)} | set(names)
         found += _occurrences(text, words)
-        return _merge(text, found)
+        return _merge(text, [_grown(text, f) for f in _merge(text, found)])
 
     def redact(self, text: str, names: Iterable[str] = ()) -> str:
         """``text`` with every identifier replaced by its placeholder."""
@@ -122,18 +125,28 @@ def replace(text: str, identifiers: Sequence[Identifier]) -> str:
     return "".join(parts)
 
 
-def _plausible(found: Identifier) -> bool:
+def _plausible_type(entity: str, text: str) -> bool:
     """Dates must be full dates; phone numbers need seven digits and no slash (``140-159/90-99`` is a range); a
     name needs a word that is listed as a name or is no common or clinical word ("Patient Spanish-speaking")."""
-    if found.type == "NAME":
+    kind = ENTITY_TYPES[entity]
+    if kind == "NAME":
         lexicon = get_lexicon()
-        words = [w for w in _TOKEN.findall(found.text) if w not in _TITLE_WORDS]
+        words = [w for w in _TOKEN.findall(text) if w not in _TITLE_WORDS]
         return any(w.isupper() or lexicon.is_listed(w) or not lexicon.all_words(w) for w in words)
-    if found.type == "DATE":
-        return _is_full_date(found.text) or _COMPACT_DATE.fullmatch(found.text) is not None
-    if found.type == "PHONE":
-        return "/" not in found.text and sum(c.isdigit() for c in found.text) >= 7
+    if kind == "DATE":
+        return _is_full_date(text) or _COMPACT_DATE.fullmatch(text) is not None
+    if kind == "PHONE":
+        return "/" not in text and sum(c.isdigit() for c in text) >= 7
     return True
+
+
+def _grown(text: str, found: Identifier) -> Identifier:
+    """A name with its initials and suffix, an address with its other lines (``assistant.deid.extend``)."""
+    grow = {"NAME": grow_name, "ADDRESS": grow_address}.get(found.type)
+    if grow is None:
+        return found
+    start, end = grow(text, found.start, found.end)
+    return Identifier(found.type, start, end, text[start:end], found.score)
 
 
 def _is_full_date(text: str) -> bool:

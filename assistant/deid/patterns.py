@@ -4,6 +4,17 @@ from __future__ import annotations
 
 import regex
 
+from assistant.deid.cues import (
+    ADDRESSING,
+    CREDENTIALS,
+    HEADER_LABELS,
+    PATIENT,
+    RELATIVES,
+    ROLES,
+    SIGN_OFFS,
+    TALKING,
+    alternation,
+)
 from assistant.deid.lexicon import PARTICLES
 from assistant.deid.regions import region_codes
 
@@ -15,10 +26,10 @@ _TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Doctor|Sister|Nurse|Sr|Rev)"
 _NAME_WORD = rf"(?!{_TITLES}\b){_WORD}"
 _PARTICLE = rf"(?:{'|'.join(PARTICLES)})[ \t]+"
 NAME = (
-    rf"(?:\p{{Lu}}\.[ \t]*){{0,2}}(?:{_PARTICLE}){{0,2}}{_NAME_WORD}"
+    rf"(?:\p{{Lu}}(?:\.[ \t]*|[ \t]+(?=\p{{Lu}}))){{0,2}}(?:{_PARTICLE}){{0,2}}{_NAME_WORD}"
     rf"(?:[ \t]+(?:{_PARTICLE}){{0,2}}{_NAME_WORD}){{0,2}}"
 )
-"""Initials, a given name and up to two more name words (particles between them), on one line."""
+"""Initials (dotted or not), a given name and up to two more name words (particles between them), on one line."""
 _ORDINAL_DAY = (
     r"(?i:(?:twenty|thirty)[ \t-]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|first|second|third|"
     r"fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|"
@@ -31,15 +42,16 @@ _AGE_OVER_89 = (
 )
 _NOT_A_UNIT = r"(?![.,]\d|[ \t]*(?i:%|mg|mcg|kg|g\b|g/|mmol|ml|mm|cm|bpm|ms\b|u/|iu|x\b))"
 
-_CUES = (
-    r"(?i:patient|pt|name|named|called|husband|wife|son|daughter|mother|father|brother|sister|partner|spouse|"
-    r"caregiver|carer|guardian|nurse|contact|colleague|niece|nephew|grandson|granddaughter|aunt|auntie|uncle|cousin|"
-    r"friend|neighbou?r|son-in-law|daughter-in-law|grandmother|grandfather|grandma|grandpa|mum|mom|dad|stepson|"
-    r"stepdaughter|this\s+is|i\s+am|i'm|my\s+name\s+is|signed\s+by|"
-    r"referred\s+by|seen\s+by|reviewed\s+by|consented\s+by|attention|attn|dear|hi|hello)"
-)
+_CUES = alternation(PATIENT, RELATIVES, tuple(a for a in ADDRESSING if a not in HEADER_LABELS))
+"""Words after which a capitalised word listed as a name is a name, even a common word ("wife June")."""
+_TEAM_CUES = alternation(ROLES, TALKING)
+"""Roles and verbs of talking after which a name needs a word that is no common word ("Surgeon General")."""
+_INITIALS_CUES = alternation(PATIENT, RELATIVES, TALKING, ("cc", "initials", "dear", "hi", "hello", "thanks"))
+"""Words after which two or three capitals are initials ("pt JS"; not "PI SZ", a phenotype)."""
+_HEADER = rf"(?:^|(?<=[\n|;(]))[ \t]*{alternation(HEADER_LABELS)}[ \t]*:"
+_CREDENTIAL = rf"(?:,?[ \t]+{alternation(CREDENTIALS, cased=True)}\b)"
 _SIGNED = r"(?i:signed|countersigned|consented|witnessed|seen|referred|reviewed|approved|obtained|taken|completed)"
-_SIGN_OFFS = r"(?i:thanks|thank\s+you|many\s+thanks|regards|kind\s+regards|best\s+regards|best|cheers|sincerely)"
+_SIGN_OFFS = alternation(SIGN_OFFS)
 _AGE_AFTER = (
     r"(?=,[ \t]+(?:(?i:(?:a|an|aged)[ \t]+)?\d{1,3}(?:[ \t]*-?[ \t]*(?i:years?|yrs?|yo|y/o|y\.o\.)|[MF]\b|,|[ \t]*\()"
     r"|(?i:female|male|woman|man)\b))"
@@ -64,7 +76,8 @@ _PO_BOX = (
 )
 _PREFIX_STREET = (
     r"\b\d{1,5}(?:[ \t]?(?i:bis|ter))?,?[ \t]+(?i:rue|avenue|boulevard|bd|chemin|allée|impasse|place|quai|via|viale|"
-    r"calle|avenida|rua|carrer|heol|ffordd|stryd)[ \t]+(?:\p{Ll}+[ \t]+){0,3}\p{Lu}\p{L}+(?:[ \t]+\p{Lu}\p{L}+)?"
+    r"calle|avenida|rua|carrer|heol|ffordd|stryd)[ \t]+(?:\p{Ll}+[ \t]+){0,3}\p{Lu}\p{L}+(?:-\p{L}+)*"
+    r"(?:[ \t]+\p{Lu}\p{L}+(?:-\p{L}+)*)?"
     r"(?:,[ \t]*\d{4,5}[ \t]+\p{Lu}\p{Ll}+)?"
 )
 _LOWER_STREET = (
@@ -77,7 +90,8 @@ _RESIDENCE = (
 )
 _NUMBER_WORD = r"(?:number|num|no\.?|nr|id|#)"
 _STREET = (
-    rf"(?:{_UNIT})?\b\d{{1,6}}[A-Za-z]?[ \t]+(?:(?:{_WORD}|[NSEW]\.?|\d+(?:st|nd|rd|th))[ \t]+){{1,3}}"
+    rf"(?:{_UNIT}|\b\d{{1,4}}[A-Za-z]?/(?=\d))?\b\d{{1,6}}[A-Za-z]?[ \t]+"
+    rf"(?:(?:{_WORD}|[NSEW]\.?|\d+(?:st|nd|rd|th))[ \t]+){{1,3}}"
     rf"(?:{_STREET_SUFFIXES})\b\.?(?:[ \t]+(?:NE|NW|SE|SW|N|S|E|W)\b)?"
     r"(?:,?[ \t]+(?i:apt|apartment|suite|ste|unit|flat|floor|fl|room|#)\.?[ \t]*#?[\w-]+)?"
 )
