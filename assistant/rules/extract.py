@@ -42,13 +42,13 @@ _QTY = rf"(?P<num>{_NUM}){_SCI}?(?:\s*(?:{_ULN}|{_UNIT}))?"
 _PREFIX_OPS: tuple[tuple[str, str], ...] = (
     (
         r"greater\s+than\s+or\s+equal\s+to|more\s+than\s+or\s+equal\s+to|equal\s+to\s+or\s+(?:greater|more)\s+than"
-        r"|at\s+least|not\s+less\s+than|no\s+less\s+than|minimum(?:\s+of)?|≥|>\s*/?\s*=|=\s*>|>\s*or\s*=|>_|≧|⩾",
+        r"|at\s+least|not\s+less\s+than|no\s+less\s+than|minimum(?:\s+of)?|≥|>\s*/?\s*=|=\s*/?\s*>|>\s*or\s*=|>_|≧|⩾",
         ">=",
     ),
     (
         r"less\s+than\s+or\s+equal\s+to|equal\s+to\s+or\s+less\s+than|at\s+most|not\s+more\s+than|no\s+more\s+than"
         r"|no\s+greater\s+than|not\s+greater\s+than|not\s+exceeding|not\s+to\s+exceed|maximum(?:\s+of)?|up\s+to"
-        r"|≤|<\s*/?\s*=|=\s*<|<\s*or\s*=|<_|≦|⩽",
+        r"|≤|<\s*/?\s*=|=\s*/?\s*<|<\s*or\s*=|<_|≦|⩽",
         "<=",
     ),
     (r"greater\s+than|more\s+than|higher\s+than|above|over|exceeding|in\s+excess\s+of|>|〉", ">"),
@@ -264,6 +264,8 @@ def extract_thresholds(text: str, concepts: ConceptSet | None = None) -> list[Th
         else:
             measurement, m_start, m_end = _measurement(text, start, end)
             concept = _concept(measurement, text[start:end], unit, concepts)
+            if concept is None and m_start > 0:
+                measurement, m_start, m_end, concept = _longer_name(text, m_start, m_end, measurement, concepts)
         if unit and _TIME_UNITS.match(unit) and concept != "age" and not _DURATION_NAMES.search(measurement):
             continue  # a time window ("within 28 days"), not a threshold
         thresholds.append(Threshold(measurement, m_start, m_end, concept, op, value, unit, start, end))
@@ -302,6 +304,28 @@ def _measurement(text: str, start: int, end: int) -> tuple[str, int, int]:
     return stripped, m_start, m_start + len(stripped)
 
 
+_JOINED_NAME = re.compile(
+    r"([A-Za-z][A-Za-z'\-]*(?:\s+[A-Za-z][A-Za-z'\-]*){0,5})\s+(?:and|of|for|&)\s+$", re.IGNORECASE
+)
+
+
+def _longer_name(
+    text: str, m_start: int, m_end: int, measurement: str, concepts: ConceptSet | None
+) -> tuple[str, int, int, str | None]:
+    """A measurement whose name holds a joining word the boundary cut it at ("Eczema Area and Severity
+    Index"): the longest run of words before it that, with it, names a concept; else the measurement as cut."""
+    join = _JOINED_NAME.search(text[:m_start])
+    if join is None or concepts is None:
+        return measurement, m_start, m_end, None
+    words = list(re.finditer(r"[A-Za-z][A-Za-z'\-]*", join.group(1)))
+    for first in words:
+        start = join.start(1) + first.start()
+        concept = _concept(text[start:m_end], "", None, concepts)
+        if concept is not None and concept != "age":
+            return text[start:m_end], start, m_end, concept
+    return measurement, m_start, m_end, None
+
+
 def _concept(measurement: str, comparison: str, unit: str | None, concepts: ConceptSet | None) -> str | None:
     norm = normalize_text(measurement)
     if re.search(r"\b(age|aged)\b", norm) or (
@@ -312,6 +336,14 @@ def _concept(measurement: str, comparison: str, unit: str | None, concepts: Conc
         return "age" if not rest else None
     if concepts is None or not norm:
         return None
+    found = _concept_of(norm, concepts)
+    if found is None and re.search(r"[a-z]{3}s$", norm) and not norm.endswith("ss"):
+        found = _concept_of(norm[:-1], concepts)  # "platelet counts" names the platelet count
+    return found
+
+
+def _concept_of(norm: str, concepts: ConceptSet) -> str | None:
+    """The observation whose longest name or synonym the normalised ``norm`` holds, all else filler."""
     best: tuple[int, str] | None = None
     for concept in (concepts.concepts[n] for n in concepts.names("observation")):
         for synonym in (concept.name.replace("_", " "), *concept.synonyms):

@@ -144,12 +144,20 @@ def _joined(leftover: list[str], nodes: list[dict[str, Any]]) -> str | None:
 
 _NEGATIVE_TEST = re.compile(
     r"^(?:(?:women|females?)\s+(?:of\s+child-?\s?bearing\s+potential\s+)?(?:must\s+)?(?:have\s+)?(?:a\s+)?)?"
-    r"negative\s+(?:serum\s+|urine\s+|serum\s+or\s+urine\s+|urine\s+or\s+serum\s+|beta[- ]?hcg\s+)?"
-    r"(?:pregnancy\s+test|beta[- ]?hcg|hcg)(?:\s+(?:result|results))?(?:\s+at\s+screening)?$",
+    r"negative\s+(?:serum\s+|urine\s+|(?:serum|urine)\s*(?:or|/)\s*(?:serum|urine)\s+|beta[- ]?hcg\s+)?"
+    r"(?:pregnancy\s+test|beta[- ]?hcg|hcg)(?:\s+(?:result|results))?(?:\s+at\s+screening)?"
+    r"(?:\s+(?:for|in)\s+(?:(?:female|women|woman|females)\s*(?:subjects|patients|participants)?|wocbp)"
+    r"(?:\s+of\s+child-?\s?bearing\s+(?:potential|age))?)?$",
     re.IGNORECASE,
 )
 _STATES = re.compile(r"pregnan\w*|lactat\w*|nursing|breast[- ]?feed\w*|breast[- ]?feeding", re.IGNORECASE)
 _FEMALE = {"sex": ["female"]}
+#: A closing clause about a plan to conceive ("or plan to become pregnant during the study").
+_PLAN = re.compile(
+    r"[\s,]*(?:\bor\b|\band/or\b)\s+(?:who\s+)?(?:are\s+|is\s+)?"
+    r"(?:plan|plans|planning|planned|intend|intends|intending|intention|wish|wishing|desire|trying|attempting)\b.*$",
+    re.IGNORECASE,
+)
 #: A criterion whose subject is female: "Women of childbearing potential …", "Pregnant women", "WOCBP".
 _FEMALE_SUBJECT = re.compile(r"\b(?:wom[ae]n|females?|girls?|mothers?|wocbp)\b|child-?\s?bearing", re.IGNORECASE)
 _CONTRACEPTION = re.compile(r"contracept|birth\s+control", re.IGNORECASE)
@@ -173,8 +181,15 @@ def read_reproductive(text: str, concepts: ConceptSet) -> Compiled | None:
     either = re.match(r"^(?:males?|men)\s+or\s+", text, re.IGNORECASE)
     body = text[either.end() :] if either else text
     states = [m.group() for m in _STATES.finditer(body)]
-    rest = [w for w in words(_STATES.sub(" ", body)) if w.strip("-") not in g.PREGNANCY_FILLER]
     negated = re.search(r"\b(?:not|non|no)\b", body.lower()) is not None
+    plan = _PLAN.search(body) if not negated and not either else None
+    plan_words = [w for w in words(_STATES.sub(" ", plan.group())) if w not in g.PREGNANCY_FILLER] if plan else []
+    if plan is not None and all(w in g.PREGNANCY_CONTEXT for w in plan_words):
+        body = body[: plan.start()]  # "pregnant or planning a pregnancy": the plan is the patient's to tell
+    else:
+        plan = None
+    states = [m.group() for m in _STATES.finditer(body)]
+    rest = [w for w in words(_STATES.sub(" ", body)) if w.strip("-") not in g.PREGNANCY_FILLER]
     female_subject = not male and _FEMALE_SUBJECT.search(text) is not None
     pregnancy_only = bool(states) and all(w in g.PREGNANCY_CONTEXT for w in rest) and not _CONTRACEPTION.search(body)
     applies = _FEMALE if not male and (female_subject or pregnancy_only) else None
@@ -186,6 +201,11 @@ def read_reproductive(text: str, concepts: ConceptSet) -> Compiled | None:
             tests: list[dict[str, Any]] = [{"condition": name} for name in names]
             present: dict[str, Any] = tests[0] if len(tests) == 1 else {"any": tests}
             when: dict[str, Any] = {"not": present} if negated else present
+            if plan is not None:  # present decides; absent leaves the plan to ask about
+                when = {
+                    "any": [when, {"needs_review": f"whether the patient plans a pregnancy ({plan.group().strip()})"}]
+                }
+                notes += "; a plan to conceive is asked, not read"
             if either:  # a man meets it; a woman by her own test
                 return Compiled(
                     {"any": [{"sex": ["male"]}, when]},

@@ -6,11 +6,10 @@ import dataclasses
 import re
 from typing import Any
 
-from assistant.errors import UnitError
 from assistant.patient.concepts import ConceptSet
-from assistant.patient.units import factor
 from assistant.rules.compile.linking import code_of
 from assistant.rules.compile.result import Compiled, RuleKind, review
+from assistant.rules.compile.units import converts, implied_unit, spelled
 from assistant.rules.extract import Threshold, extract_thresholds
 
 # Words that may be left over around thresholds without changing their meaning.
@@ -79,7 +78,18 @@ _FILLER = frozenset(
         "following:",
         "defined",
         "criteria",
+        "participants",
+        "participant",
+        "visit",
+        "visits",
+        "resting",
     )
+)
+#: Phrases around a threshold that only say when the current value is taken or who judges it.
+_ASIDES = re.compile(
+    r"\b(?:at\s+the\s+time\s+of\s+(?:screening|enrol?lment|inclusion|study\s+entry)"
+    r"|(?:as\s+)?(?:determined|judged|assessed|estimated)\s+by\s+the\s+(?:treating\s+)?(?:investigator|physician))\b",
+    re.IGNORECASE,
 )
 
 
@@ -106,12 +116,14 @@ def _threshold_node(t: Threshold, concepts: ConceptSet) -> dict[str, Any] | str:
     if t.unit is None:
         if concept.unit and concept.unit.startswith("{"):  # a unitless quantity such as {INR}: the number is all
             return {"observation": concept.name, "op": t.op, "value": value, "unit": concept.unit}
-        return f"{concept.label} threshold without a unit"
-    try:
-        factor(t.unit, concept, "criterion")
-    except UnitError:
+        implied = implied_unit(t.value, concept)
+        if implied is None:
+            return f"{concept.label} threshold without a unit"
+        return {"observation": concept.name, "op": t.op, "value": value, "unit": implied}
+    unit = t.unit if converts(t.unit, concept) else spelled(t.unit)
+    if not converts(unit, concept):
         return f"{concept.label} in {t.unit}, which does not convert to {concept.unit}"
-    return {"observation": concept.name, "op": t.op, "value": value, "unit": t.unit}
+    return {"observation": concept.name, "op": t.op, "value": value, "unit": unit}
 
 
 def read_thresholds(text: str, concepts: ConceptSet) -> Compiled | None:
@@ -140,7 +152,7 @@ def _read(text: str, shown: str, concepts: ConceptSet) -> Compiled | None:
             residual[i] = " "
         for i in range(max(t.m_start, 0), max(t.m_end, 0)):
             residual[i] = " "
-    for start, end in _expansions(text):
+    for start, end in [*_expansions(text), *((m.start(), m.end()) for m in _ASIDES.finditer(text))]:
         for i in range(start, end):
             residual[i] = " "
     words = re.findall(r"[A-Za-z][A-Za-z\-/]*", "".join(residual).lower())
@@ -151,7 +163,7 @@ def _read(text: str, shown: str, concepts: ConceptSet) -> Compiled | None:
     if "or" not in words and _contradictory(found):
         return review(f"read {read}, which cannot all hold at once; 'or' may be meant", "contradictory", "observation")
     kind: RuleKind = "age" if all("age" in t for t in tests) else "observation"
-    links = _links(found, concepts)
+    links = _links(found, concepts) + _implied(found, tests)
     if len(tests) == 1:
         return Compiled(tests[0], f"read {shown!r}: threshold {read}{links}", kind)
     joined = "or" if "or" in words and "and" not in words else "and"
@@ -200,7 +212,20 @@ def _links(found: list[Threshold], concepts: ConceptSet) -> str:
     return ("; " + "; ".join(dict.fromkeys(seen))) if seen else ""
 
 
+def _implied(found: list[Threshold], tests: list[dict[str, Any]]) -> str:
+    """For the note: the units read where the criterion states none."""
+    shown = [
+        f"no unit stated for {t.measurement}: read as {test['unit']}, the only unit the number is plausible in"
+        for t, test in zip(found, tests, strict=False)
+        if t.unit is None and "unit" in test and not str(test["unit"]).startswith("{")
+    ]
+    return ("; " + "; ".join(shown)) if shown else ""
+
+
 _ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z]{1,7})\s*\)")
+
+
+_LINKS = frozenset(("and", "of", "the", "for", "in", "&"))
 
 
 def _expansions(text: str) -> list[tuple[int, int]]:
@@ -209,7 +234,8 @@ def _expansions(text: str) -> list[tuple[int, int]]:
     spans = []
     for match in _ACRONYM.finditer(text):
         letters = [c for c in match.group(1) if c.isupper()]
-        before = list(re.finditer(r"[A-Za-z][\w\-]*", text[: match.start()]))[-len(letters) :]
+        named = [w for w in re.finditer(r"[A-Za-z][\w\-']*", text[: match.start()]) if w.group().lower() not in _LINKS]
+        before = named[-len(letters) :]
         if len(before) == len(letters) and all(w.group()[0].upper() == c for w, c in zip(before, letters, strict=True)):
             spans.append((before[0].start(), match.end()))
     return spans
