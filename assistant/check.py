@@ -19,11 +19,12 @@ from typing import Literal
 from assistant.errors import AssistantError, PatientDataError, RulesError
 from assistant.patient.facts import Conflict, PatientFacts, Review
 from assistant.patient.site_ranges import site_ranges
-from assistant.rules.context import PatientContext
-from assistant.rules.load import RuleSet, RulesSource, load_rules, rules_path
+from assistant.rules.context import context_for
+from assistant.rules.engine import Evaluator
+from assistant.rules.load import RuleSet, RulesSource, Statuses, load_rules, rules_path
 from assistant.rules.ops import UNKNOWN, Result
 from assistant.settings import get_settings
-from assistant.types import Overall, Protocol, Status, Verdict
+from assistant.types import CriterionType, Overall, Protocol, Status, Verdict
 
 SettleKind = Literal["order", "ask"]
 
@@ -122,7 +123,7 @@ def check_patient(
     if rules.protocol_id != protocol.id:
         raise RulesError(f"rules of {rules.protocol_id} cannot check protocol {protocol.id}")
     ranges = get_settings().site_ranges
-    ctx = PatientContext(facts, as_of, site_ranges(ranges) if ranges is not None else None)
+    ctx = context_for(facts, as_of, site_ranges(ranges) if ranges is not None else None)
     reviews = _reviews_for(rules, facts) if facts.reviews else {}
     verdicts: list[Verdict] = []
     statuses: set[Status] = set()
@@ -130,14 +131,22 @@ def check_patient(
     new = _new
     s0, s1, s2, s3, s4, s5, s6 = _SLOTS
     conflicted = ctx.conflicts
-    for i, (evaluate, by_truth, criterion_id, kind, text) in enumerate(rules.plan):
-        if conflicted and not conflicted.keys().isdisjoint(rules.rules[i].uses):
-            truth, reason, used, missing = _conflict_result(rules.rules[i].uses, conflicted)
+    for evaluate, by_truth, criterion_id, kind, text, uses, last in _steps(rules):
+        if conflicted and not conflicted.keys().isdisjoint(uses):
+            truth, reason, used, missing = result = _conflict_result(uses, conflicted)
         else:
-            truth, reason, used, missing = evaluate(ctx)
+            result = evaluate(ctx)
+            if last is not None:
+                known = last[0]
+                if known is not None and known[0] is result and criterion_id not in reviews:
+                    add(known[1].status)
+                    append(known[1])
+                    continue
+            truth, reason, used, missing = result
         status = by_truth[truth]
         if status == "needs_review" and criterion_id in reviews:
             status, reason, used = _reviewed(reviews[criterion_id])
+            last = None
         add(status)
         # a Verdict set through its slots: the same frozen object as Verdict(...) at half the cost
         verdict = new(Verdict)
@@ -149,15 +158,45 @@ def check_patient(
         s5(verdict, used)
         s6(verdict, missing)
         append(verdict)
-    return PatientCheck(
-        rules.protocol_id,
-        overall_of(statuses),
-        rules.source,
-        tuple(verdicts),
-        as_of,
-        rules.administrative,
-        rules,
+        if last is not None:
+            last[0] = (result, verdict)
+    return _patient_check(rules, overall_of(statuses), tuple(verdicts), as_of)
+
+
+def _patient_check(rules: RuleSet, overall: Overall, verdicts: tuple[Verdict, ...], as_of: dt.date) -> PatientCheck:
+    """``PatientCheck(...)`` set through its slots (the same frozen object at half the cost)."""
+    check = _new(PatientCheck)
+    c0, c1, c2, c3, c4, c5, c6 = _CHECK_SLOTS
+    c0(check, rules.protocol_id)
+    c1(check, overall)
+    c2(check, rules.source)
+    c3(check, verdicts)
+    c4(check, as_of)
+    c5(check, rules.administrative)
+    c6(check, rules)
+    return check
+
+
+Step = tuple[Evaluator, Statuses, str, CriterionType, str, frozenset[str], list[tuple[Result, Verdict] | None] | None]
+"""What the checker's loop reads per rule: (evaluate, statuses, criterion id, type, text, uses, last), where
+``last`` holds the last result and its verdict for a rule that reads no fact (None for the others)."""
+_STEPS: dict[int, tuple[RuleSet, tuple[Step, ...]]] = {}
+
+
+def _steps(rules: RuleSet) -> tuple[Step, ...]:
+    """The loop's steps for ``rules`` (made once per rule set). A rule that reads no patient fact returns
+    the same result object every time; its verdict is then the same too, and made once."""
+    known = _STEPS.get(id(rules))
+    if known is not None and known[0] is rules:
+        return known[1]
+    steps: tuple[Step, ...] = tuple(
+        (evaluate, by_truth, criterion_id, kind, text, rule.uses, None if rule.uses else _no_result())
+        for (evaluate, by_truth, criterion_id, kind, text), rule in zip(rules.plan, rules.rules, strict=True)
     )
+    if len(_STEPS) >= 256:
+        _STEPS.clear()
+    _STEPS[id(rules)] = (rules, steps)
+    return steps
 
 
 _SETTLE: dict[int, tuple[RuleSet, tuple[SettleKind, ...]]] = {}
@@ -230,8 +269,17 @@ def _reviewed(review: Review) -> tuple[Status, str, tuple[str, ...]]:
     return status, reason, (f"review {review.criterion} by {review.by}{when}",)
 
 
+def _no_result() -> list[tuple[Result, Verdict] | None]:
+    """The empty slot of a rule's last result and verdict."""
+    return [None]
+
+
 _new = object.__new__
 _SLOTS = tuple(
     getattr(Verdict, name).__set__
     for name in ("criterion_id", "type", "text", "status", "reason", "facts_used", "missing")
+)
+_CHECK_SLOTS = tuple(
+    getattr(PatientCheck, name).__set__
+    for name in ("protocol", "overall", "rules_source", "verdicts", "as_of", "administrative", "rules")
 )

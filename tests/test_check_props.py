@@ -13,6 +13,7 @@ from assistant.parse import parse_protocol
 from assistant.patient.concepts import load_concepts
 from assistant.patient.facts import Condition, Medication, Observation, PatientFacts, Procedure
 from assistant.rules import load_rules
+from assistant.rules.context import forget_contexts
 
 ROOT = Path(__file__).resolve().parent.parent
 PROTOCOL = parse_protocol(ROOT / "corpus" / "NCT01267695.txt")
@@ -128,3 +129,15 @@ def test_no_data_is_never_read_as_normal(facts: PatientFacts) -> None:
     assert {v.status for v in empty.verdicts} <= {"unknown", "needs_review", "satisfied"}
     satisfied = {v.criterion_id for v in empty.verdicts if v.status == "satisfied"}
     assert satisfied == {"NCT01267695:I40"}  # only the permissive criterion passes with no data at all
+
+
+@settings(max_examples=200, deadline=None)
+@given(patients(), st.dates(min_value=dt.date(2016, 1, 1), max_value=dt.date(2030, 1, 1)))
+def test_a_kept_context_gives_the_verdicts_of_a_fresh_one(facts: PatientFacts, day: dt.date) -> None:
+    first = check_patient(PROTOCOL, facts, day, RULES)
+    check_patient(PROTOCOL, facts, AS_OF, RULES)  # another date in between: its own context
+    kept = check_patient(PROTOCOL, facts, day, RULES)  # the context of ``first``, its lookups remembered
+    forget_contexts()
+    fresh = check_patient(PROTOCOL, facts, day, RULES)
+    assert kept.verdicts == first.verdicts == fresh.verdicts
+    assert kept.overall == fresh.overall

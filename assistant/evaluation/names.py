@@ -40,6 +40,8 @@ METRICS: dict[str, tuple[str, ...]] = {
         "checks_per_second",
         "checks_per_second_median",
         "microseconds_per_check",
+        "checks_per_second_context_reused",
+        "checks_per_second_context_reused_median",
         "criteria_per_check",
         "protocols",
         "chunks",

@@ -1,15 +1,20 @@
-"""A patient's facts indexed by concept for one check, as of one date.
+"""A patient's facts indexed by concept, as of one date.
 
-Built once per check: the most recent observation of each concept (undated ones count as
+Built once per patient and date: the most recent observation of each concept (undated ones count as
 current; anything dated after ``as_of`` is not yet known and is left out), the records of each
-condition, medication and procedure, and what was stated absent. Quantities are converted to
-canonical units on first use and remembered for the rest of the check.
+condition, medication and procedure, and what was stated absent. Facts are immutable, so
+``context_for`` keeps the context of a facts object for its next check (another protocol, or the
+same one again); what the rules look up in it — quantities in canonical units, the records and
+statements of absence under a concept, facts_used entries — is worked out on first use and
+remembered in the context.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from collections.abc import Mapping
+from contextlib import suppress
 from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
@@ -21,8 +26,11 @@ from assistant.patient.site_ranges import SiteRange
 from assistant.patient.units import format_number, is_uln, to_canonical
 
 Event = Condition | Medication | Procedure
-Prepared = tuple[float | None, float | None, tuple[str], str]
-"""(value, upper limit of normal, facts_used entry, "value unit (date)") of an observation."""
+Prepared = tuple[float | None, float | None, tuple[str], str, float | None, str]
+"""(value, upper limit of normal, facts_used entry, "value unit (date)", value as a multiple of the upper
+limit of normal, that multiple for a reason) of an observation."""
+Found = tuple[()] | tuple[list[Event], tuple[str, ...]]
+"""A patient's records under a concept with their facts_used entries, or ``()`` when there is none."""
 
 
 @lru_cache(maxsize=65536)
@@ -81,10 +89,16 @@ class PatientContext:
         "site_ranges",
         "_quantities",
         "_described",
+        "as_of_text",
+        "present_of",
+        "absent_of",
+        "never_of",
     )
 
     def __init__(self, facts: PatientFacts, as_of: dt.date, site_ranges: Mapping[str, SiteRange] | None = None) -> None:
         self.as_of = as_of
+        self.as_of_text = as_of.isoformat()
+        """``as_of`` in ISO form, for reasons."""
         self.site_ranges = site_ranges or {}
         self.age = facts.age_on(as_of)
         self.sex = facts.sex if facts.sex not in (None, "unknown") else None
@@ -121,8 +135,14 @@ class PatientContext:
         """Concept → a statement of absence that covers the past too (``absent`` holds every one)."""
         self.conflicts: dict[str, Conflict] = {c.concept: c for c in facts.conflicts}
         """Concept (or ``age``/``sex``) → what was stated about it in ways that cannot all be used."""
-        self._quantities: dict[str, Prepared] = {}
+        self._quantities: dict[str, tuple[Concept, Prepared]] = {}
         self._described: dict[int, str] = {}
+        self.present_of: dict[frozenset[str], Found] = {}
+        """Name set → ``present(names, name_set)``, once asked (a test reads it before calling the method)."""
+        self.absent_of: dict[frozenset[str], tuple[str, ...]] = {}
+        """Name set → ``absence(names, name_set)``, once asked."""
+        self.never_of: dict[frozenset[str], tuple[str, ...]] = {}
+        """Name set → ``absence(names, name_set, past=True)``, once asked."""
 
     def describe(self, fact: Observation | Event) -> str:
         """The facts_used entry of a fact, remembered for the rest of the check."""
@@ -135,12 +155,13 @@ class PatientContext:
         return text
 
     def quantity(self, concept: Concept, obs: Observation) -> Prepared:
-        """The latest observation of ``concept`` prepared once per check: value and upper limit of normal
-        in the concept's canonical unit (value None when it is stated as a multiple of ULN), the
-        facts_used entry, and the value as given with its date for reasons."""
+        """The latest observation of ``concept`` prepared once: value and upper limit of normal in the
+        concept's canonical unit (value None when it is stated as a multiple of ULN), the facts_used
+        entry, the value as given with its date for reasons, and the value as a multiple of the upper
+        limit of normal (None without a positive limit) with its text."""
         known = self._quantities.get(concept.name)
-        if known is not None:
-            return known
+        if known is not None and known[0] is concept:
+            return known[1]
         value: float | None = None
         uln: float | None = None
         try:
@@ -165,8 +186,15 @@ class PatientContext:
             used = f"{obs.concept} = {given}"
         used = f"{used} ({day})"
         self._described[id(obs)] = used
-        prepared = (value, uln, (used,), f"{given} ({day})")
-        self._quantities[concept.name] = prepared
+        ratio: float | None
+        if value is None:  # stated as a multiple of ULN
+            ratio = obs.value
+        elif uln is None or uln <= 0:
+            ratio = None
+        else:
+            ratio = float(f"{value / uln:.12g}")
+        prepared = (value, uln, (used,), f"{given} ({day})", ratio, f"{ratio:.3g}" if ratio is not None else "")
+        self._quantities[concept.name] = (concept, prepared)
         return prepared
 
     def cutoff(self, delta: relativedelta) -> dt.date:
@@ -175,13 +203,25 @@ class PatientContext:
 
     def records(self, names: tuple[str, ...], name_set: frozenset[str] | None = None) -> list[Event]:
         """Records of the given concepts (sorted names; ``name_set`` the same as a set) that are stated
-        present and known by ``as_of``. A concept with a terminology below it has thousands of names
-        and a patient a handful of records, so the patient's side is intersected with the names."""
+        present and known by ``as_of``, in the order of ``names``. A concept with a terminology below it has
+        thousands of names and a patient a handful of records, so the smaller side is walked."""
         events = self.events
         if not events:
             return []
-        if len(names) == 1:
-            return events.get(names[0], [])
+        if len(names) <= len(events):
+            found: list[Event] = []
+            many = False
+            for name in names:
+                hit = events.get(name)
+                if hit is not None:
+                    if not found:
+                        found = hit
+                    elif many:
+                        found.extend(hit)
+                    else:
+                        found = [*found, *hit]
+                        many = True
+            return found
         if name_set is None:
             name_set = frozenset(names)
         hits = name_set.intersection(events)
@@ -189,9 +229,18 @@ class PatientContext:
             return []
         if len(hits) == 1:
             return events[next(iter(hits))]
-        found: list[Event] = []
+        found = []
         for name in sorted(hits):
             found.extend(events[name])
+        return found
+
+    def present(self, names: tuple[str, ...], name_set: frozenset[str]) -> Found:
+        """``records(names, name_set)`` with their facts_used entries, ``()`` when there is none;
+        remembered in ``present_of``."""
+        found = self.present_of.get(name_set)
+        if found is None:
+            records = self.records(names, name_set)
+            found = self.present_of[name_set] = (records, tuple([self.describe(r) for r in records])) if records else ()
         return found
 
     def stated_absent(
@@ -202,12 +251,28 @@ class PatientContext:
         absent = self.never if past else self.absent
         if not absent:
             return None
+        if len(names) <= len(absent):  # the first of the names stated absent
+            for name in names:
+                stated = absent.get(name)
+                if stated is not None:
+                    return stated
+            return None
         if name_set is None:
             name_set = frozenset(names)
         hits = name_set.intersection(absent)
         if not hits:
             return None
         return absent[min(hits)] if len(hits) > 1 else absent[next(iter(hits))]
+
+    def absence(self, names: tuple[str, ...], name_set: frozenset[str], past: bool = False) -> tuple[str, ...]:
+        """The facts_used entry of ``stated_absent(names, name_set, past)`` as a one-entry tuple, ``()`` when
+        nothing is stated absent; remembered in ``never_of`` (with ``past``) or ``absent_of``."""
+        memo = self.never_of if past else self.absent_of
+        found = memo.get(name_set)
+        if found is None:
+            stated = self.stated_absent(names, name_set, past)
+            found = memo[name_set] = (self.describe(stated),) if stated is not None else ()
+        return found
 
     def last_day(self, fact: Event, event_like: bool) -> dt.date | None:
         """The last day the record was true: as_of while ongoing; None when not known."""
@@ -239,3 +304,33 @@ class PatientContext:
 def _cutoff(as_of: dt.date, delta: relativedelta) -> dt.date:
     """``as_of`` minus ``delta`` (calendar months and years as dateutil counts them)."""
     return as_of - delta
+
+
+_CONTEXTS: OrderedDict[tuple[int, dt.date], tuple[PatientFacts, Mapping[str, SiteRange] | None, PatientContext]] = (
+    OrderedDict()
+)
+_KEPT = 64
+"""Contexts kept for their facts' next check: a screening run checks each patient against every protocol."""
+
+
+def context_for(
+    facts: PatientFacts, as_of: dt.date, site_ranges: Mapping[str, SiteRange] | None = None
+) -> PatientContext:
+    """The context of ``facts`` on ``as_of``: built on the first check of this facts object and reused
+    while it is checked again with the same site ranges (facts are immutable; the entry holds the object,
+    so its id stays its own). The last 64 are kept."""
+    key = (id(facts), as_of)
+    known = _CONTEXTS.get(key)
+    if known is not None and known[0] is facts and known[1] is site_ranges:
+        return known[2]
+    ctx = PatientContext(facts, as_of, site_ranges)
+    _CONTEXTS[key] = (facts, site_ranges, ctx)
+    if len(_CONTEXTS) > _KEPT:
+        with suppress(KeyError):  # emptied by another thread meanwhile
+            _CONTEXTS.popitem(last=False)
+    return ctx
+
+
+def forget_contexts() -> None:
+    """Drop every kept context: the next check of any facts object builds its context anew."""
+    _CONTEXTS.clear()

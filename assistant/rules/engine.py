@@ -7,6 +7,7 @@ messages are prepared once, when the rules are loaded. Each evaluator returns a 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -22,6 +23,7 @@ from assistant.rules.context import PatientContext, describe_date
 from assistant.rules.ops import (
     COMPARATORS,
     FALSE,
+    NEGATED,
     OP_TEXT,
     REVIEW,
     TRUE,
@@ -29,39 +31,34 @@ from assistant.rules.ops import (
     Result,
     combine_all,
     combine_any,
+    combine_two,
     compare,
-    negate,
+    either,
 )
 
 Evaluator = Callable[[PatientContext], Result]
+_SWAPPING = s.ConditionTest | s.MedicationTest | s.ProcedureTest | s.ObservationTest
+"""Tests that swap true and false themselves when negated, saving a wrapper call."""
 
 
-def compile_node(node: s.Node, concepts: ConceptSet, where: str) -> tuple[Evaluator, frozenset[str]]:
-    """An evaluator for ``node`` and the names of the facts it may read (concepts, ``age``, ``sex``)."""
+def compile_node(
+    node: s.Node, concepts: ConceptSet, where: str, negated: bool = False
+) -> tuple[Evaluator, frozenset[str]]:
+    """An evaluator for ``node`` (for its negation with ``negated``) and the names of the facts it may read
+    (concepts, ``age``, ``sex``)."""
+    if isinstance(node, s.NotOf) and isinstance(node.node, _SWAPPING):
+        return compile_node(node.node, concepts, f"{where}.not", not negated)
+    if negated and not isinstance(node, _SWAPPING):
+        return _negated(*compile_node(node, concepts, where))
     if isinstance(node, s.AllOf | s.AnyOf):
         kids = node.all if isinstance(node, s.AllOf) else node.any
         key = "all" if isinstance(node, s.AllOf) else "any"
         compiled = [compile_node(k, concepts, f"{where}.{key}[{i}]") for i, k in enumerate(kids)]
         fns = tuple(c[0] for c in compiled)
         uses = frozenset().union(*(c[1] for c in compiled))
-        if isinstance(node, s.AllOf):
-            return (lambda ctx: combine_all([f(ctx) for f in fns])), uses
-
-        def any_of(ctx: PatientContext) -> Result:
-            results = []
-            for f in fns:
-                result = f(ctx)
-                if result[0] == TRUE:  # the first true alternative decides; the rest are not needed
-                    return result
-                results.append(result)
-            return combine_any(results)
-
-        return any_of, uses
-    if isinstance(node, s.NotOf) and isinstance(node.node, s.ConditionTest | s.MedicationTest | s.ProcedureTest):
-        return _occurrence_node(node.node, concepts, f"{where}.not", negated=True)
+        return (_all_of(fns) if isinstance(node, s.AllOf) else _any_of(fns)), uses
     if isinstance(node, s.NotOf):
-        inner, uses = compile_node(node.node, concepts, f"{where}.not")
-        return (lambda ctx: negate(inner(ctx))), uses
+        return _negated(*compile_node(node.node, concepts, f"{where}.not"))
     if isinstance(node, s.NeedsReview):
         result: Result = (REVIEW, f"needs review: {node.needs_review}", (), ())
         return (lambda ctx: result), frozenset()
@@ -69,17 +66,62 @@ def compile_node(node: s.Node, concepts: ConceptSet, where: str) -> tuple[Evalua
         allowed: Result = (TRUE, f"permits only: {node.permissive}", (), ())
         return (lambda ctx: allowed), frozenset()
     if isinstance(node, s.ObservationTest):
-        return _observation(node, concepts.get(node.observation, ("observation",), f"{where}.observation"), where)
+        concept = concepts.get(node.observation, ("observation",), f"{where}.observation")
+        return _observation(node, concept, where, negated)
     if isinstance(node, s.AgeTest):
         return _age(node), frozenset({"age"})
     if isinstance(node, s.SexTest):
         return _sex(node), frozenset({"sex"})
     if isinstance(node, s.ConditionTest | s.MedicationTest | s.ProcedureTest):
-        return _occurrence_node(node, concepts, where)
+        return _occurrence_node(node, concepts, where, negated)
     if isinstance(node, s.SinceTest):
         concept = concepts.get(node.since, ("medication", "procedure", "condition"), f"{where}.since")
         return _since(node, concept, concepts), _uses(concept, concepts)
     raise RulesError(f"{where}: unsupported test {type(node).__name__}")
+
+
+def _all_of(fns: tuple[Evaluator, ...]) -> Evaluator:
+    """Conjunction of the evaluators (every one runs: the facts used are those of all of them)."""
+    if len(fns) == 2:
+        first, second = fns
+        return lambda ctx: combine_two(first(ctx), second(ctx))
+    return lambda ctx: combine_all([f(ctx) for f in fns])
+
+
+def _any_of(fns: tuple[Evaluator, ...]) -> Evaluator:
+    """Disjunction of the evaluators: the first true alternative decides, the rest are not run."""
+    if len(fns) == 2:
+        first, second = fns
+
+        def any_of_two(ctx: PatientContext) -> Result:
+            result = first(ctx)
+            if result[0] == TRUE:
+                return result
+            return either(result, second(ctx))
+
+        return any_of_two
+
+    def any_of(ctx: PatientContext) -> Result:
+        results = []
+        for f in fns:
+            result = f(ctx)
+            if result[0] == TRUE:
+                return result
+            results.append(result)
+        return combine_any(results)
+
+    return any_of
+
+
+def _negated(inner: Evaluator, uses: frozenset[str]) -> tuple[Evaluator, frozenset[str]]:
+    """``inner`` with true and false swapped (unknown and review kept)."""
+    swap = NEGATED
+
+    def not_of(ctx: PatientContext) -> Result:
+        result = inner(ctx)
+        return swap[result[0]], result[1], result[2], result[3]
+
+    return not_of, uses
 
 
 def _occurrence_node(
@@ -118,6 +160,16 @@ def _uses(concept: Concept, concepts: ConceptSet) -> frozenset[str]:
     return concepts.descendants(concept.name) | concepts.ancestors(concept.name)
 
 
+_SHARED: dict[frozenset[str], frozenset[str]] = {}
+
+
+def _shared(names: tuple[str, ...]) -> frozenset[str]:
+    """``names`` as a set, one object for equal sets: a context remembers lookups by name set, and a
+    lookup by the very same set never compares thousands of names."""
+    found = frozenset(names)
+    return _SHARED.setdefault(found, found)
+
+
 def _delta(duration: s.Duration) -> relativedelta:
     return relativedelta(
         days=duration.days or 0, weeks=duration.weeks or 0, months=duration.months or 0, years=duration.years or 0
@@ -127,9 +179,12 @@ def _delta(duration: s.Duration) -> relativedelta:
 # ----------------------------------------------------------------------------------- observations
 
 
-def _observation(node: s.ObservationTest, concept: Concept, where: str) -> tuple[Evaluator, frozenset[str]]:
+def _observation(
+    node: s.ObservationTest, concept: Concept, where: str, negated: bool = False
+) -> tuple[Evaluator, frozenset[str]]:
     name, label = concept.name, concept.label
     uses = frozenset({name})
+    yes, no = (FALSE, TRUE) if negated else (TRUE, FALSE)
     op = node.op or "=="
     op_text = OP_TEXT[op]
     if node.flag is not None:
@@ -137,14 +192,19 @@ def _observation(node: s.ObservationTest, concept: Concept, where: str) -> tuple
             raise RulesError(f"{where}: {name} is a {concept.value}, not a flag; use op and value")
         wanted = node.flag
         missing_flag = (f"{label} result",)
+        no_flag = f"no {label} result on record"
 
         def flag_test(ctx: PatientContext) -> Result:
             obs = ctx.latest.get(name)
             if obs is None or obs.flag is None:
-                return UNKNOWN, f"no {label} result on record", (), missing_flag
-            truth = TRUE if obs.flag == wanted else FALSE
+                return UNKNOWN, no_flag, (), missing_flag
             shown = "positive" if obs.flag else "negative"
-            return truth, f"{label} {shown} ({describe_date(obs.date)})", (ctx.describe(obs),), ()
+            return (
+                yes if obs.flag == wanted else no,
+                f"{label} {shown} ({describe_date(obs.date)})",
+                (ctx.describe(obs),),
+                (),
+            )
 
         return flag_test, uses
     if concept.value == "flag":
@@ -152,34 +212,7 @@ def _observation(node: s.ObservationTest, concept: Concept, where: str) -> tuple
     if node.uln is not None:
         if concept.value != "quantity":
             raise RulesError(f"{where}: uln applies to lab quantities, not to {name} ({concept.value})")
-        limit = node.uln
-        limit_text = (
-            f"{format_number(limit[0])}-{format_number(limit[1])} × ULN"
-            if isinstance(limit, tuple)
-            else f"{op_text} {format_number(limit)} × ULN"
-        )
-        missing_uln = (f"{label} with its reference range (upper limit of normal)",)
-        no_value = f"no {label} on record"
-        test = _tester(op, limit)
-
-        def uln_test(ctx: PatientContext) -> Result:
-            obs = ctx.latest.get(name)
-            if obs is None or obs.value is None:
-                return UNKNOWN, no_value, (), missing_uln
-            value, uln, used, given = ctx.quantity(concept, obs)
-            if value is None:  # stated as a multiple of ULN
-                ratio = obs.value
-            elif uln is None:
-                return UNKNOWN, f"{label} {given} has no reference range (upper limit of normal)", used, missing_uln
-            elif uln <= 0:
-                return UNKNOWN, f"{label} reference range has a non-positive upper limit", used, missing_uln
-            else:
-                ratio = float(f"{value / uln:.12g}")
-            if test(ratio):
-                return TRUE, f"{label} {given} is {ratio:.3g} × ULN, {limit_text}", used, ()
-            return FALSE, f"{label} {given} is {ratio:.3g} × ULN, not {limit_text}", used, ()
-
-        return uln_test, uses
+        return _uln(concept, op, node.uln, yes, no), uses
     assert node.value is not None
     raw = node.value
     if concept.value == "quantity":
@@ -205,33 +238,65 @@ def _observation(node: s.ObservationTest, concept: Concept, where: str) -> tuple
     missing_value = (label if concept.value == "quantity" else f"{label} score",)
     quantity = concept.value == "quantity"
     no_value = f"no {label} on record"
-    test = _tester(op, threshold)
+    only_uln = f"{label} is given only as a multiple of ULN"
+    missing_unit = (f"{label} in{unit_text}",)
+    between, low, high, compare_to, limit = _comparison(op, threshold)
 
     def value_test(ctx: PatientContext) -> Result:
         obs = ctx.latest.get(name)
         if obs is None or obs.value is None:
             return UNKNOWN, no_value, (), missing_value
+        prepared = ctx.quantity(concept, obs)
         if quantity:
-            value, _, used, given = ctx.quantity(concept, obs)
+            value = prepared[0]
             if value is None:
-                return UNKNOWN, f"{label} is given only as a multiple of ULN", used, (f"{label} in{unit_text}",)
+                return UNKNOWN, only_uln, prepared[2], missing_unit
         else:
             value = obs.value
-            _, _, used, given = ctx.quantity(concept, obs)
-        if test(value):
-            return TRUE, f"{label} {given} is {shown}", used, ()
-        return FALSE, f"{label} {given} is not {shown}", used, ()
+        if (low <= value <= high) if between else compare_to(value, limit):
+            return yes, f"{label} {prepared[3]} is {shown}", prepared[2], ()
+        return no, f"{label} {prepared[3]} is not {shown}", prepared[2], ()
 
     return value_test, uses
 
 
-def _tester(op: str, threshold: float | tuple[float, float]) -> Callable[[float], bool]:
-    """``value op threshold`` as a one-argument function."""
+def _uln(concept: Concept, op: str, limit: float | tuple[float, float], yes: int, no: int) -> Evaluator:
+    """A test of the latest value of ``concept`` as a multiple of its upper limit of normal."""
+    name, label = concept.name, concept.label
+    limit_text = (
+        f"{format_number(limit[0])}-{format_number(limit[1])} × ULN"
+        if isinstance(limit, tuple)
+        else f"{OP_TEXT[op]} {format_number(limit)} × ULN"
+    )
+    missing_uln = (f"{label} with its reference range (upper limit of normal)",)
+    no_value = f"no {label} on record"
+    non_positive = f"{label} reference range has a non-positive upper limit"
+    between, low, high, compare_to, threshold = _comparison(op, limit)
+
+    def uln_test(ctx: PatientContext) -> Result:
+        obs = ctx.latest.get(name)
+        if obs is None or obs.value is None:
+            return UNKNOWN, no_value, (), missing_uln
+        _, uln, used, given, ratio, ratio_text = ctx.quantity(concept, obs)
+        if ratio is None:
+            if uln is None:
+                return UNKNOWN, f"{label} {given} has no reference range (upper limit of normal)", used, missing_uln
+            return UNKNOWN, non_positive, used, missing_uln
+        if (low <= ratio <= high) if between else compare_to(ratio, threshold):
+            return yes, f"{label} {given} is {ratio_text} × ULN, {limit_text}", used, ()
+        return no, f"{label} {given} is {ratio_text} × ULN, not {limit_text}", used, ()
+
+    return uln_test
+
+
+def _comparison(
+    op: str, threshold: float | tuple[float, float]
+) -> tuple[bool, float, float, Callable[[float, float], bool], float]:
+    """``value op threshold`` unrolled for a test: (between, low, high, comparator, limit); a range is
+    inclusive at both ends, any other operator compares ``value`` with ``limit``."""
     if isinstance(threshold, tuple):
-        low, high = threshold
-        return lambda value: low <= value <= high
-    compare_to = COMPARATORS[op]
-    return lambda value: compare_to(value, threshold)
+        return True, threshold[0], threshold[1], COMPARATORS["=="], 0.0
+    return False, 0.0, 0.0, COMPARATORS[op], threshold
 
 
 # --------------------------------------------------------------------------------- age and sex
@@ -254,8 +319,8 @@ def _age(node: s.AgeTest) -> Evaluator:
         age = format_number(ctx.age)
         return (
             truth,
-            f"age {age} years on {ctx.as_of.isoformat()} {verb} {shown}",
-            (f"age = {age} years ({ctx.as_of})",),
+            f"age {age} years on {ctx.as_of_text} {verb} {shown}",
+            (f"age = {age} years ({ctx.as_of_text})",),
             (),
         )
 
@@ -319,20 +384,19 @@ def _occurrence(
     ``negated`` the truth is reversed inside the test (the common "No X"), saving a wrapper call; with
     ``ever`` any record counts, current or not ("history of X", "prior X")."""
     names = tuple(sorted(concepts.descendants(concept.name)))
-    name_set = frozenset(names)
+    name_set = _shared(names)
     broader = tuple(sorted(concepts.ancestors(concept.name)))
-    broader_set = frozenset(broader)
+    broader_set = _shared(broader)
     yes, no = (FALSE, TRUE) if negated else (TRUE, FALSE)
-    single = names[0] if len(names) == 1 and len(broader) == 1 else None
-    label, event_like = concept.label, concept.event
+    label, kind = concept.label, concept.kind
     delta = _delta(within) if within is not None else None
     window = f" within {within.text()}" if within is not None else ""
     dose_text = f" at a dose {OP_TEXT[dose[0]]} {format_number(dose[1])} {dose[2]}/day" if dose else ""
     if ever:
         missing = (f"{label} history (any record, or a statement that there was none)",)
-    elif concept.kind == "medication" and delta is None:
+    elif kind == "medication" and delta is None:
         missing = (f"whether the patient currently takes {label}{dose_text}",)
-    elif delta is None and concept.kind == "condition":
+    elif delta is None and kind == "condition":
         missing = (f"{label} status (present or absent)",)
     else:
         missing = (f"{label} history{window} (dates, or a statement that there was none)",)
@@ -342,79 +406,141 @@ def _occurrence(
     past = ever or delta is not None  # "history of X", "X within 3 months": "no X now" does not settle them
     now_only = f"{label}: stated absent now, the history not stated"
 
+    def no_record(ctx: PatientContext) -> Result:
+        """The result when the patient has no record of the concept: a statement of absence, or unknown."""
+        stated = (ctx.never_of if past else ctx.absent_of).get(broader_set)
+        if stated is None:
+            stated = ctx.absence(broader, broader_set, past)
+        if stated:
+            return no, absent_reason, stated, ()
+        if past:
+            now = ctx.absent_of.get(broader_set)
+            if now is None:
+                now = ctx.absence(broader, broader_set)
+            if now:
+                return UNKNOWN, now_only, now, missing
+        return UNKNOWN, unknown_reason, (), missing
+
+    lookup = (names, name_set, no_record)
+    if delta is None:
+        return _current(lookup, concept, ever, dose, dose_text, yes, no)
+    assert within is not None
+    return _windowed(lookup, concept, delta, within.text(), yes, no)
+
+
+Lookup = tuple[tuple[str, ...], frozenset[str], Evaluator]
+"""The names of a concept's records (sorted, and as a set) and the evaluator deciding when there is none."""
+
+
+def _current(
+    lookup: Lookup,
+    concept: Concept,
+    ever: bool,
+    dose: tuple[str, float, str, bool] | None,
+    dose_text: str,
+    yes: int,
+    no: int,
+) -> Evaluator:
+    """The test of an occurrence now (or, with ``ever``, at any time): for a condition or medication a
+    current record decides it, at the dose asked for; any record of a procedure or an event does."""
+    names, name_set, no_record = lookup
+    label, kind = concept.label, concept.kind
+    recorded = ever or kind == "procedure" or (kind == "condition" and concept.event)
+    found_now = f"{label}{dose_text}: {'present' if kind == 'condition' else 'current'} ("
+    not_now = f"{label}{dose_text}: {'resolved' if kind == 'condition' else 'not current'}"
+    no_dose = f"{label} is current but its daily dose is not recorded"
+    missing_dose = (f"daily dose of {label}",)
+    not_stated = f"{label}: in the history, not stated whether current"
+    missing_current = (f"whether {label} is current",)
+
     def test(ctx: PatientContext) -> Result:
-        if single is not None:
-            records = ctx.events.get(single)
-            stated = (ctx.never if past else ctx.absent).get(single) if not records else None
-        else:
-            records = ctx.records(names, name_set)
-            stated = ctx.stated_absent(broader, broader_set, past) if not records else None
-        if not records:
-            if stated is not None:
-                return no, absent_reason, (ctx.describe(stated),), ()
-            if past and ctx.absent:
-                now = ctx.stated_absent(broader, broader_set)
-                if now is not None:
-                    return UNKNOWN, now_only, (ctx.describe(now),), missing
-            return UNKNOWN, unknown_reason, (), missing
-        used = tuple(ctx.describe(r) for r in records)
+        found = ctx.present_of.get(name_set)
+        if found is None:
+            found = ctx.present(names, name_set)
+        if not found:
+            return no_record(ctx)
+        records, used = found
+        if recorded:
+            return yes, f"{label}: recorded ({used[0]})", used, ()
         unknown = False
-        if delta is None:
-            unsure = False
-            for record in records:
-                if ever or concept.kind == "procedure" or (concept.kind == "condition" and event_like):
-                    return yes, f"{label}: recorded ({ctx.describe(record)})", used, ()
-                current = ctx.is_current(record)
-                if current is None:
-                    unsure = True
-                    continue
-                if current:
-                    if dose is not None and isinstance(record, Medication):
-                        ok = _dose_ok(record, dose)
-                        if ok is None:
-                            unknown = True
-                            continue
-                        if not ok:
-                            continue
-                    state = "present" if concept.kind == "condition" else "current"
-                    return yes, f"{label}{dose_text}: {state} ({ctx.describe(record)})", used, ()
-            if unknown:
-                return (
-                    UNKNOWN,
-                    f"{label} is current but its daily dose is not recorded",
-                    used,
-                    (f"daily dose of {label}",),
-                )
-            if unsure:
-                return (
-                    UNKNOWN,
-                    f"{label}: in the history, not stated whether current",
-                    used,
-                    (f"whether {label} is current",),
-                )
-            state = "resolved" if concept.kind == "condition" else "not current"
-            return no, f"{label}{dose_text}: {state}", used, ()
-        cutoff = ctx.cutoff(delta)
+        unsure = False
+        for record in records:
+            current = ctx.is_current(record)
+            if current is None:
+                unsure = True
+                continue
+            if current:
+                if dose is not None and isinstance(record, Medication):
+                    ok = _dose_ok(record, dose)
+                    if ok is None:
+                        unknown = True
+                        continue
+                    if not ok:
+                        continue
+                return yes, f"{found_now}{ctx.describe(record)})", used, ()
+        if unknown:
+            return UNKNOWN, no_dose, used, missing_dose
+        if unsure:
+            return UNKNOWN, not_stated, used, missing_current
+        return no, not_now, used, ()
+
+    return test
+
+
+def _windowed(lookup: Lookup, concept: Concept, delta: relativedelta, window: str, yes: int, no: int) -> Evaluator:
+    """The test of an occurrence within ``window`` (``delta``) before ``as_of``: a record whose last day
+    falls inside decides it."""
+    names, name_set, no_record = lookup
+    label, event_like = concept.label, concept.event
+    no_end = f"{label} recorded without the date it ended"
+    missing_end = (f"date of {label}",)
+    cutoff_of = _cutoffs(delta)
+
+    def test(ctx: PatientContext) -> Result:
+        found = ctx.present_of.get(name_set)
+        if found is None:
+            found = ctx.present(names, name_set)
+        if not found:
+            return no_record(ctx)
+        records, used = found
+        cutoff = cutoff_of(ctx.as_of)
+        unknown = False
         for record in records:
             last = ctx.last_day(record, event_like)
             if last is None:
                 unknown = True
             elif last >= cutoff:
-                return yes, f"{label} on {last.isoformat()}, within {within.text()} of {ctx.as_of}", used, ()  # type: ignore[union-attr]
+                return yes, f"{label} on {describe_date(last)}, within {window} of {ctx.as_of_text}", used, ()
         if unknown:
-            return UNKNOWN, f"{label} recorded without the date it ended", used, (f"date of {label}",)
-        return no, f"{label} last before {cutoff.isoformat()} (outside {within.text()})", used, ()  # type: ignore[union-attr]
+            return UNKNOWN, no_end, used, missing_end
+        return no, f"{label} last before {describe_date(cutoff)} (outside {window})", used, ()
 
     return test
+
+
+def _cutoffs(delta: relativedelta) -> Callable[[dt.date], dt.date]:
+    """``as_of - delta`` remembered per ``as_of`` for one test (a relativedelta is slow to subtract and to
+    hash); the table is emptied when it reaches 64 dates."""
+    known: dict[dt.date, dt.date] = {}
+
+    def cutoff(as_of: dt.date) -> dt.date:
+        day = known.get(as_of)
+        if day is None:
+            if len(known) >= 64:
+                known.clear()
+            day = known[as_of] = as_of - delta
+        return day
+
+    return cutoff
 
 
 def _since(node: s.SinceTest, concept: Concept, concepts: ConceptSet) -> Evaluator:
     """True when the last exposure lies at least (>=) / more than (>) the duration before ``as_of``,
     or when the patient never had it (stated)."""
     names = tuple(sorted(concepts.descendants(concept.name)))
-    name_set = frozenset(names)
+    name_set = _shared(names)
     broader = tuple(sorted(concepts.ancestors(concept.name)))
-    broader_set = frozenset(broader)
+    broader_set = _shared(broader)
     label, event_like, op = concept.label, concept.event, node.op
     duration = node.duration
     delta = _delta(duration)
@@ -425,15 +551,25 @@ def _since(node: s.SinceTest, concept: Concept, concepts: ConceptSet) -> Evaluat
     never_reason = f"no prior {label} (stated)"
     unknown_reason = f"no record of prior {label} either way"
 
+    no_end = f"{label} recorded without the date it ended"
+    strict = op == ">"
+    cutoff_of = _cutoffs(delta)
+
     def test(ctx: PatientContext) -> Result:
-        records = ctx.records(names, name_set)
-        if not records:
-            stated = ctx.stated_absent(broader, broader_set, past=True)
-            if stated is not None:
-                return TRUE, never_reason, (ctx.describe(stated),), ()
+        found = ctx.present_of.get(name_set)
+        if found is None:
+            found = ctx.present(names, name_set)
+        if not found:
+            stated = ctx.never_of.get(broader_set)
+            if stated is None:
+                stated = ctx.absence(broader, broader_set, past=True)
+            if stated:
+                return TRUE, never_reason, stated, ()
             return UNKNOWN, unknown_reason, (), missing_all
-        used = tuple(ctx.describe(r) for r in records)
-        cutoff = ctx.cutoff(delta)
+        records, used = found
+        as_of = ctx.as_of
+        as_of_text = ctx.as_of_text
+        cutoff = cutoff_of(as_of)
         unknown = False
         latest = None
         for record in records:
@@ -443,13 +579,18 @@ def _since(node: s.SinceTest, concept: Concept, concepts: ConceptSet) -> Evaluat
                 continue
             if latest is None or last > latest:
                 latest = last
-        if latest is not None and (latest > cutoff or (op == ">" and latest == cutoff)):
-            days = (ctx.as_of - latest).days
-            return FALSE, f"last {label} {latest.isoformat()}, {days} days before {ctx.as_of}; needs {need}", used, ()
+        if latest is not None and (latest > cutoff or (strict and latest == cutoff)):
+            days = (as_of - latest).days
+            return (
+                FALSE,
+                f"last {label} {describe_date(latest)}, {days} days before {as_of_text}; needs {need}",
+                used,
+                (),
+            )
         if unknown:
-            return UNKNOWN, f"{label} recorded without the date it ended", used, missing_date
+            return UNKNOWN, no_end, used, missing_date
         assert latest is not None
-        days = (ctx.as_of - latest).days
-        return TRUE, f"last {label} {latest.isoformat()}, {days} days before {ctx.as_of} ({need})", used, ()
+        days = (as_of - latest).days
+        return TRUE, f"last {label} {describe_date(latest)}, {days} days before {as_of_text} ({need})", used, ()
 
     return test
