@@ -21,7 +21,7 @@ from assistant.deid.recognizers import ENTITY_TYPES, build_recognizers
 _LANGUAGE = "en"
 _TITLE_WORDS = frozenset("Mr Mrs Ms Miss Mx Dr Prof Professor Doctor Sister Nurse".split())
 _GAP = regex.compile(rf"[ \t]*,?[ \t]*(?:{_PLACE}[ \t]*,[ \t]*)?")
-_MONTH = regex.compile(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b")
+_MONTH = regex.compile(r"(?i)(?<![a-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*(?![a-z])")
 _NUMBER = regex.compile(r"\d+")
 _ORDINAL = regex.compile(_ORDINAL_DAY)
 _COMPACT_DATE = regex.compile(r"(?:19|20)\d{6}")

@@ -45,6 +45,7 @@ TALK_CUES = frozenset("spoke speak talked talk chatted met saw".split())
 
 _TOKEN = regex.compile(r"\p{L}+(?:['’]\p{L}+)*(?:-\p{L}+(?:['’]\p{L}+)*)*")
 _SPACE = regex.compile(r"[ \t]+")
+_INITIAL_NEXT = regex.compile(r",?[ \t]+(?![ai]\b)\p{L}\b\.?(?=[ \t]*(?:[,;:)\n]|$))")
 _SCORE = 0.6
 
 
@@ -99,6 +100,8 @@ class NameListRecognizer(EntityRecognizer):  # type: ignore[misc]
         )
         if after_given and lex.is_family(word):
             return tokens[i - 1][0], tokens[i][1]
+        if _unlisted_pair(lex, text, tokens, i):
+            return tokens[i][0], tokens[i + 1][1]  # "Fatou Diallo", "Perpetua Nwankwo"
         if not lex.is_given(word, clinical=False):
             return None
         first, last = i, i
@@ -127,6 +130,10 @@ class NameListRecognizer(EntityRecognizer):  # type: ignore[misc]
         listed = all(w.isupper() and len(w) > 1 and lex.is_listed(w) for w in pair)
         if listed and not all(lex.is_word(w) for w in pair):
             return tokens[i][0], tokens[i + 1][1]
+        comma = text[tokens[i][1] : tokens[i + 1][0]].startswith(",")
+        pronounceable = all(_pronounceable(w) and (lex.is_unknown(w) or lex.is_listed(w)) for w in pair)
+        if comma and pronounceable and not any(lex.is_word(w) for w in pair):
+            return tokens[i][0], tokens[i + 1][1]  # "ADEBAYO, OLUWASEUN", "BARNES, Tyrone"
         return None
 
     def _lower_case_name(self, text: str, tokens: list[tuple[int, int, str]], i: int) -> tuple[int, int] | None:
@@ -136,11 +143,24 @@ class NameListRecognizer(EntityRecognizer):  # type: ignore[misc]
         previous = tokens[i - 1][2].lower() if i > 0 and _adjacent(text, tokens, i - 1, dots=True) else ""
         listed = lex.is_given(word) or lex.is_family(word)
         if previous in TITLES and (listed or lex.is_unknown(word)) and not lex.is_word(word):
-            return start, end - (2 if word.endswith(("'s", "’s")) else 0)
-        if lex.is_family(word) and _labelled(text, tokens, i) and i + 1 < len(tokens):
+            last = i
+            while last + 1 < len(tokens) and last - i < 2 and _adjacent(text, tokens, last):
+                following = tokens[last + 1][2]
+                if not (following.islower() and len(following) > 1 and not lex.is_word(following)):
+                    break
+                if not (lex.is_listed(following) or lex.is_unknown(following) or following in lex.known):
+                    break
+                last += 1
+            end = tokens[last][1]
+            return start, end - (2 if tokens[last][2].endswith(("'s", "’s")) else 0)  # "dr emeka obi"
+        labelled = _labelled(text, tokens, i)
+        if lex.is_family(word) and labelled and i + 1 < len(tokens):
             given = tokens[i + 1][2]
             if _adjacent(text, tokens, i, comma=True) and given.islower() and not lex.is_word(given):
                 return start, tokens[i + 1][1]  # "pt: okonkwo, chidi"
+        surname = (lex.is_family(word) or lex.is_unknown(word)) and not lex.is_word(word)
+        if labelled and surname and _INITIAL_NEXT.match(text, end):
+            return start, end  # "pt: whitcombe j" (the initial is joined by assistant.deid.extend)
         if previous in NAMING and lex.is_unknown(word):
             last = i
             while last + 1 < len(tokens) and last - i < 2 and _adjacent(text, tokens, last):
@@ -167,6 +187,22 @@ def _adjacent(text: str, tokens: list[tuple[int, int, str]], i: int, dots: bool 
     if (dots and gap.startswith(".")) or (comma and gap.startswith(",")):
         gap = gap[1:]
     return bool(_SPACE.fullmatch(gap))
+
+
+def _unlisted_pair(lex: Lexicon, text: str, tokens: list[tuple[int, int, str]], i: int) -> bool:
+    """Token ``i`` and the next are capitalised, no word of any list (the second may be a listed family name)
+    and no eponym: a name neither list holds ("Perpetua Nwankwo")."""
+    if i + 1 >= len(tokens) or not _adjacent(text, tokens, i):
+        return False
+    first, second = tokens[i][2], tokens[i + 1][2]
+    if not (_capitalised(second) and lex.is_unknown(first)) or lex.is_eponym(first) or lex.is_eponym(second):
+        return False
+    return lex.is_unknown(second) or (lex.is_family(second) and not lex.is_word(second))
+
+
+def _pronounceable(word: str) -> bool:
+    """Four letters or more with two vowels: a word, not an acronym ("OLUWASEUN", not "SNRI")."""
+    return len(word) >= 4 and sum(c in "aeiouy" for c in word.lower()) >= 2
 
 
 def _surname_like(lex: Lexicon, word: str) -> bool:
