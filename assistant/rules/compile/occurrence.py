@@ -36,6 +36,8 @@ _NEGATIVE = re.compile(g.NEGATIVE_RESULT, re.IGNORECASE)
 _TEST_WORDS = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(g.TEST_WORDS, key=len, reverse=True))
 _TEST = re.compile(rf"\s+(?:{_TEST_WORDS})$", re.IGNORECASE)
 _NOW_ANCHOR = re.compile(g.NOW_ANCHORS, re.IGNORECASE)
+_TRAILING_REMARK = re.compile(r"\s*\([^()]*\)\s*$")
+_OR_NEXT = re.compile(r"^(?:or|and/or)\s+", re.IGNORECASE)
 _PAREN_WINDOW = re.compile(r"\s*\((?P<window>\s*(?:within|in\s+the\s+(?:past|last))\b[^()]*)\)\s*", re.IGNORECASE)
 
 
@@ -78,6 +80,9 @@ def _link_all(
     for item in items:
         core, qualifiers = strip_prefixes(item, list(g.QUALIFIERS))
         link = _link_one(core, concepts, kinds)
+        if link is None and qualifiers and qualifiers[-1] in g.NAMING_QUALIFIERS:  # "systemic sclerosis"
+            named = _link_one(f"{qualifiers[-1]} {core}", concepts, kinds)
+            link, qualifiers = (named, qualifiers[:-1]) if named is not None else (link, qualifiers)
         if link is None and head and item is not items[-1] and len(core.split()) == 1:
             link = _link_one(" ".join([core, *head]), concepts, kinds)
         if link is None and item is not items[-1] and len(core.split()) <= 3:
@@ -143,22 +148,29 @@ def read_negative_test(text: str, concepts: ConceptSet) -> Compiled | None:
 
 _NARROWING = re.compile(rf"\s+(?:{alternation(g.NARROWING)})\b", re.IGNORECASE)
 _BRACKETED = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])")
+_WIDENING = re.compile(r"\s*(?:or|and|and/or|plus|as\s+well\s+as|including|incl|also)\b", re.IGNORECASE)
 _LIST_WORDS = re.compile(r",|;|\bor\b|\band\b|\band/or\b", re.IGNORECASE)
 
 
 def _narrowed(phrase: str, concepts: ConceptSet) -> tuple[tuple[list[tuple[Linked, str | None]], bool], str] | None:
-    """The conditions a phrase names once a narrowing clause or a bracketed remark is set aside
-    ("ascites requiring recurrent drainage", "psoriasis (Group D)"), with the words set aside; None
-    unless every linked concept is a condition and the words set aside hold no list."""
-    remarks = " ".join(m.group().strip() for m in _BRACKETED.finditer(phrase))
+    """The concepts a phrase names once a narrowing clause or a bracketed remark is set aside
+    ("ascites requiring recurrent drainage", "psoriasis (Group D)", "major surgery (excluding placement of
+    vascular access)"), with the words set aside; None unless the words set aside hold no list and add
+    nothing ("(or X)", "(including X)" may widen the name). A clause narrows conditions only; a bracketed
+    remark may narrow a medication or procedure too."""
+    found_remarks = [m.group().strip() for m in _BRACKETED.finditer(phrase)]
+    if any(_WIDENING.match(remark[1:]) for remark in found_remarks):
+        return None
+    remarks = " ".join(found_remarks)
     bare = " ".join(_BRACKETED.sub(" ", phrase).split())
-    candidates: list[tuple[str, str]] = [(bare, remarks)] if remarks and bare else []
+    candidates: list[tuple[str, str, tuple[Kind, ...]]] = [(bare, remarks, _KINDS)] if remarks and bare else []
     cut = _NARROWING.search(bare)
     if cut is not None and cut.start() > 0 and _LIST_WORDS.search(bare[cut.start() :]) is None:
-        candidates.append((bare[: cut.start()].strip(" ,"), f"{remarks} {bare[cut.start() :].strip()}".strip()))
-    for head, dropped in candidates:
-        found = _link_all(head, concepts, ("condition",))
-        if not isinstance(found, str) and all(link.kind == "condition" for link, _ in found[0]):
+        dropped = f"{remarks} {bare[cut.start() :].strip()}".strip()
+        candidates.append((bare[: cut.start()].strip(" ,"), dropped, ("condition",)))
+    for head, dropped, kinds in candidates:
+        found = _link_all(head, concepts, kinds)
+        if not isinstance(found, str) and all(link.kind in kinds for link, _ in found[0]):
             return found, dropped
     return None
 
@@ -183,6 +195,16 @@ def _node(link: Linked, timing: str, window: dict[str, int] | None, negated: boo
     if window is not None:
         node["within"] = window
     return node
+
+
+def _one_sided(test: dict[str, Any], link: Linked, judged: str) -> dict[str, Any]:
+    """The test of a concept the criterion narrows or judges: the concept's absence decides; its presence
+    leaves the test unknown (a condition's ``qualifier``; beside a medication or procedure, a review)."""
+    if link.kind == "condition":
+        return dict(test, qualifier=judged)
+    return {
+        "all": [test, {"needs_review": f"whether the {link.label} found falls within the criterion's words {judged}"}]
+    }
 
 
 def _kind_of(links: list[Linked]) -> RuleKind:
@@ -230,10 +252,16 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
     body, subjects = strip_prefixes(text, g.SUBJECTS)
     body, negations = strip_prefixes(body, g.NEGATIONS)
     body, qualifiers = strip_prefixes(body, list(g.QUALIFIERS))
+    joined = _OR_NEXT.match(body) if qualifiers else None
+    if joined is not None:  # "history of or current X": either timing, the widest read
+        rest, more = strip_prefixes(body[joined.end() :], list(g.QUALIFIERS))
+        body, qualifiers = (rest, [*qualifiers, *more]) if more else (body, qualifiers)
     if not negations:
         body, negations = strip_prefixes(body, g.NEGATIONS)
     unjudged = body
     body, severity = strip_prefixes(body, g.SEVERITY)
+    if severity and _OR_NEXT.match(body):  # "chronic or recurrent infections": the word is an item of a list
+        body, severity = unjudged, []
     if severity:
         body, more = strip_prefixes(body, list(g.QUALIFIERS))
         qualifiers = [*qualifiers, *more]
@@ -245,6 +273,10 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
         match = windows[0]
         body = f"{body[: match.start()]} {body[match.end() :]} {match.group('window')}".strip()
     phrase, window, window_text = split_window(body)
+    remark = _TRAILING_REMARK.search(body) if window is None else None
+    if remark is not None and remark.start() > 0:  # "X within 2 months (does not include Y)": the remark is X's
+        phrase, window, window_text = split_window(body[: remark.start()])
+        phrase = f"{phrase} {remark.group().strip()}" if window is not None else body
     phrase = _NOW_ANCHOR.sub("", phrase) if window is None and timing_of(qualifiers) != "ever" else phrase
     if not phrase or re.search(r"[<>=≤≥〉]|\d\s*%", phrase):
         return None  # a comparator left in the phrase is a threshold, not a name
@@ -259,7 +291,14 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
     if isinstance(found, str) and qualifiers and qualifiers[-1] in g.NAMING_QUALIFIERS:
         retry = _link_all(f"{qualifiers[-1]} {phrase}", concepts, kinds)  # "systemic steroids" is one name
         found = found if isinstance(retry, str) else retry
-    narrowed = _narrowed(phrase, concepts) if isinstance(found, str) and positive is None else None
+    narrowed = None
+    if isinstance(found, str) and positive is None:
+        if severity:  # "major surgery (excluding …)": the name begins with the judgement word
+            narrowed = _narrowed(split_window(unjudged)[0] if window is None else f"{severity[-1]} {phrase}", concepts)
+            severity = [] if narrowed is not None else severity
+        narrowed = narrowed or _narrowed(phrase, concepts)
+        if narrowed is None and qualifiers and qualifiers[-1] in g.NAMING_QUALIFIERS:
+            narrowed = _narrowed(f"{qualifiers[-1]} {phrase}", concepts)
     if narrowed is not None:
         found, severity = narrowed[0], [*severity, narrowed[1]]
     read = " ".join([*negations, *qualifiers]) or "present"
@@ -274,7 +313,7 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
     negated = bool(negations)
     notes = "; ".join(link.note() for link in links)
     judged = " ".join(severity)
-    if judged and any(link.kind != "condition" for link in links):
+    if judged and any(link.kind != "condition" for link in links) and (narrowed is None or len(severity) > 1):
         message = f"'{judged}' on a medication, procedure or test is not read: {notes}"
         return review(message, "judgement", _kind_of(links))
     if timing == "recent" and window is None:
@@ -287,7 +326,13 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
         )
     if any(link.kind == "observation" for link in links) and (window is not None or timing == "ever"):
         return review(f"a positive test in a window or at any time is not read: {notes}", "test: timing", "observation")
-    if negated and window is not None and len(links) == 1 and links[0].kind in ("medication", "procedure"):
+    if (
+        negated
+        and window is not None
+        and len(links) == 1
+        and links[0].kind in ("medication", "procedure")
+        and not judged
+    ):
         # "No X within 4 weeks": X on the first day of the window still counts, so more than 4 weeks are needed.
         link = links[0]
         unit, n = next(iter(window.items()))
@@ -303,7 +348,7 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
         for link, own in items
     ]
     if judged:
-        tests = [dict(test, qualifier=judged) for test in tests]
+        tests = [_one_sided(test, link, judged) for test, (link, _) in zip(tests, items, strict=True)]
     present: dict[str, Any] = tests[0] if len(tests) == 1 else {"any": tests}
     when = {"not": present} if negated else present
     timing_text = window_text if window else "at any time (history)" if timing == "ever" else "now"

@@ -28,7 +28,8 @@ _UNIT = _alternation(list(g.TIME_UNITS))
 #: A window at the end of a phrase: "within the past 6 months (prior to screening)".
 WINDOW = re.compile(
     rf"\s*,?\s*(?:{_alternation(g.WINDOW_OPENERS)})\s+(?:\(\s*)?(?P<n>{_NUMBER})\s*\)?\s*(?P<unit>{_UNIT})\b"
-    rf"(?:\s+(?:{_alternation(g.ANCHOR_LINKS)})\s+(?:the\s+)?(?:{_alternation(g.ANCHORS)}))?\s*$",
+    rf"(?:\s+(?:{_alternation(g.ANCHOR_LINKS)})\s+(?:the\s+)?(?:(?:{_alternation(g.ANCHOR_MOMENTS)})\s+(?:the\s+)?)?"
+    rf"(?:{_alternation(g.ANCHORS)}))?\s*$",
     re.IGNORECASE,
 )
 #: A window before its phrase: "in the last 6 months, a myocardial infarction" is rare; not read.

@@ -29,6 +29,7 @@ from assistant.rules.compile.grammar.people import (
 )
 from assistant.rules.compile.grammar.timing import (
     ANCHOR_LINKS,
+    ANCHOR_MOMENTS,
     ANCHORS,
     NOW_ANCHORS,
     NUMBER_WORDS,
@@ -42,6 +43,7 @@ __all__ = [
     "AGE_GROUPS",
     "ANCHORS",
     "ANCHOR_LINKS",
+    "ANCHOR_MOMENTS",
     "MEDICATION_USE",
     "NAMING_QUALIFIERS",
     "NARROWING",

@@ -55,6 +55,12 @@ ANCHORS: tuple[str, ...] = (
     "start of study treatment",
     "initiation of study treatment",
     "study treatment",
+    "study drug",
+    "study medication",
+    "study intervention",
+    "study enrollment",
+    "study enrolment",
+    "study randomization",
     "treatment",
     "the first dose of study drug",
     "the first dose of study treatment",
@@ -70,6 +76,19 @@ ANCHORS: tuple[str, ...] = (
     "study",
     "the study",
     "visit 1",
+)
+
+#: Words naming the moment of an anchor ("the first dose of study treatment", "initiation of study drug"):
+#: they may stand before any anchor above.
+ANCHOR_MOMENTS: tuple[str, ...] = (
+    "first dose of",
+    "first administration of",
+    "first day of",
+    "first infusion of",
+    "initiation of",
+    "start of",
+    "beginning of",
+    "time of",
 )
 
 #: Words joining a window to its anchor.

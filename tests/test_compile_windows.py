@@ -1,0 +1,196 @@
+"""Compiler forms on real criterion texts of the registry records: windows counted back from the first dose
+or administration of study treatment, timing qualifiers joined by 'or', judgement words that are items of
+a list, names that begin with a qualifier; narrowing remarks and clauses read one-sided (the concept's
+absence decides, its presence is left for review) on medications and procedures as on conditions; and
+what stays needs_review."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.check import check_patient
+from assistant.parse import parse_protocol
+from assistant.patient.facts import PatientFacts
+from assistant.rules.compile import compile_rule, draft_rules
+from assistant.rules.load import compile_document
+from tests.test_compile_patterns import form, real
+
+RECORDS = Path(__file__).resolve().parent.parent.parent / "shared" / "protocols" / "ctgov-legacy-xml"
+
+_SURGERY = "Major surgery (excluding placement of vascular access) within 4 weeks of the first dose of study treatment"
+_CHECKPOINT = "Immune checkpoint inhibitor therapy within 30 days of first dose of study treatment"
+_STEROIDS = (
+    "Systemic steroid use within the last 2 months (does not include local steroid injections or intranasal "
+    "steroid spray);"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        pytest.param(
+            _CHECKPOINT,
+            "exclusion",
+            {"medication": "checkpoint_inhibitor", "within": {"days": 30}},
+            id="NCT03599518-E6-first-dose-of-study-treatment",
+        ),
+        pytest.param(
+            "Treatment with any investigational agent within 14 days of first administration of study treatment",
+            "exclusion",
+            {"medication": "investigational_drug", "within": {"days": 14}},
+            id="NCT01642004-E9-first-administration",
+        ),
+        pytest.param(
+            "History of or current chronic or recurrent infections",
+            "exclusion",
+            {"any": [{"condition": "hpo:HP:0031035", "ever": True}, {"condition": "hpo:HP:0002719", "ever": True}]},
+            id="NCT02552212-E4-qualifiers-joined-by-or",
+        ),
+    ],
+)
+def test_reads(text: str, kind: str, expected: dict[str, Any]) -> None:
+    compiled = compile_rule(real(text, kind))
+    assert compiled.when == expected, compiled.note
+    assert " ".join(text.split()).rstrip(";.") in compiled.note
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("Systemic sclerosis or psoriasis", "icd10:M34", id="first-item"),
+        pytest.param("Psoriasis or systemic sclerosis", "icd10:M34", id="last-item"),
+    ],
+)
+def test_a_list_item_may_begin_with_a_qualifier(text: str, expected: str) -> None:
+    compiled = compile_rule(form(text, "exclusion"))
+    assert {"condition": expected} in compiled.when["any"], compiled.note
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        pytest.param(
+            _SURGERY,
+            "exclusion",
+            {
+                "all": [
+                    {"procedure": "major_surgery", "within": {"weeks": 4}},
+                    {
+                        "needs_review": "whether the major surgery found falls within the criterion's words "
+                        "(excluding placement of vascular access)"
+                    },
+                ]
+            },
+            id="NCT03599518-E7-procedure-remark",
+        ),
+        pytest.param(
+            _STEROIDS,
+            "exclusion",
+            {
+                "all": [
+                    {"medication": "systemic_corticosteroid", "within": {"months": 2}},
+                    {
+                        "needs_review": "whether the systemic corticosteroids found falls within the criterion's "
+                        "words (does not include local steroid injections or intranasal steroid spray)"
+                    },
+                ]
+            },
+            id="NCT02438137-E13-remark-after-window",
+        ),
+        pytest.param(
+            "Diagnosed with type 2 diabetes before surgery;",
+            "inclusion",
+            {"condition": "hpo:HP:0005978", "qualifier": "before surgery"},
+            id="NCT03204344-I2-before-an-event",
+        ),
+        pytest.param(
+            "Stroke or transient ischemic attack (TIA) prior to the age of 55 documented by a neurologist",
+            "inclusion",
+            {
+                "any": [
+                    {"condition": "icd10:I63", "qualifier": "(TIA) prior to the age of 55 documented by a neurologist"},
+                    {
+                        "condition": "hpo:HP:0002326",
+                        "qualifier": "(TIA) prior to the age of 55 documented by a neurologist",
+                    },
+                ]
+            },
+            id="NCT01298141-I19-prior-to-an-age",
+        ),
+    ],
+)
+def test_narrowing_is_one_sided(text: str, kind: str, expected: dict[str, Any]) -> None:
+    compiled = compile_rule(real(text, kind))
+    assert compiled.when == expected, compiled.note
+    assert compiled.narrowed
+    assert "absence decides, presence is left unknown" in compiled.note
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "because"),
+    [
+        pytest.param(
+            "Inflammatory Arthritis (including Psoriatic Arthritis and Ankylosing Spondylitis)",
+            "exclusion",
+            "not linked",
+            id="NCT00482794-remark-may-widen",
+        ),
+        pytest.param(
+            "Exposure to any investigational drug or placebo within 3 months of first dose of study drug",
+            "exclusion",
+            "'placebo' is not linked",
+            id="NCT01841593-E8-item-unlinked",
+        ),
+        pytest.param(
+            "Patients with Raynaud's phenomenon, systemic sclerosis, or vasospastic disease.",
+            "exclusion",
+            "'vasospastic disease' is not linked",
+            id="NCT03245528-E7-item-unlinked",
+        ),
+    ],
+)
+def test_stays_needs_review(text: str, kind: str, because: str) -> None:
+    compiled = compile_rule(real(text, kind))
+    assert not compiled.executable
+    assert because in compiled.when["needs_review"]
+
+
+@functools.cache
+def _statuses(record: str, facts: str) -> dict[str, str]:
+    protocol = parse_protocol(RECORDS / record)
+    rules = compile_document(draft_rules(protocol), protocol, "compiled")
+    patient = PatientFacts.model_validate_json(facts)
+    check = check_patient(protocol, patient, dt.date(2025, 1, 1), rules)
+    return {" ".join(v.text.split()): v.status for v in check.verdicts}
+
+
+@pytest.mark.parametrize(
+    ("facts", "text", "status"),
+    [
+        pytest.param(
+            '{"procedures": [{"concept": "major_surgery", "present": false}]}',
+            _SURGERY,
+            "satisfied",
+            id="no-surgery-decides",
+        ),
+        pytest.param(
+            '{"procedures": [{"concept": "major_surgery", "date": "2024-12-20"}]}',
+            _SURGERY,
+            "needs_review",
+            id="surgery-left-to-review",
+        ),
+        pytest.param(
+            '{"medications": [{"concept": "pembrolizumab", "start": "2024-12-20"}]}',
+            _CHECKPOINT,
+            "violated",
+            id="checkpoint-inhibitor-in-window",
+        ),
+    ],
+)
+def test_verdicts_on_a_record(facts: str, text: str, status: str) -> None:
+    assert _statuses("NCT03599518.xml", facts)[text] == status
