@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field
 
 Sex = Literal["female", "male", "other", "unknown"]
+AgeUnit = Literal["years", "months", "weeks", "days"]
 
 
 class _Fact(BaseModel):
@@ -188,3 +190,28 @@ class PatientFacts(_Fact):
                 years -= 1
             return float(years)
         return self.age
+
+    def age_range_on(self, day: dt.date, unit: AgeUnit) -> tuple[int, int] | None:
+        """Age in whole ``unit`` on ``day``, as (least, most): one value from the date of birth; from a stated
+        age in whole years, the least and most a birthday matching it gives; None when neither is known."""
+        if self.birth_date is not None:
+            whole = whole_age(self.birth_date, day, unit)
+            return whole, whole
+        if self.age is None or self.age != int(self.age) or self.age < 0:
+            return None
+        years = int(self.age)
+        youngest = day - relativedelta(years=years)
+        oldest = day - relativedelta(years=years + 1) + dt.timedelta(days=1)
+        return whole_age(youngest, day, unit), whole_age(oldest, day, unit)
+
+
+def whole_age(birth: dt.date, day: dt.date, unit: AgeUnit) -> int:
+    """Completed years, months, weeks or days from ``birth`` to ``day`` (a month is completed on the same day
+    of a later month, or on its last day when that month is shorter: dateutil's relativedelta)."""
+    if unit in ("days", "weeks"):
+        days = (day - birth).days
+        return days if unit == "days" else days // 7
+    if unit == "years":  # as age_on counts them
+        return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+    span = relativedelta(day, birth)
+    return span.years * 12 + span.months

@@ -80,6 +80,7 @@ class PatientContext:
     __slots__ = (
         "as_of",
         "age",
+        "ages",
         "sex",
         "latest",
         "events",
@@ -101,6 +102,8 @@ class PatientContext:
         """``as_of`` in ISO form, for reasons."""
         self.site_ranges = site_ranges or {}
         self.age = facts.age_on(as_of)
+        self.ages = {unit: facts.age_range_on(as_of, unit) for unit in ("months", "weeks", "days")}
+        """Age in whole months, weeks and days on ``as_of``, as (least, most) (see ``PatientFacts.age_range_on``)."""
         self.sex = facts.sex if facts.sex not in (None, "unknown") else None
         latest: dict[str, Observation] = {}
         for obs in facts.observations:

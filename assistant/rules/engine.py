@@ -19,6 +19,7 @@ from assistant.patient.facts import Medication
 from assistant.patient.units import factor as unit_factor
 from assistant.patient.units import format_number, ureg
 from assistant.rules import schema as s
+from assistant.rules.age import age_in_units
 from assistant.rules.context import PatientContext, describe_date
 from assistant.rules.ops import (
     COMPARATORS,
@@ -310,6 +311,8 @@ def _age(node: s.AgeTest) -> Evaluator:
         else f"{OP_TEXT[op]} {format_number(limit)}"
     )
     missing = ("date of birth (or age)",)
+    if node.unit not in (None, "years"):
+        return age_in_units(node.unit, op, limit, f"{shown} {node.unit}", missing)
 
     def test(ctx: PatientContext) -> Result:
         if ctx.age is None:

@@ -43,6 +43,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from assistant.errors import RulesError
+from assistant.patient.facts import AgeUnit
 from assistant.rules.ops import OPS, Op
 from assistant.types import CriterionType
 
@@ -105,6 +106,9 @@ class ObservationTest(_Strict):
 class AgeTest(_Strict):
     age: Op
     value: float | tuple[float, float]
+    unit: AgeUnit | None = None
+    """The unit of ``value`` when not years ("Age 6 months to 17 years"): the age in whole months, weeks or
+    days, counted from the date of birth."""
 
 
 class SexTest(_Strict):

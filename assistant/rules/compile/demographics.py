@@ -13,7 +13,8 @@ from assistant.rules.compile.text import words
 from assistant.rules.extract import parse_number
 
 _AGE_OF = r"(?:(?:the\s+)?age\s+(?:of\s+)?)?"
-_YEARS = r"(?:\s*(?:years?|yrs?|y)\b)?"
+_UNITS = r"years?|yrs?|y|months?|mos?|weeks?|wks?|days?"
+_YEARS = r"(?:\s*(?P<{}>" + _UNITS + r")\b)?"
 _N = r"(?P<{}>\d{{1,3}}(?:\.\d+)?)"
 _PREFIX = {
     ">=": r"≥|>=|=>|>\s*or\s*=|at\s+least|no\s+(?:less|younger)\s+than|not\s+(?:less|younger)\s+than|minimum(?:\s+of)?",
@@ -21,11 +22,15 @@ _PREFIX = {
     ">": r">|over|above|older\s+than|greater\s+than|more\s+than",
     "<": r"<|under|below|younger\s+than|less\s+than",
 }
-_POSTFIX = {">=": r"or\s+(?:older|over|above|more)|and\s+(?:older|over|above)|\+", "<=": r"or\s+(?:younger|under|less)"}
+_POSTFIX = {
+    ">=": r"or\s+(?:older|over|above|more|beyond)|and\s+(?:older|over|above|beyond)|\+",
+    "<=": r"or\s+(?:younger|under|less)",
+}
 _AGE_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
-            rf"(?:between\s+|from\s+)?{_N.format('low')}{_YEARS}\s*(?:-|–|to|and|through)\s*{_N.format('high')}{_YEARS}"
+            rf"(?:between\s+|from\s+)?{_N.format('low')}{_YEARS.format('low_unit')}\s*(?:-|–|to|and|through)\s*"
+            rf"{_N.format('high')}{_YEARS.format('unit')}"
             r"(?:\s*(?:of\s+age|old))?",
             re.IGNORECASE,
         ),
@@ -34,7 +39,7 @@ _AGE_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
     *(
         (
             re.compile(
-                rf"{_N.format('n')}{_YEARS}(?:\s*(?:of\s+age|old))?\s*(?:{pattern})(?:\s*(?:years?|of\s+age))?",
+                rf"{_N.format('n')}{_YEARS.format('unit')}(?:\s*(?:of\s+age|old))?\s*(?:{pattern})(?:\s*(?:years?|of\s+age))?",
                 re.IGNORECASE,
             ),
             op,
@@ -43,9 +48,9 @@ _AGE_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     *(
         (
-            re.compile(rf"(?<![\w])(?:{pattern})\s*{_AGE_OF}{_N.format('n')}{_YEARS}", re.IGNORECASE)
+            re.compile(rf"(?<![\w])(?:{pattern})\s*{_AGE_OF}{_N.format('n')}{_YEARS.format('unit')}", re.IGNORECASE)
             if op[0] in "<>" and not pattern.startswith("≥")
-            else re.compile(rf"(?:{pattern})\s*{_AGE_OF}{_N.format('n')}{_YEARS}", re.IGNORECASE),
+            else re.compile(rf"(?:{pattern})\s*{_AGE_OF}{_N.format('n')}{_YEARS.format('unit')}", re.IGNORECASE),
             op,
         )
         for op, pattern in _PREFIX.items()
@@ -88,17 +93,24 @@ def read_age(text: str) -> Compiled | None:
     residual = text
     for pattern, op in _AGE_FORMS:
         for match in pattern.finditer(residual):
+            unit = _unit(match.group("unit"))
             if op == "between":
                 low, high = parse_number(match.group("low")), parse_number(match.group("high"))
-                if not low < high:
+                low_unit = _unit(match.group("low_unit")) if match.group("low_unit") else unit
+                if not low * _IN_YEARS[low_unit] < high * _IN_YEARS[unit]:
                     return None
-                nodes.append({"age": "between", "value": [low, high]})
+                if low_unit == unit:
+                    nodes.append(_in_unit({"age": "between", "value": [low, high]}, unit))
+                else:  # "6 months to 17 years": each bound in its own unit
+                    nodes.extend(
+                        (_in_unit({"age": ">=", "value": low}, low_unit), _in_unit({"age": "<=", "value": high}, unit))
+                    )
             else:
-                nodes.append({"age": op, "value": parse_number(match.group("n"))})
+                nodes.append(_in_unit({"age": op, "value": parse_number(match.group("n"))}, unit))
             spans.append((match.start(), match.end()))
             residual = residual[: match.start()] + " " * (match.end() - match.start()) + residual[match.end() :]
-    if not nodes:
-        return None
+    if not nodes or (any("unit" in n for n in nodes) and not _AGE_WORD.search(text)):
+        return None  # "over 4 weeks" is no age unless the criterion says it is one
     leftover = words(residual)
     extra = [w for w in leftover if w not in g.AGE_FILLER and w not in g.SEX_WORDS and w not in g.SEX_FILLER]
     if extra and not _AGE_WORD.search(text):
@@ -116,14 +128,48 @@ def read_age(text: str) -> Compiled | None:
     applies = {"sex": sexes} if len(sexes) == 1 else None
     when = nodes[0] if len(nodes) == 1 else {joined: nodes}
     how = " or " if joined == "any" else " and "
-    note = f"read {text!r} as {how.join(_bound(n) for n in nodes)} (years)"
+    note = f"read {text!r} as {how.join(_bound(n) for n in nodes)}" + (
+        "" if any("unit" in n for n in nodes) else " (years)"
+    )
     if applies is not None:
         note += f"; concerns {sexes[0]} patients only"
     return Compiled(when, note, "age", applies)
 
 
 def _bound(node: dict[str, Any]) -> str:
-    return f"age {node['age']} {node['value']}"
+    return f"age {node['age']} {node['value']}" + (f" {node['unit']}" if "unit" in node else "")
+
+
+_UNIT_NAMES = {
+    "y": "years",
+    "yr": "years",
+    "yrs": "years",
+    "mo": "months",
+    "mos": "months",
+    "wk": "weeks",
+    "wks": "weeks",
+}
+#: One unit of age in years, to order bounds stated in different units.
+_IN_YEARS = {"years": 1.0, "months": 1 / 12, "weeks": 7 / 365.25, "days": 1 / 365.25}
+
+
+def _unit(written: str | None) -> str:
+    """The age unit a criterion writes ("yrs", "months", "wk"); years when none is written."""
+    if not written:
+        return "years"
+    lowered = written.lower()
+    name = _UNIT_NAMES.get(lowered, lowered if lowered.endswith("s") else f"{lowered}s")
+    return name if name in _IN_YEARS else "years"
+
+
+def _in_unit(node: dict[str, Any], unit: str) -> dict[str, Any]:
+    """The age test with its unit, stated only when not years (the rules' default)."""
+    return node if unit == "years" else {**node, "unit": unit}
+
+
+def _years(node: dict[str, Any]) -> float:
+    value = node["value"]
+    return float(value if not isinstance(value, list) else value[0]) * _IN_YEARS[node.get("unit", "years")]
 
 
 def _joined(leftover: list[str], nodes: list[dict[str, Any]]) -> str | None:
@@ -131,8 +177,8 @@ def _joined(leftover: list[str], nodes: list[dict[str, Any]]) -> str | None:
     "> 18 and < 65"; None when "or" joins bounds that could all hold, or bounds that cannot all hold lack one."""
     if len(nodes) < 2:
         return "all"
-    lows = [float(n["value"]) for n in nodes if n["age"] in (">", ">=")]
-    highs = [float(n["value"]) for n in nodes if n["age"] in ("<", "<=")]
+    lows = [_years(n) for n in nodes if n["age"] in (">", ">=")]
+    highs = [_years(n) for n in nodes if n["age"] in ("<", "<=")]
     disjoint = bool(lows and highs and max(lows) >= min(highs))
     ors, ands = "or" in leftover, "and" in leftover
     if ors and not ands:

@@ -120,6 +120,22 @@ AGE_FILLER: frozenset[str] = frozenset(
         "start",
         "adult",
         "adults",
+        "months",
+        "month",
+        "mo",
+        "mos",
+        "weeks",
+        "week",
+        "wk",
+        "wks",
+        "days",
+        "infants",
+        "infant",
+        "children",
+        "child",
+        "newborns",
+        "neonates",
+        "toddlers",
     )
 )
 
