@@ -342,20 +342,23 @@ def _lead(question: str, protocol: Protocol, chosen: list[Unit]) -> str | None:
 def ask(question: str, index: ProtocolIndex, settings: Settings, protocol_id: str | None = None) -> Answer:
     """Answer a question about one protocol (the named one, else the best-matching one)."""
     question = clean_question(question, settings)
-    known = index.store.ids()
-    if protocol_id is not None and protocol_id not in known:
-        raise UnknownProtocolError(protocol_id, known)
+    # the named protocol is looked up by id (UnknownProtocolError listing the indexed ones when absent):
+    # listing every protocol per question would grow with the corpus
+    named = index.store.load(protocol_id) if protocol_id is not None else None
     vector = index.embedder.embed([normalise(question)])[0]
     hits = retrieve(index, question, settings.retrieve_k, protocol_id, settings.rrf_k, vector)
-    if protocol_id is None:
-        if len(known) == 1:
-            protocol_id = known[0]
+    if named is not None:
+        protocol = named
+    else:
+        only = index.store.only_id()
+        if only is not None:
+            protocol_id = only
         elif hits:
             protocol_id = hits[0].chunk.protocol_id
         else:
-            raise UnknownProtocolError("(none given)", known)
+            raise UnknownProtocolError("(none given)", index.store.ids())
         hits = [h for h in hits if h.chunk.protocol_id == protocol_id]
-    protocol = index.store.load(protocol_id)
+        protocol = index.store.load(protocol_id)
     return compose_answer(question, protocol, hits, settings, unit_similarities(protocol, index.embedder, vector))
 
 

@@ -62,8 +62,22 @@ class ProtocolStore:
         self._cache: dict[str, Protocol] = {}
 
     def ids(self) -> list[str]:
-        """Ids of the saved protocols, sorted."""
+        """Ids of the saved protocols, sorted (reads every record: per question, use ``has`` or ``count``)."""
         return sorted(get_all(self.collection, [])["ids"])
+
+    def has(self, protocol_id: str) -> bool:
+        """True when ``protocol_id`` is saved (one read by id, whatever the number of protocols)."""
+        return bool(self.collection.get(ids=[protocol_id], include=[])["ids"])
+
+    def count(self) -> int:
+        """How many protocols are saved."""
+        return int(self.collection.count())
+
+    def only_id(self) -> str | None:
+        """The id of the one saved protocol, None when there are none or several."""
+        if self.count() != 1:
+            return None
+        return str(self.collection.get(include=[], limit=1)["ids"][0])
 
     def states(self) -> dict[str, tuple[str, str]]:
         """(content hash, state) of every saved protocol; state is ``complete`` or ``pending``.

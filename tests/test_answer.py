@@ -97,6 +97,36 @@ def test_unknown_protocol_is_named(seeded: ProtocolIndex, settings: Settings) ->
 
 
 @pytest.mark.parametrize(
+    ("protocol_id", "expected"),
+    [
+        pytest.param("NCT02210780", "NCT02210780", id="named"),
+        pytest.param(None, "NCT01267695", id="best-matching"),
+    ],
+)
+def test_a_question_never_lists_every_protocol(
+    seeded: ProtocolIndex, settings: Settings, monkeypatch: pytest.MonkeyPatch, protocol_id: str | None, expected: str
+) -> None:
+    """At 10,000 protocols a listing per question costs more than the retrieval: ``ask`` reads by id."""
+    from assistant.parse import parse_protocol
+    from assistant.store import ProtocolStore
+    from tests.conftest import SHARED_PROTOCOLS
+
+    seeded.ingest([parse_protocol(SHARED_PROTOCOLS / "ctgov-v2-json/NCT02210780.json")])
+
+    def listed(self: ProtocolStore) -> list[str]:
+        raise AssertionError("every protocol listed for one question")
+
+    monkeypatch.setattr(ProtocolStore, "ids", listed)
+    question = "What EASI score is required?" if protocol_id else "What platelet count is required for imatinib?"
+    assert ask(question, seeded, settings, protocol_id).protocol_id == expected
+
+
+def test_the_only_protocol_is_found_without_a_listing(seeded: ProtocolIndex) -> None:
+    assert (seeded.store.count(), seeded.store.only_id(), seeded.store.has("NCT01267695")) == (1, "NCT01267695", True)
+    assert not seeded.store.has("NCT99999999")
+
+
+@pytest.mark.parametrize(
     ("path", "question", "criterion", "lead"),
     [
         pytest.param(

@@ -200,11 +200,11 @@ class ChatSession:
             return {**inputs, "route": route, "today": today, "cross": cross}
         route = self.state.update_from_message(inputs["message"], today=today)
         protocol_id = inputs.get("protocol_id") or self.state.protocol_id
-        known = self.index.store.ids()
-        if protocol_id is not None and protocol_id not in known:
-            raise UnknownProtocolError(protocol_id, known)
-        if protocol_id is None and len(known) == 1:
-            protocol_id = known[0]
+        store = self.index.store  # looked up by id: listing every protocol per message grows with the corpus
+        if protocol_id is not None and not store.has(protocol_id):
+            raise UnknownProtocolError(protocol_id, store.ids())
+        if protocol_id is None:
+            protocol_id = store.only_id()
         return {**inputs, "route": route, "today": today, "protocol_id": protocol_id}
 
     def _answer(self, inputs: dict[str, Any]) -> Response:

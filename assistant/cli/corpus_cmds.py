@@ -74,7 +74,7 @@ def open_index(settings: Settings | None = None, auto_ingest: bool = True) -> Pr
     """The index; an empty one is first filled with the shipped corpus, so a new user gets answers at once."""
     settings = settings or get_settings()
     index = ProtocolIndex(settings)
-    if auto_ingest and not index.store.ids():
+    if auto_ingest and not index.store.count():
         ingest_paths(index, [settings.corpus_dir])
     return index
 
