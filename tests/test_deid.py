@@ -78,6 +78,50 @@ from eval.deid_eval import load_messages, score  # noqa: E402
             "write to p dot quinn at example dot org", "EMAIL", "p dot quinn at example dot org", id="email-spelled"
         ),
         pytest.param("SSN 219 09 9999 on the form", "SSN", "219 09 9999", id="ssn-spaced"),
+        pytest.param(
+            "Mme Lefebvre-Castonguay called about the consent form",
+            "NAME",
+            "Lefebvre-Castonguay",
+            id="courtesy-title-french",
+        ),
+        pytest.param(
+            "Frau Annegret Kühnel asks about the visit window", "NAME", "Annegret Kühnel", id="courtesy-title-german"
+        ),
+        pytest.param("dhr. de Boer wants to know about metformin", "NAME", "de Boer", id="lower-case-dutch-title"),
+        pytest.param("Mrs. Fatima el-Masri had a TIA last year", "NAME", "Fatima el-Masri", id="hyphenated-particle"),
+        pytest.param(
+            "Paciente: José Luis Herrera Ocampo, HER2+ ca de mama",
+            "NAME",
+            "José Luis Herrera Ocampo",
+            id="two-given-two-family-names",
+        ),
+        pytest.param("PATIENT: KHAN, ABDUL-RAHIM", "NAME", "KHAN, ABDUL-RAHIM", id="upper-case-short-listed-surname"),
+        pytest.param("dr. achterberg-mensah will call back", "NAME", "achterberg-mensah", id="lower-hyphenated-title"),
+        pytest.param("can we move the PK draw? cheers, ingrid", "NAME", "ingrid", id="lower-case-after-sign-off"),
+        pytest.param(
+            "oluwadamilare rang, she is nauseous after cycle 2", "NAME", "oluwadamilare", id="lower-case-reporting"
+        ),
+        pytest.param("Rose from radiology says the slot moved", "NAME", "Rose", id="word-name-from-department"),
+        pytest.param("could Joy sign the consent on Monday?", "NAME", "Joy", id="word-name-after-auxiliary"),
+        pytest.param("Specimen: HB-24-113579 received at 09:10", "MRN", "HB-24-113579", id="specimen-label"),
+        pytest.param("RAMQ LAPM 8512 3456 on file", "MRN", "LAPM 8512 3456", id="health-card-scheme"),
+        pytest.param("S/N: 4XK77129 on the infusion pump", "MRN", "4XK77129", id="device-serial"),
+        pytest.param("order number LB5520934 for the kit", "MRN", "LB5520934", id="code-after-number"),
+        pytest.param(
+            "write to 14 rue des Lilas, app. 12, Lyon 69003 please",
+            "ADDRESS",
+            "14 rue des Lilas, app. 12, Lyon 69003",
+            id="unit-after-street",
+        ),
+        pytest.param("she lives in Halifax NS now", "ADDRESS", "Halifax NS", id="residence-province-code"),
+        pytest.param(
+            "send it to 17 birch hill rd unit 5 concord nh 03301",
+            "ADDRESS",
+            "17 birch hill rd unit 5 concord nh 03301",
+            id="lower-case-street-unit",
+        ),
+        pytest.param("page me, pgr 5521, if K+ > 6", "PHONE", "5521", id="pager-abbreviated"),
+        pytest.param("infusion held 07-11-24 for neutropenia", "DATE", "07-11-24", id="date-two-digit-parts"),
     ],
 )
 def test_each_identifier_type_is_replaced(text: str, kind: str, identifier: str) -> None:
@@ -112,6 +156,16 @@ def test_each_identifier_type_is_replaced(text: str, kind: str, identifier: str)
         pytest.param("Ages 50-95 years, or from 20 to 90 y/o", id="age-range"),
         pytest.param("pt is 89, ECOG 2", id="age-89"),
         pytest.param("In June 2024 she started Eliquis and Xarelto was stopped.", id="month-and-brands"),
+        pytest.param("Can Tylenol be given with it?", id="brand-after-auxiliary"),
+        pytest.param("Did May count as cycle 3?", id="month-after-auxiliary"),
+        pytest.param("Will the Mayo Clinic accept her?", id="institution"),
+        pytest.param("Clark level III melanoma, Breslow 1.2 mm", id="clark-level"),
+        pytest.param("Sample: 24 patients per arm", id="sample-size"),
+        pytest.param("SN-38 levels after irinotecan", id="sn-38"),
+        pytest.param("protocol number ABC12345, amendment 3", id="protocol-number"),
+        pytest.param("trial number NCT01234567", id="trial-number"),
+        pytest.param("24 hr Holter monitoring; Sig: Take one tablet daily", id="hr-and-sig"),
+        pytest.param("dose held for 10-14 days, then 21-28 days off", id="day-ranges"),
     ],
 )
 def test_clinical_content_is_kept(text: str) -> None:
@@ -137,6 +191,7 @@ def test_clinical_content_is_kept(text: str) -> None:
         pytest.param("NCT01205334_inc.txt", "Karnofsky/Lansky score", id="karnofsky-lansky"),
         pytest.param("NCT02225548_inc.txt", "levodopa therapy", id="parkinson-levodopa"),
         pytest.param("NCT01117181_inc.txt", "Alzheimer's disease", id="alzheimer"),
+        pytest.param("NCT02283905_inc.txt", "St. Boniface General Hospital", id="saint-hospital"),
     ],
 )
 def test_real_criteria_with_eponyms_and_drugs_are_kept(path: str, words: str) -> None:
@@ -161,6 +216,18 @@ def test_real_criteria_are_barely_touched() -> None:
     touched = [line for line in lines if find_identifiers(line)]
     assert len(lines) > 500
     assert len(touched) / len(lines) < 0.01, touched
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        pytest.param("her daughters Ruth and Ivy drive her in", ["Ruth", "Ivy"], id="plural-relatives-and"),
+        pytest.param("Dr Okwuosa and Grace will see her", ["Okwuosa", "Grace"], id="titled-name-and-word-name"),
+        pytest.param("her sons Oskar & Emil", ["Oskar", "Emil"], id="ampersand"),
+    ],
+)
+def test_names_joined_by_and_are_replaced(text: str, names: list[str]) -> None:
+    assert [f.text for f in find_identifiers(text) if f.type == "NAME"] == names
 
 
 def test_a_name_found_in_one_text_is_replaced_in_all() -> None:
@@ -258,15 +325,15 @@ def test_a_label_not_in_its_message_is_an_error(tmp_path: Path) -> None:
         pytest.param("deid_heldout3.yaml", 0.98, id="heldout-3-now-tuned-on"),
         pytest.param("deid_heldout4.yaml", 0.98, id="heldout-4-now-tuned-on"),
         pytest.param("deid_heldout5.yaml", 0.98, id="heldout-5-now-tuned-on"),
-        pytest.param("deid_heldout6.yaml", 0.78, id="heldout-6-held-out"),
+        pytest.param("deid_heldout6.yaml", 0.98, id="heldout-6-now-tuned-on"),
         pytest.param("deid_heldout7.yaml", 0.79, id="heldout-7-held-out"),
     ],
 )
 def test_the_held_out_sets_keep_their_floors(name: str, recall: float) -> None:
-    """Each set was written before the de-identifier was run on it. Sets 1-5 were measured held out
-    (recall 0.839, 0.870, 0.811, 0.811, 0.769), then their misses were fixed, so they now guard the 0.98
-    target as development data. Sets 6 and 7 are held out: their first measured recall (0.780, 0.793,
-    below the target) is their floor."""
+    """Each set was written before the de-identifier was run on it. Sets 1-6 were measured held out
+    (recall 0.839, 0.870, 0.811, 0.811, 0.769, 0.780), then their misses were fixed, so they now guard the
+    0.98 target as development data (set 6 now at 1.000). Set 7 is held out: its first measured recall
+    (0.793, below the target) is its floor."""
     messages = load_messages(ROOT / "eval" / name)
     scores = score(messages)
     assert len(messages) >= 40 and sum(1 for m in messages if not m.spans) >= 8

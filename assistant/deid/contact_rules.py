@@ -10,7 +10,14 @@ suffix (USPS Publication 28 and Royal Mail forms), a PO box, a state, province o
 from __future__ import annotations
 
 from assistant.deid.checks import place_not_words
-from assistant.deid.cues import PAGER_CUES, RECORD_AFTER, alternation
+from assistant.deid.cues import (
+    DEVICE_LABELS,
+    NOT_PERSONAL_NUMBERS,
+    PAGER_CUES,
+    RECORD_AFTER,
+    SAMPLE_LABELS,
+    alternation,
+)
 from assistant.deid.patterns import (
     _AU_STATES,
     _CA_POSTCODE,
@@ -36,6 +43,8 @@ from assistant.deid.regions import region_names
 from assistant.deid.rules import Rule
 
 _PAGER = alternation(tuple(c for c in PAGER_CUES if c not in ("page", "x")))
+_CODE = r"(?=(?:[A-Z-]*\d){5})[A-Z]{0,4}-?\d[\dA-Z]*(?:-[\dA-Z]+){0,3}\b"
+"""A code of five digits or more, capitals and hyphens between them ("SP-25-018834", "PJN612734H")."""
 _NOT_A_QUANTITY = r"(?![.,/^]\d|[ \t]*(?i:mg|mcg|g\b|kg|ml|units?|iu|cells|mm|/|%|x\b))"
 
 CONTACT_RULES: tuple[Rule, ...] = (
@@ -58,6 +67,18 @@ CONTACT_RULES: tuple[Rule, ...] = (
                 rf"(?<={_RECORD_LABELS}(?:[ \t]*(?i:is|[:#=|-]|\.{{2,}}))*(?:[ \t]*\n)?[ \t]*)"
                 rf"(?:[A-Z]{{1,4}}[ ](?=\d{{2}}))?(?i:{_RECORD_VALUE})\b",
                 0.9,
+            ),
+            (
+                "specimen or serial number after its label",
+                rf"(?<=(?:\b(?:{alternation(SAMPLE_LABELS)})[ \t]*[:#]|(?<![\w/]){alternation(DEVICE_LABELS)}\.?)"
+                rf"[ \t]*(?i:is|[:#=])?[ \t]*){_CODE}",
+                0.85,
+            ),
+            (
+                "code with letters after the word number",
+                rf"(?<!\b{alternation(NOT_PERSONAL_NUMBERS)}[ \t-]+(?i:number|no\.?|nr)[ \t]*[:#]?[ \t]*)"
+                rf"(?<=\b(?i:number|no\.?|nr)[ \t]*[:#]?[ \t]*)(?!NCT\d)[A-Z]{{1,4}}-?\d{{5,}}[A-Z]?\b",
+                0.85,
             ),
             (
                 "record number before its label in brackets",
@@ -132,7 +153,8 @@ CONTACT_RULES: tuple[Rule, ...] = (
             ("street name after its number word", _PREFIX_STREET, 0.85),
             (
                 "place of residence",
-                rf"(?<={_RESIDENCE})(?!{_TITLES}\b){_PLACE}(?:,[ \t]*{_WORD}(?=[ \t]*(?:[.,;)]|$)))?",
+                rf"(?<={_RESIDENCE})(?!{_TITLES}\b){_PLACE}(?:,[ \t]*{_WORD}(?=[ \t]*(?:[.,;)]|$)))?"
+                rf"(?:,?[ \t]+(?:{_STATES}|{_CA_PROVINCES}|{_AU_STATES})\b(?![\w'’-]))?",
                 0.7,
             ),
             (
@@ -154,7 +176,8 @@ CONTACT_RULES: tuple[Rule, ...] = (
             ),
             (
                 "lower-case street, state and ZIP",
-                rf"{_LOWER_STREET}(?:,?[ \t]+[a-z]+){{0,3}},?[ \t]+(?:{_STATES})[ \t]+\d{{5}}(?:-\d{{4}})?\b",
+                rf"{_LOWER_STREET}(?:,?[ \t]+(?:apt|apartment|unit|suite|ste|#)\.?[ \t]*#?\w+)?"
+                rf"(?:,?[ \t]+[a-z]+){{0,3}},?[ \t]+(?:{_STATES})[ \t]+\d{{5}}(?:-\d{{4}})?\b",
                 0.7,
             ),
         ),
@@ -201,6 +224,12 @@ CONTACT_RULES: tuple[Rule, ...] = (
             (
                 "year-month-day",
                 r"(?<![\w.])(?:19|20)\d\d([-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])(?![\d.]|[-/]\d)",
+                0.6,
+            ),
+            (
+                "day-month-year or year-month-day in two-digit parts, hyphenated",
+                r"(?<![\w.,/-])(?:(?:0[1-9]|[12]\d|3[01])-(?:0[1-9]|1[0-2])-\d\d"
+                r"|\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))(?![\w.,/-]?\d|[ \t]*(?i:mg|ml|%|x\b))",
                 0.6,
             ),
             (

@@ -14,6 +14,20 @@ from collections.abc import Iterable
 
 import regex
 
+TITLES = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Professor", "Doctor", "Sister", "Nurse", "Sr", "Rev")
+"""English titles and honorifics before a name, written capitalised or in lower case ("Dr Ames", "mr obi")."""
+
+COURTESY_TITLES = (
+    "Mme", "Mmes", "Mlle", "Madame", "Mademoiselle", "Monsieur", "Herr", "Frau", "Fru", "Herra", "Rouva", "Sra",
+    "Srta", "Dra", "Dña", "Señor", "Señora", "Señorita", "Senhor", "Senhora", "Signor", "Signora", "Signorina",
+    "Sig.ra", "Sig.na", "Dott", "Dott.ssa", "Dhr", "Mevr", "Mevrouw", "Mej", "Pani",
+)  # fmt: skip
+"""Courtesy titles of other European languages (French, German, Nordic, Spanish, Portuguese, Italian, Dutch,
+Polish), written capitalised or in lower case ("Mme Roux", "mevr. de Vries")."""
+
+CAPITALISED_TITLES = ("Fr", "Hr", "Sig")
+"""Abbreviated titles that are a title only capitalised ("Hr Lund", "Fr Weber"; "24 hr", "sig:" are not)."""
+
 PATIENT = ("patient", "pt", "pt.", "subject", "participant", "client", "resident", "the patient")
 """Words for the person the message is about."""
 
@@ -24,7 +38,8 @@ RELATIVES = (
     "son-in-law", "daughter-in-law", "mother-in-law", "father-in-law", "brother-in-law", "sister-in-law",
     "grandmother", "grandfather", "grandma", "grandpa", "granny", "mum", "mom", "dad", "stepson", "stepdaughter",
     "stepmother", "stepfather", "sons", "daughters", "children", "kids", "twin", "relative", "next of kin", "nok",
-    "poa", "proxy", "interpreter", "translator",
+    "poa", "proxy", "interpreter", "translator", "brothers", "sisters", "parents", "grandchildren", "grandsons",
+    "granddaughters", "nieces", "nephews", "cousins", "friends", "twins", "relatives", "aunts", "uncles",
 )  # fmt: skip
 """Relatives and the people a patient brings (singular and the common plurals)."""
 
@@ -78,11 +93,56 @@ SUFFIXES = ("Jr", "Sr", "II", "III", "IV", "V", "2nd", "3rd", "Snr", "Jnr")
 PERSON_NOUNS = (*PATIENT, *RELATIVES, "man", "woman", "gentleman", "lady", "male", "female", "gent")
 """Words an age can follow ("husband 91", "her mother, 96")."""
 
-PAGER_CUES = ("bleep", "beep", "pager", "pg", "page", "paged", "ext", "ext.", "extension", "x", "extn", "internal")
+PAGER_CUES = (
+    "bleep", "beep", "beeper", "pager", "pgr", "pg", "page", "paged", "ext", "ext.", "extension", "x", "extn",
+    "internal",
+)  # fmt: skip
 """Words before a short in-house number ("bleep 4471", "ext 2231", "pg 555-0101")."""
+
+HEALTH_CARDS = (
+    "ohip", "ramq", "phn", "ahcip", "hcn", "msp", "mcp", "ihi", "ppsn", "dva", "ehic", "ghic", "h&c", "medi-cal",
+    "tricare", "health card", "health number", "health insurance number", "personal health number",
+)  # fmt: skip
+"""Health-insurance numbers named by their scheme (Canadian provincial plans, Australian, Irish and UK numbers,
+European cards, US programmes), written before the number ("OHIP 1234-567-890-AB")."""
+
+DEVICE_LABELS = (
+    "sn", "s/n", "serial", "serial no", "serial no.", "serial number", "serial #", "device id", "device serial",
+    "udi", "imei", "implant id", "pacemaker id",
+)  # fmt: skip
+"""Labels of a device's serial number or identifier (HIPAA identifier 13), written before it."""
+
+SAMPLE_LABELS = ("specimen", "sample", "requisition", "block", "slide", "tube", "kit")
+"""Labels of a specimen's or a kit's number, written before it with a colon ("Specimen: SP-25-018834")."""
+
+NOT_PERSONAL_NUMBERS = (
+    "protocol", "study", "trial", "registration", "lot", "batch", "version", "amendment", "catalog", "catalogue",
+    "model", "part", "page", "table", "figure", "cycle", "dose", "visit",
+)  # fmt: skip
+"""Words before "number" or "no." whose code names no person ("protocol number", "lot no.")."""
 
 RECORD_AFTER = ("mrn", "hospital no", "hospital number", "nhs no", "nhs number", "chi", "urn", "record", "fin")
 """Labels written after a record number in brackets ("1188204 (MRN)")."""
+
+
+DEPARTMENTS = (
+    "pharmacy", "radiology", "the lab", "lab", "labs", "pathology", "phlebotomy", "admissions", "billing", "finance",
+    "records", "medical records", "the it desk", "the help desk", "research", "the research office",
+    "the study team", "the trial team", "the sponsor", "the cro", "regulatory", "the irb", "the ethics office",
+    "clinic", "the clinic", "reception", "the front desk", "scheduling", "the ward", "day unit", "the day unit",
+    "oncology", "cardiology", "infusion", "the infusion suite", "nuclear medicine", "social work", "transport",
+)  # fmt: skip
+"""Departments and teams a person is "from" ("Nadia from pharmacy says …")."""
+
+AUXILIARIES = ("can", "could", "will", "would", "should", "shall", "may", "might", "must", "did", "does")
+"""Auxiliary verbs after which a capitalised given name is the subject of a question ("can Noor sign today?")."""
+
+REPORTING = (
+    "called", "rang", "phoned", "emailed", "e-mailed", "texted", "messaged", "says", "said", "asked", "asks",
+    "wants", "wanted", "reports", "reported", "mentioned", "wrote", "replied", "stopped by", "dropped by",
+    "came in", "is asking", "was asking", "left a message", "left a voicemail",
+)  # fmt: skip
+"""Verbs of reporting after the person who spoke ("oluwadamilare called, …")."""
 
 
 def alternation(*tables: Iterable[str], cased: bool = False) -> str:

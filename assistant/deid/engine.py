@@ -15,11 +15,10 @@ from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 
 from assistant.deid.extend import grow_address, grow_name
 from assistant.deid.lexicon import PARTICLES, get_lexicon
-from assistant.deid.patterns import _NAME_WORD, _ORDINAL_DAY, _PLACE
+from assistant.deid.patterns import _NAME_WORD, _ORDINAL_DAY, _PLACE, TITLE_WORDS
 from assistant.deid.recognizers import ENTITY_TYPES, build_recognizers
 
 _LANGUAGE = "en"
-_TITLE_WORDS = frozenset("Mr Mrs Ms Miss Mx Dr Prof Professor Doctor Sister Nurse".split())
 _GAP = regex.compile(rf"[ \t]*,?[ \t]*(?:{_PLACE}[ \t]*,[ \t]*)?")
 _MONTH = regex.compile(r"(?i)(?<![a-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*(?![a-z])")
 _NUMBER = regex.compile(r"\d+")
@@ -131,7 +130,7 @@ def _plausible_type(entity: str, text: str) -> bool:
     kind = ENTITY_TYPES[entity]
     if kind == "NAME":
         lexicon = get_lexicon()
-        words = [w for w in _TOKEN.findall(text) if w not in _TITLE_WORDS]
+        words = [w for w in _TOKEN.findall(text) if w.lower() not in TITLE_WORDS]
         return any(w.isupper() or lexicon.is_listed(w) or not lexicon.all_words(w) for w in words)
     if kind == "DATE":
         return _is_full_date(text) or _COMPACT_DATE.fullmatch(text) is not None
@@ -157,7 +156,9 @@ def _is_full_date(text: str) -> bool:
 
 
 def _name_words(name: str) -> set[str]:
-    return {w for w in _WORD.findall(name) if len(w) > 2 and w not in _TITLE_WORDS and w.lower() not in PARTICLES}
+    return {
+        w for w in _WORD.findall(name) if len(w) > 2 and w.lower() not in TITLE_WORDS and w.lower() not in PARTICLES
+    }
 
 
 def _occurrences(text: str, words: set[str]) -> list[Identifier]:

@@ -3,8 +3,8 @@
 A name found by any rule takes in an initial before it ("J Whitcombe"), an initial after it
 ("Okonjo R.", "whitcombe j") and a generational suffix ("Delacroix Jr.", "Ashby III"). An address
 found by a confident part (a numbered street, a postcode, a ZIP, a PO box, a city and state) takes
-in the parts written next to it, a comma or a line apart: a flat or unit, a house or building name
-("Rose Cottage", "Carlton Court"), a street without a number ("Church Lane"), localities, a county,
+in the parts written next to it, a comma or a line apart: a flat or unit (before or after it), a house
+or building name ("Rose Cottage", "Carlton Court"), a street without a number ("Church Lane"), localities, a county,
 state or province (name or code) and a postcode. Such parts are never replaced on their own
 ("Clinical Research Building" stays).
 """
@@ -43,21 +43,27 @@ _INITIAL_BEFORE = regex.compile(r"(?<![\w.'’-])(?:\p{Lu}\.[ \t]*|(?![AI]\b)\p{
 
 _PLACE_WORDS = rf"(?!{_TITLES}\b){_WORD}(?:[ \t]+{_WORD}){{0,3}}"
 _STREET_WORDS = "|".join(s for s in _STREET_SUFFIXES.split("|") if s[-1].islower() and len(s) > 2)
-_UNIT = r"(?i:flat|apartment|apt|unit|suite|ste|floor|room)\.?[ \t]*#?\d+[A-Za-z]?"
+_UNIT = (
+    r"(?i:flat|apartment|appartement|apt|appt|app|unit|suite|ste|floor|room|bureau|piso|wohnung)"
+    r"\.?[ \t]*#?\d+[A-Za-z]?"
+)
 _BUILDING = rf"{_PLACE_WORDS}[ \t]+(?:{'|'.join(BUILDINGS)})"
 _UNNUMBERED_STREET = rf"{_PLACE_WORDS}[ \t]+(?:{_STREET_WORDS})"
 _REGION = rf"(?:{region_names()}|{_STATES}|{_CA_PROVINCES}|{_AU_STATES})"
 _CODE = rf"(?:{_POSTCODE}|{_CA_POSTCODE}|\b\d{{4,5}}(?:-\d{{4}})?\b)"
 _SEPARATOR = r"[ \t]*(?:,[ \t]*\n?|\n)[ \t]*"
 _END = r"(?=[ \t]*(?:[,;.:)\n—–]|[ \t]-|$))"
+_CODE_END = r"(?=[ \t]*(?:[,;.:)\n—–]|[ \t]-|$|[ \t]+(?!(?:mg|mcg|g|kg|ml|mL|units?|iu|mm|cm|x)\b)\p{Ll}))"
+"""After a postcode or ZIP the address may go on into the sentence ("…, Lyon 69003 please")."""
 
 _PART = rf"(?:{_UNIT}|{_BUILDING}|{_UNNUMBERED_STREET})"
 _BEFORE = regex.compile(
     rf"(?:(?:\A|(?<=[\n:;(]))[ \t]*{_PART}|(?<=,)[ \t]*(?:{_PART}|{_PLACE_WORDS})){_SEPARATOR}\Z", _FLAGS
 )
 _AFTER = regex.compile(
-    rf"{_SEPARATOR}(?:(?:{_BUILDING}|{_UNNUMBERED_STREET}|{_PLACE_WORDS})(?:,?[ \t]+{_REGION}\b)?(?:,?[ \t]+{_CODE})?"
-    rf"|{_REGION}\b(?:,?[ \t]+{_CODE})?|{_CODE}){_END}",
+    rf"{_SEPARATOR}(?:(?:(?:{_BUILDING}|{_UNNUMBERED_STREET}|{_PLACE_WORDS})(?:,?[ \t]+{_REGION}\b)?|{_REGION}\b)?"
+    rf"(?:,?[ \t]+)?{_CODE}{_CODE_END}"
+    rf"|(?:{_UNIT}|(?:{_BUILDING}|{_UNNUMBERED_STREET}|{_PLACE_WORDS})(?:,?[ \t]+{_REGION}\b)?|{_REGION}\b){_END})",
     _FLAGS,
 )
 _MAX_PARTS = 4

@@ -99,7 +99,8 @@ def _base(word: str) -> str:
 
 
 def _faker_names() -> tuple[set[str], set[str]]:
-    """Given names (listed as given by more locales than as family) and family names (listed as such anywhere)."""
+    """Given names (listed as given by as many locales as list them as family, or more) and family names (listed as
+    such anywhere)."""
     import faker.providers.person as person
 
     given: Counter[str] = Counter()
@@ -113,7 +114,7 @@ def _faker_names() -> tuple[set[str], set[str]]:
                 listed[attribute.startswith("first_names")] |= set(_single_names(value))
         given.update(listed[True])
         family.update(listed[False])
-    return {n for n, seen in given.items() if seen > family[n]}, set(family)
+    return {n for n, seen in given.items() if seen >= family[n]}, set(family)
 
 
 def _single_names(values: Iterable[object]) -> Iterator[str]:

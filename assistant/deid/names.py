@@ -13,20 +13,29 @@ from typing import Any
 import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from assistant.deid.cues import COURTESY_TITLES, REPORTING, SIGN_OFFS, alternation
 from assistant.deid.lexicon import PARTICLES, Lexicon, _base, get_lexicon
 
 EPONYM_HEADS = frozenset(
     "score scores scale criteria criterion class classification index grade stage staging formula equation "
     "test type questionnaire inventory syndrome disease sign phenomenon lymphoma sarcoma tumour tumor palsy procedure "
-    "operation manoeuvre maneuver method rule status performance coma depression cyst node nodes ulcer".split()
+    "operation manoeuvre maneuver method rule status performance coma depression cyst node nodes ulcer level levels "
+    "thickness triad reflex ratio".split()
 )
 """Nouns that follow an eponym in clinical text; a name-list word before one is left alone."""
 
-PLACE_WORDS = frozenset("in at near".split())
-"""Prepositions before a place: a listed given name right after one is taken for a place ("in Florence")."""
+PLACE_WORDS = frozenset("in at near st saint ste san santa sao são".split())
+"""Prepositions and saints' titles before a place: a listed given name right after one is taken for a place ("in
+Florence", "St. Boniface")."""
 
-TITLES = frozenset("mr mrs ms miss mx dr prof".split())
-"""Titles before a lower-case family name ("mr o'sullivan")."""
+INSTITUTION_HEADS = frozenset(
+    "hospital hospitals clinic clinics center centre university institute infirmary foundation college school "
+    "general memorial medical health healthcare trust".split()
+)
+"""Nouns that end an institution's name; a name-list word before one is left alone ("Grace General Hospital")."""
+
+TITLES = frozenset({*"mr mrs ms miss mx dr prof".split(), *(t.lower() for t in COURTESY_TITLES)})
+"""Titles before a lower-case family name ("mr o'sullivan", "mme roux")."""
 
 CUES = frozenset(
     "pt patient named called wife husband son daughter mother father brother sister partner spouse caregiver "
@@ -47,6 +56,9 @@ _TOKEN = regex.compile(r"\p{L}+(?:['’]\p{L}+)*(?:-\p{L}+(?:['’]\p{L}+)*)*")
 _SPACE = regex.compile(r"[ \t]+")
 _INITIAL_NEXT = regex.compile(r",?[ \t]+(?![ai]\b)\p{L}\b\.?(?=[ \t]*(?:[,;:)\n]|$))")
 _SCORE = 0.6
+_SIGNED_OFF = regex.compile(rf"(?<![\w'’]){alternation(SIGN_OFFS)}[ \t]*[,.!-]*[ \t]*\n?[ \t]*\Z")
+_LINE_END = regex.compile(r"[ \t]*[.!]?[ \t]*(?:\n|\Z)")
+_REPORTING = regex.compile(rf"[ \t]+{alternation(REPORTING)}\b")
 
 
 def _capitalised(word: str) -> bool:
@@ -99,9 +111,9 @@ class NameListRecognizer(EntityRecognizer):  # type: ignore[misc]
             i > 0 and _adjacent(text, tokens, i - 1) and _capitalised(previous) and _base(previous) in lex.given
         )
         if after_given and lex.is_family(word):
-            return tokens[i - 1][0], tokens[i][1]
+            return tokens[i - 1][0], tokens[_surnames_after(lex, text, tokens, i)][1]
         if _unlisted_pair(lex, text, tokens, i):
-            return tokens[i][0], tokens[i + 1][1]  # "Fatou Diallo", "Perpetua Nwankwo"
+            return tokens[i][0], tokens[_surnames_after(lex, text, tokens, i + 1)][1]  # "Fatou Diallo"
         if not lex.is_given(word, clinical=False):
             return None
         first, last = i, i
@@ -131,7 +143,11 @@ class NameListRecognizer(EntityRecognizer):  # type: ignore[misc]
         if listed and not all(lex.is_word(w) for w in pair):
             return tokens[i][0], tokens[i + 1][1]
         comma = text[tokens[i][1] : tokens[i + 1][0]].startswith(",")
-        pronounceable = all(_pronounceable(w) and (lex.is_unknown(w) or lex.is_listed(w)) for w in pair)
+        pronounceable = all(
+            (_pronounceable(w) and (lex.is_unknown(w) or _listed_parts(lex, w)))
+            or (len(w) > 2 and lex.is_listed(w) and any(c in "AEIOUY" for c in w))
+            for w in pair
+        )
         if comma and pronounceable and not any(lex.is_word(w) for w in pair):
             return tokens[i][0], tokens[i + 1][1]  # "ADEBAYO, OLUWASEUN", "BARNES, Tyrone"
         return None
@@ -142,7 +158,7 @@ class NameListRecognizer(EntityRecognizer):  # type: ignore[misc]
         start, end, word = tokens[i]
         previous = tokens[i - 1][2].lower() if i > 0 and _adjacent(text, tokens, i - 1, dots=True) else ""
         listed = lex.is_given(word) or lex.is_family(word)
-        if previous in TITLES and (listed or lex.is_unknown(word)) and not lex.is_word(word):
+        if previous in TITLES and _name_after_title(lex, word):
             last = i
             while last + 1 < len(tokens) and last - i < 2 and _adjacent(text, tokens, last):
                 following = tokens[last + 1][2]
@@ -168,6 +184,11 @@ class NameListRecognizer(EntityRecognizer):  # type: ignore[misc]
                     break
                 last += 1
             return start, tokens[last][1]  # "pt named oksana petrenko"
+        if lex.is_given(word) and _SIGNED_OFF.search(text[max(0, start - 40) : start]) and _LINE_END.match(text, end):
+            return start, end  # "thx, marisa"
+        reporting = _REPORTING.match(text, end) is not None and _sentence_start(text, start)
+        if reporting and (lex.is_given(word) or (len(word) > 3 and lex.is_unknown(word))):
+            return start, end  # "oluwaseun called, …"
         if not lex.is_given(word):
             return None
         last = i
@@ -200,6 +221,38 @@ def _unlisted_pair(lex: Lexicon, text: str, tokens: list[tuple[int, int, str]], 
     return lex.is_unknown(second) or (lex.is_family(second) and not lex.is_word(second))
 
 
+def _name_after_title(lex: Lexicon, word: str) -> bool:
+    """A lower-case word after a title is a family name: listed or unknown and no word; hyphenated, one part
+    unknown or a listed name that is no word, the whole no compound of words ("oyelaran-ward")."""
+    parts = word.split("-")
+    if len(parts) > 1 and not lex.all_words(word):
+        return any(lex.is_unknown(p) or (lex.is_listed(p) and not lex.is_word(p)) for p in parts)
+    return (lex.is_given(word) or lex.is_family(word) or lex.is_unknown(word)) and not lex.is_word(word)
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    """``start`` begins the text, a line or a sentence."""
+    before = text[:start].rstrip(" \t")
+    return not before or before[-1] in ".!?\n"
+
+
+def _surnames_after(lex: Lexicon, text: str, tokens: list[tuple[int, int, str]], last: int) -> int:
+    """The last of the surname-like words written right after token ``last``, four words of a name at most
+    ("María Fernanda Rodríguez Quiñones")."""
+    first = last
+    while last + 1 < len(tokens) and last - first < 2 and _adjacent(text, tokens, last):
+        if not _surname_like(lex, tokens[last + 1][2]) or _eponym(text, tokens, last + 1):
+            break
+        last += 1
+    return last
+
+
+def _listed_parts(lex: Lexicon, word: str) -> bool:
+    """The word is a listed name, or each part of the hyphenated word is a listed name or no word at all
+    ("ABDUL-RAHIM")."""
+    return lex.is_listed(word) or all(lex.is_listed(p) or lex.is_unknown(p) for p in word.split("-"))
+
+
 def _pronounceable(word: str) -> bool:
     """Four letters or more with two vowels: a word, not an acronym ("OLUWASEUN", not "SNRI")."""
     return len(word) >= 4 and sum(c in "aeiouy" for c in word.lower()) >= 2
@@ -224,10 +277,11 @@ def _end_with_dot(text: str, token: tuple[int, int, str]) -> int:
 
 
 def _eponym(text: str, tokens: list[tuple[int, int, str]], i: int) -> bool:
-    """The word is followed, within two words, by an eponym's head noun ("Hodgkin lymphoma", "Glasgow Coma Scale")."""
+    """The word is followed, within two words, by an eponym's head noun ("Hodgkin lymphoma", "Glasgow Coma Scale")
+    or an institution's ("Mercy General")."""
     for j in (i + 1, i + 2):
         if j < len(tokens) and _SPACE.fullmatch(text[tokens[j - 1][1] : tokens[j][0]]):
-            if tokens[j][2].lower() in EPONYM_HEADS:
+            if tokens[j][2].lower() in EPONYM_HEADS or tokens[j][2].lower() in INSTITUTION_HEADS:
                 return True
         else:
             break

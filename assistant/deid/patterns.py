@@ -6,13 +6,17 @@ import regex
 
 from assistant.deid.cues import (
     ADDRESSING,
+    CAPITALISED_TITLES,
+    COURTESY_TITLES,
     CREDENTIALS,
     HEADER_LABELS,
+    HEALTH_CARDS,
     PATIENT,
     RELATIVES,
     ROLES,
     SIGN_OFFS,
     TALKING,
+    TITLES,
     alternation,
 )
 from assistant.deid.lexicon import PARTICLES
@@ -20,9 +24,19 @@ from assistant.deid.regions import region_codes
 
 _CASED = regex.DOTALL | regex.MULTILINE  # names and postcodes depend on capitals: no IGNORECASE
 
-# One capitalised name word: "Jane", "O'Reilly", "McDonald", "Fitzgerald-Brown", "Sørensen" (not "Okafor's").
-_WORD = r"(?:\p{Lu}(?:\p{Ll}+|['’]\p{Lu}\p{Ll}+)(?:\p{Lu}\p{Ll}+)?(?:[-'’](?!s\b)\p{Lu}?\p{Ll}+)*)"
-_TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Doctor|Sister|Nurse|Sr|Rev)"
+# One capitalised name word: "Jane", "O'Reilly", "McDonald", "Fitzgerald-Brown", "Sørensen" (not "Okafor's"), a
+# particle joined to it by a hyphen or an apostrophe ("al-Amin", "el-Sayed", "d'Souza").
+_JOINED_PARTICLE = rf"(?:(?:{'|'.join(PARTICLES)}|abu|bint|ben)-|[dl]['’])"
+_WORD = (
+    rf"(?:{_JOINED_PARTICLE}?"
+    r"\p{Lu}(?:\p{Ll}+|['’]\p{Lu}\p{Ll}+)(?:\p{Lu}\p{Ll}+)?(?:[-'’](?!s\b)\p{Lu}?\p{Ll}+)*)"
+)
+_TITLE_FORMS = sorted(
+    {*CAPITALISED_TITLES, *(f for t in (*TITLES, *COURTESY_TITLES) for f in (t, t.lower()))}, key=lambda t: (-len(t), t)
+)
+_TITLES = "(?:" + "|".join(regex.escape(t) for t in _TITLE_FORMS) + ")"
+"""Every title as written capitalised or in lower case (a few abbreviations capitalised only)."""
+TITLE_WORDS = frozenset(t.lower() for t in (*TITLES, *COURTESY_TITLES, *CAPITALISED_TITLES))
 _NAME_WORD = rf"(?!{_TITLES}\b){_WORD}"
 _PARTICLE = rf"(?:{'|'.join(PARTICLES)})[ \t]+"
 NAME = (
@@ -97,7 +111,7 @@ _STREET = (
 )
 _RECORD_LABELS = (
     r"(?i:\b(?:mrn|medical[ \t]+record|med[ \t]+rec(?:ord)?|accession|acct|account|fin|csn|nhs|chi|urn?|"
-    r"encounter|enc|mbi|medicare|medicaid)(?:[ \t]+" + _NUMBER_WORD + r")?|"
+    r"encounter|enc|mbi|medicare|medicaid|" + alternation(HEALTH_CARDS) + r")(?:[ \t]+" + _NUMBER_WORD + r")?|"
     r"\b(?:hospital|hosp|patient|pt|record|chart|case|visit|claim|specimen|sample|lab[ \t]+req(?:uisition)?|"
     r"requisition|"
     r"member(?:ship)?|subscriber|policy|insurance|health[ \t]+card|health[ \t]+insurance|passport|"
@@ -106,7 +120,7 @@ _RECORD_LABELS = (
 )
 _RECORD_VALUE = (
     r"(?=(?:[A-Z \-]*\d){2})(?:\d(?:[ ]\d){5,}\b|(?:[A-Z]{1,4}-?)?\d[\dA-Z]*(?:-[\dA-Z]+){0,3}(?:[ ]\d{3,4}){0,3}"
-    r"(?:(?<=\d{3})[ ][A-Z]{2}\b)?)"
+    r"(?:(?<=\d{3})(?-i:[ ][A-Z]{2})\b)?)"
 )
 _PHONE_CONTEXT = [
     "phone", "telephone", "tel", "call", "ring", "fax", "mobile", "cell", "pager", "page", "bleep", "ext",

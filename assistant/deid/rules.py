@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assistant.deid.checks import initials_not_words, name_not_words
-from assistant.deid.cues import PERSON_NOUNS, alternation
+from assistant.deid.checks import given_names, initials_not_words, name_not_words
+from assistant.deid.cues import AUXILIARIES, DEPARTMENTS, PERSON_NOUNS, alternation
 from assistant.deid.patterns import (
     _AGE_AFTER,
     _AGE_OVER_89,
@@ -129,6 +129,27 @@ NAME_RULES: tuple[Rule, ...] = (
             ),
         ),
         check=name_not_words,
+    ),
+    Rule(
+        "NAME",
+        (
+            (
+                "given name before from and a department",
+                rf"\b{_NAME_WORD}(?=[ \t]+(?i:from|in|at)[ \t]+{alternation(DEPARTMENTS)}\b)",
+                0.85,
+            ),
+            (
+                "given name after an auxiliary verb, a verb after it",
+                rf"(?<=\b{alternation(AUXILIARIES, cased=True)}[ \t]+){_NAME_WORD}(?=[ \t]+\p{{Ll}}+\b(?![ \t]*[(/]))",
+                0.85,
+            ),
+            (
+                "given name joined by and to a cued or titled name",
+                rf"(?:{_CUE}|\b{_TITLES}\.?[ \t]+){NAME}[ \t]+(?:and|&)[ \t]+\K{_NAME_WORD}",
+                0.85,
+            ),
+        ),
+        check=given_names,
     ),
 )
 """Names: after a title, a cue, a header label or a sign-off, before an age or a credential, and initials."""
