@@ -51,6 +51,12 @@ _STEROIDS = (
             {"any": [{"condition": "hpo:HP:0031035", "ever": True}, {"condition": "hpo:HP:0002719", "ever": True}]},
             id="NCT02552212-E4-qualifiers-joined-by-or",
         ),
+        pytest.param(
+            "The patient has a documented diagnosis of Fabry disease.",
+            "inclusion",
+            {"condition": "icd10:E75.21"},
+            id="NCT01298141-I1-the-patient-has",
+        ),
     ],
 )
 def test_reads(text: str, kind: str, expected: dict[str, Any]) -> None:
@@ -101,6 +107,20 @@ def test_a_list_item_may_begin_with_a_qualifier(text: str, expected: str) -> Non
                 ]
             },
             id="NCT02438137-E13-remark-after-window",
+        ),
+        pytest.param(
+            "Therapy with monoclonal antibodies (rituximab, alemtuzumab) within 4 weeks prior to study treatment",
+            "exclusion",
+            {
+                "all": [
+                    {"medication": "biologic", "within": {"weeks": 4}},
+                    {
+                        "needs_review": "whether the monoclonal antibody or other biologic therapy found falls within "
+                        "the criterion's words (rituximab, alemtuzumab)"
+                    },
+                ]
+            },
+            id="NCT01207388-E6-therapy-with-examples",
         ),
         pytest.param(
             "Diagnosed with type 2 diabetes before surgery;",
