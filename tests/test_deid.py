@@ -122,6 +122,30 @@ from eval.deid_eval import load_messages, score  # noqa: E402
         ),
         pytest.param("page me, pgr 5521, if K+ > 6", "PHONE", "5521", id="pager-abbreviated"),
         pytest.param("infusion held 07-11-24 for neutropenia", "DATE", "07-11-24", id="date-two-digit-parts"),
+        pytest.param(
+            "Oksana (daughter) will translate at the visit", "NAME", "Oksana", id="name-before-bracketed-relative"
+        ),
+        pytest.param(
+            "Tamsin Oyelowo, the research nurse, will call", "NAME", "Tamsin Oyelowo", id="name-before-apposed-role"
+        ),
+        pytest.param(
+            "Clinic list: Jean-Baptiste Mukendi 10:30", "NAME", "Jean-Baptiste Mukendi", id="hyphenated-given-unknown"
+        ),
+        pytest.param("Postcode LS6 2QB (Leeds), pt is 70", "ADDRESS", "LS6 2QB (Leeds)", id="place-in-brackets"),
+        pytest.param(
+            "Hauptstraße 12, 10115 Berlin for the courier",
+            "ADDRESS",
+            "Hauptstraße 12, 10115 Berlin",
+            id="street-before-number",
+        ),
+        pytest.param(
+            "lives at Keizersgracht 221, 1016 DV Amsterdam",
+            "ADDRESS",
+            "Keizersgracht 221, 1016 DV Amsterdam",
+            id="dutch-postcode",
+        ),
+        pytest.param("Via Roma 8, 00184 Roma is her address", "ADDRESS", "Via Roma 8, 00184 Roma", id="via-number"),
+        pytest.param("she lives on Maple Ave, ECOG 1", "ADDRESS", "Maple Ave", id="lives-on-street"),
     ],
 )
 def test_each_identifier_type_is_replaced(text: str, kind: str, identifier: str) -> None:
@@ -166,6 +190,8 @@ def test_each_identifier_type_is_replaced(text: str, kind: str, identifier: str)
         pytest.param("trial number NCT01234567", id="trial-number"),
         pytest.param("24 hr Holter monitoring; Sig: Take one tablet daily", id="hr-and-sig"),
         pytest.param("dose held for 10-14 days, then 21-28 days off", id="day-ranges"),
+        pytest.param("Bring 2 forms to the Cascade 3 site visit", id="capitalised-word-and-number"),
+        pytest.param("Metformin (patient-reported) 500 mg", id="drug-before-bracket"),
     ],
 )
 def test_clinical_content_is_kept(text: str) -> None:

@@ -35,6 +35,7 @@ from assistant.deid.patterns import (
     _RESIDENCE,
     _STATES,
     _STREET,
+    _STREET_THEN_NUMBER,
     _TITLES,
     _UNIT,
     _WORD,
@@ -144,13 +145,14 @@ CONTACT_RULES: tuple[Rule, ...] = (
         (
             ("street address", _STREET, 0.85),
             ("city, state ZIP", rf"\b{_PLACE},?[ \t]*(?:{_STATES})[ \t]+\d{{5}}(?:-\d{{4}})?\b", 0.85),
-            ("UK postcode", rf"(?:\b(?!{_TITLES}\b){_PLACE}[ \t]+)?{_POSTCODE}", 0.7),
+            ("UK postcode", rf"(?:\b(?!{_TITLES}\b|(?i:post[ \t]*code|postal|zip)\b){_PLACE}[ \t]+)?{_POSTCODE}", 0.7),
             ("Canadian postcode", rf"(?:\b{_PLACE},?[ \t]+(?:{_CA_PROVINCES})[ \t]+)?{_CA_POSTCODE}", 0.7),
             ("city, state", rf"\b{_PLACE},[ \t]*(?:{region_names()})\b", 0.7),
             ("Australian suburb, state, postcode", rf"\b{_PLACE},?[ \t]+(?:{_AU_STATES})[ \t]+\d{{4}}\b", 0.85),
             ("place, region name, postcode", rf"\b{_PLACE},?[ \t]+(?:{region_names()})[ \t]+\d{{4,5}}\b", 0.85),
             ("PO box", _PO_BOX, 0.85),
             ("street name after its number word", _PREFIX_STREET, 0.85),
+            ("street name before its number", _STREET_THEN_NUMBER, 0.85),
             (
                 "place of residence",
                 rf"(?<={_RESIDENCE})(?!{_TITLES}\b){_PLACE}(?:,[ \t]*{_WORD}(?=[ \t]*(?:[.,;)]|$)))?"

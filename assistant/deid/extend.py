@@ -4,9 +4,10 @@ A name found by any rule takes in an initial before it ("J Whitcombe"), an initi
 ("Okonjo R.", "whitcombe j") and a generational suffix ("Delacroix Jr.", "Ashby III"). An address
 found by a confident part (a numbered street, a postcode, a ZIP, a PO box, a city and state) takes
 in the parts written next to it, a comma or a line apart: a flat or unit (before or after it), a house
-or building name ("Rose Cottage", "Carlton Court"), a street without a number ("Church Lane"), localities, a county,
-state or province (name or code) and a postcode. Such parts are never replaced on their own
-("Clinical Research Building" stays).
+or building name ("Rose Cottage", "Carlton Court"), a street without a number ("Church Lane"),
+localities, a county, state or province (name or code) and a postcode, or a place in brackets after
+it ("M5V 2T6 (Toronto)"). Such parts are never replaced on their own ("Clinical Research Building"
+stays).
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ _UNIT = (
 _BUILDING = rf"{_PLACE_WORDS}[ \t]+(?:{'|'.join(BUILDINGS)})"
 _UNNUMBERED_STREET = rf"{_PLACE_WORDS}[ \t]+(?:{_STREET_WORDS})"
 _REGION = rf"(?:{region_names()}|{_STATES}|{_CA_PROVINCES}|{_AU_STATES})"
-_CODE = rf"(?:{_POSTCODE}|{_CA_POSTCODE}|\b\d{{4,5}}(?:-\d{{4}})?\b)"
+_CODE = rf"(?:{_POSTCODE}|{_CA_POSTCODE}|\b\d{{4}}[ \t]?[A-Z]{{2}}\b|\b\d{{4,5}}(?:-\d{{4}})?\b)"
+"""UK, Canadian, Dutch ("1016 DV") postcodes and four- or five-digit codes and ZIPs."""
 _SEPARATOR = r"[ \t]*(?:,[ \t]*\n?|\n)[ \t]*"
 _END = r"(?=[ \t]*(?:[,;.:)\n—–]|[ \t]-|$))"
 _CODE_END = r"(?=[ \t]*(?:[,;.:)\n—–]|[ \t]-|$|[ \t]+(?!(?:mg|mcg|g|kg|ml|mL|units?|iu|mm|cm|x)\b)\p{Ll}))"
@@ -62,8 +64,9 @@ _BEFORE = regex.compile(
 )
 _AFTER = regex.compile(
     rf"{_SEPARATOR}(?:(?:(?:{_BUILDING}|{_UNNUMBERED_STREET}|{_PLACE_WORDS})(?:,?[ \t]+{_REGION}\b)?|{_REGION}\b)?"
-    rf"(?:,?[ \t]+)?{_CODE}{_CODE_END}"
-    rf"|(?:{_UNIT}|(?:{_BUILDING}|{_UNNUMBERED_STREET}|{_PLACE_WORDS})(?:,?[ \t]+{_REGION}\b)?|{_REGION}\b){_END})",
+    rf"(?:,?[ \t]+)?{_CODE}(?:[ \t]+{_PLACE_WORDS})?{_CODE_END}"
+    rf"|(?:{_UNIT}|(?:{_BUILDING}|{_UNNUMBERED_STREET}|{_PLACE_WORDS})(?:,?[ \t]+{_REGION}\b)?|{_REGION}\b){_END})"
+    rf"|[ \t]*\([ \t]*{_PLACE_WORDS}(?:,?[ \t]+{_REGION}\b)?[ \t]*\)",
     _FLAGS,
 )
 _MAX_PARTS = 4

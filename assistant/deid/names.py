@@ -211,12 +211,16 @@ def _adjacent(text: str, tokens: list[tuple[int, int, str]], i: int, dots: bool 
 
 
 def _unlisted_pair(lex: Lexicon, text: str, tokens: list[tuple[int, int, str]], i: int) -> bool:
-    """Token ``i`` and the next are capitalised, no word of any list (the second may be a listed family name)
-    and no eponym: a name neither list holds ("Perpetua Nwankwo")."""
+    """Token ``i`` and the next are capitalised, no word of any list (the second may be a listed family name; the
+    first may be hyphenated of parts that are no common or clinical word) and no eponym: a name neither list
+    holds ("Perpetua Nwankwo", "Wen-Li Zhao")."""
     if i + 1 >= len(tokens) or not _adjacent(text, tokens, i):
         return False
     first, second = tokens[i][2], tokens[i + 1][2]
-    if not (_capitalised(second) and lex.is_unknown(first)) or lex.is_eponym(first) or lex.is_eponym(second):
+    hyphenated = "-" in first and not any(lex.is_word(p) for p in first.split("-"))  # "Wen-Li", "Jean-Baptiste"
+    if not (_capitalised(second) and (lex.is_unknown(first) or hyphenated)):
+        return False
+    if lex.is_eponym(first) or lex.is_eponym(second):
         return False
     return lex.is_unknown(second) or (lex.is_family(second) and not lex.is_word(second))
 

@@ -94,12 +94,20 @@ _PREFIX_STREET = (
     r"(?:[ \t]+\p{Lu}\p{L}+(?:-\p{L}+)*)?"
     r"(?:,[ \t]*\d{4,5}[ \t]+\p{Lu}\p{Ll}+)?"
 )
+_STREET_THEN_NUMBER = (
+    r"\b(?:\p{Lu}\p{Ll}+(?:straße|strasse|str\.|weg|gasse|platz|allee|ufer|straat|laan|plein|gracht|kade|singel|"
+    r"gatan|gata|vägen|veien|vej|gade|katu)|(?:Via|Viale|Piazza|Corso|Calle|Avenida|Plaza|Rua|Carrer)[ \t]+"
+    r"(?:\p{Ll}+[ \t]+){0,3}\p{Lu}\p{L}+(?:[ \t]+\p{Lu}\p{L}+)?,?)[ \t]+\d{1,4}[a-z]?\b"
+    r"(?![.,]\d|[ \t]*(?i:mg|ml|%|x\b))"
+)
+"""A street written before its number (German, Dutch, Nordic compounds; Italian, Spanish, Portuguese prefixes):
+"Hauptstraße 12", "Via Roma 8"."""
 _LOWER_STREET = (
     r"\b\d{1,6}[a-z]?(?:[ \t]+[a-z0-9]+\.?){1,3}[ \t]+(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|"
     r"court|terrace|parkway|pkwy|highway|hwy)\b\.?"
 )
 _RESIDENCE = (
-    r"\b(?i:lives|living|resides|residing|resident|relocated|relocating)[ \t]+(?i:in|at|of|near|outside|to)[ \t]+"
+    r"\b(?i:lives|living|resides|residing|resident|relocated|relocating)[ \t]+(?i:in|at|of|on|near|outside|to)[ \t]+"
     r"(?:(?i:the)[ \t]+)?"
 )
 _NUMBER_WORD = r"(?:number|num|no\.?|nr|id|#)"

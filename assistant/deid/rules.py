@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assistant.deid.checks import given_names, initials_not_words, name_not_words
-from assistant.deid.cues import AUXILIARIES, DEPARTMENTS, PERSON_NOUNS, alternation
+from assistant.deid.cues import AUXILIARIES, DEPARTMENTS, PATIENT, PERSON_NOUNS, RELATIVES, ROLES, alternation
 from assistant.deid.patterns import (
     _AGE_AFTER,
     _AGE_OVER_89,
@@ -48,6 +48,7 @@ _TEAM_CUE = rf"\b{_TEAM_CUES}(?!\p{{L}})\.?(?:[ \t]*(?i::|-|=))?[ \t]*,?[ \t]*"
 _INITIALS_CUE = rf"\b{_INITIALS_CUES}(?!\p{{L}})\.?(?:[ \t]*(?i:is|:|-|=))?[ \t]*[,(]?[ \t]*"
 _SIGNATURE_END = rf"(?=[ \t]*(?:[,(]|$|{_CREDENTIAL}(?![\w-])))"
 _PERSON = alternation(PERSON_NOUNS)
+_PEOPLE = alternation(PATIENT, RELATIVES, ROLES)
 _NOT_A_DURATION = r"(?![ \t]*(?i:days?|weeks?|wks?|months?|mos?|hours?|hrs?|min|minutes|%|/|-|–|to\b|x\b))"
 
 NAME_RULES: tuple[Rule, ...] = (
@@ -122,6 +123,12 @@ NAME_RULES: tuple[Rule, ...] = (
         (
             ("name after a role or a verb of talking", rf"{_TEAM_CUE}\K{NAME}", 0.85),
             ("name before a credential", rf"\b{_NAME_WORD}[ \t]+{NAME}(?={_CREDENTIAL}(?![\w-]))", 0.85),
+            (
+                "name before a person in brackets or in apposition",
+                rf"\b{NAME}(?=[ \t]*(?:\([ \t]*|,[ \t]*(?i:her|his|their|the|my|our|pt's|patient's)[ \t]+)"
+                rf"{_PEOPLE}[ \t]*[),])",
+                0.85,
+            ),
             (
                 "signature after a sign-off",
                 rf"\b{_SIGN_OFFS}(?!\p{{L}})[ \t]*,?[ \t]*\n?[ \t]*\K{NAME}(?=[ \t]*\.|{_SIGNATURE_END})",
