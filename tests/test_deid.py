@@ -146,6 +146,12 @@ from eval.deid_eval import load_messages, score  # noqa: E402
         ),
         pytest.param("Via Roma 8, 00184 Roma is her address", "ADDRESS", "Via Roma 8, 00184 Roma", id="via-number"),
         pytest.param("she lives on Maple Ave, ECOG 1", "ADDRESS", "Maple Ave", id="lives-on-street"),
+        pytest.param("labs look fine. best, t. okafor", "NAME", "t. okafor", id="lower-signature-with-initial"),
+        pytest.param("will recheck Mg tomorrow. Thx! -kelechi", "NAME", "kelechi", id="lower-signature-after-dash"),
+        pytest.param("our pt, Mrs W., 77, asks about travel", "NAME", "W.", id="initial-after-title"),
+        pytest.param("Hello Dr.Fenwick, one question on E2", "NAME", "Fenwick", id="title-without-space"),
+        pytest.param("Surname: Achterberg", "NAME", "Achterberg", id="surname-label"),
+        pytest.param("the Hendersons came in for the consent visit", "NAME", "Hendersons", id="family-plural"),
     ],
 )
 def test_each_identifier_type_is_replaced(text: str, kind: str, identifier: str) -> None:
@@ -191,6 +197,10 @@ def test_each_identifier_type_is_replaced(text: str, kind: str, identifier: str)
         pytest.param("24 hr Holter monitoring; Sig: Take one tablet daily", id="hr-and-sig"),
         pytest.param("dose held for 10-14 days, then 21-28 days off", id="day-ranges"),
         pytest.param("Bring 2 forms to the Cascade 3 site visit", id="capitalised-word-and-number"),
+        pytest.param("ok thanks, will do", id="sign-off-before-common-word"),
+        pytest.param("thanks, zofran helped her nausea", id="sign-off-before-drug"),
+        pytest.param("see you - tomorrow at 9", id="dash-before-common-word"),
+        pytest.param("the Alps trip is after cycle 4", id="plural-place"),
         pytest.param("Metformin (patient-reported) 500 mg", id="drug-before-bracket"),
     ],
 )

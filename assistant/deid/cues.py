@@ -54,7 +54,8 @@ ROLES = (
 
 ADDRESSING = (
     "name", "named", "called", "this is", "i am", "i'm", "my name is", "attention", "attn", "dear", "hi", "hello",
-    "hey", "cc", "bcc", "to", "from", "author", "re", "signed", "signature", "initials",
+    "hey", "cc", "bcc", "to", "from", "author", "re", "signed", "signature", "initials", "surname", "forename",
+    "forenames",
 )  # fmt: skip
 """Labels and greetings before a name ("cc: …", "From: …", "Dear …"); ``to``, ``from`` and ``re`` only as a
 header label with a colon (see ``HEADER_LABELS``)."""

@@ -56,7 +56,12 @@ _TOKEN = regex.compile(r"\p{L}+(?:['’]\p{L}+)*(?:-\p{L}+(?:['’]\p{L}+)*)*")
 _SPACE = regex.compile(r"[ \t]+")
 _INITIAL_NEXT = regex.compile(r",?[ \t]+(?![ai]\b)\p{L}\b\.?(?=[ \t]*(?:[,;:)\n]|$))")
 _SCORE = 0.6
-_SIGNED_OFF = regex.compile(rf"(?<![\w'’]){alternation(SIGN_OFFS)}[ \t]*[,.!-]*[ \t]*\n?[ \t]*\Z")
+_SIGNED_OFF = regex.compile(
+    rf"(?:(?<![\w'’]){alternation(SIGN_OFFS)}[ \t]*[,.!-]*[ \t]*\n?|(?:^|(?<=[ \t!.]))(?:—|–|--?))[ \t]*"
+    r"(?:\p{Ll}\.?[ \t]+)?\Z",
+    regex.MULTILINE,
+)
+"""A sign-off or a dash before a lower-case signature, an initial perhaps between ("best, t. okafor", "-kelechi")."""
 _LINE_END = regex.compile(r"[ \t]*[.!]?[ \t]*(?:\n|\Z)")
 _REPORTING = regex.compile(rf"[ \t]+{alternation(REPORTING)}\b")
 
@@ -114,6 +119,8 @@ class NameListRecognizer(EntityRecognizer):  # type: ignore[misc]
             return tokens[i - 1][0], tokens[_surnames_after(lex, text, tokens, i)][1]
         if _unlisted_pair(lex, text, tokens, i):
             return tokens[i][0], tokens[_surnames_after(lex, text, tokens, i + 1)][1]  # "Fatou Diallo"
+        if previous == "the" and word.endswith("s") and lex.is_family(word[:-1]) and not lex.is_word(word):
+            return tokens[i][0], tokens[i][1]  # "the Hendersons"
         if not lex.is_given(word, clinical=False):
             return None
         first, last = i, i
@@ -184,8 +191,10 @@ class NameListRecognizer(EntityRecognizer):  # type: ignore[misc]
                     break
                 last += 1
             return start, tokens[last][1]  # "pt named oksana petrenko"
-        if lex.is_given(word) and _SIGNED_OFF.search(text[max(0, start - 40) : start]) and _LINE_END.match(text, end):
-            return start, end  # "thx, marisa"
+        signed = _SIGNED_OFF.search(text[max(0, start - 40) : start]) if _LINE_END.match(text, end) else None
+        if signed and (lex.is_given(word) or (len(word) > 3 and lex.is_unknown(word)) or lex.is_family(word)):
+            initial = regex.search(r"\p{Ll}\.?[ \t]+\Z", signed.group())
+            return start - (len(initial.group()) if initial else 0), end  # "thx, marisa", "best, t. okafor"
         reporting = _REPORTING.match(text, end) is not None and _sentence_start(text, start)
         if reporting and (lex.is_given(word) or (len(word) > 3 and lex.is_unknown(word))):
             return start, end  # "oluwaseun called, …"

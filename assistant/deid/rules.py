@@ -55,7 +55,8 @@ NAME_RULES: tuple[Rule, ...] = (
     Rule(
         "NAME",
         (
-            ("titled name", rf"(?<=\b{_TITLES}\.?[ \t]+){NAME}", 0.85),
+            ("titled name", rf"(?<=\b{_TITLES}(?:\.?[ \t]+|\.)){NAME}", 0.85),
+            ("initial after a title", rf"(?<=\b{_TITLES}\.?[ \t]+)\p{{Lu}}\.(?=[ \t]*(?:[,;:)]|$))", 0.85),
             ("name after a cue word", rf"{_CUE}\K{NAME}", 0.85),
             ("name after a header label", rf"{_HEADER}[ \t]*\K{NAME}", 0.85),
             (
