@@ -41,6 +41,9 @@ AS_OF = dt.date(2025, 1, 1)
             id="NCT03204344-I1-and-beyond",
         ),
         pytest.param(
+            real("Adult, > or equal to 18-yr"), {"age": ">=", "value": 18.0}, id="NCT02830269-I1-or-equal-to-hyphen-yr"
+        ),
+        pytest.param(
             form("Age 6 months to 17 years"),
             {"all": [{"age": ">=", "value": 6.0, "unit": "months"}, {"age": "<=", "value": 17.0}]},
             id="months-to-years",

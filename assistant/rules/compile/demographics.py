@@ -14,11 +14,13 @@ from assistant.rules.extract import parse_number
 
 _AGE_OF = r"(?:(?:the\s+)?age\s+(?:of\s+)?)?"
 _UNITS = r"years?|yrs?|y|months?|mos?|weeks?|wks?|days?"
-_YEARS = r"(?:\s*(?P<{}>" + _UNITS + r")\b)?"
+_YEARS = r"(?:(?:\s*|-)(?P<{}>" + _UNITS + r")\b)?"
 _N = r"(?P<{}>\d{{1,3}}(?:\.\d+)?)"
 _PREFIX = {
-    ">=": r"≥|>=|=>|>\s*or\s*=|at\s+least|no\s+(?:less|younger)\s+than|not\s+(?:less|younger)\s+than|minimum(?:\s+of)?",
-    "<=": r"≤|<=|=<|<\s*or\s*=|up\s+to|no\s+(?:more|older)\s+than|not\s+(?:more|older)\s+than|maximum(?:\s+of)?",
+    ">=": r"≥|>=|=>|>\s*or\s*=|>\s*or\s+equal\s+to|"
+    r"at\s+least|no\s+(?:less|younger)\s+than|not\s+(?:less|younger)\s+than|minimum(?:\s+of)?",
+    "<=": r"≤|<=|=<|<\s*or\s*=|<\s*or\s+equal\s+to|"
+    r"up\s+to|no\s+(?:more|older)\s+than|not\s+(?:more|older)\s+than|maximum(?:\s+of)?",
     ">": r">|over|above|older\s+than|greater\s+than|more\s+than",
     "<": r"<|under|below|younger\s+than|less\s+than",
 }
