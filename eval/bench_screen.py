@@ -1,6 +1,6 @@
 """Benchmark: bulk pre-screening, patient × protocol checks per second, one worker against two.
 
-Run: ``nice -n 10 .venv/bin/python eval/bench_screen.py [--patients 1000] [--protocols 100]``.
+Run: ``nice -n 10 .venv/bin/python -m eval.bench_screen [--patients 1000] [--protocols 100]``.
 
 Protocols: the real records in ../shared/protocols, topped up with generated variants of them
 (``eval/bench_scale.py``: id ``GEN…-<real id>``, title ``[generated]``) to the asked number; rules
