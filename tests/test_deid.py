@@ -152,6 +152,8 @@ from eval.deid_eval import load_messages, score  # noqa: E402
         pytest.param("Hello Dr.Fenwick, one question on E2", "NAME", "Fenwick", id="title-without-space"),
         pytest.param("Surname: Achterberg", "NAME", "Achterberg", id="surname-label"),
         pytest.param("the Hendersons came in for the consent visit", "NAME", "Hendersons", id="family-plural"),
+        pytest.param("Is Faye still eligible after the CT?", "NAME", "Faye", id="word-name-after-question-verb"),
+        pytest.param("Hosp. No. 40917733 on the label", "MRN", "40917733", id="dotted-hospital-label"),
     ],
 )
 def test_each_identifier_type_is_replaced(text: str, kind: str, identifier: str) -> None:
@@ -201,6 +203,7 @@ def test_each_identifier_type_is_replaced(text: str, kind: str, identifier: str)
         pytest.param("thanks, zofran helped her nausea", id="sign-off-before-drug"),
         pytest.param("see you - tomorrow at 9", id="dash-before-common-word"),
         pytest.param("the Alps trip is after cycle 4", id="plural-place"),
+        pytest.param("Is Wilson disease an exclusion? Is Rose Bengal staining needed?", id="eponyms-after-is"),
         pytest.param("Metformin (patient-reported) 500 mg", id="drug-before-bracket"),
     ],
 )

@@ -135,7 +135,10 @@ DEPARTMENTS = (
 )  # fmt: skip
 """Departments and teams a person is "from" ("Nadia from pharmacy says …")."""
 
-AUXILIARIES = ("can", "could", "will", "would", "should", "shall", "may", "might", "must", "did", "does")
+AUXILIARIES = (
+    "can", "could", "will", "would", "should", "shall", "may", "might", "must", "did", "does", "is", "was", "has",
+    "had",
+)  # fmt: skip
 """Auxiliary verbs after which a capitalised given name is the subject of a question ("can Noor sign today?")."""
 
 REPORTING = (

@@ -123,7 +123,7 @@ _RECORD_LABELS = (
     r"\b(?:hospital|hosp|patient|pt|record|chart|case|visit|claim|specimen|sample|lab[ \t]+req(?:uisition)?|"
     r"requisition|"
     r"member(?:ship)?|subscriber|policy|insurance|health[ \t]+card|health[ \t]+insurance|passport|"
-    r"(?:driver'?s[ \t]+)?licen[cs]e)[ \t]+" + _NUMBER_WORD + r"|\b(?:policy|insurance|member|subscriber|passport|"
+    r"(?:driver'?s[ \t]+)?licen[cs]e)\.?[ \t]+" + _NUMBER_WORD + r"|\b(?:policy|insurance|member|subscriber|passport|"
     r"licen[cs]e|record|chart|health[ \t]+card|(?:driver'?s[ \t]+)?licen[cs]e)(?=[ \t]*[:#|]|[ \t]+[A-Z]*\d))"
 )
 _RECORD_VALUE = (

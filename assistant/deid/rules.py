@@ -148,7 +148,7 @@ NAME_RULES: tuple[Rule, ...] = (
             ),
             (
                 "given name after an auxiliary verb, a verb after it",
-                rf"(?<=\b{alternation(AUXILIARIES, cased=True)}[ \t]+){_NAME_WORD}(?=[ \t]+\p{{Ll}}+\b(?![ \t]*[(/]))",
+                rf"(?<=\b{alternation(AUXILIARIES)}[ \t]+){_NAME_WORD}(?=[ \t]+\p{{Ll}}+\b(?![ \t]*[(/]))",
                 0.85,
             ),
             (
