@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from assistant.patient.facts import AgeUnit
 from assistant.patient.units import format_number
 from assistant.rules.context import PatientContext
 from assistant.rules.ops import FALSE, TRUE, UNKNOWN, Result, compare
 
 
 def age_in_units(
-    unit: str, op: str, limit: float | tuple[float, float], shown: str, missing: tuple[str, ...]
+    unit: AgeUnit, op: str, limit: float | tuple[float, float], shown: str, missing: tuple[str, ...]
 ) -> Callable[[PatientContext], Result]:
     """An age test in whole months, weeks or days: decided when the least and the most age the record allows
     (one value from a date of birth; a span from an age stated in years) agree."""
 
     def test(ctx: PatientContext) -> Result:
-        span = ctx.ages.get(unit)
+        span = ctx.age_span(unit)
         if span is None:
             return UNKNOWN, f"no date of birth or age on record (the criterion counts age in {unit})", (), missing
         least, most = span

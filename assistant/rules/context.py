@@ -21,7 +21,7 @@ from dateutil.relativedelta import relativedelta
 
 from assistant.errors import UnitError
 from assistant.patient.concepts import Concept
-from assistant.patient.facts import Condition, Conflict, Medication, Observation, PatientFacts, Procedure
+from assistant.patient.facts import AgeUnit, Condition, Conflict, Medication, Observation, PatientFacts, Procedure
 from assistant.patient.site_ranges import SiteRange
 from assistant.patient.units import format_number, is_uln, to_canonical
 
@@ -81,6 +81,7 @@ class PatientContext:
         "as_of",
         "age",
         "ages",
+        "_facts",
         "sex",
         "latest",
         "events",
@@ -102,8 +103,9 @@ class PatientContext:
         """``as_of`` in ISO form, for reasons."""
         self.site_ranges = site_ranges or {}
         self.age = facts.age_on(as_of)
-        self.ages = {unit: facts.age_range_on(as_of, unit) for unit in ("months", "weeks", "days")}
-        """Age in whole months, weeks and days on ``as_of``, as (least, most) (see ``PatientFacts.age_range_on``)."""
+        self._facts = facts
+        self.ages: dict[str, tuple[int, int] | None] = {}
+        """Unit → age in whole months, weeks or days on ``as_of``, as (least, most), once asked (``age_span``)."""
         self.sex = facts.sex if facts.sex not in (None, "unknown") else None
         latest: dict[str, Observation] = {}
         for obs in facts.observations:
@@ -146,6 +148,14 @@ class PatientContext:
         """Name set → ``absence(names, name_set)``, once asked."""
         self.never_of: dict[frozenset[str], tuple[str, ...]] = {}
         """Name set → ``absence(names, name_set, past=True)``, once asked."""
+
+    def age_span(self, unit: AgeUnit) -> tuple[int, int] | None:
+        """Age in whole ``unit`` on ``as_of`` as (least, most), None when neither a birth date nor an age is
+        known (``PatientFacts.age_range_on``); worked out on first use: few rules count age in months."""
+        if unit in self.ages:
+            return self.ages[unit]
+        span = self.ages[unit] = self._facts.age_range_on(self.as_of, unit)
+        return span
 
     def describe(self, fact: Observation | Event) -> str:
         """The facts_used entry of a fact, remembered for the rest of the check."""
