@@ -19,8 +19,7 @@ from typing import Literal
 from assistant.errors import AssistantError, PatientDataError, RulesError
 from assistant.patient.facts import Conflict, PatientFacts, Review
 from assistant.patient.site_ranges import site_ranges
-from assistant.rules.context import context_for
-from assistant.rules.engine import Evaluator
+from assistant.rules.context import Evaluator, context_for
 from assistant.rules.load import RuleSet, RulesSource, Statuses, load_rules, rules_path
 from assistant.rules.ops import UNKNOWN, Result
 from assistant.settings import get_settings

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from functools import lru_cache
 
@@ -24,6 +24,7 @@ from assistant.patient.concepts import Concept
 from assistant.patient.facts import AgeUnit, Condition, Conflict, Medication, Observation, PatientFacts, Procedure
 from assistant.patient.site_ranges import SiteRange
 from assistant.patient.units import format_number, is_uln, to_canonical
+from assistant.rules.ops import Result
 
 Event = Condition | Medication | Procedure
 Prepared = tuple[float | None, float | None, tuple[str], str, float | None, str]
@@ -311,6 +312,10 @@ class PatientContext:
         if isinstance(fact, Medication):
             return fact.active and (fact.end is None or fact.end >= self.as_of)
         return False
+
+
+Evaluator = Callable[[PatientContext], Result]
+"""A compiled rule (or part of one): the patient's context in, a ``Result`` out."""
 
 
 @lru_cache(maxsize=4096)

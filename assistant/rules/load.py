@@ -16,8 +16,8 @@ import yaml
 from assistant.errors import RulesError
 from assistant.limits import load_yaml
 from assistant.patient.concepts import ConceptSet, load_concepts
-from assistant.rules.context import PatientContext
-from assistant.rules.engine import Evaluator, compile_node
+from assistant.rules.context import Evaluator, PatientContext
+from assistant.rules.engine import compile_node
 from assistant.rules.ops import NOT_APPLICABLE, Result
 from assistant.rules.schema import AppliesTo, Category, RulesDocument, parse_document, parse_node
 from assistant.settings import get_settings

@@ -1,0 +1,135 @@
+"""Evaluators of measurement tests: a value against a threshold or a range, a multiple of the upper
+limit of normal, a flag (positive / negative). Thresholds are converted to the concept's canonical unit
+once, when the rules are loaded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from assistant.errors import RulesError, UnitError
+from assistant.patient.concepts import Concept
+from assistant.patient.units import factor as unit_factor
+from assistant.patient.units import format_number
+from assistant.rules import schema as s
+from assistant.rules.context import Evaluator, PatientContext, describe_date
+from assistant.rules.ops import COMPARATORS, FALSE, OP_TEXT, TRUE, UNKNOWN, Result
+
+
+def observation(
+    node: s.ObservationTest, concept: Concept, where: str, negated: bool = False
+) -> tuple[Evaluator, frozenset[str]]:
+    name, label = concept.name, concept.label
+    uses = frozenset({name})
+    yes, no = (FALSE, TRUE) if negated else (TRUE, FALSE)
+    op = node.op or "=="
+    op_text = OP_TEXT[op]
+    if node.flag is not None:
+        if concept.value != "flag":
+            raise RulesError(f"{where}: {name} is a {concept.value}, not a flag; use op and value")
+        wanted = node.flag
+        missing_flag = (f"{label} result",)
+        no_flag = f"no {label} result on record"
+
+        def flag_test(ctx: PatientContext) -> Result:
+            obs = ctx.latest.get(name)
+            if obs is None or obs.flag is None:
+                return UNKNOWN, no_flag, (), missing_flag
+            shown = "positive" if obs.flag else "negative"
+            return (
+                yes if obs.flag == wanted else no,
+                f"{label} {shown} ({describe_date(obs.date)})",
+                (ctx.describe(obs),),
+                (),
+            )
+
+        return flag_test, uses
+    if concept.value == "flag":
+        raise RulesError(f"{where}: {name} is a flag (positive/negative); use flag: true or flag: false")
+    if node.uln is not None:
+        if concept.value != "quantity":
+            raise RulesError(f"{where}: uln applies to lab quantities, not to {name} ({concept.value})")
+        return _uln(concept, op, node.uln, yes, no), uses
+    assert node.value is not None
+    raw = node.value
+    if concept.value == "quantity":
+        if node.unit is None:
+            raise RulesError(f"{where}.unit: required for {name}; expected {concept.expects or concept.unit}")
+        try:
+            factor = unit_factor(node.unit, concept, f"{where}.unit")
+        except UnitError as exc:
+            raise RulesError(str(exc)) from None
+        unit_text = f" {node.unit}"
+    else:
+        factor, unit_text = 1.0, ""
+    threshold: float | tuple[float, float] = (
+        (float(f"{raw[0] * factor:.12g}"), float(f"{raw[1] * factor:.12g}"))
+        if isinstance(raw, tuple)
+        else float(f"{raw * factor:.12g}")
+    )
+    shown = (
+        f"between {format_number(raw[0])} and {format_number(raw[1])}{unit_text}"
+        if isinstance(raw, tuple)
+        else f"{op_text} {format_number(raw)}{unit_text}"
+    )
+    missing_value = (label if concept.value == "quantity" else f"{label} score",)
+    quantity = concept.value == "quantity"
+    no_value = f"no {label} on record"
+    only_uln = f"{label} is given only as a multiple of ULN"
+    missing_unit = (f"{label} in{unit_text}",)
+    between, low, high, compare_to, limit = _comparison(op, threshold)
+
+    def value_test(ctx: PatientContext) -> Result:
+        obs = ctx.latest.get(name)
+        if obs is None or obs.value is None:
+            return UNKNOWN, no_value, (), missing_value
+        prepared = ctx.quantity(concept, obs)
+        if quantity:
+            value = prepared[0]
+            if value is None:
+                return UNKNOWN, only_uln, prepared[2], missing_unit
+        else:
+            value = obs.value
+        if (low <= value <= high) if between else compare_to(value, limit):
+            return yes, f"{label} {prepared[3]} is {shown}", prepared[2], ()
+        return no, f"{label} {prepared[3]} is not {shown}", prepared[2], ()
+
+    return value_test, uses
+
+
+def _uln(concept: Concept, op: str, limit: float | tuple[float, float], yes: int, no: int) -> Evaluator:
+    """A test of the latest value of ``concept`` as a multiple of its upper limit of normal."""
+    name, label = concept.name, concept.label
+    limit_text = (
+        f"{format_number(limit[0])}-{format_number(limit[1])} × ULN"
+        if isinstance(limit, tuple)
+        else f"{OP_TEXT[op]} {format_number(limit)} × ULN"
+    )
+    missing_uln = (f"{label} with its reference range (upper limit of normal)",)
+    no_value = f"no {label} on record"
+    non_positive = f"{label} reference range has a non-positive upper limit"
+    between, low, high, compare_to, threshold = _comparison(op, limit)
+
+    def uln_test(ctx: PatientContext) -> Result:
+        obs = ctx.latest.get(name)
+        if obs is None or obs.value is None:
+            return UNKNOWN, no_value, (), missing_uln
+        _, uln, used, given, ratio, ratio_text = ctx.quantity(concept, obs)
+        if ratio is None:
+            if uln is None:
+                return UNKNOWN, f"{label} {given} has no reference range (upper limit of normal)", used, missing_uln
+            return UNKNOWN, non_positive, used, missing_uln
+        if (low <= ratio <= high) if between else compare_to(ratio, threshold):
+            return yes, f"{label} {given} is {ratio_text} × ULN, {limit_text}", used, ()
+        return no, f"{label} {given} is {ratio_text} × ULN, not {limit_text}", used, ()
+
+    return uln_test
+
+
+def _comparison(
+    op: str, threshold: float | tuple[float, float]
+) -> tuple[bool, float, float, Callable[[float, float], bool], float]:
+    """``value op threshold`` unrolled for a test: (between, low, high, comparator, limit); a range is
+    inclusive at both ends, any other operator compares ``value`` with ``limit``."""
+    if isinstance(threshold, tuple):
+        return True, threshold[0], threshold[1], COMPARATORS["=="], 0.0
+    return False, 0.0, 0.0, COMPARATORS[op], threshold
