@@ -154,6 +154,9 @@ from eval.deid_eval import load_messages, score  # noqa: E402
         pytest.param("the Hendersons came in for the consent visit", "NAME", "Hendersons", id="family-plural"),
         pytest.param("Is Faye still eligible after the CT?", "NAME", "Faye", id="word-name-after-question-verb"),
         pytest.param("Hosp. No. 40917733 on the label", "MRN", "40917733", id="dotted-hospital-label"),
+        pytest.param("went over it with Joy (pharmacist) today", "NAME", "Joy", id="word-name-before-bracketed-role"),
+        pytest.param("Precious's daughter will bring her in", "NAME", "Precious", id="word-name-possessive-relative"),
+        pytest.param("hi chidimma, quick q about the washout", "NAME", "chidimma", id="lower-case-after-greeting"),
     ],
 )
 def test_each_identifier_type_is_replaced(text: str, kind: str, identifier: str) -> None:
@@ -204,6 +207,8 @@ def test_each_identifier_type_is_replaced(text: str, kind: str, identifier: str)
         pytest.param("see you - tomorrow at 9", id="dash-before-common-word"),
         pytest.param("the Alps trip is after cycle 4", id="plural-place"),
         pytest.param("Is Wilson disease an exclusion? Is Rose Bengal staining needed?", id="eponyms-after-is"),
+        pytest.param("hi all, quick q; dear colleagues, thanks", id="greetings-to-a-group"),
+        pytest.param("Hope (patient-reported) is part of the QoL scale", id="word-before-bracketed-adjective"),
         pytest.param("Metformin (patient-reported) 500 mg", id="drug-before-bracket"),
     ],
 )

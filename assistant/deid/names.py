@@ -43,6 +43,9 @@ CUES = frozenset(
 )
 """Words before a lower-case listed name ("pt rahul")."""
 
+GREETINGS = frozenset("hi hello hey dear morning evening".split())
+"""Greetings before a lower-case name that no dictionary knows ("hi ifeoma,")."""
+
 NAMING = frozenset("named called".split())
 """Words after which lower-case words no dictionary knows are a name, listed or not."""
 
@@ -62,6 +65,7 @@ _SIGNED_OFF = regex.compile(
     regex.MULTILINE,
 )
 """A sign-off or a dash before a lower-case signature, an initial perhaps between ("best, t. okafor", "-kelechi")."""
+_GREETED_END = regex.compile(r"[ \t]*(?:[,!:;.\n]|\Z)")
 _LINE_END = regex.compile(r"[ \t]*[.!]?[ \t]*(?:\n|\Z)")
 _REPORTING = regex.compile(rf"[ \t]+{alternation(REPORTING)}\b")
 
@@ -184,6 +188,9 @@ class NameListRecognizer(EntityRecognizer):  # type: ignore[misc]
         surname = (lex.is_family(word) or lex.is_unknown(word)) and not lex.is_word(word)
         if labelled and surname and _INITIAL_NEXT.match(text, end):
             return start, end  # "pt: whitcombe j" (the initial is joined by assistant.deid.extend)
+        greeted = previous in GREETINGS and _GREETED_END.match(text, end) is not None
+        if greeted and (listed or (len(word) > 3 and lex.is_unknown(word))):
+            return start, end  # "hi ifeoma, quick q"
         if previous in NAMING and lex.is_unknown(word):
             last = i
             while last + 1 < len(tokens) and last - i < 2 and _adjacent(text, tokens, last):

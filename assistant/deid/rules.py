@@ -152,6 +152,11 @@ NAME_RULES: tuple[Rule, ...] = (
                 0.85,
             ),
             (
+                "given name before a person in brackets or its possessive before a person",
+                rf"\b{_NAME_WORD}(?=[ \t]*\([ \t]*{_PEOPLE}[ \t]*\)|['’]s[ \t]+{_PEOPLE}\b)",
+                0.85,
+            ),
+            (
                 "given name joined by and to a cued or titled name",
                 rf"(?:{_CUE}|\b{_TITLES}\.?[ \t]+){NAME}[ \t]+(?:and|&)[ \t]+\K{_NAME_WORD}",
                 0.85,
