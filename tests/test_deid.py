@@ -157,6 +157,12 @@ from eval.deid_eval import load_messages, score  # noqa: E402
         pytest.param("went over it with Joy (pharmacist) today", "NAME", "Joy", id="word-name-before-bracketed-role"),
         pytest.param("Precious's daughter will bring her in", "NAME", "Precious", id="word-name-possessive-relative"),
         pytest.param("hi chidimma, quick q about the washout", "NAME", "chidimma", id="lower-case-after-greeting"),
+        pytest.param("M.R.N. 4410982, ECOG 1", "MRN", "4410982", id="dotted-mrn"),
+        pytest.param("EMPI 30918274 in the referral", "MRN", "30918274", id="empi"),
+        pytest.param("unit no. 6623190 on the wristband", "MRN", "6623190", id="unit-number"),
+        pytest.param("ID# 5512093 on the sticker", "MRN", "5512093", id="id-hash"),
+        pytest.param("ph: 555-0172 after 5pm", "PHONE", "555-0172", id="local-number-after-ph"),
+        pytest.param("d.o.b 09 11 1948, ECOG 2", "DATE", "09 11 1948", id="spaced-date-of-birth"),
     ],
 )
 def test_each_identifier_type_is_replaced(text: str, kind: str, identifier: str) -> None:
@@ -208,6 +214,7 @@ def test_each_identifier_type_is_replaced(text: str, kind: str, identifier: str)
         pytest.param("the Alps trip is after cycle 4", id="plural-place"),
         pytest.param("Is Wilson disease an exclusion? Is Rose Bengal staining needed?", id="eponyms-after-is"),
         pytest.param("hi all, quick q; dear colleagues, thanks", id="greetings-to-a-group"),
+        pytest.param("ID 10 units daily; pH 7.35; unit 12 of the ward", id="id-ph-unit"),
         pytest.param("Hope (patient-reported) is part of the QoL scale", id="word-before-bracketed-adjective"),
         pytest.param("Metformin (patient-reported) 500 mg", id="drug-before-bracket"),
     ],

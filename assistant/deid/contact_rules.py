@@ -115,7 +115,8 @@ CONTACT_RULES: tuple[Rule, ...] = (
             ("local number", r"(?<![\d.,/])\b\d{3}[-.]\d{4}\b(?![.,/]\d)", 0.1),
             (
                 "local number after a cue",
-                r"(?<=\b(?i:at|on|call|ring|phone|tel|cell|mobile|pager|page|bleep|fax|ext)[ \t:.]*)\d{3}[-.]\d{4}\b"
+                r"(?<=\b(?i:at|on|call|ring|phone|ph|tel|cell|mobile|mob|landline|whatsapp|text|txt|pager|page|bleep|fax|"
+                r"ext)[ \t:.]*)\d{3}[-.]\d{4}\b"
                 r"(?![.,/]\d|[ \t]*(?i:mg|mcg|g|kg|ml|units?|iu|cells|mm|/))",
                 0.5,
             ),
@@ -233,6 +234,12 @@ CONTACT_RULES: tuple[Rule, ...] = (
                 r"(?<![\w.,/-])(?:(?:0[1-9]|[12]\d|3[01])-(?:0[1-9]|1[0-2])-\d\d"
                 r"|\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))(?![\w.,/-]?\d|[ \t]*(?i:mg|ml|%|x\b))",
                 0.6,
+            ),
+            (
+                "date of birth or death after its label, spaced",
+                r"(?<=\b(?:dob|d\.o\.b\.?|dod|date[ \t]+of[ \t]+(?:birth|death)|born|died)[ \t]*[:=-]?[ \t]*)"
+                r"(?:0?[1-9]|[12]\d|3[01])[ ](?:0?[1-9]|[12]\d|3[01])[ ](?:19|20)?\d\d\b",
+                0.85,
             ),
             (
                 "compact year month day",

@@ -118,13 +118,14 @@ _STREET = (
     r"(?:,?[ \t]+(?i:apt|apartment|suite|ste|unit|flat|floor|fl|room|#)\.?[ \t]*#?[\w-]+)?"
 )
 _RECORD_LABELS = (
-    r"(?i:\b(?:mrn|medical[ \t]+record|med[ \t]+rec(?:ord)?|accession|acct|account|fin|csn|nhs|chi|urn?|"
-    r"encounter|enc|mbi|medicare|medicaid|" + alternation(HEALTH_CARDS) + r")(?:[ \t]+" + _NUMBER_WORD + r")?|"
-    r"\b(?:hospital|hosp|patient|pt|record|chart|case|visit|claim|specimen|sample|lab[ \t]+req(?:uisition)?|"
-    r"requisition|"
+    r"(?i:\b(?:mrn|m\.r\.n\.?|e?mpi|medical[ \t]+record|med[ \t]+rec(?:ord)?|accession|acct|account|fin|csn|nhs|"
+    r"chi|urn?|encounter|enc|mbi|medicare|medicaid|" + alternation(HEALTH_CARDS) + r")(?:[ \t]+" + _NUMBER_WORD + r")?|"
+    r"\b(?:hospital|hosp|patient|pt|record|chart|case|visit|claim|specimen|sample|lab[ \t]+req(?:uisition)?|unit|"
+    r"epic|ehr|emr|person|requisition|"
     r"member(?:ship)?|subscriber|policy|insurance|health[ \t]+card|health[ \t]+insurance|passport|"
     r"(?:driver'?s[ \t]+)?licen[cs]e)\.?[ \t]+" + _NUMBER_WORD + r"|\b(?:policy|insurance|member|subscriber|passport|"
-    r"licen[cs]e|record|chart|health[ \t]+card|(?:driver'?s[ \t]+)?licen[cs]e)(?=[ \t]*[:#|]|[ \t]+[A-Z]*\d))"
+    r"licen[cs]e|record|chart|health[ \t]+card|(?:driver'?s[ \t]+)?licen[cs]e)(?=[ \t]*[:#|]|[ \t]+[A-Z]*\d)|"
+    r"\bid(?=[ \t]*[:#]))"
 )
 _RECORD_VALUE = (
     r"(?=(?:[A-Z \-]*\d){2})(?:\d(?:[ ]\d){5,}\b|(?:[A-Z]{1,4}-?)?\d[\dA-Z]*(?:-[\dA-Z]+){0,3}(?:[ ]\d{3,4}){0,3}"
