@@ -377,14 +377,14 @@ def test_a_label_not_in_its_message_is_an_error(tmp_path: Path) -> None:
         pytest.param("deid_heldout4.yaml", 0.98, id="heldout-4-now-tuned-on"),
         pytest.param("deid_heldout5.yaml", 0.98, id="heldout-5-now-tuned-on"),
         pytest.param("deid_heldout6.yaml", 0.98, id="heldout-6-now-tuned-on"),
-        pytest.param("deid_heldout7.yaml", 0.79, id="heldout-7-held-out"),
+        pytest.param("deid_heldout7.yaml", 0.80, id="heldout-7-held-out"),
     ],
 )
 def test_the_held_out_sets_keep_their_floors(name: str, recall: float) -> None:
     """Each set was written before the de-identifier was run on it. Sets 1-6 were measured held out
     (recall 0.839, 0.870, 0.811, 0.811, 0.769, 0.780), then their misses were fixed, so they now guard the
-    0.98 target as development data (set 6 now at 1.000). Set 7 is held out: its first measured recall
-    (0.793, below the target) is its floor."""
+    0.98 target as development data (set 6 now at 1.000). Set 7 is held out: first measured at recall
+    0.793, then 0.804 once set 6 was tuned on (still below the target); that is its floor."""
     messages = load_messages(ROOT / "eval" / name)
     scores = score(messages)
     assert len(messages) >= 40 and sum(1 for m in messages if not m.spans) >= 8
