@@ -17,6 +17,7 @@ from assistant.types import Criterion
 
 ROOT = Path(__file__).resolve().parent.parent
 CHIA = ROOT.parent / "shared" / "criteria" / "chia-dev"
+SHARED = ROOT.parent / "shared"
 
 
 def criterion(text: str, kind: str = "inclusion") -> Criterion:
@@ -210,3 +211,22 @@ def _no_embedding_links(monkeypatch: pytest.MonkeyPatch) -> Any:
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("record", "criterion_id", "expected"),
+    [
+        pytest.param(
+            "ctgov-legacy-xml/NCT00513591.xml", "NCT00513591:I8", {"condition": "icd10:M35.0"}, id="NCT00513591:I8"
+        ),
+    ],
+)
+def test_real_criterion_with_an_accent_folded_name_links(
+    record: str, criterion_id: str, expected: dict[str, Any]
+) -> None:
+    """ "Sjogren's Syndrome" as the record writes it, without the ö of the ICD-10-CM title."""
+    protocol = parse_protocol(SHARED / "protocols" / record)
+    found = next(c for c in protocol.criteria if c.id == criterion_id)
+    when, note = compile_criterion(found)
+    assert when == expected, note
+    assert "icd10:M35.0" in note

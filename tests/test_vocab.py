@@ -113,6 +113,31 @@ def test_link_chia_phrases(file: str, phrase: str, concept: str, method: str) ->
         pytest.param("Tumours of brain", ("condition",), None, id="no-such-name"),
         pytest.param("PT", ("observation",), ("prothrombin_time", "LOINC", "5902-2"), id="kind-observation"),
         pytest.param("HIV", ("condition",), ("hiv", "vocabulary", "hiv"), id="kind-condition"),
+        pytest.param(
+            "Sjogren's Syndrome",
+            ("condition",),
+            ("icd10:M35.0", "ICD-10-CM", "M35.0"),
+            id="NCT00513591:I8-accent-folded",
+        ),
+        pytest.param(
+            "Guillain-Barré Syndrome",
+            ("condition",),
+            ("icd10:G61.0", "ICD-10-CM", "G61.0"),
+            id="NCT01890759-exc-accent",
+        ),
+        pytest.param("Behcet's disease", ("condition",), ("icd10:M35.2", "ICD-10-CM", "M35.2"), id="accent-behcet"),
+        pytest.param(
+            "Meniere's disease",
+            ("condition",),
+            ("icd10:H81.0", "ICD-10-CM", "H81.0"),
+            id="accent-meniere",
+        ),
+        pytest.param(
+            "Charcot arthropathy",
+            ("condition",),
+            ("hpo:HP:0002821", "HPO", "HP:0002821"),
+            id="folded-name-never-displaces",
+        ),
     ],
 )
 def test_link_normalisation_and_kinds(
@@ -317,3 +342,18 @@ def test_curated_synonyms_are_unambiguous() -> None:
             if seen.setdefault(key, concept.name) != concept.name:
                 clashes.append((key, seen[key], concept.name))
     assert clashes == []
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        pytest.param("Sjögren's syndrome", "sjogren syndrome", id="umlaut"),
+        pytest.param("Ménière's disease", "meniere disease", id="acute-grave"),
+        pytest.param("Behçet's disease", "behcet disease", id="cedilla"),
+        pytest.param("Sjogren's syndrome", "sjogren syndrome", id="already-plain"),
+    ],
+)
+def test_normalisation_folds_accents(text: str, folded: str) -> None:
+    from assistant.vocab.normalize import normalize
+
+    assert normalize(text) == folded

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from assistant.patient.concepts import KINDS, Concept, ConceptSet, Kind
 from assistant.vocab.model import Link, Method
-from assistant.vocab.normalize import NOS, normalize, variants
+from assistant.vocab.normalize import NOS, fold_accents, normalize, variants
 from assistant.vocab.terminology import Term, Terminology, terminology
 
 TIERS: tuple[tuple[str, Method], ...] = (
@@ -44,6 +44,8 @@ class Surface:
 class LinkIndex:
     """Normalised name → links, best first; and the bounded surface names in order of preference.
 
+    A name whose accents were folded to meet a phrase ("Charcôt's arthropathy (tabetic)") comes after the
+    names written without them: folding adds links for phrases no name matched, never changes one.
     Links are kept as plain tuples (a pickle of them loads fast) and made ``Link`` on the way out."""
 
     def __init__(self, surfaces: list[Surface]) -> None:
@@ -51,14 +53,15 @@ class LinkIndex:
         self.table: dict[str, tuple[int, ...]] = {}
         self.bounded: list[tuple[str, int]] = []
         self.embedded: list[tuple[str, int]] = []
-        ranked: dict[str, list[tuple[int, int]]] = {}
+        ranked: dict[str, list[tuple[bool, int, int]]] = {}
         for surface in sorted(surfaces, key=lambda s: s.rank):
             number = len(self.links)
             link = surface.link
             self.links.append(
                 (link.concept, link.kind, link.system, link.code, link.label, link.matched, link.method, link.score)
             )
-            ranked.setdefault(normalize(surface.text), []).append((surface.rank, number))
+            folded = fold_accents(surface.text) != surface.text
+            ranked.setdefault(normalize(surface.text), []).append((folded, surface.rank, number))
             if surface.bounded:
                 self.bounded.append((surface.text.lower(), number))
             if surface.embedded:
@@ -66,7 +69,7 @@ class LinkIndex:
         for key, numbers in ranked.items():
             seen: set[str] = set()
             best = []
-            for _, number in numbers:
+            for _, _, number in sorted(numbers):
                 concept = self.links[number][0]
                 if concept not in seen:
                     seen.add(concept)

@@ -1,13 +1,15 @@
 """Normalisation of phrases and vocabulary names for exact look-up.
 
-Case, punctuation, possessives, British/American spelling of the common medical word parts
-(tumour/tumor, haem-/hem-, -aemia/-emia, oedema/edema, oesophag-/esophag-, …), roman numerals after
-type/grade/stage/class, and plural/singular are folded, so both sides of a look-up meet in one form.
+Case, accents ("Sjögren" → "sjogren", by Unicode decomposition), punctuation, possessives,
+British/American spelling of the common medical word parts (tumour/tumor, haem-/hem-, -aemia/-emia,
+oedema/edema, oesophag-/esophag-, …), roman numerals after type/grade/stage/class, and plural/singular
+are folded, so both sides of a look-up meet in one form.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -55,10 +57,18 @@ def singular(word: str) -> str:
     return word
 
 
+def fold_accents(text: str) -> str:
+    """``text`` without its combining marks: ``"Sjögren"`` → ``"Sjogren"``, ``"Ménière"`` → ``"Meniere"``."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 @lru_cache(maxsize=262144)
 def normalize(text: str) -> str:
-    """The look-up form of a phrase: ``"Haemoglobins,"`` → ``"hemoglobin"``."""
-    text = text.lower().replace("’", "'").replace("'s ", " ").replace("'s", "")
+    """The look-up form of a phrase: ``"Haemoglobins,"`` → ``"hemoglobin"``, ``"Sjögren's"`` → ``"sjogren"``."""
+    text = fold_accents(text).lower().replace("’", "'").replace("'s ", " ").replace("'s", "")
     if "ae" in text or "oe" in text or "our" in text or "re" in text or "ph" in text:
         text = _BRITISH.sub(lambda m: _SPELLING[m.group(0)], text)
     if "is" in text:
