@@ -185,10 +185,7 @@ class PatientFacts(_Fact):
     def age_on(self, day: dt.date) -> float | None:
         """Age in whole years on ``day`` (from birth_date), else the stated age, else None."""
         if self.birth_date is not None:
-            years = day.year - self.birth_date.year
-            if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
-                years -= 1
-            return float(years)
+            return float(whole_age(self.birth_date, day, "years"))
         return self.age
 
     def age_range_on(self, day: dt.date, unit: AgeUnit) -> tuple[int, int] | None:
@@ -211,7 +208,7 @@ def whole_age(birth: dt.date, day: dt.date, unit: AgeUnit) -> int:
     if unit in ("days", "weeks"):
         days = (day - birth).days
         return days if unit == "days" else days // 7
-    if unit == "years":  # as age_on counts them
+    if unit == "years":  # a year is completed on the birthday
         return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
     span = relativedelta(day, birth)
     return span.years * 12 + span.months

@@ -142,15 +142,6 @@ def _bound(node: dict[str, Any]) -> str:
     return f"age {node['age']} {node['value']}" + (f" {node['unit']}" if "unit" in node else "")
 
 
-_UNIT_NAMES = {
-    "y": "years",
-    "yr": "years",
-    "yrs": "years",
-    "mo": "months",
-    "mos": "months",
-    "wk": "weeks",
-    "wks": "weeks",
-}
 #: One unit of age in years, to order bounds stated in different units.
 _IN_YEARS = {"years": 1.0, "months": 1 / 12, "weeks": 7 / 365.25, "days": 1 / 365.25}
 
@@ -159,9 +150,7 @@ def _unit(written: str | None) -> str:
     """The age unit a criterion writes ("yrs", "months", "wk"); years when none is written."""
     if not written:
         return "years"
-    lowered = written.lower()
-    name = _UNIT_NAMES.get(lowered, lowered if lowered.endswith("s") else f"{lowered}s")
-    return name if name in _IN_YEARS else "years"
+    return g.TIME_UNITS.get(written.lower(), "years")
 
 
 def _in_unit(node: dict[str, Any], unit: str) -> dict[str, Any]:

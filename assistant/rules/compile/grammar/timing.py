@@ -32,10 +32,12 @@ TIME_UNITS: dict[str, str] = {
     "month": "months",
     "months": "months",
     "mo": "months",
+    "mos": "months",
     "year": "years",
     "years": "years",
     "yr": "years",
     "yrs": "years",
+    "y": "years",
 }
 
 #: What a window may be counted back from ("within 3 months prior to screening").
