@@ -99,3 +99,23 @@ def test_a_medication_title_with_a_parenthesis_ends_the_history_section() -> Non
     text = "PMH: HTN.\n\nMedications (complete list): metformin 1000 mg twice daily."
     metformin = medications(text)["metformin"]
     assert metformin.present and metformin.active
+
+
+@pytest.mark.parametrize(
+    ("text", "drug", "lab"),
+    [
+        pytest.param("Not receiving magnesium.", {"present": False}, False, id="negated-after-a-verb-of-giving"),
+        pytest.param("Medications: calcium carbonate, magnesium.", {"present": True}, False, id="medication-section"),
+        pytest.param("Labs: magnesium 0.8 mmol/L.", None, True, id="a-value-is-the-laboratory-sense"),
+        pytest.param("Labs: magnesium normal.", None, False, id="no-value-no-cue-nothing-read"),
+    ],
+)
+def test_words_naming_a_laboratory_value_and_a_drug(text: str, drug: dict[str, bool] | None, lab: bool) -> None:
+    r = read_note(text, TODAY)
+    found = medications(text).get("magnesium_therapy")
+    if drug is None:
+        assert found is None, [m.rendering for m in r.mentions]
+    else:
+        assert found is not None, [m.rendering for m in r.mentions]
+        assert {key: getattr(found, key) for key in drug} == drug
+    assert any(o.concept == "magnesium" for o in r.facts.observations) is lab

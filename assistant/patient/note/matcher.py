@@ -49,6 +49,12 @@ def last_word_variants(word: str, *, alone: bool) -> list[str]:
     return [w for w in out if len(w) >= 4 or w in HEAD_EQUIVALENTS.values()]
 
 
+def _variants_of(word: str) -> tuple[list[str], list[str]]:
+    """``last_word_variants`` of ``word`` alone and after other words."""
+    alone = last_word_variants(word, alone=True)
+    return alone, (alone if word not in HEAD_EQUIVALENTS else last_word_variants(word, alone=False))
+
+
 class VocabularyMatcher:
     """Sets ``doc.ents`` to the longest vocabulary terms found (label: the term's kind, upper case).
 
@@ -83,9 +89,10 @@ class VocabularyMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         words = [token.lower_ for token in doc]
+        variants = [_variants_of(w) for w in words]
         found: list[tuple[Span, str]] = []
         for start in range(len(words)):
-            found.extend(self._from(doc, words, start))
+            found.extend(self._from(doc, words, variants, start))
         found = [(s, k) for s, k in found if not self._inside_longer_name(words, s, k)]
         found.extend(self._shared_heads(doc, words, found))
         spans = filter_spans([s for s, _ in found])
@@ -97,7 +104,9 @@ class VocabularyMatcher:
         doc.ents = spans
         return doc
 
-    def _from(self, doc: Doc, words: list[str], start: int) -> Iterator[tuple[Span, str]]:
+    def _from(
+        self, doc: Doc, words: list[str], variants: list[tuple[list[str], list[str]]], start: int
+    ) -> Iterator[tuple[Span, str]]:
         """Every term starting at token ``start``, with the key it was found under."""
         rows, prefixes = self.rows, self.prefixes
         before = ""
@@ -106,7 +115,7 @@ class VocabularyMatcher:
             key = before + words[end - 1]
             row = rows.get(key)
             if row is None:
-                for variant in last_word_variants(words[end - 1], alone=not before):
+                for variant in variants[end - 1][bool(before)]:
                     row = rows.get(before + variant)
                     if row is not None:
                         key = before + variant

@@ -13,10 +13,10 @@ from assistant.patient.concepts import Concept
 from assistant.patient.facts import Condition, Medication, Observation, Procedure
 from assistant.patient.note.dates import StatedDate, find_dates, nearest_date
 from assistant.patient.note.demographics import in_title_paragraph
-from assistant.patient.note.pipeline import term_of
+from assistant.patient.note.pipeline import other_senses, term_of
 from assistant.patient.note.types import NoteContext, NoteMention
 from assistant.patient.note.values import StatedValue, convert, other_plausible_units, value_after, values_in
-from assistant.patient.note.vocabulary import PAIR_CONCEPT, concept_details, pair_parts, plausible_range
+from assistant.patient.note.vocabulary import PAIR_CONCEPT, Term, concept_details, pair_parts, plausible_range
 from assistant.patient.units import format_number
 
 _FLAG = re.compile(r"\b(?P<w>positive|negative|not detected|detected|reactive|non-?reactive)\b", re.IGNORECASE)
@@ -39,6 +39,12 @@ _PERFECT = re.compile(
 _PAST_SECTIONS = frozenset({"past_medical_history", "past_surgical_history", "problem_list"})
 """Sections whose negatives ("PMH: no diabetes") speak of the whole history; so does an allergy list's
 ("Allergies: none"), which records every allergy known to date, within its title's paragraph."""
+_DRUG_CUE = re.compile(
+    r"\b(?:on|receiv(?:e|es|ed|ing)|tak(?:e|es|en|ing)|took|given|start(?:ed|ing)?|us(?:e|es|ed|ing)|prescribed"
+    r"|infusion\s+of|treated\s+with|treatment\s+with)\W*$",
+    re.IGNORECASE,
+)
+"""Words of giving or taking just before a term ("not receiving", "started on")."""
 _ALLERGY_SECTIONS = frozenset({"allergy", "allergies"})
 """Sections listing what the patient reacts to: a drug named there is not one taken."""
 _NOW = re.compile(r"\b(?:active|current|currently|acute|now|at present|presently|today|ongoing)\b", re.IGNORECASE)
@@ -159,10 +165,25 @@ def _not_used_reason(ctx: NoteContext) -> str | None:
     return None
 
 
-def read_mention(ent: Span, limit: int, reading: Reading) -> None:
-    """Read one matched span (``limit``: where the next match in its sentence begins)."""
-    term = term_of(ent)
-    kind = ent.label_.lower()
+def _drug_sense(ent: Span) -> Term | None:
+    """The drug the words of a laboratory value also name ("magnesium"), when the note speaks of it as a
+    drug: in the medication section, or after a word of giving or taking in its clause ("not receiving
+    magnesium")."""
+    drug = next((t for t in other_senses(ent) if t.kind == "medication"), None)
+    if drug is None:
+        return None
+    if ent._.section_category == "medications":
+        return drug
+    text = ent.doc.text
+    start = max(ent.sent.start_char, *(text.rfind(c, 0, ent.start_char) + 1 for c in ",;:("))
+    return drug if _DRUG_CUE.search(text, start, ent.start_char) else None
+
+
+def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = None) -> None:
+    """Read one matched span (``limit``: where the next match in its sentence begins) as the vocabulary
+    term it stands for, or as ``term``."""
+    term = term or term_of(ent)
+    kind = term.kind
     name = term.concept
     ctx = context_of(ent)
     sent = ent.sent
@@ -282,6 +303,10 @@ def _observation(
         )
         return
     first = value_after(text, ent.end_char, limit)
+    drug = _drug_sense(ent) if first is None else None
+    if drug is not None:
+        read_mention(ent, limit, reading, drug)
+        return
     if first is None and len(ent.text) <= 3:
         return  # a short abbreviation with no value is more often something else ("Mrs. K", "mg")
     if first is None:

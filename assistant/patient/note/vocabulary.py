@@ -39,10 +39,13 @@ def _from_concepts() -> Iterator[Term]:
 
 
 def _from_vocab() -> Iterator[Term]:
+    """Each term with its best link, then with its best link of each kind: the words of a laboratory value
+    may name a drug too ("magnesium"), and the reader picks the sense the note's words call for."""
     from assistant.vocab import terms  # type: ignore[attr-defined,unused-ignore]
 
-    for text, link in terms(KINDS):
-        yield Term(text, link.concept, link.kind, link.system, link.code, link.label)
+    for kinds in (KINDS, *((kind,) for kind in KINDS)):
+        for text, link in terms(kinds):
+            yield Term(text, link.concept, link.kind, link.system, link.code, link.label)
 
 
 def _first_code(concept: Concept) -> tuple[str | None, str | None]:
