@@ -130,18 +130,20 @@ def check_patient(
     new = _new
     s0, s1, s2, s3, s4, s5, s6 = _SLOTS
     conflicted = ctx.conflicts
-    for evaluate, by_truth, criterion_id, kind, text, uses, last in _steps(rules):
+    stated = ctx.known
+    for evaluate, by_truth, criterion_id, kind, text, uses, slot in _steps(rules):
+        last = None
         if conflicted and not conflicted.keys().isdisjoint(uses):
-            truth, reason, used, missing = result = _conflict_result(uses, conflicted)
+            truth, reason, used, missing = _conflict_result(uses, conflicted)
         else:
-            result = evaluate(ctx)
-            if last is not None:
-                known = last[0]
-                if known is not None and known[0] is result and criterion_id not in reviews:
-                    add(known[1].status)
-                    append(known[1])
+            if uses.isdisjoint(stated):  # the rule reads none of this patient's facts
+                kept = slot[0]
+                if kept is not None and kept[0] == as_of and criterion_id not in reviews:
+                    add(kept[1].status)
+                    append(kept[1])
                     continue
-            truth, reason, used, missing = result
+                last = slot
+            truth, reason, used, missing = evaluate(ctx)
         status = by_truth[truth]
         if status == "needs_review" and criterion_id in reviews:
             status, reason, used = _reviewed(reviews[criterion_id])
@@ -158,7 +160,7 @@ def check_patient(
         s6(verdict, missing)
         append(verdict)
         if last is not None:
-            last[0] = (result, verdict)
+            last[0] = (as_of, verdict)
     return _patient_check(rules, overall_of(statuses), tuple(verdicts), as_of)
 
 
@@ -176,20 +178,22 @@ def _patient_check(rules: RuleSet, overall: Overall, verdicts: tuple[Verdict, ..
     return check
 
 
-Step = tuple[Evaluator, Statuses, str, CriterionType, str, frozenset[str], list[tuple[Result, Verdict] | None] | None]
-"""What the checker's loop reads per rule: (evaluate, statuses, criterion id, type, text, uses, last), where
-``last`` holds the last result and its verdict for a rule that reads no fact (None for the others)."""
+Kept = list[tuple[dt.date, Verdict] | None]
+"""A rule's verdict for a patient with none of the facts it reads, with the check date it was made for."""
+Step = tuple[Evaluator, Statuses, str, CriterionType, str, frozenset[str], Kept]
+"""What the checker's loop reads per rule: (evaluate, statuses, criterion id, type, text, uses, kept), where
+``kept`` holds the rule's verdict when it read none of the patient's facts (a patient without them gets the
+same verdict: a rule reads only the facts its ``uses`` name)."""
 _STEPS: dict[int, tuple[RuleSet, tuple[Step, ...]]] = {}
 
 
 def _steps(rules: RuleSet) -> tuple[Step, ...]:
-    """The loop's steps for ``rules`` (made once per rule set). A rule that reads no patient fact returns
-    the same result object every time; its verdict is then the same too, and made once."""
+    """The loop's steps for ``rules`` (made once per rule set), each with its empty ``kept`` slot."""
     known = _STEPS.get(id(rules))
     if known is not None and known[0] is rules:
         return known[1]
     steps: tuple[Step, ...] = tuple(
-        (evaluate, by_truth, criterion_id, kind, text, rule.uses, None if rule.uses else _no_result())
+        (evaluate, by_truth, criterion_id, kind, text, rule.uses, _no_verdict())
         for (evaluate, by_truth, criterion_id, kind, text), rule in zip(rules.plan, rules.rules, strict=True)
     )
     if len(_STEPS) >= 256:
@@ -268,8 +272,8 @@ def _reviewed(review: Review) -> tuple[Status, str, tuple[str, ...]]:
     return status, reason, (f"review {review.criterion} by {review.by}{when}",)
 
 
-def _no_result() -> list[tuple[Result, Verdict] | None]:
-    """The empty slot of a rule's last result and verdict."""
+def _no_verdict() -> Kept:
+    """The empty ``kept`` slot of a rule."""
     return [None]
 
 

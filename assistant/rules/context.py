@@ -96,6 +96,7 @@ class PatientContext:
         "present_of",
         "absent_of",
         "never_of",
+        "known",
     )
 
     def __init__(self, facts: PatientFacts, as_of: dt.date, site_ranges: Mapping[str, SiteRange] | None = None) -> None:
@@ -141,6 +142,14 @@ class PatientContext:
         """Concept → a statement of absence that covers the past too (``absent`` holds every one)."""
         self.conflicts: dict[str, Conflict] = {c.concept: c for c in facts.conflicts}
         """Concept (or ``age``/``sex``) → what was stated about it in ways that cannot all be used."""
+        stated: list[str] = [*latest, *events, *absent]
+        if self.age is not None:
+            stated.append("age")
+        if self.sex is not None:
+            stated.append("sex")
+        self.known = frozenset(stated)
+        """Names of every fact a rule may read here (concepts, ``age``, ``sex``): a rule whose ``uses`` miss all of
+        them reads nothing of this patient, so its result is that of a patient with no facts."""
         self._quantities: dict[str, tuple[Concept, Prepared]] = {}
         self._described: dict[int, str] = {}
         self.present_of: dict[frozenset[str], Found] = {}
@@ -173,42 +182,44 @@ class PatientContext:
         concept's canonical unit (value None when it is stated as a multiple of ULN), the facts_used
         entry, the value as given with its date for reasons, and the value as a multiple of the upper
         limit of normal (None without a positive limit) with its text."""
-        known = self._quantities.get(concept.name)
+        name = concept.name
+        known = self._quantities.get(name)
         if known is not None and known[0] is concept:
             return known[1]
+        raw, unit, high = obs.value, obs.unit, obs.reference_high
         value: float | None = None
         uln: float | None = None
         try:
-            if obs.value is not None and not is_uln(obs.unit):
-                value = to_canonical(obs.value, obs.unit, concept, "unit")
-            if obs.reference_high is not None:
-                uln = to_canonical(
-                    obs.reference_high, obs.reference_high_unit or obs.unit, concept, "reference_high_unit"
-                )
+            if raw is not None and not _is_uln(unit):
+                value = to_canonical(raw, unit, concept, "unit")
+            if high is not None:
+                uln = to_canonical(high, obs.reference_high_unit or unit, concept, "reference_high_unit")
         except UnitError as exc:
-            raise UnitError(f"{obs.source or 'observation'} ({concept.name}) {exc}") from None
-        assumed = self.site_ranges.get(concept.name) if obs.reference_high is None else None
-        if assumed is not None:
-            uln = assumed.high
-        day = describe_date(obs.date) if assumed is None else f"{describe_date(obs.date)}; {assumed.shown}"
-        number = format_number(obs.value) if obs.value is not None else "no value"
-        given = f"{number} {obs.unit}" if obs.unit else number
-        if obs.reference_high is not None:
-            high_unit = obs.reference_high_unit or obs.unit
-            used = f"{obs.concept} = {given}, ULN {format_number(obs.reference_high)} {high_unit or ''}".rstrip()
+            raise UnitError(f"{obs.source or 'observation'} ({name}) {exc}") from None
+        number = format_number(raw) if raw is not None else "no value"
+        given = f"{number} {unit}" if unit else number
+        if high is not None:
+            day = describe_date(obs.date)
+            high_unit = obs.reference_high_unit or unit
+            used = f"{obs.concept} = {given}, ULN {format_number(high)} {high_unit or ''}".rstrip() + f" ({day})"
         else:
-            used = f"{obs.concept} = {given}"
-        used = f"{used} ({day})"
+            assumed = self.site_ranges.get(name)
+            if assumed is None:
+                day = describe_date(obs.date)
+            else:
+                uln = assumed.high
+                day = f"{describe_date(obs.date)}; {assumed.shown}"
+            used = f"{obs.concept} = {given} ({day})"
         self._described[id(obs)] = used
-        ratio: float | None
+        prepared: Prepared
         if value is None:  # stated as a multiple of ULN
-            ratio = obs.value
+            prepared = (value, uln, (used,), f"{given} ({day})", raw, f"{raw:.3g}" if raw is not None else "")
         elif uln is None or uln <= 0:
-            ratio = None
+            prepared = (value, uln, (used,), f"{given} ({day})", None, "")
         else:
             ratio = float(f"{value / uln:.12g}")
-        prepared = (value, uln, (used,), f"{given} ({day})", ratio, f"{ratio:.3g}" if ratio is not None else "")
-        self._quantities[concept.name] = (concept, prepared)
+            prepared = (value, uln, (used,), f"{given} ({day})", ratio, f"{ratio:.3g}")
+        self._quantities[name] = (concept, prepared)
         return prepared
 
     def cutoff(self, delta: relativedelta) -> dt.date:
@@ -252,9 +263,17 @@ class PatientContext:
         """``records(names, name_set)`` with their facts_used entries, ``()`` when there is none;
         remembered in ``present_of``."""
         found = self.present_of.get(name_set)
-        if found is None:
+        return found if found is not None else self.find_present(names, name_set)
+
+    def find_present(self, names: tuple[str, ...], name_set: frozenset[str]) -> Found:
+        """``present(names, name_set)`` worked out and remembered (for a caller that found it not yet in
+        ``present_of``)."""
+        if name_set.isdisjoint(self.events):
+            found: Found = ()
+        else:
             records = self.records(names, name_set)
-            found = self.present_of[name_set] = (records, tuple([self.describe(r) for r in records])) if records else ()
+            found = (records, tuple([self.describe(r) for r in records]))
+        self.present_of[name_set] = found
         return found
 
     def stated_absent(
@@ -281,11 +300,15 @@ class PatientContext:
     def absence(self, names: tuple[str, ...], name_set: frozenset[str], past: bool = False) -> tuple[str, ...]:
         """The facts_used entry of ``stated_absent(names, name_set, past)`` as a one-entry tuple, ``()`` when
         nothing is stated absent; remembered in ``never_of`` (with ``past``) or ``absent_of``."""
-        memo = self.never_of if past else self.absent_of
-        found = memo.get(name_set)
-        if found is None:
-            stated = self.stated_absent(names, name_set, past)
-            found = memo[name_set] = (self.describe(stated),) if stated is not None else ()
+        found = (self.never_of if past else self.absent_of).get(name_set)
+        return found if found is not None else self.find_absence(names, name_set, past)
+
+    def find_absence(self, names: tuple[str, ...], name_set: frozenset[str], past: bool = False) -> tuple[str, ...]:
+        """``absence(names, name_set, past)`` worked out and remembered (for a caller that found it not yet
+        in ``never_of`` or ``absent_of``)."""
+        stated = self.stated_absent(names, name_set, past)
+        found = (self.describe(stated),) if stated is not None else ()
+        (self.never_of if past else self.absent_of)[name_set] = found
         return found
 
     def last_day(self, fact: Event, event_like: bool) -> dt.date | None:
@@ -316,6 +339,12 @@ class PatientContext:
 
 Evaluator = Callable[[PatientContext], Result]
 """A compiled rule (or part of one): the patient's context in, a ``Result`` out."""
+
+
+@lru_cache(maxsize=1024)
+def _is_uln(unit: str | None) -> bool:
+    """``is_uln(unit)``, remembered per unit: a patient's few units recur in every check."""
+    return is_uln(unit)
 
 
 @lru_cache(maxsize=4096)

@@ -102,20 +102,24 @@ def occurrence(
     past = ever or delta is not None  # "history of X", "X within 3 months": "no X now" does not settle them
     now_only = f"{label}: stated absent now, the history not stated"
 
+    nothing: Result = (UNKNOWN, unknown_reason, (), missing)
+
     def no_record(ctx: PatientContext) -> Result:
         """The result when the patient has no record of the concept: a statement of absence, or unknown."""
         stated = (ctx.never_of if past else ctx.absent_of).get(broader_set)
         if stated is None:
-            stated = ctx.absence(broader, broader_set, past)
+            if broader_set.isdisjoint(ctx.absent):  # nothing stated absent under any of the names
+                return nothing
+            stated = ctx.find_absence(broader, broader_set, past)
         if stated:
             return no, absent_reason, stated, ()
         if past:
             now = ctx.absent_of.get(broader_set)
             if now is None:
-                now = ctx.absence(broader, broader_set)
+                now = ctx.find_absence(broader, broader_set)
             if now:
                 return UNKNOWN, now_only, now, missing
-        return UNKNOWN, unknown_reason, (), missing
+        return nothing
 
     lookup = (names, name_set, no_record)
     if delta is None:
@@ -152,7 +156,7 @@ def _current(
     def test(ctx: PatientContext) -> Result:
         found = ctx.present_of.get(name_set)
         if found is None:
-            found = ctx.present(names, name_set)
+            found = ctx.find_present(names, name_set)
         if not found:
             return no_record(ctx)
         records, used = found
@@ -195,7 +199,7 @@ def _windowed(lookup: Lookup, concept: Concept, delta: relativedelta, window: st
     def test(ctx: PatientContext) -> Result:
         found = ctx.present_of.get(name_set)
         if found is None:
-            found = ctx.present(names, name_set)
+            found = ctx.find_present(names, name_set)
         if not found:
             return no_record(ctx)
         records, used = found
@@ -251,14 +255,18 @@ def since(node: s.SinceTest, concept: Concept, concepts: ConceptSet) -> Evaluato
     strict = op == ">"
     cutoff_of = _cutoffs(delta)
 
+    nothing: Result = (UNKNOWN, unknown_reason, (), missing_all)
+
     def test(ctx: PatientContext) -> Result:
         found = ctx.present_of.get(name_set)
         if found is None:
-            found = ctx.present(names, name_set)
+            found = ctx.find_present(names, name_set)
         if not found:
             stated = ctx.never_of.get(broader_set)
             if stated is None:
-                stated = ctx.absence(broader, broader_set, past=True)
+                if broader_set.isdisjoint(ctx.never):  # never stated absent under any of the names
+                    return nothing
+                stated = ctx.find_absence(broader, broader_set, past=True)
             if stated:
                 return TRUE, never_reason, stated, ()
             return UNKNOWN, unknown_reason, (), missing_all
