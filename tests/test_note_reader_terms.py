@@ -119,3 +119,41 @@ def test_words_naming_a_laboratory_value_and_a_drug(text: str, drug: dict[str, b
         assert found is not None, [m.rendering for m in r.mentions]
         assert {key: getattr(found, key) for key in drug} == drug
     assert any(o.concept == "magnesium" for o in r.facts.observations) is lab
+
+
+def test_a_context_word_inside_a_term_does_not_modify_it() -> None:
+    migraine = conditions("Medical history: migraine without aura, 2-3 attacks a year.")["icd10:G43.0"]
+    assert migraine.present is True
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        pytest.param("HIV 1/2 antibody negative.", "hiv", id="antibody"),
+        pytest.param("She received the yellow fever vaccine 3 weeks ago.", "icd10:A95", id="vaccine"),
+        pytest.param("HIV test pending.", "hiv", id="test"),
+    ],
+)
+def test_a_test_or_vaccine_for_a_condition_is_not_the_condition(text: str, concept: str) -> None:
+    r = read_note(text, TODAY)
+    assert concept not in conditions(text), [m.rendering for m in r.mentions]
+    assert r.not_understood
+
+
+def test_a_result_of_an_earlier_test_is_not_lent_to_a_pending_one() -> None:
+    r = read_note("Serology: HCV antibody negative; hepatitis B surface antigen pending.", TODAY)
+    assert {o.concept: o.flag for o in r.facts.observations} == {"anti_hcv": False}
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "value"),
+    [
+        pytest.param("Exam: height 5 ft 4 in; BP 120/80.", "body_height", 162.56, id="feet-inches"),
+        pytest.param("Exam: height 5 feet 4 inches.", "body_height", 162.56, id="feet-inches-words"),
+        pytest.param("Exam: height 5 ft.", "body_height", 152.4, id="feet-alone"),
+        pytest.param("Exam: weight 11 st 6 lb.", "body_weight", 72.57, id="stone-pounds"),
+    ],
+)
+def test_a_value_in_two_units_is_one_value(text: str, concept: str, value: float) -> None:
+    found = [o for o in read_note(text, TODAY).facts.observations if o.concept == concept]
+    assert len(found) == 1 and found[0].value == pytest.approx(value, abs=0.05), found

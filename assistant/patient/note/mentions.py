@@ -39,6 +39,13 @@ _PERFECT = re.compile(
 _PAST_SECTIONS = frozenset({"past_medical_history", "past_surgical_history", "problem_list"})
 """Sections whose negatives ("PMH: no diabetes") speak of the whole history; so does an allergy list's
 ("Allergies: none"), which records every allergy known to date, within its title's paragraph."""
+_TEST_OR_VACCINE = re.compile(
+    r"[\s-]*(?:[\w/.-]{1,4}\s+)?(?:antibod(?:y|ies)|antigens?|tests?|testing|screen(?:ing)?|serology|pcr"
+    r"|viral\s+load|vaccines?|vaccinations?|vaccinated|immuni[sz]ations?|titres?|titers?|status)\b",
+    re.IGNORECASE,
+)
+"""Words after a condition's name that make it a test or a vaccine for it ("HIV 1/2 antibody", "yellow fever
+vaccine"), not the condition."""
 _DRUG_CUE = re.compile(
     r"\b(?:on|receiv(?:e|es|ed|ing)|tak(?:e|es|en|ing)|took|given|start(?:ed|ing)?|us(?:e|es|ed|ing)|prescribed"
     r"|infusion\s+of|treated\s+with|treatment\s+with)\W*$",
@@ -197,6 +204,9 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
         return
     end = ent.end_char
     words = reading.text[ent.start_char : end]
+    if kind == "condition" and _TEST_OR_VACCINE.match(reading.text, end, limit):  # "HIV 1/2 antibody negative"
+        reading.not_understood.append(reading.text[ent.start_char : limit].strip().split("\n")[0])
+        return
     if reason is not None:
         _add(reading, base, ent.start_char, end, f"{words}: not used: {reason}", None)
         reading.notes.append(f"'{words}': not used: {reason}")
@@ -288,7 +298,10 @@ def _observation(
     ctx: NoteContext = base["context"]  # type: ignore[assignment]
     text = reading.text
     if concept is not None and concept.value == "flag":
-        found = _FLAG.search(text, ent.end_char, limit) or _FLAG.search(text, ent.sent.start_char, ent.start_char)
+        clause = max(ent.sent.start_char, *(text.rfind(c, 0, ent.start_char) + 1 for c in ",;"))
+        found = _FLAG.search(text, ent.end_char, limit)
+        if found is None and not _NOT_TESTED.search(text, ent.end_char, limit):  # "HCV negative; HBsAg pending"
+            found = _FLAG.search(text, clause, ent.start_char)  # "negative for HBsAg"
         if found is None and (not ctx.negated or _NOT_TESTED.search(ent.sent.text)):  # "HBsAg not done"
             reading.not_understood.append(text[ent.start_char : limit].strip())
             return

@@ -65,7 +65,9 @@ def note_pipeline() -> Language:
     nlp.add_pipe("note_vocabulary_matcher")
     sectionizer = nlp.add_pipe("medspacy_sectionizer", config={"language_code": "en", "rules": None})
     sectionizer.add(_section_rules(sectionizer.DEFAULT_RULES_FILEPATH, SectionRule))
-    context = nlp.add_pipe("medspacy_context", config={"language_code": "en", "rules": None})
+    context = nlp.add_pipe(
+        "medspacy_context", config={"language_code": "en", "rules": None, "prune_on_target_overlap": True}
+    )
     context.add(_context_rules(context.DEFAULT_RULES_FILEPATH, ConTextRule))
     _build_seconds.append(time.perf_counter() - began)
     return nlp

@@ -32,6 +32,12 @@ _UNIT = (
 _VALUE = re.compile(
     r"(?P<num>" + _NUMBER + r")(?:\s*/\s*(?P<den>\d+(?:\.\d+)?)(?!\d|,\d))?(?:\s*(?P<unit>" + _UNIT + r"))?"
 )
+_COMPOUND = {
+    **dict.fromkeys(("ft", "feet", "foot"), (("in", "inch", "inches"), 12.0)),
+    **dict.fromkeys(("st", "stone", "stones"), (("lb", "lbs", "pound", "pounds"), 14.0)),
+    **dict.fromkeys(("lb", "lbs", "pound", "pounds"), (("oz", "ounce", "ounces"), 16.0)),
+}
+"""A larger unit, the smaller units a value may continue in, and how many of those make one of it."""
 _TEMPERATURE = {"c": "degC", "°c": "degC", "cel": "degC", "degc": "degC", "f": "degF", "°f": "degF", "degf": "degF"}
 
 
@@ -63,13 +69,32 @@ def _clean_unit(unit: str | None) -> str | None:
 
 
 def value_after(text: str, pos: int, limit: int) -> StatedValue | None:
-    """The value that follows position ``pos`` in ``text`` (within ``limit``), after linking words only."""
+    """The value that follows position ``pos`` in ``text`` (within ``limit``), after linking words only;
+    a value in two units ("5 ft 4 in", "11 st 6 lb") as one, in the smaller unit."""
     lead = _LEAD.match(text, pos, limit)
     at = lead.end() if lead else pos
     match = _VALUE.match(text, at, limit)
     if match is None:
         return None
-    return _stated(match)
+    return _compound(text, _stated(match), limit)
+
+
+def _compound(text: str, value: StatedValue, limit: int) -> StatedValue:
+    """``value`` with the smaller unit's part that follows it ("5 ft" of "5 ft 4 in" → 64 in)."""
+    larger = _COMPOUND.get((value.unit or "").lower())
+    if larger is None or value.second is not None:
+        return value
+    smaller, factor = larger
+    gap = text[value.end : limit]
+    more = _VALUE.match(text, value.end + len(gap) - len(gap.lstrip(" ")), limit)
+    if more is None or more.group("den") or more.group("unit") is None or more.start() - value.end > 2:
+        return value
+    unit = more.group("unit").strip().rstrip(".,;:")  # "in" is a stop word to _clean_unit
+    if unit.lower() not in smaller:
+        return value
+    end = more.start("unit") + len(unit)
+    number = value.number * factor + float(more.group("num").replace(",", ""))
+    return StatedValue(value.start, end, number, None, unit, text[value.start : end])
 
 
 def values_in(text: str, pos: int, limit: int) -> list[StatedValue]:
