@@ -12,8 +12,8 @@ from assistant.errors import UnitError
 from assistant.patient.concepts import Concept
 from assistant.patient.facts import Condition, Medication, Observation, Procedure
 from assistant.patient.note.dates import StatedDate, find_dates, nearest_date
-from assistant.patient.note.demographics import in_title_paragraph
 from assistant.patient.note.pipeline import other_senses, term_of
+from assistant.patient.note.scope import absence_covers_past, context_of, negation_reaches_value, resolved_not_absent
 from assistant.patient.note.types import NoteContext, NoteMention
 from assistant.patient.note.values import StatedValue, convert, other_plausible_units, value_after, values_in
 from assistant.patient.note.vocabulary import PAIR_CONCEPT, Term, concept_details, pair_parts, plausible_range
@@ -27,18 +27,6 @@ _RESOLVED = re.compile(
     re.IGNORECASE,
 )
 """Words stating that a past condition is over; a dated past mention without them may still be current."""
-_RESOLVED_TRIGGERS = frozenset({"resolved", "now resolved", "no longer present"})
-"""ConText negation triggers that state a condition is over, not that it never was ("hepatitis C, resolved")."""
-_PAST_WORDS = re.compile(r"\b(?:history|hx|h/o|prior|previous|previously|past|ever|never)\b", re.IGNORECASE)
-"""Words of a negation (or of a history trigger beside it) that make it cover the past: "no history of"."""
-_PERFECT = re.compile(
-    r"\b(?:has|have|had)\s+(?:never\s+|not\s+)?(?:taken|had|received|used|been\s+(?:on|given|treated))\b",
-    re.IGNORECASE,
-)
-"""A negation in the perfect ("has taken no analgesics", "has never had") speaks of the past too."""
-_PAST_SECTIONS = frozenset({"past_medical_history", "past_surgical_history", "problem_list"})
-"""Sections whose negatives ("PMH: no diabetes") speak of the whole history; so does an allergy list's
-("Allergies: none"), which records every allergy known to date, within its title's paragraph."""
 _TEST_OR_VACCINE = re.compile(
     r"[\s-]*(?:[\w/.-]{1,4}\s+)?(?:antibod(?:y|ies)|antigens?|tests?|testing|screen(?:ing)?|serology|pcr"
     r"|viral\s+load|vaccines?|vaccinations?|vaccinated|immuni[sz]ations?|titres?|titers?|status)\b",
@@ -52,9 +40,6 @@ _DRUG_CUE = re.compile(
     re.IGNORECASE,
 )
 """Words of giving or taking just before a term ("not receiving", "started on")."""
-_ALLERGY_SECTIONS = frozenset({"allergy", "allergies"})
-"""Sections listing what the patient reacts to: a drug named there is not one taken."""
-_NOW = re.compile(r"\b(?:active|current|currently|acute|now|at present|presently|today|ongoing)\b", re.IGNORECASE)
 _NOT_TESTED = re.compile(
     r"\b(?:not|never)\s+(?:yet\s+)?(?:been\s+)?(?:tested|done|performed|checked|measured|available|sent|obtained|drawn)\b"
     r"|\b(?:pending|awaited|not\s+known|unknown)\b",
@@ -78,91 +63,12 @@ class Reading:
     series: list[tuple[NoteMention, StatedValue, StatedDate | None]] = field(default_factory=list)
 
 
-def _allergy_title(ent: Span) -> bool:
-    """True when ``ent`` is the title of an allergy section ("Allergies: none")."""
-    title = ent._.section_title
-    return ent._.section_category in _ALLERGY_SECTIONS and title is not None and title.start <= ent.start < title.end
-
-
-def context_of(ent: Span) -> NoteContext:
-    """ConText's and the Sectionizer's flags on a matched span.
-
-    A family flag that only the section gives holds within the section title's paragraph, and so does the
-    allergy section's hypothetical flag (the drug of "Allergies: penicillin" is not taken, but the next
-    paragraph's are); the allergy title itself stated absent ("Allergies: none") is an absence of allergy.
-    A negation does not reach a stated value across a comma or semicolon ("no haemolysis, creatinine 0.8
-    mg/dL")."""
-    categories = {m.category for m in ent._.modifiers}
-    family = bool(ent._.is_family) and ("FAMILY" in categories or in_title_paragraph(ent.doc, ent.start))
-    hypothetical = bool(ent._.is_hypothetical)
-    if hypothetical and "HYPOTHETICAL" not in categories and ent._.section_category in _ALLERGY_SECTIONS:
-        lent = in_title_paragraph(ent.doc, ent.start)
-        hypothetical = lent and not (ent._.is_negated and _allergy_title(ent))
-    return NoteContext(
-        negated=bool(ent._.is_negated),
-        historical=bool(ent._.is_historical),
-        hypothetical=hypothetical,
-        family=family,
-        uncertain=bool(ent._.is_uncertain),
-    )
-
-
-def negation_reaches_value(ent: Span) -> bool:
-    """True when a negation trigger of ``ent`` is in the same clause (no comma or semicolon between)."""
-    doc = ent.doc
-    for modifier in ent._.modifiers:
-        if modifier.category != "NEGATED_EXISTENCE":
-            continue
-        start, end = modifier.modifier_span
-        between = (
-            doc.text[doc[end - 1].idx : ent.start_char] if end <= ent.start else doc.text[ent.end_char : doc[start].idx]
-        )
-        if not re.search(r"[,;]", between):
-            return True
-    return False
-
-
 def _episode(name: str) -> bool:
     """A condition that happens at a moment and ends (a myocardial infarction, a miscarriage): a dated
     past mention of it is over. Curated concepts say so (``event``); ICD-10-CM chapter 15 (O codes) is
     pregnancy, childbirth and the puerperium, each episode of which ends."""
     concept = concept_details(name)
     return (concept is not None and concept.event) or name.startswith("icd10:O")
-
-
-def negation_triggers(ent: Span) -> list[str]:
-    """The ConText negation triggers of ``ent``, lower case."""
-    doc = ent.doc
-    return [
-        doc[m.modifier_span[0] : m.modifier_span[1]].text.lower()
-        for m in ent._.modifiers
-        if m.category == "NEGATED_EXISTENCE"
-    ]
-
-
-def resolved_not_absent(ent: Span) -> bool:
-    """True when every negation of ``ent`` is a word stating it is over ("resolved"), not that it never was."""
-    triggers = negation_triggers(ent)
-    return bool(triggers) and all(t in _RESOLVED_TRIGGERS for t in triggers)
-
-
-def absence_covers_past(ent: Span) -> bool:
-    """Whether a negated mention also speaks of the past: "no history of", "never", or a negative in a
-    past-history section not limited to the present ("PMH: no diabetes" but not "PMH: no active hepatitis")."""
-    doc = ent.doc
-    triggers = [
-        doc[m.modifier_span[0] : m.modifier_span[1]].text
-        for m in ent._.modifiers
-        if m.category in ("NEGATED_EXISTENCE", "HISTORICAL")
-    ]
-    before = doc.text[ent.sent.start_char : ent.start_char]
-    if _NOW.search(before):
-        return False
-    if any(_PAST_WORDS.search(t) for t in triggers) or _PERFECT.search(before):
-        return True
-    if ent._.section_category in _ALLERGY_SECTIONS:
-        return in_title_paragraph(doc, ent.start)
-    return ent._.section_category in _PAST_SECTIONS
 
 
 def _not_used_reason(ctx: NoteContext) -> str | None:
