@@ -1,0 +1,64 @@
+"""What the note reader reads settles real criteria, and only as far as the words go: a negated drug that
+shares its name with a laboratory value, an allergy list stated empty, a negated list sharing a head, a head
+noun for "disease", a class naming chronic pain. Criteria are quoted verbatim from records of the shared
+protocols."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from functools import cache
+
+import pytest
+
+from assistant.check import check_patient
+from assistant.parse import parse_protocol
+from assistant.patient.note import read_note
+from assistant.rules.compile import draft_rules
+from assistant.rules.load import compile_document
+from assistant.types import Protocol
+from tests.conftest import SHARED_PROTOCOLS
+
+TODAY = dt.date(2025, 6, 2)
+
+
+@cache
+def _record(name: str) -> Protocol:
+    return parse_protocol(SHARED_PROTOCOLS / "ctgov-legacy-xml" / name)
+
+
+def status_of(record: str, criterion_id: str, note: str) -> str:
+    """Status of one criterion of a real record for the patient a note describes."""
+    protocol = _record(record)
+    one = dataclasses.replace(protocol, criteria=(protocol.criterion(criterion_id),))
+    rules = compile_document(draft_rules(one), one, "compiled")
+    assert rules.rules[0].executable, f"{criterion_id} no longer compiles: {rules.document.rules[0].note}"
+    return check_patient(one, read_note(note, TODAY).facts, TODAY, rules).verdicts[0].status
+
+
+MAGNESIUM = ("NCT02699827.xml", "NCT02699827:E17")  # 'Magnesium therapy.'
+PAIN = ("NCT02699827.xml", "NCT02699827:E18")  # 'Chronic pain syndrome.'
+ALLERGY = ("NCT01841593.xml", "NCT01841593:E11")  # 'Previous allergy to any of the constituents of ...'
+GUT = ("NCT01841593.xml", "NCT01841593:E6")  # 'Current or recent (within 3 months) gastrointestinal disease'
+CARDIAC = ("NCT02438137.xml", "NCT02438137:E3")  # 'Cardiac conditions that may increase sleep apnea severity ...'
+
+
+@pytest.mark.parametrize(
+    ("criterion", "note", "expected"),
+    [
+        pytest.param(MAGNESIUM, "Not receiving magnesium.", "satisfied", id="negated-drug-sense"),
+        pytest.param(MAGNESIUM, "Magnesium sulphate infusion running.", "violated", id="drug-given"),
+        pytest.param(MAGNESIUM, "Labs: magnesium 0.8 mmol/L.", "unknown", id="laboratory-sense-is-not-the-drug"),
+        pytest.param(PAIN, "Past medical history: no chronic pain.", "satisfied", id="chronic-pain-absent"),
+        pytest.param(PAIN, "Chronic pain, followed by the pain clinic.", "unknown", id="chronic-pain-not-the-syndrome"),
+        pytest.param(ALLERGY, "Medications: none. Allergies: none known.", "satisfied", id="allergy-list-empty"),
+        pytest.param(ALLERGY, "Allergies: NKDA.", "unknown", id="abbreviation-not-read"),
+        pytest.param(ALLERGY, "He denies allergies today.", "unknown", id="denied-now-only"),
+        pytest.param(GUT, "History: no heart, lung or gastrointestinal illness.", "satisfied", id="list-illness"),
+        pytest.param(CARDIAC, "PMH: No cardiac history.", "satisfied", id="cardiac-history"),
+    ],
+)
+def test_read_facts_settle_criteria_as_far_as_the_words_go(
+    criterion: tuple[str, str], note: str, expected: str
+) -> None:
+    assert status_of(*criterion, note) == expected
