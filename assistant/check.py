@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from assistant.errors import AssistantError, PatientDataError, RulesError
 from assistant.patient.facts import Conflict, PatientFacts, Review
@@ -127,8 +127,7 @@ def check_patient(
     verdicts: list[Verdict] = []
     statuses: set[Status] = set()
     append, add = verdicts.append, statuses.add
-    new = _new
-    s0, s1, s2, s3, s4, s5, s6 = _SLOTS
+    unfrozen, verdict_class = _Unfrozen, Verdict
     conflicted = ctx.conflicts
     stated = ctx.known
     for evaluate, by_truth, criterion_id, kind, text, uses, slot in _steps(rules):
@@ -149,15 +148,8 @@ def check_patient(
             status, reason, used = _reviewed(reviews[criterion_id])
             last = None
         add(status)
-        # a Verdict set through its slots: the same frozen object as Verdict(...) at half the cost
-        verdict = new(Verdict)
-        s0(verdict, criterion_id)
-        s1(verdict, kind)
-        s2(verdict, text)
-        s3(verdict, status)
-        s4(verdict, reason)
-        s5(verdict, used)
-        s6(verdict, missing)
+        verdict: Any = unfrozen(criterion_id, kind, text, status, reason, used, missing)
+        verdict.__class__ = verdict_class  # the same frozen object as Verdict(...), at about half the cost
         append(verdict)
         if last is not None:
             last[0] = (as_of, verdict)
@@ -277,11 +269,35 @@ def _no_verdict() -> Kept:
     return [None]
 
 
+class _Unfrozen:
+    """A ``Verdict``'s slots without its frozen guard: filled in one call, then given the class ``Verdict``
+    (the layouts are the same, so the object is then exactly what ``Verdict(...)`` makes)."""
+
+    __slots__ = Verdict.__slots__
+
+    def __init__(
+        self,
+        criterion_id: str,
+        kind: CriterionType,
+        text: str,
+        status: Status,
+        reason: str,
+        facts_used: tuple[str, ...],
+        missing: tuple[str, ...],
+    ) -> None:
+        self.criterion_id = criterion_id
+        self.type = kind
+        self.text = text
+        self.status = status
+        self.reason = reason
+        self.facts_used = facts_used
+        self.missing = missing
+
+
+if tuple(f.name for f in fields(Verdict)) != _Unfrozen.__slots__:
+    raise TypeError("Verdict's fields changed: update check._Unfrozen")
+
 _new = object.__new__
-_SLOTS = tuple(
-    getattr(Verdict, name).__set__
-    for name in ("criterion_id", "type", "text", "status", "reason", "facts_used", "missing")
-)
 _CHECK_SLOTS = tuple(
     getattr(PatientCheck, name).__set__
     for name in ("protocol", "overall", "rules_source", "verdicts", "as_of", "administrative", "rules")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import FrozenInstanceError, fields
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from assistant.check import check_patient
 from assistant.parse import parse_protocol
 from assistant.patient.facts import Condition, Conflict, Observation, PatientFacts, Review
 from assistant.rules import load_rules
+from assistant.types import Verdict
 
 ROOT = Path(__file__).resolve().parent.parent
 PROTOCOL = parse_protocol(ROOT / "corpus" / "NCT01267695.txt")
@@ -54,3 +56,21 @@ def test_kept_verdicts_are_those_of_a_rule_set_that_kept_none(
     cold = check_patient(PROTOCOL, facts, day, load_rules(PROTOCOL, ROOT / "corpus"))
     assert kept.verdicts == cold.verdicts
     assert kept.overall == cold.overall
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [
+        pytest.param(EMPTY, id="no-facts"),
+        pytest.param(ONE_FACT, id="one-fact"),
+        pytest.param(REVIEWED, id="reviewed"),
+        pytest.param(CONFLICT, id="conflict"),
+    ],
+)
+def test_verdicts_are_those_their_constructor_makes(facts: PatientFacts) -> None:
+    for verdict in check_patient(PROTOCOL, facts, AS_OF, load_rules(PROTOCOL, ROOT / "corpus")).verdicts:
+        made = Verdict(**{f.name: getattr(verdict, f.name) for f in fields(Verdict)})
+        assert type(verdict) is Verdict
+        assert verdict == made and hash(verdict) == hash(made)
+        with pytest.raises(FrozenInstanceError):
+            verdict.reason = "changed"  # type: ignore[misc]

@@ -101,7 +101,7 @@ class PatientContext:
 
     def __init__(self, facts: PatientFacts, as_of: dt.date, site_ranges: Mapping[str, SiteRange] | None = None) -> None:
         self.as_of = as_of
-        self.as_of_text = as_of.isoformat()
+        self.as_of_text = describe_date(as_of)
         """``as_of`` in ISO form, for reasons."""
         self.site_ranges = site_ranges or {}
         self.age = facts.age_on(as_of)
@@ -268,7 +268,7 @@ class PatientContext:
     def find_present(self, names: tuple[str, ...], name_set: frozenset[str]) -> Found:
         """``present(names, name_set)`` worked out and remembered (for a caller that found it not yet in
         ``present_of``)."""
-        if name_set.isdisjoint(self.events):
+        if self.events.keys().isdisjoint(name_set):  # walks the smaller side
             found: Found = ()
         else:
             records = self.records(names, name_set)
@@ -306,7 +306,15 @@ class PatientContext:
     def find_absence(self, names: tuple[str, ...], name_set: frozenset[str], past: bool = False) -> tuple[str, ...]:
         """``absence(names, name_set, past)`` worked out and remembered (for a caller that found it not yet
         in ``never_of`` or ``absent_of``)."""
-        stated = self.stated_absent(names, name_set, past)
+        absent = self.never if past else self.absent
+        stated = None
+        if len(names) <= len(absent):  # stated_absent's walk, inline: the first of the names stated absent
+            for name in names:
+                stated = absent.get(name)
+                if stated is not None:
+                    break
+        else:
+            stated = self.stated_absent(names, name_set, past)
         found = (self.describe(stated),) if stated is not None else ()
         (self.never_of if past else self.absent_of)[name_set] = found
         return found

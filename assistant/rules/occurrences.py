@@ -108,7 +108,7 @@ def occurrence(
         """The result when the patient has no record of the concept: a statement of absence, or unknown."""
         stated = (ctx.never_of if past else ctx.absent_of).get(broader_set)
         if stated is None:
-            if broader_set.isdisjoint(ctx.absent):  # nothing stated absent under any of the names
+            if ctx.absent.keys().isdisjoint(broader_set):  # nothing stated absent under any of the names
                 return nothing
             stated = ctx.find_absence(broader, broader_set, past)
         if stated:
@@ -264,7 +264,7 @@ def since(node: s.SinceTest, concept: Concept, concepts: ConceptSet) -> Evaluato
         if not found:
             stated = ctx.never_of.get(broader_set)
             if stated is None:
-                if broader_set.isdisjoint(ctx.never):  # never stated absent under any of the names
+                if ctx.never.keys().isdisjoint(broader_set):  # never stated absent under any of the names
                     return nothing
                 stated = ctx.find_absence(broader, broader_set, past=True)
             if stated:
