@@ -157,3 +157,20 @@ def test_a_result_of_an_earlier_test_is_not_lent_to_a_pending_one() -> None:
 def test_a_value_in_two_units_is_one_value(text: str, concept: str, value: float) -> None:
     found = [o for o in read_note(text, TODAY).facts.observations if o.concept == concept]
     assert len(found) == 1 and found[0].value == pytest.approx(value, abs=0.05), found
+
+
+@pytest.mark.parametrize(
+    ("text", "bmi"),
+    [
+        pytest.param("Exam: height 158 cm, weight 80 kg.", 32.05, id="computed"),
+        pytest.param("Exam: height 5 ft 4 in, weight 150 lb.", 25.75, id="computed-from-converted-units"),
+        pytest.param("Exam: height 158 cm, weight 80 kg, BMI 31.9 kg/m2.", 31.9, id="stated-bmi-kept"),
+        pytest.param("Exam: height 158 cm; weight not recorded today.", None, id="no-weight"),
+        pytest.param("Exam: height 158 cm, weight 80 kg; repeat weight 84 kg.", None, id="two-weights"),
+        pytest.param("Exam: height 158 cm. Fetal weight 2.1 kg.", None, id="implausible-not-a-bmi"),
+    ],
+)
+def test_a_body_mass_index_from_one_weight_and_one_height(text: str, bmi: float | None) -> None:
+    r = read_note(text, TODAY)
+    found = [o.value for o in r.facts.observations if o.concept == "bmi"]
+    assert found == ([] if bmi is None else [pytest.approx(bmi, abs=0.01)]), [m.rendering for m in r.mentions]
