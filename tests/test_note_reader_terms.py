@@ -174,3 +174,44 @@ def test_a_body_mass_index_from_one_weight_and_one_height(text: str, bmi: float 
     r = read_note(text, TODAY)
     found = [o.value for o in r.facts.observations if o.concept == "bmi"]
     assert found == ([] if bmi is None else [pytest.approx(bmi, abs=0.01)]), [m.rendering for m in r.mentions]
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "read"),
+    [
+        pytest.param("Past history: no back surgery.", "surgery", False, id="kind-of-procedure"),
+        pytest.param("He has no peripheral arthritis.", "icd10:M19", False, id="kind-of-condition"),
+        pytest.param("No history of serious or recurrent infections.", "infection", False, id="list-word-narrows"),
+        pytest.param("No surgery in the last year.", "surgery", True, id="bare-term"),
+        pytest.param("No known heart disease.", "heart_disease", True, id="neutral-word"),
+        pytest.param("Not receiving magnesium.", "magnesium_therapy", True, id="verb-between"),
+    ],
+)
+def test_a_narrower_kind_denied_is_not_an_absence_of_the_term(text: str, concept: str, read: bool) -> None:
+    r = read_note(text, TODAY)
+    every = [*r.facts.conditions, *r.facts.medications, *r.facts.procedures]
+    assert any(f.concept == concept and not f.present for f in every) is read, [m.rendering for m in r.mentions]
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        pytest.param(
+            "Infectious Diseases Clinic - 3 October 2005\n\n52-year-old woman.", "infection", id="clinic-title"
+        ),
+        pytest.param("Fibromyalgia, followed by the pain clinic.", "icd10:R52", id="clinic-in-text"),
+        pytest.param("She reports similar readings at her GP surgery last year.", "surgery", id="gp-surgery"),
+    ],
+)
+def test_the_name_of_a_clinic_or_practice_is_not_a_fact(text: str, concept: str) -> None:
+    r = read_note(text, TODAY)
+    every = [*r.facts.conditions, *r.facts.procedures]
+    assert not [f for f in every if f.concept == concept], [m.rendering for m in r.mentions]
+
+
+def test_a_negation_ends_at_a_semicolon() -> None:
+    text = "Darunavir is not available to him outside a study; currently on zidovudine and lamivudine."
+    found = medications(text)
+    assert found["zidovudine"].present and found["lamivudine"].present, [
+        m.rendering for m in read_note(text, TODAY).mentions
+    ]

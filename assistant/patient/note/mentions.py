@@ -13,7 +13,13 @@ from assistant.patient.concepts import Concept
 from assistant.patient.facts import Condition, Medication, Observation, Procedure
 from assistant.patient.note.dates import StatedDate, find_dates, nearest_date
 from assistant.patient.note.pipeline import other_senses, term_of
-from assistant.patient.note.scope import absence_covers_past, context_of, negation_reaches_value, resolved_not_absent
+from assistant.patient.note.scope import (
+    absence_covers_past,
+    context_of,
+    negation_narrowed,
+    negation_reaches_value,
+    resolved_not_absent,
+)
 from assistant.patient.note.types import NoteContext, NoteMention
 from assistant.patient.note.values import StatedValue, convert, other_plausible_units, value_after, values_in
 from assistant.patient.note.vocabulary import PAIR_CONCEPT, Term, concept_details, pair_parts, plausible_range
@@ -34,6 +40,12 @@ _TEST_OR_VACCINE = re.compile(
 )
 """Words after a condition's name that make it a test or a vaccine for it ("HIV 1/2 antibody", "yellow fever
 vaccine"), not the condition."""
+_SERVICE_AFTER = re.compile(
+    r"[ \t]+(?:clinics?|service|department|dept\.?|unit|team|ward|centre|center|consultation|consult)\b", re.IGNORECASE
+)
+"""Words after a condition's name that make it the name of a clinic or service, not a fact about the patient."""
+_PLACE_BEFORE = re.compile(r"\b(?:GP|GP's|doctor's)\s+$", re.IGNORECASE)
+"""Words before a term that make it a place ("her GP surgery": a general practice, not an operation)."""
 _DRUG_CUE = re.compile(
     r"\b(?:on|receiv(?:e|es|ed|ing)|tak(?:e|es|en|ing)|took|given|start(?:ed|ing)?|us(?:e|es|ed|ing)|prescribed"
     r"|infusion\s+of|treated\s+with|treatment\s+with)\W*$",
@@ -113,6 +125,12 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
     if kind == "condition" and _TEST_OR_VACCINE.match(reading.text, end, limit):  # "HIV 1/2 antibody negative"
         reading.not_understood.append(reading.text[ent.start_char : limit].strip().split("\n")[0])
         return
+    if kind != "medication" and (
+        _SERVICE_AFTER.match(reading.text, end) or _PLACE_BEFORE.search(reading.text, sent.start_char, ent.start_char)
+    ):
+        return  # the name of a clinic or service ("Infectious Diseases Clinic", "followed by the pain clinic")
+    if reason is None and ctx.negated and negation_narrowed(ent):
+        reason = "a narrower kind is denied"
     if reason is not None:
         _add(reading, base, ent.start_char, end, f"{words}: not used: {reason}", None)
         reading.notes.append(f"'{words}': not used: {reason}")

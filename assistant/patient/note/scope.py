@@ -104,3 +104,36 @@ def absence_covers_past(ent: Span) -> bool:
     if ent._.section_category in _ALLERGY_SECTIONS:
         return in_title_paragraph(doc, ent.start)
     return ent._.section_category in _PAST_SECTIONS
+
+
+_NEUTRAL = frozenset(
+    "a an the any some such other of in on at to for with his her their its this that these those "
+    "known evidence sign signs history hx prior previous past current active further documented "
+    "is was are were be been being has had have having on receiving received receives receive taking takes "
+    "taken take took using uses used use given started starting reports reported experienced developed "
+    "shows showed seen noted found".split()
+)
+"""Words between a negation and its term that do not narrow what is denied ("no known", "no other", "not
+receiving")."""
+
+
+def negation_narrowed(ent: Span) -> bool:
+    """True when a word just before a negated term narrows it ("no back surgery", "no peripheral arthritis"):
+    the note denies a kind of the term, which says nothing of the term itself. Words of a list ("serious or
+    recurrent infections"), of the negation or of another term stop the search."""
+    doc = ent.doc
+    triggers = [m.modifier_span for m in ent._.modifiers if m.category == "NEGATED_EXISTENCE"]
+    if not triggers:
+        return False
+    in_term = {i for other in doc.ents if other != ent for i in range(other.start, other.end)}
+    i = ent.start - 1
+    while i >= ent.sent.start:
+        token = doc[i]
+        if any(start <= i < end for start, end in triggers) or i in in_term or not token.is_alpha:
+            return False
+        if token.lower_ in ("or", "and", "nor"):
+            return False
+        if token.lower_ not in _NEUTRAL:
+            return True
+        i -= 1
+    return False
