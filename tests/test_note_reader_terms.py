@@ -215,3 +215,25 @@ def test_a_negation_ends_at_a_semicolon() -> None:
     assert found["zidovudine"].present and found["lamivudine"].present, [
         m.rendering for m in read_note(text, TODAY).mentions
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "expected"),
+    [
+        pytest.param(
+            "Medications: aspirin 100 mg daily; warfarin stopped in 2019.",
+            "aspirin",
+            {"active": True, "end": None},
+            id="other-clause-date-not-lent",
+        ),
+        pytest.param(
+            "Medications: aspirin 100 mg daily; warfarin stopped in 2019.",
+            "warfarin",
+            {"active": False, "end": dt.date(2019, 7, 1)},
+            id="own-clause-date",
+        ),
+    ],
+)
+def test_a_date_belongs_to_its_clause(text: str, concept: str, expected: dict[str, object]) -> None:
+    found = medications(text)[concept]
+    assert {key: getattr(found, key) for key in expected} == expected

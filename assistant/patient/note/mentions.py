@@ -90,6 +90,16 @@ def _not_used_reason(ctx: NoteContext) -> str | None:
     return None
 
 
+def _in_clause(dates: list[StatedDate], ent: Span) -> list[StatedDate]:
+    """The dates of ``ent``'s sentence not beyond a semicolon from it: in "osteoporosis diagnosed in 2022;
+    no surgery" the year is the osteoporosis's, and in "aspirin; warfarin stopped in 2019" the warfarin's."""
+    text, sent = ent.doc.text, ent.sent
+    start = text.rfind(";", sent.start_char, ent.start_char) + 1 or sent.start_char
+    end = text.find(";", ent.end_char, sent.end_char)
+    end = sent.end_char if end < 0 else end
+    return [d for d in dates if start <= d.start and d.end <= end]
+
+
 def _drug_sense(ent: Span) -> Term | None:
     """The drug the words of a laboratory value also name ("magnesium"), when the note speaks of it as a
     drug: in the medication section, or after a word of giving or taking in its clause ("not receiving
@@ -114,7 +124,7 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
     sent = ent.sent
     dates = find_dates(sent.text, reading.today, reading.age)
     local = [StatedDate(d.start + sent.start_char, d.end + sent.start_char, d.date, d.text) for d in dates]
-    stated = nearest_date(local, ent.start_char, ent.end_char)
+    stated = nearest_date(local if kind == "observation" else _in_clause(local, ent), ent.start_char, ent.end_char)
     base = {"kind": kind, "concept": name, "context": ctx, "code": term.code, "system": term.system}
     reason = _not_used_reason(ctx)
     if kind == "observation":
