@@ -62,8 +62,15 @@ def test_terms_written_otherwise_are_read(text: str, concept: str, present: bool
     assert found[concept].present is present
 
 
-def test_a_negated_allergy_list_is_an_absence_of_allergy_covering_the_past() -> None:
-    allergy = conditions("Medications: none.\nAllergies: none known.")["hpo:HP:0012393"]
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Medications: none.\nAllergies: none known.", id="none-known"),
+        pytest.param("Medications: none.\nAllergies: nil.", id="nil"),
+    ],
+)
+def test_a_negated_allergy_list_is_an_absence_of_allergy_covering_the_past(text: str) -> None:
+    allergy = conditions(text)["hpo:HP:0012393"]
     assert allergy.present is False and allergy.covers_past is True
 
 
