@@ -41,6 +41,7 @@ PAIN = ("NCT02699827.xml", "NCT02699827:E18")  # 'Chronic pain syndrome.'
 ALLERGY = ("NCT01841593.xml", "NCT01841593:E11")  # 'Previous allergy to any of the constituents of ...'
 GUT = ("NCT01841593.xml", "NCT01841593:E6")  # 'Current or recent (within 3 months) gastrointestinal disease'
 CARDIAC = ("NCT02438137.xml", "NCT02438137:E3")  # 'Cardiac conditions that may increase sleep apnea severity ...'
+CNS = ("NCT02481830.xml", "NCT02481830:E1")  # 'Untreated or symptomatic central nervous system (CNS) metastases'
 
 
 @pytest.mark.parametrize(
@@ -56,6 +57,8 @@ CARDIAC = ("NCT02438137.xml", "NCT02438137:E3")  # 'Cardiac conditions that may 
         pytest.param(ALLERGY, "He denies allergies today.", "unknown", id="denied-now-only"),
         pytest.param(GUT, "History: no heart, lung or gastrointestinal illness.", "satisfied", id="list-illness"),
         pytest.param(CARDIAC, "PMH: No cardiac history.", "satisfied", id="cardiac-history"),
+        pytest.param(CNS, "MRI brain: no intracranial metastases.", "unknown", id="intracranial-is-not-all-cns"),
+        pytest.param(CNS, "MRI brain and spine: no CNS metastases.", "satisfied", id="cns-absent"),
     ],
 )
 def test_read_facts_settle_criteria_as_far_as_the_words_go(

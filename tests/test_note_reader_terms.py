@@ -54,6 +54,7 @@ def test_last_word_variants(word: str, alone: bool, expected: list[str]) -> None
         ),
         pytest.param("PMH: No chronic or recurrent infections.", "hpo:HP:0031035", False, id="list-plural-head"),
         pytest.param("PMH: No chronic or recurrent infections.", "hpo:HP:0002719", False, id="list-last-item"),
+        pytest.param("MRI brain: no intracranial metastases.", "intracranial_metastases", False, id="intracranial"),
     ],
 )
 def test_terms_written_otherwise_are_read(text: str, concept: str, present: bool) -> None:
