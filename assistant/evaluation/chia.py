@@ -21,8 +21,11 @@ precision = correct / extracted, recall = correct / gold thresholds.
 Executable rules (``exec_*``): each criterion line with a gold threshold is compiled whole
 (``assistant.rules.compile.compile_rule``). Every ``observation`` test with a value or ``uln`` in an
 executable rule is a produced threshold; it is correct when it matches an unmatched gold threshold of
-that line by comparator, value and unit (no spans: a rule does not keep them). exec_precision =
-correct / produced, exec_recall = correct / gold thresholds.
+that line by comparator, value and unit (no spans: a rule does not keep them). Where the annotated
+Value states no unit, the rule's unit is the one the compiler assumed and its note shows, so the value
+alone is compared; a score written as a percentage ("Karnofsky ≥ 70%") matches the score; two one-sided
+bounds on one measurement that span an annotated range ("BMI >18 and <35 kg/m2", one Value) count as one
+threshold. exec_precision = correct / produced, exec_recall = correct / gold thresholds.
 
 Line ends: a third of the Chia files end lines with ``\r\n``. Brat offsets count the ``\r``, so the
 text is split on ``\n`` with offsets kept, and each line is passed on without its ``\r``.
@@ -89,6 +92,9 @@ def gold_threshold(text: str) -> tuple[str | None, float | tuple[float, float], 
         flags=re.I,
     ).strip(" .,;:()")
     unit_text = re.sub(r"\s+(?:of age|old|inclusive)$", "", unit_text, flags=re.I).strip()
+    unit_text = re.sub(r"(?<=\w)(?:or|and)\s+(?:more|greater|higher|less|lower|above|below)\b.*$", "", unit_text)
+    unit_text = re.sub(r"^g(?:ms?|m)(?=/)", "g", unit_text, flags=re.I)  # "Gms/dL", "gm/dl"
+    unit_text = re.sub(r"^per\s+cent$", "%", unit_text, flags=re.I)
     if re.search(r"upper limit|\bULN\b|\bUNL\b|\bULRR\b", text, re.I):
         unit: str | None = "×ULN"
     else:
@@ -183,20 +189,46 @@ def _observations(node: object) -> list[dict[str, object]]:
     return [leaf for value in node.values() for leaf in _observations(value)]
 
 
-def _leaf_matches(leaf: dict[str, object], g: Gold) -> bool:
+def _leaf_matches(leaf: dict[str, object], g: Gold, scores: frozenset[str] = frozenset()) -> bool:
     if g.op is not None and leaf["op"] != g.op:
         return False
     raw = leaf.get("value", leaf.get("uln"))
     value = tuple(float(v) for v in raw) if isinstance(raw, list) else float(raw)  # type: ignore[arg-type]
     unit = "×ULN" if "uln" in leaf else leaf.get("unit")
+    gold_unit = g.unit
     if isinstance(unit, str) and unit.startswith("{"):
         unit = None  # a unitless quantity ({INR}): the rule names the concept's unit the text leaves out
-    return _value_equal(value, g.value) and _unit_equal(unit, g.unit)  # type: ignore[arg-type]
+    if gold_unit is None and "uln" not in leaf:
+        unit = None  # the text states no unit: the rule's is the one its note says the compiler assumed
+    if unit is None and leaf["observation"] in scores and gold_unit in _SCORE_UNITS:
+        gold_unit = None  # "Karnofsky ≥ 70%": a score's points written as a percentage
+    return _value_equal(value, g.value) and _unit_equal(unit, gold_unit)  # type: ignore[arg-type]
+
+
+_SCORE_UNITS = frozenset(("%", "percent", "per cent", "point", "points"))
+
+
+def _ranges(leaves: list[dict[str, object]], golds: list[Gold]) -> list[dict[str, object]]:
+    """``leaves`` with each pair of one-sided bounds on one measurement that spans a gold range ("BMI >18
+    and <35 kg/m2", annotated as one Value) merged into one ``between`` test: one threshold, not two."""
+    spans = {g.value for g in golds if g.op == "between"}
+    out = list(leaves)
+    for low in leaves:
+        for high in leaves:
+            if low not in out or high not in out or low is high or low["observation"] != high["observation"]:
+                continue
+            if low["op"] in (">", ">=") and high["op"] in ("<", "<=") and "value" in low and "value" in high:
+                bounds = (float(low["value"]), float(high["value"]))  # type: ignore[arg-type]
+                if bounds in spans:
+                    out[out.index(low)] = {**low, "op": "between", "value": list(bounds)}
+                    out.remove(high)
+    return out
 
 
 def evaluate(chia_dir: Path) -> dict[str, float]:
     """Precision and recall of threshold extraction on the Chia files in ``chia_dir``."""
     concepts = load_concepts()
+    scores = frozenset(n for n in concepts.names("observation") if concepts.concepts[n].value == "score")
     gold_total = extracted = correct = ignored = no_number = criteria = 0
     produced = exec_correct = 0
     for ann in sorted(chia_dir.glob("*.ann")):
@@ -245,9 +277,9 @@ def evaluate(chia_dir: Path) -> dict[str, float]:
             compiled = compile_rule(Criterion("chia:I1", "inclusion", line, 0, len(line)), concepts)
             if compiled.executable:
                 remaining = list(line_golds)
-                for leaf in _observations(compiled.when):
+                for leaf in _ranges(_observations(compiled.when), line_golds):
                     produced += 1
-                    hit = next((g for g in remaining if _leaf_matches(leaf, g)), None)
+                    hit = next((g for g in remaining if _leaf_matches(leaf, g, scores)), None)
                     if hit is not None:
                         remaining.remove(hit)
                         exec_correct += 1

@@ -19,7 +19,8 @@ from assistant.patient.concepts import ConceptSet, normalize_text
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\s\d{3})+(?![\d.])|\d+(?:\.\d+)?|\.\d+)"
 _SCI = r"(?:\s*(?:x|×|\*)\s*10\s*(?:\^|\*|\(|E)?\s*(?P<exp>\d{1,2})\)?)"
 _ULN = (
-    r"(?P<uln>(?:x|×|times|-?fold)?\s*(?:the\s+)?(?:institutional\s+|site\s+|laboratory\s+|local\s+)?"
+    r"(?P<uln>(?:x|×|times|-?fold)\s*(?:the\s+)?(?:institutional\s+|laboratory\s+)?normal\b(?!\s+(?:renal|kidney|liver|hepatic))"
+    r"|(?:x|×|times|-?fold)?\s*(?:the\s+)?(?:institutional\s+|site\s+|laboratory\s+|local\s+)?"
     r"(?:upper\s+limits?\s+of\s+(?:the\s+)?(?:institutional\s+|laboratory\s+)?normal(?:\s+range)?(?:\s*\(\s*ULN\s*\))?"
     r"|upper\s+normal\s+limit(?:\s*\(\s*(?:ULN|UNL)\s*\))?"
     r"|ULN|UNL|ULRR|N\b))"
@@ -266,6 +267,8 @@ def extract_thresholds(text: str, concepts: ConceptSet | None = None) -> list[Th
             concept = _concept(measurement, text[start:end], unit, concepts)
             if concept is None and m_start > 0:
                 measurement, m_start, m_end, concept = _longer_name(text, m_start, m_end, measurement, concepts)
+            if concept is None and m_start >= 0:
+                measurement, m_start, m_end, concept = _head_name(text, m_start, m_end, measurement, unit, concepts)
         if unit and _TIME_UNITS.match(unit) and concept != "age" and not _DURATION_NAMES.search(measurement):
             continue  # a time window ("within 28 days"), not a threshold
         thresholds.append(Threshold(measurement, m_start, m_end, concept, op, value, unit, start, end))
@@ -326,6 +329,24 @@ def _longer_name(
     return measurement, m_start, m_end, None
 
 
+def _head_name(
+    text: str, m_start: int, m_end: int, measurement: str, unit: str | None, concepts: ConceptSet | None
+) -> tuple[str, int, int, str | None]:
+    """A measurement named at the end of longer words ("adequate renal function as documented by a calculated
+    creatinine clearance"): the longest run of last words that names a concept, the span narrowed to it so the
+    words before it stay in the criterion for the compiler to account for; else the measurement as cut."""
+    if concepts is None:
+        return measurement, m_start, m_end, None
+    for word in re.finditer(r"(?<![\w'\-])[A-Za-z][\w'\-]*", measurement):
+        if word.start() == 0:
+            continue
+        start = m_start + word.start()
+        concept = _concept(text[start:m_end], "", unit, concepts)
+        if concept is not None and concept != "age":
+            return text[start:m_end], start, m_end, concept
+    return measurement, m_start, m_end, None
+
+
 def _concept(measurement: str, comparison: str, unit: str | None, concepts: ConceptSet | None) -> str | None:
     norm = normalize_text(measurement)
     if re.search(r"\b(age|aged)\b", norm) or (
@@ -365,9 +386,7 @@ def _share_measurements(text: str, thresholds: list[Threshold], concepts: Concep
             before = text[: t.m_start]
             join = re.search(r"([A-Za-z][\w\- ()]{0,40}?)\s*(?:\band\b|\bor\b|/|,)\s*$", before)
             if join and not re.search(r"\d", join.group(1)):
-                words = join.group(1).strip()
-                word_start = join.start(1) + (len(join.group(1)) - len(join.group(1).lstrip()))
-                concept = _concept(words, "", t.unit, concepts)
+                words, word_start, concept = _joined_name(text, join.start(1), join.end(1), t.unit, concepts)
                 if concept is not None and concept != t.concept:
                     shared.append(
                         Threshold(
@@ -376,3 +395,17 @@ def _share_measurements(text: str, thresholds: list[Threshold], concepts: Concep
                     )
         shared.append(t)
     return shared
+
+
+def _joined_name(
+    text: str, start: int, end: int, unit: str | None, concepts: ConceptSet | None
+) -> tuple[str, int, str | None]:
+    """The words in ``text[start:end]`` before a joining and/or/slash that name a measurement: all of them,
+    else the longest run of last words that does ("x ULN and AST/ALT": AST)."""
+    for word in re.finditer(r"(?<![\w'\-])[A-Za-z][\w'\-]*", text[start:end]):
+        first = start + word.start()
+        words = text[first:end].strip()
+        concept = _concept(words, "", unit, concepts)
+        if concept is not None:
+            return words, first, concept
+    return text[start:end].strip(), start, None

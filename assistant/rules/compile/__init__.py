@@ -49,7 +49,7 @@ def compile_rule(criterion: Criterion, concepts: ConceptSet | None = None) -> Co
         lambda: read_since(text, concepts),
         lambda: read_negative_test(text, concepts),
         lambda: read_occurrence(text, concepts),
-        lambda: read_thresholds(text, concepts),
+        lambda: read_thresholds(text, concepts, criterion.type),
     )
     administrative = _administrative(text)
     for reader in readers:

@@ -83,12 +83,25 @@ _FILLER = frozenset(
         "visit",
         "visits",
         "resting",
+        "calculated",
+        "measured",
+        "estimated",
     )
 )
-#: Phrases around a threshold that only say when the current value is taken or who judges it.
+_ORGAN = (
+    r"(?:renal|kidney|hepatic|liver|bone\s+marrow|marrow|ha?ematologic(?:al)?|ha?ematopoietic|organ|end[\s-]organ"
+    r"|coagulation|cardiac)"
+)
+#: Phrases around a threshold that only say when the current value is taken or who judges it, and the lead-ins
+#: the thresholds themselves define ("adequate renal function as documented by", "Hepatic function:").
 _ASIDES = re.compile(
     r"\b(?:at\s+the\s+time\s+of\s+(?:screening|enrol?lment|inclusion|study\s+entry)"
-    r"|(?:as\s+)?(?:determined|judged|assessed|estimated)\s+by\s+the\s+(?:treating\s+)?(?:investigator|physician))\b",
+    r"|(?:as\s+)?(?:determined|judged|assessed|estimated)\s+by\s+the\s+(?:treating\s+)?(?:investigator|physician)"
+    rf"|(?:(?:adequate|normal|sufficient|satisfactory|acceptable|abnormal|impaired|inadequate|poor)\s+)?{_ORGAN}"
+    rf"(?:\s*(?:,|and|or|/)\s*{_ORGAN})*\s+(?:function|reserve|parameters?)s?\s*[,:\-]?\s*"
+    r"(?:(?:as\s+|that\s+is\s+)?(?:defined|documented|evidenced|shown|determined|measured|indicated|demonstrated)"
+    r"\s+(?:by|as)\b|:)"
+    rf"|{_ORGAN}(?:\s+function)?\s*:)",
     re.IGNORECASE,
 )
 
@@ -126,25 +139,30 @@ def _threshold_node(t: Threshold, concepts: ConceptSet) -> dict[str, Any] | str:
     return {"observation": concept.name, "op": t.op, "value": value, "unit": unit}
 
 
-def read_thresholds(text: str, concepts: ConceptSet) -> Compiled | None:
+def read_thresholds(text: str, concepts: ConceptSet, criterion_type: str = "inclusion") -> Compiled | None:
     """Labs, scores and vitals against absolute, ×ULN or range thresholds, units checked against the concept's.
-    A bracketed acronym that repeats its name is read either way ("Body Mass Index (BMI)", "... (ECOG)")."""
-    first = _read(text, text, concepts)
+    A bracketed acronym that repeats its name is read either way ("Body Mass Index (BMI)", "... (ECOG)").
+    Measurements that share one limit ("AST/ALT > 3 x ULN") must all meet it in an inclusion and exclude
+    when any of them exceeds it in an exclusion, unless "or" joins them: the reading that never admits a
+    patient the other reading would exclude."""
+    first = _read(text, text, concepts, criterion_type)
     blanked = _blank_acronyms(text)
     if (first is not None and first.executable) or blanked == text:
         return first
-    second = _read(blanked, text, concepts)
+    second = _read(blanked, text, concepts, criterion_type)
     return second if second is not None and (second.executable or first is None) else first
 
 
-def _read(text: str, shown: str, concepts: ConceptSet) -> Compiled | None:
+def _read(text: str, shown: str, concepts: ConceptSet, criterion_type: str) -> Compiled | None:
     found = _shared_units(extract_thresholds(text, concepts))
     if not found:
         return None
-    read = "; ".join(f"{t.measurement or '?'} {t.op} {t.value} {t.unit or ''}".strip() for t in found)
+    read = "; ".join(_shown(t) for t in found)
     nodes = [_threshold_node(t, concepts) for t in found]
     problems = [n for n in nodes if isinstance(n, str)]
-    if problems:
+    if problems and (
+        len(problems) == len(nodes) or not all(_separable(t, n) for t, n in zip(found, nodes, strict=True))
+    ):
         return review(f"read {read}, but {problems[0]}", "thresholds read, not executable", "observation")
     residual = list(text)
     for t in found:
@@ -152,6 +170,15 @@ def _read(text: str, shown: str, concepts: ConceptSet) -> Compiled | None:
             residual[i] = " "
         for i in range(max(t.m_start, 0), max(t.m_end, 0)):
             residual[i] = " "
+    groups = _groups(found)
+    shared: dict[int, str] = {}
+    for group in groups:
+        if len(group) > 1:
+            between = text[found[group[0]].m_end : found[group[-1]].m_start]
+            or_joined = "or" in re.findall(r"[a-z]+", between.lower())
+            shared[group[0]] = "any" if or_joined or criterion_type == "exclusion" else "all"
+            for i in range(found[group[0]].m_end, found[group[-1]].m_start):
+                residual[i] = " "
     for start, end in [*_expansions(text), *((m.start(), m.end()) for m in _ASIDES.finditer(text))]:
         for i in range(start, end):
             residual[i] = " "
@@ -164,13 +191,65 @@ def _read(text: str, shown: str, concepts: ConceptSet) -> Compiled | None:
         return review(f"read {read}, which cannot all hold at once; 'or' may be meant", "contradictory", "observation")
     kind: RuleKind = "age" if all("age" in t for t in tests) else "observation"
     links = _links(found, concepts) + _implied(found, tests)
-    if len(tests) == 1:
-        return Compiled(tests[0], f"read {shown!r}: threshold {read}{links}", kind)
+    leaves = [
+        n if isinstance(n, dict) else {"needs_review": f"{_shown(t)}: {n}"} for t, n in zip(found, nodes, strict=True)
+    ]
+    items = [{shared[g[0]]: [leaves[i] for i in g]} if g[0] in shared else leaves[g[0]] for g in groups]
+    sharing = "".join(
+        f"; {' and '.join(found[i].measurement for i in g)} share one limit: "
+        f"{'any of them' if shared[g[0]] == 'any' else 'each of them'}"
+        for g in groups
+        if g[0] in shared
+    )
+    links += sharing
+    if len(items) == 1:
+        return Compiled(items[0], f"read {shown!r}: threshold {read}{links}", kind)
     joined = "or" if "or" in words and "and" not in words else "and"
     if "or" in words and "and" in words:
         return review(f"read {read}, but cannot tell how 'and' and 'or' group them", "ambiguous", "observation")
-    when = {"any": tests} if joined == "or" else {"all": tests}
-    return Compiled(when, f"read {shown!r}: thresholds joined by {joined}: {read}{links}", kind)
+    when = {"any": items} if joined == "or" else {"all": items}
+    partly = (
+        f"; partly executable: {len(problems)} of {len(nodes)} thresholds need review, so the criterion is decided "
+        f"only when the others settle it"
+        if problems
+        else ""
+    )
+    return Compiled(when, f"read {shown!r}: thresholds joined by {joined}: {read}{links}{partly}", kind)
+
+
+def _groups(found: list[Threshold]) -> list[list[int]]:
+    """Indices of ``found`` in runs that share one comparison ("AST and ALT < 2.5 x ULN"), in text order."""
+    groups: list[list[int]] = []
+    for i, t in enumerate(found):
+        if groups and (found[groups[-1][0]].start, found[groups[-1][0]].end) == (t.start, t.end):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return groups
+
+
+def _shown(t: Threshold) -> str:
+    """A threshold as the note shows it."""
+    return f"{t.measurement or '?'} {t.op} {t.value} {t.unit or ''}".strip()
+
+
+def _separable(t: Threshold, node: dict[str, Any] | str) -> bool:
+    """True when a threshold that cannot be tested may stand in a list as a test left for review: its
+    measurement is named, in words alone, with no word that could make it a condition on the others
+    ("≥ 1,000 for patients of Asian descent", "if liver metastases")."""
+    if isinstance(node, dict):
+        return True
+    if t.m_start < 0 or not t.measurement:
+        return False
+    words = t.measurement.lower().split()
+    return bool(_NAME_ONLY.fullmatch(t.measurement)) and not _CONDITIONING.intersection(words)
+
+
+_NAME_ONLY = re.compile(r"[A-Za-z][A-Za-z0-9'\-/ ]*[A-Za-z0-9]")
+_CONDITIONING = frozenset(
+    "if unless except excluding but when where whichever for in with without or and than after before during "
+    "prior since within above below patients subjects who".split()
+)
 
 
 def _blank_acronyms(text: str) -> str:

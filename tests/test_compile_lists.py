@@ -1,0 +1,136 @@
+"""Threshold criteria from real records (Chia development set): measurements named at the end of longer
+words, "x normal" as a multiple of the upper limit, measurements sharing one limit, and lists where one
+threshold cannot be tested."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.rules.compile import compile_rule
+from assistant.types import Criterion
+
+CHIA = Path(__file__).resolve().parents[2] / "shared" / "criteria" / "chia-dev"
+
+
+def _rule(text: str, kind: str = "inclusion") -> Any:
+    return compile_rule(Criterion("NCT00000000:I1", kind, text, 0, len(text)))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        pytest.param(
+            "Patients must have adequate renal function as documented by a calculated creatinine clearance ≥ 60.",
+            "inclusion",
+            {"observation": "creatinine_clearance", "op": ">=", "value": 60.0, "unit": "mL/min"},
+            id="organ-function-lead-in",
+        ),
+        pytest.param(
+            "Abnormal renal function as evidenced by a calculated creatinine clearance < 30 ml/minute.",
+            "exclusion",
+            {"observation": "creatinine_clearance", "op": "<", "value": 30.0, "unit": "ml/minute"},
+            id="abnormal-function-lead-in",
+        ),
+        pytest.param(
+            "Patients must have a Zubrod performance status of 0-2.",
+            "inclusion",
+            {"observation": "ecog", "op": "between", "value": [0.0, 2.0]},
+            id="zubrod-after-must-have",
+        ),
+        pytest.param(
+            "Bilirubin less than 1.5x upper limit of normal, AST less than 3x upper limit of normal, serum creatinine "
+            "less than 1.5x normal and Hgb 8.0 g/dL or greater",
+            "inclusion",
+            {
+                "all": [
+                    {"observation": "bilirubin", "op": "<", "uln": 1.5},
+                    {"observation": "ast", "op": "<", "uln": 3.0},
+                    {"observation": "creatinine", "op": "<", "uln": 1.5},
+                    {"observation": "hemoglobin", "op": ">=", "value": 8.0, "unit": "g/dL"},
+                ]
+            },
+            id="times-normal-is-uln",
+        ),
+        pytest.param(
+            "7. Have an ALT/AST>3x upper limit of normal.",
+            "exclusion",
+            {"any": [{"observation": "alt", "op": ">", "uln": 3.0}, {"observation": "ast", "op": ">", "uln": 3.0}]},
+            id="shared-limit-exclusion-any",
+        ),
+        pytest.param(
+            "7. Have an ALT/AST>3x upper limit of normal.",
+            "inclusion",
+            {"all": [{"observation": "alt", "op": ">", "uln": 3.0}, {"observation": "ast", "op": ">", "uln": 3.0}]},
+            id="shared-limit-inclusion-all",
+        ),
+        pytest.param(
+            "AST or ALT > 2.5 x ULN",
+            "inclusion",
+            {"any": [{"observation": "ast", "op": ">", "uln": 2.5}, {"observation": "alt", "op": ">", "uln": 2.5}]},
+            id="shared-limit-or-any",
+        ),
+    ],
+)
+def test_read(text: str, kind: str, expected: dict[str, Any]) -> None:
+    compiled = _rule(text, kind)
+    assert compiled.executable, compiled.note
+    assert compiled.when == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        pytest.param("Initial WBC < 20,000/µL", "initial", id="initial-is-not-current"),
+        pytest.param("Pre-operative hemoglobin >8 g/dl", "pre-operative", id="timing-qualifier"),
+        pytest.param("Premorbid IQ of over 70 ", "premorbid", id="premorbid"),
+        pytest.param("2-hour C-peptide level < 1.8 ng/mL.", "hour", id="stimulated-value"),
+        pytest.param("Severe hepatitis activity as documented by ALT>10 x ULN", "hepatitis", id="condition-lead-in"),
+    ],
+)
+def test_words_before_a_measurement_are_accounted_for(text: str, left: str) -> None:
+    """A measurement found at the end of longer words is linked, but the words before it still decide:
+    a qualifier the compiler cannot read leaves the criterion for review, naming the word."""
+    compiled = _rule(text)
+    assert not compiled.executable
+    assert left in compiled.when["needs_review"]
+
+
+def test_a_list_with_one_untestable_threshold_decides_only_one_way() -> None:
+    text = "Platelets ≥ 100,000/mm3, ANC ≥ 1,500/mm3 and fibrinogen degradation products < 10 mg/L"
+    compiled = _rule(text)
+    assert compiled.executable
+    leaves = compiled.when["all"]
+    assert leaves[:2] == [
+        {"observation": "platelets", "op": ">=", "value": 100000.0, "unit": "/mm3"},
+        {"observation": "anc", "op": ">=", "value": 1500.0, "unit": "/mm3"},
+    ]
+    assert set(leaves[2]) == {"needs_review"} and "fibrinogen degradation products" in leaves[2]["needs_review"]
+    assert "partly executable: 1 of 3" in compiled.note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("ANC ≥ 1500/mm3 (or ≥ 1000/mm3 for patients of Asian descent)", id="alternative-limit"),
+        pytest.param("Bilirubin < 20.0mg/dL (if Gilberts then < 2.5 mg/dL) and AST/AST < 2.5 ULN ", id="if-clause"),
+    ],
+)
+def test_an_untestable_threshold_that_may_qualify_the_others_keeps_the_criterion_for_review(text: str) -> None:
+    assert not _rule(text).executable
+
+
+def test_the_real_lines_are_in_the_chia_files() -> None:
+    """The criterion lines above are quoted from the Chia development set, not paraphrased."""
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(CHIA.glob("*.txt")))
+    for line in (
+        "Patients must have adequate renal function as documented by a calculated creatinine clearance ≥ 60.",
+        "Patients must have a Zubrod performance status of 0-2.",
+        "serum creatinine less than 1.5x normal and Hgb 8.0 g/dL or greater",
+        "7. Have an ALT/AST>3x upper limit of normal.",
+        "Initial WBC < 20,000/µL",
+        "Severe hepatitis activity as documented by ALT>10 x ULN",
+    ):
+        assert line in text
