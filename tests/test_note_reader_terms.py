@@ -245,3 +245,25 @@ def test_a_negation_ends_at_a_semicolon() -> None:
 def test_a_date_belongs_to_its_clause(text: str, concept: str, expected: dict[str, object]) -> None:
     found = medications(text)[concept]
     assert {key: getattr(found, key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "present"),
+    [
+        pytest.param("Exam: pedal oedema absent.", "hpo:HP:0010741", False, id="absent-after"),
+        pytest.param("Exam: ascites: absent.", "icd10:R18", False, id="colon-absent"),
+        pytest.param("Exam: cyanosis is not present.", "icd10:R23.0", False, id="not-present"),
+        pytest.param("CT: pulmonary embolism has been excluded.", "icd10:I26", False, id="excluded"),
+        pytest.param("Serology: HIV negative.", "hiv", False, id="condition-negative"),
+        pytest.param("Diabetes, peripheral pulses absent.", "icd10:E11", True, id="one-word-reach-only"),
+    ],
+)
+def test_a_negation_after_a_condition_reaches_only_the_word_before_it(text: str, concept: str, present: bool) -> None:
+    found = conditions(text)
+    assert concept in found, [m.rendering for m in read_note(text, TODAY).mentions]
+    assert found[concept].present is present
+
+
+def test_a_procedure_with_a_negative_result_was_done() -> None:
+    r = read_note("Biopsy negative for malignancy.", TODAY)
+    assert all(p.present for p in r.facts.procedures) and r.facts.procedures
