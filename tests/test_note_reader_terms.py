@@ -255,6 +255,8 @@ def test_a_date_belongs_to_its_clause(text: str, concept: str, expected: dict[st
         pytest.param("Exam: cyanosis is not present.", "icd10:R23.0", False, id="not-present"),
         pytest.param("CT: pulmonary embolism has been excluded.", "icd10:I26", False, id="excluded"),
         pytest.param("Serology: HIV negative.", "hiv", False, id="condition-negative"),
+        pytest.param("Serology: hepatitis C negative.", "hepatitis_c", False, id="hepatitis-c-class-negative"),
+        pytest.param("History of hepatitis B, on tenofovir.", "hepatitis_b", True, id="hepatitis-b-class"),
         pytest.param("Diabetes, peripheral pulses absent.", "icd10:E11", True, id="one-word-reach-only"),
     ],
 )
