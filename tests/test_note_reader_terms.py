@@ -80,6 +80,7 @@ def test_a_negated_allergy_list_is_an_absence_of_allergy_covering_the_past(text:
     [
         pytest.param("Allergies: penicillin.", id="a-drug-named"),
         pytest.param("Allergies: NKDA.", id="an-abbreviation-not-read"),
+        pytest.param("Allergies: none to medications; peanuts cause hives.", id="none-of-one-kind"),
     ],
 )
 def test_an_allergy_title_not_stated_absent_is_not_a_fact(text: str) -> None:

@@ -27,10 +27,16 @@ _ALLERGY_SECTIONS = frozenset({"allergy", "allergies"})
 _NOW = re.compile(r"\b(?:active|current|currently|acute|now|at present|presently|today|ongoing)\b", re.IGNORECASE)
 
 
-def _allergy_title(ent: Span) -> bool:
-    """True when ``ent`` is the title of an allergy section ("Allergies: none")."""
+_NONE = re.compile(r"\s*(?:none|nil)(?:\s+known)?\s*(?:[.;,\n]|$)", re.IGNORECASE)
+"""An allergy list that is empty and says nothing more ("none", "nil", "none known"; not "none to drugs")."""
+
+
+def _empty_allergy_list(ent: Span) -> bool:
+    """True when ``ent`` is the title of an allergy section whose list is stated empty ("Allergies: none")."""
     title = ent._.section_title
-    return ent._.section_category in _ALLERGY_SECTIONS and title is not None and title.start <= ent.start < title.end
+    if ent._.section_category not in _ALLERGY_SECTIONS or title is None or not title.start <= ent.start < title.end:
+        return False
+    return bool(_NONE.match(ent.doc.text, title.end_char))
 
 
 def context_of(ent: Span) -> NoteContext:
@@ -46,7 +52,7 @@ def context_of(ent: Span) -> NoteContext:
     hypothetical = bool(ent._.is_hypothetical)
     if hypothetical and "HYPOTHETICAL" not in categories and ent._.section_category in _ALLERGY_SECTIONS:
         lent = in_title_paragraph(ent.doc, ent.start)
-        hypothetical = lent and not (ent._.is_negated and _allergy_title(ent))
+        hypothetical = lent and not (ent._.is_negated and _empty_allergy_list(ent))
     return NoteContext(
         negated=bool(ent._.is_negated),
         historical=bool(ent._.is_historical),
