@@ -66,6 +66,17 @@ def test_terms_written_otherwise_are_read(text: str, concept: str, present: bool
 @pytest.mark.parametrize(
     "text",
     [
+        pytest.param("Cardiac history: unremarkable.", id="subject-of-a-history"),
+        pytest.param("Cardiac history reviewed with the patient.", id="history-reviewed"),
+    ],
+)
+def test_a_history_named_by_its_subject_is_not_a_condition(text: str) -> None:
+    assert "heart_disease" not in conditions(text), [m.rendering for m in read_note(text, TODAY).mentions]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         pytest.param("Medications: none.\nAllergies: none known.", id="none-known"),
         pytest.param("Medications: none.\nAllergies: nil.", id="nil"),
     ],

@@ -100,6 +100,12 @@ def _in_clause(dates: list[StatedDate], ent: Span) -> list[StatedDate]:
     return [d for d in dates if start <= d.start and d.end <= end]
 
 
+def _names_a_history(ent: Span, term: Term) -> bool:
+    """True when the note's words end in "history" where the term's end in another word ("cardiac history"
+    for the term "cardiac disease")."""
+    return ent[-1].lower_ == "history" and not term.text.endswith("history")
+
+
 def _drug_sense(ent: Span) -> Term | None:
     """The drug the words of a laboratory value also name ("magnesium"), when the note speaks of it as a
     drug: in the medication section, or after a word of giving or taking in its clause ("not receiving
@@ -141,6 +147,8 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
         return  # the name of a clinic or service ("Infectious Diseases Clinic", "followed by the pain clinic")
     if reason is None and ctx.negated and negation_narrowed(ent):
         reason = "a narrower kind is denied"
+    if reason is None and not ctx.negated and _names_a_history(ent, term):
+        return  # "cardiac history: ..." names what the history is about; only its denial is a fact
     if reason is not None:
         _add(reading, base, ent.start_char, end, f"{words}: not used: {reason}", None)
         reading.notes.append(f"'{words}': not used: {reason}")
