@@ -1,6 +1,8 @@
-"""The note reader's term matching and sections: plurals and head nouns of a term's last word, negated
-lists sharing a head, the allergy section (its title stated absent, its reach), titles with a
-parenthesis, and words naming a laboratory value and a drug."""
+"""The note reader's term matching, sections and context: plurals and head nouns of a term's last word,
+negated lists sharing a head, the allergy section (its title stated absent, its reach), titles with a
+parenthesis, words naming a laboratory value and a drug, negations inside or after a term and narrowed
+ones, tests, vaccines and clinics named after a condition, clause-bound dates, values in two units and
+a body mass index from weight and height."""
 
 from __future__ import annotations
 
