@@ -206,6 +206,8 @@ def test_a_body_mass_index_from_one_weight_and_one_height(text: str, bmi: float 
         pytest.param("No history of serious or recurrent infections.", "infection", False, id="list-word-narrows"),
         pytest.param("No surgery in the last year.", "surgery", True, id="bare-term"),
         pytest.param("No known heart disease.", "heart_disease", True, id="neutral-word"),
+        pytest.param("No clinical signs of heart disease.", "heart_disease", True, id="evidence-words"),
+        pytest.param("No personal history of heart disease.", "heart_disease", True, id="personal-history"),
         pytest.param("Not receiving magnesium.", "magnesium_therapy", True, id="verb-between"),
     ],
 )
