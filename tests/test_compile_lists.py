@@ -1,18 +1,25 @@
-"""Threshold criteria from real records (Chia development set): measurements named at the end of longer
-words, "x normal" as a multiple of the upper limit, measurements sharing one limit, and lists where one
-threshold cannot be tested."""
+"""Criteria from real records and the Chia development set: measurements named at the end of longer words,
+"x normal" as a multiple of the upper limit, measurements sharing one limit, and lists where one threshold
+or one condition cannot be tested."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from assistant.rules.compile import compile_rule
+from assistant.check import check_patient
+from assistant.parse import parse_protocol
+from assistant.patient.facts import PatientFacts
+from assistant.rules.compile import compile_rule, draft_rules
+from assistant.rules.load import compile_document
 from assistant.types import Criterion
+from tests.test_compile_patterns import real
 
-CHIA = Path(__file__).resolve().parents[2] / "shared" / "criteria" / "chia-dev"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CHIA = SHARED / "criteria" / "chia-dev"
 
 
 def _rule(text: str, kind: str = "inclusion") -> Any:
@@ -134,3 +141,55 @@ def test_the_real_lines_are_in_the_chia_files() -> None:
         "Severe hepatitis activity as documented by ALT>10 x ULN",
     ):
         assert line in text
+
+
+@pytest.mark.parametrize(
+    ("text", "linked"),
+    [
+        pytest.param("Vaginal bleeding or placental abruption.", {"condition": "hpo:HP:0011419"}, id="first-unlinked"),
+        pytest.param(
+            "Patients receiving growth hormone therapy or taking insulin", {"medication": "insulin"}, id="medications"
+        ),
+    ],
+)
+def test_an_or_list_with_an_unlinked_item_tests_the_linked_ones(text: str, linked: dict[str, Any]) -> None:
+    compiled = compile_rule(real(text, "exclusion"))
+    assert compiled.executable
+    first, *rest = compiled.when["any"]
+    assert first == linked
+    assert rest and all(set(leaf) == {"needs_review"} for leaf in rest)
+    assert "partly executable" in compiled.note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "History of moderate or severe non-traumatic arthritis or arthralgia within 3 months of the Screening "
+            "Visit.",
+            id="severity-words-qualify-the-rest",
+        ),
+        pytest.param("Hepatitis B or C infection requiring treatment", id="narrowing-in-the-unlinked-item"),
+        pytest.param("Cancer, unless curatively treated, or stroke", id="exception-item"),
+        pytest.param("Myocardial infarction or zorbloid disease", id="last-item-unlinked"),
+    ],
+)
+def test_an_unlinked_item_that_may_qualify_the_others_keeps_the_criterion_for_review(text: str) -> None:
+    assert not compile_rule(Criterion("NCT0:E1", "exclusion", text, 0, len(text))).executable
+
+
+@pytest.mark.parametrize(
+    ("facts", "status"),
+    [
+        pytest.param('{"conditions": [{"concept": "hpo:HP:0011419"}]}', "violated", id="linked-item-present"),
+        pytest.param('{"conditions": [{"concept": "hpo:HP:0011419", "present": false}]}', "needs_review", id="absent"),
+        pytest.param("{}", "unknown", id="nothing-known"),
+    ],
+)
+def test_the_unlinked_item_never_lets_the_criterion_pass(facts: str, status: str) -> None:
+    """Placental abruption decides the exclusion when present; its absence leaves vaginal bleeding for review."""
+    protocol = parse_protocol(SHARED / "protocols" / "ctgov-legacy-xml" / "NCT02699827.xml")
+    rules = compile_document(draft_rules(protocol), protocol, "compiled")
+    check = check_patient(protocol, PatientFacts.model_validate_json(facts), dt.date(2025, 1, 1), rules)
+    statuses = {" ".join(v.text.split()): v.status for v in check.verdicts}
+    assert statuses["Vaginal bleeding or placental abruption."] == status

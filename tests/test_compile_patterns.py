@@ -15,7 +15,7 @@ from assistant.check import check_patient, overall_of
 from assistant.parse import parse_protocol
 from assistant.patient.concepts import Kind
 from assistant.patient.facts import PatientFacts
-from assistant.rules.compile import compile_rule, draft_rules, dump_rules, linking, occurrence
+from assistant.rules.compile import compile_rule, draft_rules, dump_rules, linking, lists
 from assistant.rules.compile.linking import Linked
 from assistant.rules.load import compile_document
 from assistant.rules.schema import parse_document
@@ -297,7 +297,7 @@ TERMS: dict[str, tuple[str, Kind]] = {
 def test_condition_medication_procedure_grammar(
     text: str, kind: str, expected: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(occurrence, "link_phrase", _fake_link(TERMS))
+    monkeypatch.setattr(lists, "link_phrase", _fake_link(TERMS))
     criterion = Criterion(id="NCT0:I1", type=kind, text=text, start=0, end=len(text))  # type: ignore[arg-type]
     compiled = compile_rule(criterion)
     assert compiled.when == expected, compiled.note
@@ -305,7 +305,7 @@ def test_condition_medication_procedure_grammar(
 
 
 def test_recent_without_a_window_needs_review(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(occurrence, "link_phrase", _fake_link(TERMS))
+    monkeypatch.setattr(lists, "link_phrase", _fake_link(TERMS))
     compiled = compile_rule(Criterion(id="NCT0:E1", type="exclusion", text="Recent stroke", start=0, end=13))
     assert not compiled.executable
     assert "without a stated window" in compiled.when["needs_review"]

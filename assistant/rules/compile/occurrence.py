@@ -9,10 +9,10 @@ from typing import Any
 from assistant.patient.concepts import ConceptSet, Kind
 from assistant.rules.compile import grammar as g
 from assistant.rules.compile.linking import Linked, link_phrase
+from assistant.rules.compile.lists import BRACKETED, KINDS, is_flag, link_all, link_one, link_some
 from assistant.rules.compile.result import Compiled, RuleKind, review
 from assistant.rules.compile.text import alternation, duration, split_window, strip_prefixes
 
-_KINDS: tuple[Kind, ...] = ("condition", "medication", "procedure")
 _PERIOD = r"(?P<n>\d+|" + "|".join(g.NUMBER_WORDS) + r")\s*(?P<unit>" + "|".join(g.TIME_UNITS) + r")\b"
 _SINCE = re.compile(
     rf"^(?P<op>at\s+least|more\s+than|over|greater\s+than|≥|>=|>|〉)\s*{_PERIOD}\s+"
@@ -21,16 +21,6 @@ _SINCE = re.compile(
     r"(?:prior|previous|last)?\s*(?P<what>.+?)$",
     re.IGNORECASE,
 )
-_LIST_SPLIT = re.compile(r"\s*,\s*(?:and/or\s+|or\s+|and\s+)?|\s+and/or\s+|\s+or\s+|\s+and\s+|\s*/\s*", re.IGNORECASE)
-
-
-_ABBREVIATION = re.compile(r"\s*\(\s*[A-Za-z][A-Za-z0-9\-]{0,9}\s*\)")
-
-
-_INFECTION = re.compile(r"\s+infections?$", re.IGNORECASE)
-_INFECTIOUS = ("icd10:A", "icd10:B")
-"""ICD-10-CM chapter 1, certain infectious and parasitic diseases (A00-B99): "X infection" names X itself."""
-_USE = re.compile(rf"\s+(?:{'|'.join(g.MEDICATION_USE)})$", re.IGNORECASE)
 _POSITIVE = re.compile(g.POSITIVE_RESULT, re.IGNORECASE)
 _NEGATIVE = re.compile(g.NEGATIVE_RESULT, re.IGNORECASE)
 _TEST_WORDS = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(g.TEST_WORDS, key=len, reverse=True))
@@ -41,76 +31,11 @@ _OR_NEXT = re.compile(r"^(?:or|and/or)\s+", re.IGNORECASE)
 _PAREN_WINDOW = re.compile(r"\s*\((?P<window>\s*(?:within|in\s+the\s+(?:past|last))\b[^()]*)\)\s*", re.IGNORECASE)
 
 
-def _link_one(phrase: str, concepts: ConceptSet, kinds: tuple[Kind, ...] = _KINDS) -> Linked | None:
-    """The concept a phrase names; a bracketed abbreviation ("hepatitis B virus (HBV)") may be left out,
-    as it only repeats the name; "X therapy" / "X use" names the medication X."""
-    found = link_phrase(phrase, kinds, concepts)
-    if found is None and _ABBREVIATION.search(phrase):
-        found = link_phrase(" ".join(_ABBREVIATION.sub(" ", phrase).split()), kinds, concepts)
-    if found is None and _USE.search(phrase) and "medication" in kinds:
-        found = _link_one(_USE.sub("", phrase), concepts, ("medication",))
-    if found is None and _INFECTION.search(phrase) and "condition" in kinds:
-        bare = _link_one(_INFECTION.sub("", phrase), concepts, ("condition",))
-        if bare is not None and bare.concept.startswith(_INFECTIOUS):  # "tuberculosis infection" is tuberculosis
-            found = bare
-    if found is not None and found.kind == "observation" and not _is_flag(found, concepts):
-        return None
-    return found
-
-
-def _is_flag(link: Linked, concepts: ConceptSet) -> bool:
-    concept = concepts.concepts.get(link.concept)
-    return concept is not None and concept.value == "flag"
-
-
-def _link_all(
-    phrase: str, concepts: ConceptSet, kinds: tuple[Kind, ...] = _KINDS
-) -> tuple[list[tuple[Linked, str | None]], bool] | str:
-    """The concepts a phrase names: the whole phrase, else each item of its list, each with the timing its
-    own qualifiers give ("concurrent X or a history of Y"); an item of one word may share the last item's
-    head noun ("hepatic or renal impairment"). (links, joined by 'and') or the first item that links to nothing."""
-    whole = _link_one(phrase, concepts, kinds)
-    if whole is not None:
-        return [(whole, None)], False
-    items = [item.strip() for item in _LIST_SPLIT.split(phrase) if item.strip()]
-    if len(items) < 2:
-        return phrase
-    head = items[-1].split()[1:]
-    links = []
-    for item in items:
-        core, qualifiers = strip_prefixes(item, list(g.QUALIFIERS))
-        link = _link_one(core, concepts, kinds)
-        if link is None and qualifiers and qualifiers[-1] in g.NAMING_QUALIFIERS:  # "systemic sclerosis"
-            named = _link_one(f"{qualifiers[-1]} {core}", concepts, kinds)
-            link, qualifiers = (named, qualifiers[:-1]) if named is not None else (link, qualifiers)
-        if link is None and head and item is not items[-1] and len(core.split()) == 1:
-            link = _link_one(" ".join([core, *head]), concepts, kinds)
-        if link is None and item is not items[-1] and len(core.split()) <= 3:
-            link = _shared_tail(core, items[-1], concepts, kinds)
-        if link is None:
-            return item
-        timings = {g.QUALIFIERS[q] for q in qualifiers if q in g.QUALIFIERS}
-        links.append((link, "ever" if "ever" in timings else "now" if timings - {"recent"} else None))
-    joined_by_and = re.search(r"\band\b(?!/)", phrase, re.IGNORECASE) is not None
-    return links, joined_by_and
-
-
-def _shared_tail(core: str, last: str, concepts: ConceptSet, kinds: tuple[Kind, ...]) -> Linked | None:
-    """An item completed by the last item's closing words ("Type I or type II diabetes mellitus": "Type I
-    diabetes mellitus"), longest ending first; only a completion that links exactly is taken."""
-    tail = last.split()
-    for start in range(1, len(tail)):
-        link = _link_one(" ".join([core, *tail[start:]]), concepts, kinds)
-        if link is not None:
-            return link
-    return None
-
-
 def _link_test(phrase: str, concepts: ConceptSet) -> Linked | None:
     """The positive/negative test a phrase names: "hepatitis B surface antigen test" → HBsAg."""
     for form in dict.fromkeys((phrase, _TEST.sub("", phrase))):
-        found = _link_one(form, concepts, ("observation",))
-        if found is not None and _is_flag(found, concepts):
+        found = link_one(form, concepts, ("observation",))
+        if found is not None and is_flag(found, concepts):
             return found
     return None
 
@@ -147,7 +72,6 @@ def read_negative_test(text: str, concepts: ConceptSet) -> Compiled | None:
 
 
 _NARROWING = re.compile(rf"\s+(?:{alternation(g.NARROWING)})\b", re.IGNORECASE)
-_BRACKETED = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])")
 _WIDENING = re.compile(r"\s*(?:or|and|and/or|plus|as\s+well\s+as|including|incl|also)\b", re.IGNORECASE)
 _LIST_WORDS = re.compile(r",|;|\bor\b|\band\b|\band/or\b", re.IGNORECASE)
 
@@ -158,18 +82,18 @@ def _narrowed(phrase: str, concepts: ConceptSet) -> tuple[tuple[list[tuple[Linke
     vascular access)"), with the words set aside; None unless the words set aside hold no list and add
     nothing ("(or X)", "(including X)" may widen the name). A clause narrows conditions only; a bracketed
     remark may narrow a medication or procedure too."""
-    found_remarks = [m.group().strip() for m in _BRACKETED.finditer(phrase)]
+    found_remarks = [m.group().strip() for m in BRACKETED.finditer(phrase)]
     if any(_WIDENING.match(remark[1:]) for remark in found_remarks):
         return None
     remarks = " ".join(found_remarks)
-    bare = " ".join(_BRACKETED.sub(" ", phrase).split())
-    candidates: list[tuple[str, str, tuple[Kind, ...]]] = [(bare, remarks, _KINDS)] if remarks and bare else []
+    bare = " ".join(BRACKETED.sub(" ", phrase).split())
+    candidates: list[tuple[str, str, tuple[Kind, ...]]] = [(bare, remarks, KINDS)] if remarks and bare else []
     cut = _NARROWING.search(bare)
     if cut is not None and cut.start() > 0 and _LIST_WORDS.search(bare[cut.start() :]) is None:
         dropped = f"{remarks} {bare[cut.start() :].strip()}".strip()
         candidates.append((bare[: cut.start()].strip(" ,"), dropped, ("condition",)))
     for head, dropped, kinds in candidates:
-        found = _link_all(head, concepts, kinds)
+        found = link_all(head, concepts, kinds)
         if not isinstance(found, str) and all(link.kind in kinds for link, _ in found[0]):
             return found, dropped
     return None
@@ -282,14 +206,14 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
         return None  # a comparator left in the phrase is a threshold, not a name
     timings = {g.QUALIFIERS[q] for q in qualifiers if q in g.QUALIFIERS}
     timing = "ever" if "ever" in timings else "recent" if "recent" in timings else "now"
-    kinds: tuple[Kind, ...] = ("observation", *_KINDS) if positive is not None else _KINDS
-    found = _link_all(phrase, concepts, kinds)
+    kinds: tuple[Kind, ...] = ("observation", *KINDS) if positive is not None else KINDS
+    found = link_all(phrase, concepts, kinds)
     if severity:  # a name that begins with the word ("severe combined immunodeficiency") is that name
-        whole = _link_one(split_window(unjudged)[0], concepts, kinds)
+        whole = link_one(split_window(unjudged)[0], concepts, kinds)
         if whole is not None:
             found, severity = ([(whole, None)], False), []
     if isinstance(found, str) and qualifiers and qualifiers[-1] in g.NAMING_QUALIFIERS:
-        retry = _link_all(f"{qualifiers[-1]} {phrase}", concepts, kinds)  # "systemic steroids" is one name
+        retry = link_all(f"{qualifiers[-1]} {phrase}", concepts, kinds)  # "systemic steroids" is one name
         found = found if isinstance(retry, str) else retry
     narrowed = None
     if isinstance(found, str) and positive is None:
@@ -302,6 +226,11 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
     if narrowed is not None:
         found, severity = narrowed[0], [*severity, narrowed[1]]
     read = " ".join([*negations, *qualifiers]) or "present"
+    unlinked: list[str] = []
+    if isinstance(found, str) and narrowed is None and positive is None:
+        some = link_some(phrase, concepts, kinds)
+        if some is not None:
+            found, unlinked = (some[0], False), some[1]
     if isinstance(found, str):
         return review(
             f"no pattern of the rule compiler reads this criterion: {found!r} is not linked to a concept "
@@ -332,6 +261,7 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
         and len(links) == 1
         and links[0].kind in ("medication", "procedure")
         and not judged
+        and not unlinked
     ):
         # "No X within 4 weeks": X on the first day of the window still counts, so more than 4 weeks are needed.
         link = links[0]
@@ -349,6 +279,7 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
     ]
     if judged:
         tests = [_one_sided(test, link, judged) for test, (link, _) in zip(tests, items, strict=True)]
+    tests += [{"needs_review": f"{item!r} is not linked to a concept"} for item in unlinked]
     present: dict[str, Any] = tests[0] if len(tests) == 1 else {"any": tests}
     when = {"not": present} if negated else present
     timing_text = window_text if window else "at any time (history)" if timing == "ever" else "now"
@@ -363,4 +294,9 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
         note += f"; 'recent' read as the stated window {window_text}"
     if judged:
         note += f"; '{judged}' is not read (a judgement or a narrowing): absence decides, presence is left unknown"
+    if unlinked:
+        note += (
+            f"; partly executable: {', '.join(repr(i) for i in unlinked)} not linked to a concept, so only the "
+            "linked items can settle the criterion"
+        )
     return Compiled(when, f"{note}; {notes}", _kind_of(links), narrowed=narrowed is not None)

@@ -17,6 +17,7 @@ from assistant.rules.compile.grammar.occurrence import (
     SEVERITY,
     SUBJECTS,
     TEST_WORDS,
+    UNLINKED_ITEM_STOPS,
 )
 from assistant.rules.compile.grammar.people import (
     AGE_FILLER,
@@ -61,6 +62,7 @@ __all__ = [
     "SEX_WORDS",
     "SUBJECTS",
     "TEST_WORDS",
+    "UNLINKED_ITEM_STOPS",
     "TIME_UNITS",
     "WINDOW_OPENERS",
 ]

@@ -247,3 +247,31 @@ NARROWING: tuple[str, ...] = (
     "apart from",
     "unless",
 )
+
+#: Words that keep an item of a list from standing as a test left for review when it links to no concept
+#: (besides the narrowing words): they may qualify the other items or make an exception to them ("cancer,
+#: unless curatively treated", "hepatitis B or C infection requiring treatment", "in the opinion of").
+UNLINKED_ITEM_STOPS: tuple[str, ...] = (
+    "if",
+    "provided",
+    "allowed",
+    "permitted",
+    "acceptable",
+    "eligible",
+    "not",
+    "no",
+    "but",
+    "may",
+    "can",
+    "will",
+    "would",
+    "could",
+    "should",
+    "must",
+    "investigator",
+    "opinion",
+    "judgement",
+    "judgment",
+    "considered",
+    "deemed",
+)

@@ -1,0 +1,131 @@
+"""How the compiler links the words of a criterion to concepts: one phrase, or each item of a list
+("stroke, TIA or MI"), an item completed by the last one's head noun ("hepatic or renal impairment"),
+and an 'or' list some of whose items link to nothing, which then stand as tests left for review."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.patient.concepts import ConceptSet, Kind
+from assistant.rules.compile import grammar as g
+from assistant.rules.compile.linking import Linked, link_phrase
+from assistant.rules.compile.text import alternation, strip_prefixes
+
+KINDS: tuple[Kind, ...] = ("condition", "medication", "procedure")
+"""The kinds of concept an occurrence names."""
+
+_LIST_SPLIT = re.compile(r"\s*,\s*(?:and/or\s+|or\s+|and\s+)?|\s+and/or\s+|\s+or\s+|\s+and\s+|\s*/\s*", re.IGNORECASE)
+
+
+_ABBREVIATION = re.compile(r"\s*\(\s*[A-Za-z][A-Za-z0-9\-]{0,9}\s*\)")
+
+
+_INFECTION = re.compile(r"\s+infections?$", re.IGNORECASE)
+_INFECTIOUS = ("icd10:A", "icd10:B")
+"""ICD-10-CM chapter 1, certain infectious and parasitic diseases (A00-B99): "X infection" names X itself."""
+_USE = re.compile(rf"\s+(?:{'|'.join(g.MEDICATION_USE)})$", re.IGNORECASE)
+BRACKETED = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])")
+"""A bracketed remark: "(excluding placement of vascular access)", "[REGN668]"."""
+
+
+def link_one(phrase: str, concepts: ConceptSet, kinds: tuple[Kind, ...] = KINDS) -> Linked | None:
+    """The concept a phrase names; a bracketed abbreviation ("hepatitis B virus (HBV)") may be left out,
+    as it only repeats the name; "X therapy" / "X use" names the medication X."""
+    found = link_phrase(phrase, kinds, concepts)
+    if found is None and _ABBREVIATION.search(phrase):
+        found = link_phrase(" ".join(_ABBREVIATION.sub(" ", phrase).split()), kinds, concepts)
+    if found is None and _USE.search(phrase) and "medication" in kinds:
+        found = link_one(_USE.sub("", phrase), concepts, ("medication",))
+    if found is None and _INFECTION.search(phrase) and "condition" in kinds:
+        bare = link_one(_INFECTION.sub("", phrase), concepts, ("condition",))
+        if bare is not None and bare.concept.startswith(_INFECTIOUS):  # "tuberculosis infection" is tuberculosis
+            found = bare
+    if found is not None and found.kind == "observation" and not is_flag(found, concepts):
+        return None
+    return found
+
+
+def is_flag(link: Linked, concepts: ConceptSet) -> bool:
+    concept = concepts.concepts.get(link.concept)
+    return concept is not None and concept.value == "flag"
+
+
+def link_all(
+    phrase: str, concepts: ConceptSet, kinds: tuple[Kind, ...] = KINDS
+) -> tuple[list[tuple[Linked, str | None]], bool] | str:
+    """The concepts a phrase names: the whole phrase, else each item of its list, each with the timing its
+    own qualifiers give ("concurrent X or a history of Y"); an item of one word may share the last item's
+    head noun ("hepatic or renal impairment"). (links, joined by 'and') or the first item that links to nothing."""
+    whole = link_one(phrase, concepts, kinds)
+    if whole is not None:
+        return [(whole, None)], False
+    items = [item.strip() for item in _LIST_SPLIT.split(phrase) if item.strip()]
+    if len(items) < 2:
+        return phrase
+    links = []
+    for item in items:
+        link = _link_item(item, items, concepts, kinds)
+        if link is None:
+            return item
+        links.append(link)
+    joined_by_and = re.search(r"\band\b(?!/)", phrase, re.IGNORECASE) is not None
+    return links, joined_by_and
+
+
+def _link_item(
+    item: str, items: list[str], concepts: ConceptSet, kinds: tuple[Kind, ...]
+) -> tuple[Linked, str | None] | None:
+    """The concept one item of a list names, with the timing its own qualifiers give, or None."""
+    head = items[-1].split()[1:]
+    core, qualifiers = strip_prefixes(item, list(g.QUALIFIERS))
+    link = link_one(core, concepts, kinds)
+    if link is None and qualifiers and qualifiers[-1] in g.NAMING_QUALIFIERS:  # "systemic sclerosis"
+        named = link_one(f"{qualifiers[-1]} {core}", concepts, kinds)
+        link, qualifiers = (named, qualifiers[:-1]) if named is not None else (link, qualifiers)
+    if link is None and head and item is not items[-1] and len(core.split()) == 1:
+        link = link_one(" ".join([core, *head]), concepts, kinds)
+    if link is None and item is not items[-1] and len(core.split()) <= 3:
+        link = _shared_tail(core, items[-1], concepts, kinds)
+    if link is None:
+        return None
+    timings = {g.QUALIFIERS[q] for q in qualifiers if q in g.QUALIFIERS}
+    return link, "ever" if "ever" in timings else "now" if timings - {"recent"} else None
+
+
+_ITEM_STOP = re.compile(rf"\b(?:{alternation((*g.NARROWING, *g.UNLINKED_ITEM_STOPS))})\b", re.IGNORECASE)
+
+
+def _modifier(item: str) -> bool:
+    """True for an item that may be only a modifier of the next one ("moderate or severe arthritis",
+    "pyloric or intestinal obstruction"): one word, or opening with a judgement word."""
+    return len(item.split()) < 2 or strip_prefixes(item, g.SEVERITY)[1] != []
+
+
+def link_some(
+    phrase: str, concepts: ConceptSet, kinds: tuple[Kind, ...]
+) -> tuple[list[tuple[Linked, str | None]], list[str]] | None:
+    """An 'or' list some items of which link to no concept ("Vaginal bleeding or placental abruption"): the
+    linked items and the others' words, so the rule tests the first and leaves the rest for review. None
+    unless the list is joined by 'or' only, its last item (whose words may qualify the others) links, and
+    no unlinked item holds words that could qualify or except the rest."""
+    if re.search(r"\band\b(?!/)|;", phrase, re.IGNORECASE) or BRACKETED.search(phrase):
+        return None
+    items = [item.strip() for item in _LIST_SPLIT.split(phrase) if item.strip()]
+    if len(items) < 2:
+        return None
+    linked = [_link_item(item, items, concepts, kinds) for item in items]
+    unlinked = [item for item, link in zip(items, linked, strict=True) if link is None]
+    if linked[-1] is None or not unlinked or any(_ITEM_STOP.search(item) or _modifier(item) for item in unlinked):
+        return None
+    return [link for link in linked if link is not None], unlinked
+
+
+def _shared_tail(core: str, last: str, concepts: ConceptSet, kinds: tuple[Kind, ...]) -> Linked | None:
+    """An item completed by the last item's closing words ("Type I or type II diabetes mellitus": "Type I
+    diabetes mellitus"), longest ending first; only a completion that links exactly is taken."""
+    tail = last.split()
+    for start in range(1, len(tail)):
+        link = link_one(" ".join([core, *tail[start:]]), concepts, kinds)
+        if link is not None:
+            return link
+    return None
