@@ -74,6 +74,18 @@ def _rule(text: str, kind: str = "inclusion") -> Any:
             id="shared-limit-inclusion-all",
         ),
         pytest.param(
+            "Resting heart rate < 65 beats per minute",
+            "exclusion",
+            {"observation": "heart_rate", "op": "<", "value": 65.0, "unit": "/min"},
+            id="beats-per-minute-in-words",
+        ),
+        pytest.param(
+            "Respiratory rate > 30 breaths per minute",
+            "exclusion",
+            {"observation": "respiratory_rate", "op": ">", "value": 30.0, "unit": "/min"},
+            id="breaths-per-minute-in-words",
+        ),
+        pytest.param(
             "AST or ALT > 2.5 x ULN",
             "inclusion",
             {"any": [{"observation": "ast", "op": ">", "uln": 2.5}, {"observation": "alt", "op": ">", "uln": 2.5}]},

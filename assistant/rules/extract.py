@@ -27,7 +27,7 @@ _ULN = (
 )
 _UNIT_WORDS = (
     r"years?|yrs?|months?|weeks?|days?|hours?|mmHg|mm\s?Hg|kg/m\^?2|kg/m²|kg|g|mg|cm|mm|%|per\s?cent|percent|points?"
-    r"|seconds?|lbs?|kgs|bpm|beats\s+per\s+minute"
+    r"|seconds?|lbs?|kgs|bpm|beats\s+per\s+minute|breaths\s+per\s+minute"
 )
 _UNIT = (
     r"(?P<unit>(?:/|per)\s*(?:\d+\s*)?(?:HPF|high[- ]power\s+fields?)|(?:cells?\s*)?/\s*(?:µ|μ|u|mc)?[lL]"
