@@ -82,6 +82,12 @@ class Settings(BaseSettings):
         default=8, description="Longest terminology name, in words, offered to note readers' phrase matchers."
     )
     note_max_chars: int = Field(default=200_000, gt=0, description="Longest clinical note the note reader accepts.")
+    note_pregnancy_test_days: int = Field(
+        default=7,
+        ge=0,
+        description="A negative pregnancy test a note dates at most this many days before the note (or leaves "
+        "undated) is read as 'not pregnant' at the note's date; an older one says nothing of now.",
+    )
     max_input_bytes: int = Field(
         default=8_000_000, gt=0, description="Largest protocol or patient file read, in bytes (PA_MAX_INPUT_BYTES)."
     )

@@ -1,19 +1,26 @@
-"""Values a note states through their parts: the body mass index of a stated weight and height.
+"""Facts a note states through others: the body mass index of a stated weight and height, and the absence
+of pregnancy a recent negative pregnancy test shows.
 
-Only when the note states no body mass index of its own, exactly one weight and one height (a second
+The body mass index only when the note states none of its own, exactly one weight and one height (a second
 value of either, or a conflict, leaves it unread), of the same date or undated; the value is kept unrounded
-and the rendering names the two values it comes from.
+and the rendering names the two values it comes from. Not pregnant only when every pregnancy test the note
+reads is negative, the latest is undated or at most ``note_pregnancy_test_days`` before the note, and the
+note says nothing of a pregnancy itself; the absence covers the present only.
 """
 
 from __future__ import annotations
 
-from assistant.patient.facts import Observation
+import datetime as dt
+
+from assistant.patient.facts import Condition, Observation
 from assistant.patient.note.mentions import Reading
 from assistant.patient.note.types import NoteContext, NoteMention
 from assistant.patient.note.vocabulary import concept_details, plausible_range
 from assistant.patient.units import format_number, round_sig
 
 BMI, WEIGHT, HEIGHT = "bmi", "body_weight", "body_height"
+PREGNANCY_TEST, PREGNANT = "pregnancy_test", "pregnant"
+"""The vocabulary's positive/negative pregnancy test (hCG) and its condition of pregnancy."""
 """The vocabulary's concepts of the body mass index (kg/m2), body weight (kg) and body height (cm)."""
 
 
@@ -54,6 +61,42 @@ def derived_bmi(reading: Reading, observations: tuple[Observation, ...]) -> tupl
             end=end,
             text=reading.text[start:end],
             rendering=rendering,
+            fact=fact,
+            context=NoteContext(),
+        )
+    )
+    return (fact,)
+
+
+def derived_not_pregnant(
+    reading: Reading, observations: tuple[Observation, ...], within_days: int
+) -> tuple[Condition, ...]:
+    """Not pregnant at the note's date, as a one-item tuple, when its pregnancy tests show it; else nothing."""
+    tests = [o for o in observations if o.concept == PREGNANCY_TEST]
+    if not tests or any(o.flag is not False for o in tests):
+        return ()
+    if any(m.concept == PREGNANT for m in reading.mentions):
+        return ()
+    dated = [o.date for o in tests if o.date is not None]
+    if len(dated) < len(tests) and dated:
+        return ()  # an undated test beside dated ones: which is the latest is not known
+    latest = max(dated) if dated else None
+    if latest is not None and not reading.today - dt.timedelta(days=within_days) <= latest <= reading.today:
+        return ()
+    parts = [m for m in reading.mentions if any(m.fact is o for o in tests)]
+    if not parts:
+        return ()
+    source = parts[-1]
+    fact = Condition(concept=PREGNANT, present=False, covers_past=False, source=reading.source)
+    when = f"on {latest.isoformat()}" if latest is not None else "undated, so current"
+    reading.mentions.append(
+        NoteMention(
+            kind="condition",
+            concept=PREGNANT,
+            start=source.start,
+            end=source.end,
+            text=source.text,
+            rendering=f"not pregnant now: pregnancy test negative ({when}; from '{source.text}')",
             fact=fact,
             context=NoteContext(),
         )

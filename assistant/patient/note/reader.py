@@ -19,7 +19,7 @@ from assistant.errors import PatientDataError
 from assistant.patient.facts import Conflict, Observation, PatientFacts
 from assistant.patient.note.dates import find_dates
 from assistant.patient.note.demographics import Found, ages, obstetric, sexes
-from assistant.patient.note.derived import derived_bmi
+from assistant.patient.note.derived import derived_bmi, derived_not_pregnant
 from assistant.patient.note.mentions import Reading, read_mention
 from assistant.patient.note.pipeline import note_pipeline
 from assistant.patient.note.types import NoteContext, NoteMention, NoteReading
@@ -88,6 +88,9 @@ def read_note(text: str, today: dt.date, *, source: str = "note") -> NoteReading
     _obstetric(doc, reading)
     observations, obs_conflicts = _series(reading)
     observations += derived_bmi(reading, observations)
+    from assistant.settings import get_settings
+
+    derived_not_pregnant(reading, observations, get_settings().note_pregnancy_test_days)
     conflicts += obs_conflicts
     _unread_values(clean, reading)
     if not reading.mentions:
