@@ -5,7 +5,9 @@ Run: ``.venv/bin/python eval/compile_coverage.py [PROTOCOLS_DIR] [--json]`` (def
 Every criterion of every record is compiled (``assistant.rules.compile.compile_rule``). A criterion
 is executable when its rule is not only ``needs_review``; administrative criteria (consent,
 compliance, logistics) are counted apart, as are criteria whose rule is ``needs_review`` but which
-concern only some patients (``applies_to``: not applicable to the others). The seed
+concern only some patients (``applies_to``: not applicable to the others). Executable rules with a
+part left for review (a narrowing remark, an unlinked item of a list) decide one way only; they are
+counted among the executable ones and also apart. The seed
 (``protocols/seed``) is reported apart from the other records.
 """
 
@@ -27,9 +29,18 @@ from assistant.rules.compile import compile_rule  # noqa: E402
 DEFAULT_DIR = ROOT.parent / "shared" / "protocols"
 
 
+def _has_review(node: object) -> bool:
+    """True when a rule tree holds a ``needs_review`` part: data can decide it one way only."""
+    if isinstance(node, list):
+        return any(_has_review(item) for item in node)
+    if isinstance(node, dict):
+        return "needs_review" in node or any(_has_review(value) for value in node.values())
+    return False
+
+
 def _tally(paths: list[Path]) -> dict[str, object]:
     concepts = load_concepts()
-    total = executable = administrative = scoped = protocols = 0
+    total = executable = administrative = scoped = protocols = one_sided = 0
     by_kind: Counter[str] = Counter()
     review_kind: Counter[str] = Counter()
     seen: set[str] = set()
@@ -48,6 +59,7 @@ def _tally(paths: list[Path]) -> dict[str, object]:
             if compiled.executable:
                 executable += 1
                 by_kind[compiled.kind] += 1
+                one_sided += _has_review(compiled.when)
             elif compiled.category == "administrative":
                 administrative += 1
             else:
@@ -59,6 +71,7 @@ def _tally(paths: list[Path]) -> dict[str, object]:
         "criteria": total,
         "executable": executable,
         "executable_share": executable / total if total else 0.0,
+        "executable_with_a_part_for_review": one_sided,
         "administrative": administrative,
         "executable_share_of_clinical": executable / clinical if clinical else 0.0,
         "needs_review_not_applicable_to_some": scoped,
