@@ -205,3 +205,30 @@ def test_the_unlinked_item_never_lets_the_criterion_pass(facts: str, status: str
     check = check_patient(protocol, PatientFacts.model_validate_json(facts), dt.date(2025, 1, 1), rules)
     statuses = {" ".join(v.text.split()): v.status for v in check.verdicts}
     assert statuses["Vaginal bleeding or placental abruption."] == status
+
+
+@pytest.mark.parametrize(
+    ("facts", "status"),
+    [
+        pytest.param('{"medications": [{"concept": "tofacitinib"}]}', "violated", id="immunosuppressant-jak"),
+        pytest.param('{"medications": [{"concept": "ruxolitinib"}]}', "violated", id="antineoplastic-jak"),
+        pytest.param('{"medications": [{"concept": "jak_inhibitor", "present": false}]}', "satisfied", id="none"),
+        pytest.param('{"medications": [{"concept": "methylprednisolone"}]}', "unknown", id="other-drug"),
+    ],
+)
+def test_a_jak_inhibitor_criterion_on_a_record(facts: str, status: str) -> None:
+    """'Concomitant use of any JAK inhibitor.' (NCT03147742) links to the class of ATC L04AF and L01EJ."""
+    protocol = parse_protocol(SHARED / "protocols" / "ctgov-legacy-xml" / "NCT03147742.xml")
+    rules = compile_document(draft_rules(protocol), protocol, "compiled")
+    check = check_patient(protocol, PatientFacts.model_validate_json(facts), dt.date(2025, 1, 1), rules)
+    statuses = {" ".join(v.text.split()): v.status for v in check.verdicts}
+    assert statuses["Concomitant use of any JAK inhibitor."] == status
+
+
+def test_only_the_immunosuppressive_jak_inhibitors_are_immunosuppressants() -> None:
+    """ATC L04AF (tofacitinib, upadacitinib, …) are immunosuppressants; L01EJ (ruxolitinib, …) are not listed so."""
+    from assistant.patient.concepts import load_concepts
+
+    includes = load_concepts().concepts["immunosuppressant"].includes
+    assert {"tofacitinib", "upadacitinib", "baricitinib"} <= set(includes)
+    assert not {"ruxolitinib", "fedratinib", "jak_inhibitor"} & set(includes)
