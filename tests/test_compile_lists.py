@@ -232,3 +232,63 @@ def test_only_the_immunosuppressive_jak_inhibitors_are_immunosuppressants() -> N
     includes = load_concepts().concepts["immunosuppressant"].includes
     assert {"tofacitinib", "upadacitinib", "baricitinib"} <= set(includes)
     assert not {"ruxolitinib", "fedratinib", "jak_inhibitor"} & set(includes)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "renal failure (creatinine > 2 mg/dL)",
+            {"observation": "creatinine", "op": ">", "value": 2.0, "unit": "mg/dL"},
+            id="condition-defined-by-its-bracket",
+        ),
+        pytest.param(
+            "liver failure (AST and ALT > 250 U/L)",
+            {
+                "any": [
+                    {"observation": "ast", "op": ">", "value": 250.0, "unit": "U/L"},
+                    {"observation": "alt", "op": ">", "value": 250.0, "unit": "U/L"},
+                ]
+            },
+            id="defined-by-a-shared-limit",
+        ),
+    ],
+)
+def test_a_condition_defined_by_bracketed_thresholds(text: str, expected: dict[str, Any]) -> None:
+    compiled = compile_rule(real(text, "exclusion"))
+    assert compiled.when == expected
+    assert "read as what the bracketed thresholds define" in compiled.note
+
+
+def test_a_name_that_is_no_condition_before_a_bracket_keeps_the_criterion_for_review() -> None:
+    text = "Zorbloid index (creatinine > 2 mg/dL)"
+    assert not compile_rule(Criterion("NCT0:E1", "exclusion", text, 0, len(text))).executable
+
+
+@pytest.mark.parametrize(
+    ("facts", "status"),
+    [
+        pytest.param(
+            '{"sex": "female", "observations": [{"concept": "bmi", "value": 39, "unit": "kg/m2"}]}',
+            "violated",
+            id="woman-39",
+        ),
+        pytest.param(
+            '{"sex": "female", "observations": [{"concept": "bmi", "value": 31, "unit": "kg/m2"}]}',
+            "satisfied",
+            id="woman-31",
+        ),
+        pytest.param(
+            '{"sex": "male", "observations": [{"concept": "bmi", "value": 39, "unit": "kg/m2"}]}',
+            "not_applicable",
+            id="man",
+        ),
+    ],
+)
+def test_thresholds_stated_for_one_sex(facts: str, status: str) -> None:
+    """'Women with BMI>37' (NCT02389088) concerns women only: for a man it is not applicable."""
+    protocol = parse_protocol(SHARED / "protocols" / "ctgov-legacy-xml" / "NCT02389088.xml")
+    rules = compile_document(draft_rules(protocol), protocol, "compiled")
+    check = check_patient(protocol, PatientFacts.model_validate_json(facts), dt.date(2025, 1, 1), rules)
+    statuses = {" ".join(v.text.split()): v.status for v in check.verdicts}
+    assert statuses["Women with BMI>37"] == status

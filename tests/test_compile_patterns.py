@@ -354,9 +354,13 @@ def test_thresholds_from_chia(text: str, expected: dict[str, Any]) -> None:
     assert compiled.when == expected, compiled.note
 
 
-def test_unitless_value_of_a_quantity_with_units_needs_review() -> None:
+def test_a_unitless_value_is_read_in_the_only_unit_it_is_plausible_in() -> None:
+    """HbA1c 7.5 is plausible in % only (7.5 mmol/mol would be 2.7 %); the condition named before the
+    bracket is what the threshold defines, and the note says both."""
     compiled = compile_rule(real("Uncontrolled Diabetes (Hemoglobin A1C > 7.5)"))
-    assert not compiled.executable
+    assert compiled.when == {"observation": "hba1c", "op": ">", "value": 7.5, "unit": "%"}
+    assert "read as %, the only unit the number is plausible in" in compiled.note
+    assert "'Uncontrolled Diabetes' read as what the bracketed thresholds define" in compiled.note
 
 
 @pytest.mark.parametrize(

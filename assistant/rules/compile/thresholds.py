@@ -7,7 +7,8 @@ import re
 from typing import Any
 
 from assistant.patient.concepts import ConceptSet
-from assistant.rules.compile.linking import code_of
+from assistant.rules.compile import grammar as g
+from assistant.rules.compile.linking import code_of, link_phrase
 from assistant.rules.compile.result import Compiled, RuleKind, review
 from assistant.rules.compile.units import converts, implied_unit, spelled
 from assistant.rules.extract import Threshold, extract_thresholds
@@ -83,6 +84,7 @@ _FILLER = frozenset(
         "visit",
         "visits",
         "resting",
+        "evaluation",
         "calculated",
         "measured",
         "estimated",
@@ -157,6 +159,8 @@ def _read(text: str, shown: str, concepts: ConceptSet, criterion_type: str) -> C
     found = _shared_units(extract_thresholds(text, concepts))
     if not found:
         return None
+    sex = _SEX_LEAD.match(text)
+    defined = _defined_label(text, concepts)
     read = "; ".join(_shown(t) for t in found)
     nodes = [_threshold_node(t, concepts) for t in found]
     problems = [n for n in nodes if isinstance(n, str)]
@@ -179,7 +183,10 @@ def _read(text: str, shown: str, concepts: ConceptSet, criterion_type: str) -> C
             shared[group[0]] = "any" if or_joined or criterion_type == "exclusion" else "all"
             for i in range(found[group[0]].m_end, found[group[-1]].m_start):
                 residual[i] = " "
-    for start, end in [*_expansions(text), *((m.start(), m.end()) for m in _ASIDES.finditer(text))]:
+    set_aside = [*_expansions(text), *((m.start(), m.end()) for m in _ASIDES.finditer(text))]
+    set_aside += [sex.span()] if sex else []
+    set_aside += [defined[1]] if defined else []
+    for start, end in set_aside:
         for i in range(start, end):
             residual[i] = " "
     words = re.findall(r"[A-Za-z][A-Za-z\-/]*", "".join(residual).lower())
@@ -202,8 +209,10 @@ def _read(text: str, shown: str, concepts: ConceptSet, criterion_type: str) -> C
         if g[0] in shared
     )
     links += sharing
+    if defined:
+        links += f"; {defined[0]!r} read as what the bracketed thresholds define"
     if len(items) == 1:
-        return Compiled(items[0], f"read {shown!r}: threshold {read}{links}", kind)
+        return _for_sex(Compiled(items[0], f"read {shown!r}: threshold {read}{links}", kind), sex)
     joined = "or" if "or" in words and "and" not in words else "and"
     if "or" in words and "and" in words:
         return review(f"read {read}, but cannot tell how 'and' and 'or' group them", "ambiguous", "observation")
@@ -214,7 +223,35 @@ def _read(text: str, shown: str, concepts: ConceptSet, criterion_type: str) -> C
         if problems
         else ""
     )
-    return Compiled(when, f"read {shown!r}: thresholds joined by {joined}: {read}{links}{partly}", kind)
+    return _for_sex(Compiled(when, f"read {shown!r}: thresholds joined by {joined}: {read}{links}{partly}", kind), sex)
+
+
+_SEX_LEAD = re.compile(
+    rf"^\s*(?P<sex>{'|'.join(sorted(g.SEX_WORDS, key=len, reverse=True))})(?:\s+(?:patients|subjects|participants))?"
+    r"\s+(?:with|who\s+have|having)\b",
+    re.IGNORECASE,
+)
+#: "renal failure (creatinine > 2 mg/dL)": a name whose bracket holds all the rest, the thresholds defining it.
+_DEFINED = re.compile(r"^\s*(?P<name>[A-Za-z][A-Za-z'\- ]{2,60}?)\s*\((?P<inner>[^()]+)\)\s*[.;,]?\s*$")
+
+
+def _for_sex(compiled: Compiled, sex: re.Match[str] | None) -> Compiled:
+    """The rule of thresholds stated for one sex ("Women with BMI>37"): it concerns patients of that sex
+    only, and is not applicable to the others."""
+    if sex is None:
+        return compiled
+    which = g.SEX_WORDS[sex.group("sex").lower()]
+    note = f"{compiled.note}; stated for {which} patients only"
+    return dataclasses.replace(compiled, applies_to={"sex": [which]}, note=note)
+
+
+def _defined_label(text: str, concepts: ConceptSet) -> tuple[str, tuple[int, int]] | None:
+    """The name and span of a condition the bracketed thresholds that follow define, when it links to one."""
+    match = _DEFINED.match(text)
+    if match is None:
+        return None
+    linked = link_phrase(match.group("name").strip(), ("condition",), concepts)
+    return (match.group("name").strip(), match.span("name")) if linked is not None else None
 
 
 def _groups(found: list[Threshold]) -> list[list[int]]:
