@@ -164,6 +164,16 @@ def ancestors(concepts: ConceptSet, name: str) -> frozenset[str]:
             for concept in concepts.concepts.values():
                 if concept.kind == "condition" and concept.icd10 and concept.matches_icd10(code):
                     result |= concepts.curated_ancestors(concept.name)
+        if prefix == "icd10" and "-" in code:  # a block: the classes holding every code in it
+            leaves = [c for c in index.descendants(code) if "-" not in c]
+            for concept in concepts.concepts.values():
+                if (
+                    leaves
+                    and concept.kind == "condition"
+                    and concept.icd10
+                    and all(concept.matches_icd10(c) for c in leaves)
+                ):
+                    result |= concepts.curated_ancestors(concept.name)
         if prefix == "hpo":
             broader = index.ancestors(code)
             for concept in concepts.concepts.values():
