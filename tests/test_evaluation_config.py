@@ -36,6 +36,15 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
+def test_the_bench_set_carries_its_record_and_date() -> None:
+    """``eval --set bench`` needs the record checked and the date; the manifest passes both on."""
+    import datetime as dt
+
+    bench = SETS["bench"]
+    assert bench.protocol == (ROOT / "corpus" / "NCT01267695.txt").resolve()
+    assert bench.as_of == dt.date(2024, 6, 3)
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

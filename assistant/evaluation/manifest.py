@@ -66,7 +66,20 @@ def _resolve(base: Path, name: str, entry: SetEntry) -> EvalSet:
             raise EvaluationError(f"{base / 'sets.yaml'}: sets.{name}.files: {pattern!r} matches no file")
         files.extend(p for p in matched if p not in files)
     protocols = (base / entry.protocols).resolve() if entry.protocols else None
-    return EvalSet(name, entry.kind, tuple(files), protocols, entry.default, entry.description, entry.match_min_overlap)
+    protocol = (base / entry.protocol).resolve() if entry.protocol else None
+    if protocol is not None and not protocol.is_file():
+        raise EvaluationError(f"{base / 'sets.yaml'}: sets.{name}.protocol: {entry.protocol!r} is not a file")
+    return EvalSet(
+        name,
+        entry.kind,
+        tuple(files),
+        protocols,
+        entry.default,
+        entry.description,
+        entry.match_min_overlap,
+        protocol,
+        entry.as_of,
+    )
 
 
 def load_manifest(path: Path) -> dict[str, EvalSet]:
