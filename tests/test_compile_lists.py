@@ -4,19 +4,15 @@ or one condition cannot be tested."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from assistant.check import check_patient
-from assistant.parse import parse_protocol
-from assistant.patient.facts import PatientFacts
-from assistant.rules.compile import compile_rule, draft_rules
-from assistant.rules.load import compile_document
+from assistant.rules.compile import compile_rule
 from assistant.types import Criterion
 from tests.test_compile_patterns import real
+from tests.test_compile_windows import _statuses
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CHIA = SHARED / "criteria" / "chia-dev"
@@ -200,11 +196,7 @@ def test_an_unlinked_item_that_may_qualify_the_others_keeps_the_criterion_for_re
 )
 def test_the_unlinked_item_never_lets_the_criterion_pass(facts: str, status: str) -> None:
     """Placental abruption decides the exclusion when present; its absence leaves vaginal bleeding for review."""
-    protocol = parse_protocol(SHARED / "protocols" / "ctgov-legacy-xml" / "NCT02699827.xml")
-    rules = compile_document(draft_rules(protocol), protocol, "compiled")
-    check = check_patient(protocol, PatientFacts.model_validate_json(facts), dt.date(2025, 1, 1), rules)
-    statuses = {" ".join(v.text.split()): v.status for v in check.verdicts}
-    assert statuses["Vaginal bleeding or placental abruption."] == status
+    assert _statuses("NCT02699827.xml", facts)["Vaginal bleeding or placental abruption."] == status
 
 
 @pytest.mark.parametrize(
@@ -218,11 +210,7 @@ def test_the_unlinked_item_never_lets_the_criterion_pass(facts: str, status: str
 )
 def test_a_jak_inhibitor_criterion_on_a_record(facts: str, status: str) -> None:
     """'Concomitant use of any JAK inhibitor.' (NCT03147742) links to the class of ATC L04AF and L01EJ."""
-    protocol = parse_protocol(SHARED / "protocols" / "ctgov-legacy-xml" / "NCT03147742.xml")
-    rules = compile_document(draft_rules(protocol), protocol, "compiled")
-    check = check_patient(protocol, PatientFacts.model_validate_json(facts), dt.date(2025, 1, 1), rules)
-    statuses = {" ".join(v.text.split()): v.status for v in check.verdicts}
-    assert statuses["Concomitant use of any JAK inhibitor."] == status
+    assert _statuses("NCT03147742.xml", facts)["Concomitant use of any JAK inhibitor."] == status
 
 
 def test_only_the_immunosuppressive_jak_inhibitors_are_immunosuppressants() -> None:
@@ -287,8 +275,4 @@ def test_a_name_that_is_no_condition_before_a_bracket_keeps_the_criterion_for_re
 )
 def test_thresholds_stated_for_one_sex(facts: str, status: str) -> None:
     """'Women with BMI>37' (NCT02389088) concerns women only: for a man it is not applicable."""
-    protocol = parse_protocol(SHARED / "protocols" / "ctgov-legacy-xml" / "NCT02389088.xml")
-    rules = compile_document(draft_rules(protocol), protocol, "compiled")
-    check = check_patient(protocol, PatientFacts.model_validate_json(facts), dt.date(2025, 1, 1), rules)
-    statuses = {" ".join(v.text.split()): v.status for v in check.verdicts}
-    assert statuses["Women with BMI>37"] == status
+    assert _statuses("NCT02389088.xml", facts)["Women with BMI>37"] == status

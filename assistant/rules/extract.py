@@ -335,16 +335,29 @@ def _head_name(
     """A measurement named at the end of longer words ("adequate renal function as documented by a calculated
     creatinine clearance"): the longest run of last words that names a concept, the span narrowed to it so the
     words before it stay in the criterion for the compiler to account for; else the measurement as cut."""
-    if concepts is None:
+    found = _naming_tail(text, m_start, m_end, unit, concepts, whole=False, age=False)
+    if found is None:
         return measurement, m_start, m_end, None
-    for word in re.finditer(r"(?<![\w'\-])[A-Za-z][\w'\-]*", measurement):
-        if word.start() == 0:
+    start, concept = found
+    return text[start:m_end], start, m_end, concept
+
+
+_WORD = re.compile(r"(?<![\w'\-])[A-Za-z][\w'\-]*")
+
+
+def _naming_tail(
+    text: str, start: int, end: int, unit: str | None, concepts: ConceptSet | None, *, whole: bool, age: bool
+) -> tuple[int, str] | None:
+    """Offset and concept of the longest run of last words of ``text[start:end]`` that names a measurement
+    (all the words too, with ``whole``; the patient's age too, with ``age``), or None."""
+    for word in _WORD.finditer(text[start:end]):
+        if not whole and word.start() == 0:
             continue
-        start = m_start + word.start()
-        concept = _concept(text[start:m_end], "", unit, concepts)
-        if concept is not None and concept != "age":
-            return text[start:m_end], start, m_end, concept
-    return measurement, m_start, m_end, None
+        first = start + word.start()
+        concept = _concept(text[first:end].strip(), "", unit, concepts)
+        if concept is not None and (age or concept != "age"):
+            return first, concept
+    return None
 
 
 def _concept(measurement: str, comparison: str, unit: str | None, concepts: ConceptSet | None) -> str | None:
@@ -402,10 +415,7 @@ def _joined_name(
 ) -> tuple[str, int, str | None]:
     """The words in ``text[start:end]`` before a joining and/or/slash that name a measurement: all of them,
     else the longest run of last words that does ("x ULN and AST/ALT": AST)."""
-    for word in re.finditer(r"(?<![\w'\-])[A-Za-z][\w'\-]*", text[start:end]):
-        first = start + word.start()
-        words = text[first:end].strip()
-        concept = _concept(words, "", unit, concepts)
-        if concept is not None:
-            return words, first, concept
-    return text[start:end].strip(), start, None
+    found = _naming_tail(text, start, end, unit, concepts, whole=True, age=True)
+    if found is None:
+        return text[start:end].strip(), start, None
+    return text[found[0] : end].strip(), found[0], found[1]
