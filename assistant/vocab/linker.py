@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from assistant.patient.concepts import KINDS, Concept, ConceptSet, Kind
 from assistant.vocab.model import Link, Method
-from assistant.vocab.normalize import NOS, fold_accents, normalize, variants
+from assistant.vocab.normalize import NOS, fold_accents, normalize, status_name, variants
 from assistant.vocab.terminology import Term, Terminology, terminology
 
 TIERS: tuple[tuple[str, Method], ...] = (
@@ -124,6 +124,17 @@ def _term_surfaces(index: Terminology, term: Term, max_words: int) -> Iterator[S
         bounded = not term.leafish and len(text.split()) <= max_words
         embedded = bounded and broad and method == "exact"
         yield Surface(text, link, tier * 1_000_000 + 100 + specific, bounded, embedded)
+    if index.prefix == "icd10":
+        yield from _status_surfaces(index, term, [text for text, *_ in names])
+
+
+def _status_surfaces(index: Terminology, term: Term, names: list[str]) -> Iterator[Surface]:
+    """A status code's names without "status" / "Presence of" ("kidney transplant" → Z94.0), ranked after every
+    name and synonym, and for criteria only: a note's "kidney transplant" may be planned or awaited, which the
+    note reader's context rules do not all mark, so these names feed neither its matcher nor the embedder."""
+    for text in dict.fromkeys(found for name in names if (found := status_name(name)) is not None):
+        link = Link(index.name(term.code), "condition", index.system, term.code, term.label, text, "synonym", 1.0)
+        yield Surface(text, link, 6 * 1_000_000 + 100 + len(term.code), False, False)
 
 
 def build_index(concepts: ConceptSet, max_words: int) -> LinkIndex:

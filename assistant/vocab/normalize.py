@@ -83,6 +83,7 @@ _PARENS = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])")
 _CODES = re.compile(r"\s*\([A-Z]\d\w(\.\w+)?-[A-Z]\d\w(\.\w+)?\)\s*$")
 NOS = re.compile(r",?\s+\bNOS\b\s*$", re.IGNORECASE)
 """The ICD-10-CM mark of a term "not otherwise specified"."""
+_STATUS = re.compile(r"^(?:presence of (?P<present>.+)|(?P<status>.+\S) status)$", re.IGNORECASE)
 
 
 def variants(name: str) -> Iterator[str]:
@@ -96,3 +97,14 @@ def variants(name: str) -> Iterator[str]:
     if "(" in bare or "[" in bare:  # "Systemic sclerosis [scleroderma]": the bracketed words too
         yield re.sub(r"\s+", " ", _PARENS.sub("", bare)).strip()
         yield re.sub(r"\s+", " ", re.sub(r"[()\[\]]", " ", bare)).strip()
+
+
+def status_name(name: str) -> str | None:
+    """What an ICD-10-CM status code is the status of: ``"Kidney transplant status"`` (Z94.0) → ``"Kidney
+    transplant"``, ``"Presence of aortocoronary bypass graft"`` (Z95.1) → ``"aortocoronary bypass graft"``; a
+    criterion names the procedure or device ("history of kidney transplant"), the code names having had it."""
+    match = _STATUS.match(NOS.sub("", name).strip())
+    if match is None:
+        return None
+    found = (match.group("present") or match.group("status")).strip(" ,")
+    return found if re.search(r"[a-z]{3}", found, re.IGNORECASE) else None
