@@ -76,9 +76,10 @@ class Reading:
 
 
 def _episode(name: str) -> bool:
-    """A condition that happens at a moment and ends (a myocardial infarction, a miscarriage): a dated
-    past mention of it is over. Curated concepts say so (``event``); ICD-10-CM chapter 15 (O codes) is
-    pregnancy, childbirth and the puerperium, each episode of which ends."""
+    """A condition that happens at a moment and ends (a myocardial infarction, a miscarriage), or a
+    medication given once (a vaccine): a dated past mention of it is over. Curated concepts say so
+    (``event``); ICD-10-CM chapter 15 (O codes) is pregnancy, childbirth and the puerperium, each
+    episode of which ends."""
     concept = concept_details(name)
     return (concept is not None and concept.event) or name.startswith("icd10:O")
 
@@ -188,12 +189,13 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
         dose = value_after(reading.text, end, limit)
         if dose is not None and any(d.start <= dose.start < d.end for d in local):
             dose = None  # "stopped warfarin 2 years earlier": a date, not a dose
+        given = past or _episode(name)  # a vaccine is given on a day: it is not taken from then on
         fact = Medication(
             concept=name,
             present=not ctx.negated,
-            active=not past and not ctx.negated,
-            start=None if past else date,
-            end=date if past else None,
+            active=not given and not ctx.negated,
+            start=None if given else date,
+            end=date if given else None,
             dose=dose.number if dose is not None and dose.unit else None,
             dose_unit=dose.unit if dose is not None and dose.unit else None,
             source=reading.source,
@@ -201,7 +203,7 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
         )
         if dose is not None and dose.unit:
             end = dose.end
-        state = "not taken" if ctx.negated else ("past" if past else "current")
+        state = "not taken" if ctx.negated else ("past" if given else "current")
     else:
         fact = Procedure(
             concept=name, present=not ctx.negated, date=date, source=reading.source, covers_past=covers_past
