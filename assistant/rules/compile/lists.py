@@ -28,6 +28,22 @@ BRACKETED = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])")
 """A bracketed remark: "(excluding placement of vascular access)", "[REGN668]"."""
 
 
+def masked(phrase: str) -> str:
+    """``phrase`` with the inside of each bracket blanked out (offsets kept), so that words and commas in a
+    bracket ("sleep study (polysomnography, PSG)") neither split a list nor open a clause."""
+    return BRACKETED.sub(lambda m: re.sub(r"\S", "_", m.group()), phrase)
+
+
+def list_items(phrase: str) -> list[str]:
+    """The items of a list ("stroke, TIA or MI"), split at commas, 'or', 'and' and slashes outside brackets."""
+    items, start = [], 0
+    for separator in _LIST_SPLIT.finditer(masked(phrase)):
+        items.append(phrase[start : separator.start()])
+        start = separator.end()
+    items.append(phrase[start:])
+    return [item.strip() for item in items if item.strip()]
+
+
 def link_one(phrase: str, concepts: ConceptSet, kinds: tuple[Kind, ...] = KINDS) -> Linked | None:
     """The concept a phrase names; a bracketed abbreviation ("hepatitis B virus (HBV)") may be left out,
     as it only repeats the name; "X therapy" / "X use" names the medication X."""
@@ -59,7 +75,7 @@ def link_all(
     whole = link_one(phrase, concepts, kinds)
     if whole is not None:
         return [(whole, None)], False
-    items = [item.strip() for item in _LIST_SPLIT.split(phrase) if item.strip()]
+    items = list_items(phrase)
     if len(items) < 2:
         return phrase
     links = []
@@ -110,7 +126,7 @@ def link_some(
     no unlinked item holds words that could qualify or except the rest."""
     if re.search(r"\band\b(?!/)|;", phrase, re.IGNORECASE) or BRACKETED.search(phrase):
         return None
-    items = [item.strip() for item in _LIST_SPLIT.split(phrase) if item.strip()]
+    items = list_items(phrase)
     if len(items) < 2:
         return None
     linked = [_link_item(item, items, concepts, kinds) for item in items]

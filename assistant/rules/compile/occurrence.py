@@ -3,15 +3,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
 from assistant.patient.concepts import ConceptSet, Kind
 from assistant.rules.compile import grammar as g
 from assistant.rules.compile.linking import Linked, link_phrase
-from assistant.rules.compile.lists import BRACKETED, KINDS, is_flag, link_all, link_one, link_some
+from assistant.rules.compile.lists import BRACKETED, KINDS, is_flag, link_all, link_one, link_some, masked
 from assistant.rules.compile.result import Compiled, RuleKind, review
-from assistant.rules.compile.text import alternation, duration, split_window, strip_prefixes
+from assistant.rules.compile.text import alternation, duration, split_window, strip_prefixes, unabbreviated
 
 _PERIOD = r"(?P<n>\d+|" + "|".join(g.NUMBER_WORDS) + r")\s*(?P<unit>" + "|".join(g.TIME_UNITS) + r")\b"
 _SINCE = re.compile(
@@ -42,7 +43,7 @@ def _link_test(phrase: str, concepts: ConceptSet) -> Linked | None:
 
 def read_negative_test(text: str, concepts: ConceptSet) -> Compiled | None:
     """ "Negative HIV test at screening": the test's result is negative; every item of a list must be."""
-    body, _ = strip_prefixes(text, g.SUBJECTS)
+    body, _ = strip_prefixes(unabbreviated(text), g.SUBJECTS)
     match = _NEGATIVE.match(body)
     if match is None:
         return None
@@ -88,10 +89,13 @@ def _narrowed(phrase: str, concepts: ConceptSet) -> tuple[tuple[list[tuple[Linke
     remarks = " ".join(found_remarks)
     bare = " ".join(BRACKETED.sub(" ", phrase).split())
     candidates: list[tuple[str, str, tuple[Kind, ...]]] = [(bare, remarks, KINDS)] if remarks and bare else []
-    cut = _NARROWING.search(bare)
-    if cut is not None and cut.start() > 0 and _LIST_WORDS.search(bare[cut.start() :]) is None:
-        dropped = f"{remarks} {bare[cut.start() :].strip()}".strip()
-        candidates.append((bare[: cut.start()].strip(" ,"), dropped, ("condition",)))
+    hidden = masked(phrase)  # a bracket inside the clause stays in it: "confirmed by sleep study (PSG, EEG)"
+    cut = _NARROWING.search(hidden)
+    if cut is not None and cut.start() > 0 and _LIST_WORDS.search(hidden[cut.start() :]) is None:
+        head = phrase[: cut.start()]
+        set_aside = [m.group().strip() for m in BRACKETED.finditer(head)]
+        dropped = " ".join([*set_aside, phrase[cut.start() :].strip()])
+        candidates.append((" ".join(BRACKETED.sub(" ", head).split()).strip(" ,"), dropped, ("condition",)))
     for head, dropped, kinds in candidates:
         found = link_all(head, concepts, kinds)
         if not isinstance(found, str) and all(link.kind in kinds for link, _ in found[0]):
@@ -149,7 +153,7 @@ def timing_of(qualifiers: list[str]) -> str:
 
 def read_since(text: str, concepts: ConceptSet) -> Compiled | None:
     """ "At least 4 weeks since prior chemotherapy": time since the last exposure."""
-    match = _SINCE.match(text)
+    match = _SINCE.match(unabbreviated(text))
     if match is None:
         return None
     link = link_phrase(match.group("what"), ("medication", "procedure"), concepts)
@@ -170,10 +174,40 @@ def read_since(text: str, concepts: ConceptSet) -> Compiled | None:
     )
 
 
+_SEX_LEAD = re.compile(
+    rf"^(?P<sex>{alternation(list(g.SEX_WORDS))})(?:\s+(?:patients|subjects|participants))?"
+    rf"\s+(?:{alternation(g.SEX_LEAD_LINKS)})\s+",
+    re.IGNORECASE,
+)
+
+
 def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
     """Condition, medication or procedure present / absent / in a window / at any time, alone or in a list;
-    a positive test ("Positive blood screen for HIV") of a positive/negative observation."""
-    body, subjects = strip_prefixes(text, g.SUBJECTS)
+    a positive test ("Positive blood screen for HIV") of a positive/negative observation. Stated for one
+    sex ("Women with systemic lupus erythematosus"), the rule concerns patients of that sex only. Read as
+    written, then, if that reads nothing, without the brackets that only abbreviate the words before them
+    ("known Tuberculosis (TB) infection, …, or latent Tuberculosis (LTB)")."""
+    first = _read_for_sex(text, text, concepts)
+    bare = unabbreviated(text)
+    if (first is not None and first.executable) or bare == text:
+        return first
+    second = _read_for_sex(text, bare, concepts)
+    return second if second is not None and (second.executable or first is None) else first
+
+
+def _read_for_sex(text: str, body: str, concepts: ConceptSet) -> Compiled | None:
+    sex = _SEX_LEAD.match(body)
+    found = _read_occurrence(text, body[sex.end() :] if sex else body, concepts)
+    if sex is None or found is None or not found.executable:
+        return found
+    which = g.SEX_WORDS[sex.group("sex").lower()]
+    return dataclasses.replace(
+        found, applies_to={"sex": [which]}, note=f"{found.note}; stated for {which} patients only"
+    )
+
+
+def _read_occurrence(text: str, body: str, concepts: ConceptSet) -> Compiled | None:
+    body, subjects = strip_prefixes(body, g.SUBJECTS)
     body, negations = strip_prefixes(body, g.NEGATIONS)
     body, qualifiers = strip_prefixes(body, list(g.QUALIFIERS))
     joined = _OR_NEXT.match(body) if qualifiers else None
@@ -208,6 +242,10 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
     timing = "ever" if "ever" in timings else "recent" if "recent" in timings else "now"
     kinds: tuple[Kind, ...] = ("observation", *KINDS) if positive is not None else KINDS
     found = link_all(phrase, concepts, kinds)
+    if qualifiers and qualifiers[-1] in g.NAMING_QUALIFIERS:  # "Systemic lupus erythematosus" is one coded name
+        named = link_one(f"{qualifiers[-1]} {phrase}", concepts, kinds)
+        coded = named is not None and not named.code.startswith("vocabulary:")
+        found = ([(named, None)], False) if named is not None and coded else found
     if severity:  # a name that begins with the word ("severe combined immunodeficiency") is that name
         whole = link_one(split_window(unjudged)[0], concepts, kinds)
         if whole is not None:
@@ -227,8 +265,8 @@ def read_occurrence(text: str, concepts: ConceptSet) -> Compiled | None:
         found, severity = narrowed[0], [*severity, narrowed[1]]
     read = " ".join([*negations, *qualifiers]) or "present"
     unlinked: list[str] = []
-    if isinstance(found, str) and narrowed is None and positive is None:
-        some = link_some(phrase, concepts, kinds)
+    if isinstance(found, str) and narrowed is None and positive is None and not severity:
+        some = link_some(phrase, concepts, kinds)  # judgement words before a list may qualify its unlinked items
         if some is not None:
             found, unlinked = (some[0], False), some[1]
     if isinstance(found, str):

@@ -1,4 +1,5 @@
-"""Text helpers of the compiler: cleaning a criterion, reading time windows, checking leftover words."""
+"""Text helpers of the compiler: cleaning a criterion, reading time windows, checking leftover words,
+setting aside the brackets that only abbreviate the words before them."""
 
 from __future__ import annotations
 
@@ -68,3 +69,75 @@ def strip_prefixes(text: str, phrases: tuple[str, ...] | list[str]) -> tuple[str
 def words(text: str) -> list[str]:
     """Lower-case words of ``text`` (letters, hyphens, slashes)."""
     return re.findall(r"[a-z][a-z\-/]*", text.lower())
+
+
+_BRACKET = re.compile(
+    r"\s*(?:\(\s*(?P<round>[A-Za-z][A-Za-z0-9\-]{0,9})\s*\)|\[\s*(?P<square>[A-Za-z][A-Za-z0-9\-]{0,9})\s*\])"
+)
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-']*")
+
+
+def unabbreviated(text: str) -> str:
+    """``text`` without each bracket that only abbreviates the words just before it ("central nervous
+    system (CNS) metastases", "axial SpondyloArthritis (axSpA)", "Tuberculosis (TB)", "[HIV]"); a bracket
+    that says more ("(creatinine > 2 mg/dL)", "(e.g. …)", "(within 3 months)", "(lifetime)") stays."""
+    kept: list[str] = []
+    end = 0
+    for match in _BRACKET.finditer(text):
+        short = match.group("round") or match.group("square")
+        if abbreviates(short, text[end : match.start()]):
+            glued = text[match.end() : match.end() + 1].isalnum()  # "disease(CKD)stage 5"
+            kept.append(text[end : match.start()] + (" " if glued else ""))
+            end = match.end()
+    return "".join([*kept, text[end:]]) if kept else text
+
+
+def abbreviates(short: str, before: str) -> bool:
+    """True when ``short`` abbreviates the last words of ``before``: it has two letters or more, a capital
+    among them, and its letters and digits occur in those words in order, case aside, the first opening
+    the first word (or a part of it after a hyphen), each word but a linking one ("of", "and") giving one
+    at least, and the words no more than its letters ("NYHA" ← New York Heart Association, "TB" ←
+    Tuberculosis, "axSpA" ← axial SpondyloArthritis, "TKI" ← tyrosine-kinase inhibitors)."""
+    chars = [c.lower() for c in short if c.isalnum()]
+    if sum(c.isalpha() for c in short) < 2 or not any(c.isupper() for c in short):
+        return False
+    found = [w.group().lower() for w in _WORD.finditer(before)]
+    named = 0
+    for start in range(len(found) - 1, -1, -1):
+        if found[start] in g.ABBREVIATION_LINKS:
+            continue
+        named += 1
+        if named > len(chars):
+            return False
+        if _spelled(chars, found[start:]):
+            return True
+    return False
+
+
+def _spelled(chars: list[str], found: list[str], first: bool = True) -> bool:
+    """True when ``chars`` spell the words ``found`` in order: each word gives the next chars, the first
+    word's first one opening it (or a part of it after a hyphen); a linking word may give none."""
+    if not found:
+        return not chars
+    word, rest = found[0], found[1:]
+    if word in g.ABBREVIATION_LINKS and not first and _spelled(chars, rest, False):
+        return True
+    if not chars:
+        return False
+    starts = (0, *(i + 1 for i, c in enumerate(word) if c == "-")) if first else range(len(word))
+    for start in starts:
+        if word[start : start + 1] != chars[0]:
+            continue
+        position, taken = start + 1, 1
+        while True:
+            if _spelled(chars[taken:], rest, False):
+                return True
+            if taken == len(chars):
+                break
+            position = word.find(chars[taken], position) + 1
+            if position == 0:
+                break
+            taken += 1
+        if not first:
+            break  # the earliest place in a later word leaves the most letters for the words after it
+    return False

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from assistant.rules.compile.grammar.logistics import ADMINISTRATIVE
 from assistant.rules.compile.grammar.occurrence import (
+    ABBREVIATION_LINKS,
     MEDICATION_USE,
     NAMING_QUALIFIERS,
     NARROWING,
@@ -15,6 +16,7 @@ from assistant.rules.compile.grammar.occurrence import (
     POSITIVE_RESULT,
     QUALIFIERS,
     SEVERITY,
+    SEX_LEAD_LINKS,
     SUBJECTS,
     TEST_WORDS,
     UNLINKED_ITEM_STOPS,
@@ -39,6 +41,7 @@ from assistant.rules.compile.grammar.timing import (
 )
 
 __all__ = [
+    "ABBREVIATION_LINKS",
     "ADMINISTRATIVE",
     "AGE_FILLER",
     "AGE_GROUPS",
@@ -58,6 +61,7 @@ __all__ = [
     "QUALIFIERS",
     "REPRODUCTIVE",
     "SEVERITY",
+    "SEX_LEAD_LINKS",
     "SEX_FILLER",
     "SEX_WORDS",
     "SUBJECTS",

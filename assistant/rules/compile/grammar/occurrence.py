@@ -98,7 +98,31 @@ QUALIFIERS: dict[str, str] = {
     "systemic": "now",
     "a": "now",
     "an": "now",
+    "current diagnosis of": "now",
+    "diagnosed or suspected": "now",
+    "known or suspected": "now",
+    "suspected or known": "now",
+    "confirmed or suspected": "now",
+    "suspected or confirmed": "now",
+    "documented or suspected": "now",
+    "must have": "now",
+    "must have had": "ever",
+    "history or current": "ever",
+    "history or current use of": "ever",
+    "established diagnosis of": "now",
+    "personal history of": "ever",
+    "evidence or history of": "ever",
+    "history or evidence of": "ever",
+    "infected with": "now",
+    "affected by": "now",
+    "coexisting": "now",
+    "co-existing": "now",
+    "underlying": "now",
+    "unresolved": "now",
+    "intercurrent": "now",
 }
+"""A suspicion joined to a diagnosis ("Diagnosed or suspected X") widens what counts, it does not weaken it:
+X recorded decides as X present, X stated absent as X absent."""
 
 #: Leading words naming who the criterion is about; they add nothing to its meaning.
 SUBJECTS: tuple[str, ...] = (
@@ -136,8 +160,23 @@ SUBJECTS: tuple[str, ...] = (
     "subjects",
 )
 
+#: Words joining a sex to what its patients have ("Women with SLE", "Men who have hypogonadism"): the
+#: criterion concerns patients of that sex only.
+SEX_LEAD_LINKS: tuple[str, ...] = ("with", "who have", "who had", "having", "who are taking", "taking")
+
 #: Words after a medication's name that only say it is taken ("magnesium therapy", "analgesic use").
-MEDICATION_USE: tuple[str, ...] = ("use", "usage", "therapy", "treatment", "intake", "administration")
+MEDICATION_USE: tuple[str, ...] = (
+    "use",
+    "usage",
+    "therapy",
+    "treatment",
+    "intake",
+    "administration",
+    "medication",
+    "medications",
+    "drug",
+    "drugs",
+)
 
 #: A positive test result stated before what was tested ("Positive blood screen for", "Seropositive for").
 POSITIVE_RESULT = (
@@ -167,7 +206,9 @@ TEST_WORDS: tuple[str, ...] = (
 NAMING_QUALIFIERS: frozenset[str] = frozenset(("systemic", "active", "anticancer", "chronic", "concomitant"))
 
 #: Judgement words on a condition ("Severe hepatic impairment", "Clinically significant heart disease"): the
-#: condition's absence decides the criterion; its presence leaves it for a clinician to judge.
+#: condition's absence decides the criterion; its presence leaves it for a clinician to judge. Words of its
+#: course, stage or extent ("new or worsening chest pain", "newly diagnosed", "metastatic breast cancer")
+#: narrow it the same way: the records say whether the patient has it, not whether it is new or metastatic.
 SEVERITY: tuple[str, ...] = (
     "clinically significant",
     "clinically relevant",
@@ -196,6 +237,24 @@ SEVERITY: tuple[str, ...] = (
     "symptomatic, untreated, or actively progressing",
     "allogeneic",
     "autologous",
+    "new or worsening",
+    "new or worsened",
+    "new onset",
+    "new-onset",
+    "newly diagnosed",
+    "uncontrollable",
+    "decompensated",
+    "compensated",
+    "mild",
+    "moderate",
+    "mild to moderate",
+    "moderate to severe",
+    "moderate or severe",
+    "recurrent",
+    "metastatic",
+    "advanced",
+    "locally advanced",
+    "unresectable",
 )
 
 #: Words opening a clause that narrows the condition before it ("ascites requiring drainage", "angioedema
@@ -246,6 +305,9 @@ NARROWING: tuple[str, ...] = (
     "except",
     "apart from",
     "unless",
+    "suspicious for",
+    "suggestive of",
+    "consistent with",
 )
 
 #: Words that keep an item of a list from standing as a test left for review when it links to no concept
@@ -275,3 +337,7 @@ UNLINKED_ITEM_STOPS: tuple[str, ...] = (
     "considered",
     "deemed",
 )
+
+#: Words an abbreviation may pass over between the words it abbreviates ("Assessment of SpondyloArthritis
+#: International Society (ASAS)", "heart failure with reduced ejection fraction (HFrEF)").
+ABBREVIATION_LINKS: frozenset[str] = frozenset(("of", "and", "the", "for", "in", "on", "to", "with", "&"))
