@@ -88,6 +88,13 @@ class Settings(BaseSettings):
         description="A negative pregnancy test a note dates at most this many days before the note (or leaves "
         "undated) is read as 'not pregnant' at the note's date; an older one says nothing of now.",
     )
+    condition_definition_days: int = Field(
+        default=30,
+        ge=0,
+        description="A condition the vocabulary defines by a measurement (thrombocytopenia: platelets below "
+        "150 x10^9/L) and the patient's record does not mention is read from the latest value of that "
+        "measurement when it is undated or at most this many days before the check date; an older one decides nothing.",
+    )
     max_input_bytes: int = Field(
         default=8_000_000, gt=0, description="Largest protocol or patient file read, in bytes (PA_MAX_INPUT_BYTES)."
     )

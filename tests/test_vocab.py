@@ -313,6 +313,18 @@ def _vocabulary(tmp_path: Path, extra: str) -> Path:
             id="plausible-reversed",
         ),
         pytest.param("icd10:X:\n  kind: condition\n  label: x\n", r"a curated name has no ':'", id="reserved-prefix"),
+        pytest.param(
+            "x_low:\n  kind: condition\n  label: x\n  defined_by: {observation: platelets, op: '<', value: 1, "
+            "unit: 10*9/L, source: s, colour: red}\n",
+            r"x_low.defined_by.colour: Extra inputs are not permitted \(valid keys: observation, op, value, unit, source\)",
+            id="definition-unknown-key",
+        ),
+        pytest.param(
+            "x_low:\n  kind: condition\n  label: x\n  defined_by: {observation: warfarin, op: '<', value: 1, "
+            "unit: mg, source: s}\n",
+            r"x_low.defined_by.observation: 'warfarin' is not a quantity or score observation concept",
+            id="definition-not-a-measurement",
+        ),
     ],
 )
 def test_loader_rejects(tmp_path: Path, extra: str, message: str) -> None:

@@ -34,6 +34,23 @@ class ConceptFileError(AssistantError):
     """The concept vocabulary file does not validate."""
 
 
+class Definition(BaseModel):
+    """A condition defined by one measurement: present when its value meets the test, absent when not."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    observation: str
+    """The measurement's concept name, e.g. ``platelets``."""
+    op: Literal["<", "<=", ">", ">="]
+    """How the value compares with ``value`` when the condition is present."""
+    value: float
+    """The threshold, in ``unit``."""
+    unit: str
+    """UCUM unit of ``value``."""
+    source: str
+    """Where the definition comes from, for a reviewer."""
+
+
 class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -55,6 +72,7 @@ class _Spec(BaseModel):
     event: bool = False
     plausible: tuple[float, float] | None = None
     units: tuple[str, ...] = ()
+    defined_by: Definition | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +121,8 @@ class Concept:
     """The first LOINC code the file lists: the one named when the concept is reported."""
     hpo: tuple[str, ...] = ()
     """HPO terms (``HP:0030731``) whose whole subtree counts as this condition."""
+    defined_by: Definition | None = None
+    """Conditions: the measurement that shows it when no record names it (``thrombocytopenia``: platelets)."""
 
     def matches_icd10(self, code: str) -> bool:
         """True when an ICD-10(-CM) code falls under this concept."""
@@ -262,7 +282,8 @@ def _specs(raw: object, path: Path) -> dict[str, Concept]:
         except ValidationError as exc:
             first = exc.errors()[0]
             loc = ".".join(str(p) for p in first["loc"])
-            valid = ", ".join(_Spec.model_fields)
+            model = Definition if first["loc"][:1] == ("defined_by",) and len(first["loc"]) > 1 else _Spec
+            valid = ", ".join(model.model_fields)
             raise ConceptFileError(f"{path}: {name}.{loc}: {first['msg']} (valid keys: {valid})") from None
         if spec.kind == "observation" and spec.value is None:
             raise ConceptFileError(f"{path}: {name}.value: required for an observation (quantity, score, flag)")
@@ -291,6 +312,7 @@ def _specs(raw: object, path: Path) -> dict[str, Concept]:
             units=spec.units,
             primary_loinc=spec.loinc[0] if spec.loinc else None,
             hpo=spec.hpo,
+            defined_by=spec.defined_by,
         )
     return concepts
 
@@ -305,6 +327,15 @@ def _check(concepts: dict[str, Concept], origin: dict[str, Path], path: Path) ->
             if child not in concepts or concepts[child].kind != concept.kind:
                 where = origin.get(concept.name, path)
                 raise ConceptFileError(f"{where}: {concept.name}.includes: {child!r} is not a {concept.kind} concept")
+        definition = concept.defined_by
+        if definition is not None:
+            measured = concepts.get(definition.observation)
+            if concept.kind != "condition" or measured is None or measured.value not in ("quantity", "score"):
+                where = origin.get(concept.name, path)
+                raise ConceptFileError(
+                    f"{where}: {concept.name}.defined_by.observation: {definition.observation!r} is not a quantity "
+                    "or score observation concept (a definition belongs to a condition)"
+                )
     return ConceptSet(concepts)
 
 

@@ -16,11 +16,16 @@ from assistant.patient.facts import Medication
 from assistant.patient.units import format_number, ureg
 from assistant.rules import schema as s
 from assistant.rules.context import Evaluator, PatientContext, describe_date
+from assistant.rules.definitions import Decide, defined_by
 from assistant.rules.ops import FALSE, OP_TEXT, TRUE, UNKNOWN, Result, compare
+from assistant.settings import get_settings
 
 
 def uses_of(concept: Concept, concepts: ConceptSet) -> frozenset[str]:
-    return concepts.descendants(concept.name) | concepts.ancestors(concept.name)
+    """The names of the facts a test of ``concept`` reads: its own, narrower and broader ones, and the
+    measurement that defines it (``defined_by``)."""
+    names = concepts.descendants(concept.name) | concepts.ancestors(concept.name)
+    return names if concept.defined_by is None else names | {concept.defined_by.observation}
 
 
 _SHARED: dict[frozenset[str], frozenset[str]] = {}
@@ -103,6 +108,15 @@ def occurrence(
     now_only = f"{label}: stated absent now, the history not stated"
 
     nothing: Result = (UNKNOWN, unknown_reason, (), missing)
+    measured = (
+        None
+        if past or kind != "condition"
+        else defined_by(concept, concepts, yes, no, get_settings().condition_definition_days)
+    )
+    if measured is not None:
+        assert concept.defined_by is not None
+        missing = (f"{missing[0]}, or a recent {concepts.get(concept.defined_by.observation).label}",)
+        nothing = (UNKNOWN, unknown_reason, (), missing)
 
     def no_record(ctx: PatientContext) -> Result:
         """The result when the patient has no record of the concept: a statement of absence, or unknown."""
@@ -123,7 +137,8 @@ def occurrence(
 
     lookup = (names, name_set, no_record)
     if delta is None:
-        return _current(lookup, concept, ever, dose, dose_text, yes, no)
+        current = _current(lookup, concept, ever, dose, dose_text, yes, no)
+        return current if measured is None else _measured(current, measured, yes, missing)
     assert within is not None
     return _windowed(lookup, concept, delta, within.text(), yes, no)
 
@@ -183,6 +198,27 @@ def _current(
         if unsure:
             return UNKNOWN, not_stated, used, missing_current
         return no, not_now, used, ()
+
+    return test
+
+
+def _measured(records: Evaluator, measured: Decide, yes: int, missing: tuple[str, ...]) -> Evaluator:
+    """A current condition test that also reads the measurement defining the condition: a record showing
+    it present decides; otherwise a recent value decides what the records leave unknown, agrees with a
+    record of its absence, or, showing it present against such a record, leaves it unknown."""
+
+    def test(ctx: PatientContext) -> Result:
+        found = records(ctx)
+        if found[0] == yes:
+            return found
+        shown = measured(ctx)
+        if shown is None:
+            return found
+        if found[0] == UNKNOWN:
+            return shown[0], shown[1], found[2] + shown[2], ()
+        if shown[0] != yes:
+            return found
+        return UNKNOWN, f"{found[1]}, but {shown[1]}", found[2] + shown[2], missing
 
     return test
 
