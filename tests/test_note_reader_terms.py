@@ -294,3 +294,22 @@ def test_a_negation_after_a_condition_reaches_only_the_word_before_it(text: str,
 def test_a_procedure_with_a_negative_result_was_done() -> None:
     r = read_note("Biopsy negative for malignancy.", TODAY)
     assert all(p.present for p in r.facts.procedures) and r.facts.procedures
+
+
+@pytest.mark.parametrize(
+    ("text", "planned", "taken"),
+    [
+        pytest.param("Plan to start metformin.", "metformin", None, id="plan-to-start"),
+        pytest.param("Will be started on warfarin after discharge.", "warfarin", None, id="will-be-started"),
+        pytest.param(
+            "Metformin 500 mg twice daily; plan to start insulin.", "insulin", "metformin", id="beside-a-taken"
+        ),
+        pytest.param("Her GP intends to prescribe sertraline.", "sertraline", None, id="intends-to"),
+        pytest.param("Awaiting rituximab infusion next week.", "rituximab", None, id="awaiting"),
+    ],
+)
+def test_a_planned_medication_is_not_taken(text: str, planned: str, taken: str | None) -> None:
+    """A medication planned, intended or awaited is hypothetical: no fact; one taken beside it stands."""
+    r = read_note(text, TODAY)
+    assert f"'{planned}': not used: hypothetical" in " ".join(r.notes).lower()
+    assert [m.concept for m in r.facts.medications] == ([taken] if taken else [])
