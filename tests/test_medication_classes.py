@@ -1,5 +1,5 @@
 """Medication classes of the vocabulary (antibacterials, antifungals, antidepressants, benzodiazepines,
-antipsychotics, vaccines): a criterion naming a class compiles to it, a note naming one of its drugs meets
+antipsychotics, antihypertensives, corticosteroids by route, vaccines): a criterion naming a class compiles to it, a note naming one of its drugs meets
 it, and a vaccine is given on a day, so a dated mention is inside or outside a window and an undated one
 decides nothing. Criteria are quoted verbatim from records of the shared protocols."""
 
@@ -26,6 +26,8 @@ TODAY = dt.date(2025, 6, 2)
 ANTIBIOTICS = ("ctgov-legacy-xml/NCT03424005.xml", "NCT03424005:E14")
 # 'Treatment with therapeutic oral or IV antibiotics within 2 weeks prior to initiation of study treatment'
 LIVE_VACCINATION = ("ctgov-v2-json/NCT02552212.json", "NCT02552212:E6")  # 'Recent live vaccination'
+STEROIDS = ("ctgov-legacy-xml/NCT02438137.xml", "NCT02438137:E13")
+# 'Systemic steroid use within the last 2 months (does not include local steroid injections or intranasal ...)'
 
 
 @cache
@@ -57,6 +59,12 @@ def _reviewed(protocol: Protocol, when: dict[str, Any]) -> RuleSet:
         pytest.param("antibacterial", "rifampin", False, id="antimycobacterial-apart"),
         pytest.param("antifungal", "voriconazole", True, id="azole-is-antifungal"),
         pytest.param("antipsychotic", "quetiapine", True, id="atypical-antipsychotic"),
+        pytest.param("antihypertensive", "amlodipine", True, id="ccb-is-antihypertensive"),
+        pytest.param("antihypertensive", "sacubitril_valsartan", True, id="arni-under-arb"),
+        pytest.param("beta_blocker", "labetalol", True, id="labetalol-is-beta-blocker"),
+        pytest.param("diuretic", "furosemide", True, id="loop-diuretic"),
+        pytest.param("corticosteroid_any_route", "prednisone", True, id="systemic-under-any-route"),
+        pytest.param("systemic_corticosteroid", "corticosteroid_any_route", False, id="any-route-is-not-systemic"),
     ],
 )
 def test_class_members(name: str, member: str, contained: bool) -> None:
@@ -110,3 +118,26 @@ def test_a_vaccine_is_given_on_a_day(note: str, expected: str) -> None:
     facts = read_note(note, TODAY).facts
     assert all(not m.active for m in facts.medications if m.present)
     assert check_patient(protocol, facts, TODAY, rules).verdicts[0].status == expected
+
+
+@pytest.mark.parametrize(
+    ("note", "concept", "active"),
+    [
+        pytest.param("Medications: amlodipine 5 mg daily, metoprolol succinate 25 mg.", "amlodipine", True, id="ccb"),
+        pytest.param("Medications: amlodipine 5 mg daily, metoprolol succinate 25 mg.", "metoprolol", True, id="bb"),
+        pytest.param("On steroids for a COPD flare.", "corticosteroid_any_route", True, id="route-not-stated"),
+        pytest.param("Completed a course of oral steroids 3 weeks ago.", "systemic_corticosteroid", False, id="oral"),
+    ],
+)
+def test_note_drugs_are_read_with_their_class(note: str, concept: str, active: bool) -> None:
+    taken = {m.concept: m.active for m in read_note(note, TODAY).facts.medications}
+    assert taken.get(concept) is active, taken
+
+
+def test_no_steroids_rules_out_systemic_ones_but_a_mention_does_not_show_them() -> None:
+    protocol = _criterion(*STEROIDS)
+    rules = _reviewed(protocol, {"medication": "systemic_corticosteroid", "within": {"months": 2}})
+    none = read_note("No steroid in the past year.", TODAY).facts
+    inhaled = read_note("Uses steroids for asthma.", TODAY).facts
+    assert check_patient(protocol, none, TODAY, rules).verdicts[0].status == "satisfied"
+    assert check_patient(protocol, inhaled, TODAY, rules).verdicts[0].status == "unknown"
