@@ -214,3 +214,94 @@ def _statuses(record: str, facts: str) -> dict[str, str]:
 )
 def test_verdicts_on_a_record(facts: str, text: str, status: str) -> None:
     assert _statuses("NCT03599518.xml", facts)[text] == status
+
+
+# ------------------------------------------------------------------ windows on thresholds
+
+
+_CREATININE_90 = "Serum creatinine ≤ 1.5 mg/dL within the past 90 days"  # NCT01174550:I8
+
+
+@pytest.mark.parametrize(
+    ("criterion", "expected"),
+    [
+        pytest.param(
+            real(_CREATININE_90),
+            {"observation": "creatinine", "op": "<=", "value": 1.5, "unit": "mg/dL", "within": {"days": 90}},
+            id="NCT01174550-I8-within-the-past",
+        ),
+        pytest.param(
+            form("Serum creatinine ≤ 1.5 mg/dL within 28 days prior to enrollment"),
+            {"observation": "creatinine", "op": "<=", "value": 1.5, "unit": "mg/dL", "within": {"days": 28}},
+            id="prior-to-enrollment",
+        ),
+        pytest.param(
+            form("Hemoglobin ≥ 9 g/dL within 14 days of randomization"),
+            {"observation": "hemoglobin", "op": ">=", "value": 9.0, "unit": "g/dL", "within": {"days": 14}},
+            id="of-randomization",
+        ),
+        pytest.param(
+            form("ANC ≥ 1500/mm3 and platelets ≥ 100,000/mm3 obtained within 14 days prior to registration"),
+            {
+                "all": [
+                    {"observation": "anc", "op": ">=", "value": 1500.0, "unit": "/mm3", "within": {"days": 14}},
+                    {"observation": "platelets", "op": ">=", "value": 100000.0, "unit": "/mm3", "within": {"days": 14}},
+                ]
+            },
+            id="obtained-within-dates-every-threshold",
+        ),
+        pytest.param(
+            real("Women with hemoglobin less than 11gm/dl at screening evaluation.", "exclusion"),
+            {"observation": "hemoglobin", "op": "<", "value": 11.0, "unit": "g/dl"},
+            id="NCT02389088-E1-at-screening-is-no-window",
+        ),
+    ],
+)
+def test_threshold_windows(criterion: Any, expected: dict[str, Any]) -> None:
+    compiled = compile_rule(criterion)
+    assert compiled.when == expected, compiled.note
+    if "within" in str(expected):
+        assert "the latest value must be dated within the window" in compiled.note
+
+
+@pytest.mark.parametrize(
+    ("text", "because"),
+    [
+        pytest.param("Serum creatinine >2.5 mg/dL within 7 days of index procedure", "not the words", id="chia-anchor"),
+        pytest.param("Age ≥ 18 years within 28 days of enrollment", "within", id="no-window-on-age"),
+    ],
+)
+def test_threshold_windows_not_read(text: str, because: str) -> None:
+    compiled = compile_rule(form(text, "exclusion"))
+    assert not compiled.executable
+    assert because in compiled.when["needs_review"]
+
+
+@pytest.mark.parametrize(
+    ("facts", "status"),
+    [
+        pytest.param(
+            '{"observations": [{"concept": "creatinine", "value": 1.1, "unit": "mg/dL", "date": "2024-11-20"}]}',
+            "satisfied",
+            id="inside",
+        ),
+        pytest.param(
+            '{"observations": [{"concept": "creatinine", "value": 1.9, "unit": "mg/dL", "date": "2024-12-20"}]}',
+            "violated",
+            id="inside-over",
+        ),
+        pytest.param(
+            '{"observations": [{"concept": "creatinine", "value": 1.1, "unit": "mg/dL", "date": "2024-09-01"}]}',
+            "unknown",
+            id="older",
+        ),
+        pytest.param(
+            '{"observations": [{"concept": "creatinine", "value": 1.1, "unit": "mg/dL"}]}', "unknown", id="undated"
+        ),
+    ],
+)
+def test_threshold_window_verdicts(facts: str, status: str) -> None:
+    protocol = parse_protocol(RECORDS / "NCT01174550.xml")
+    rules = compile_document(draft_rules(protocol), protocol, "compiled")
+    check = check_patient(protocol, PatientFacts.model_validate_json(facts), dt.date(2025, 1, 1), rules)
+    assert {" ".join(v.text.split()): v.status for v in check.verdicts}[_CREATININE_90] == status

@@ -71,6 +71,21 @@ def compile_raw(raw: object) -> None:
             "unknown key 'moths'; valid keys: days, weeks, months, years",
             id="unknown-duration-key",
         ),
+        pytest.param(
+            {"observation": "creatinine", "op": "<=", "value": 1.5, "unit": "mg/dL", "within": {"dayz": 90}},
+            "when.within.dayz: unknown key 'dayz'; valid keys: days, weeks, months, years",
+            id="unknown-observation-window-key",
+        ),
+        pytest.param(
+            {"observation": "creatinine", "op": "<=", "value": 1.5, "unit": "mg/dL", "within": {"days": 9, "weeks": 1}},
+            "give exactly one of days, weeks, months, years",
+            id="observation-window-two-units",
+        ),
+        pytest.param(
+            {"observation": "creatinine", "op": "<=", "value": 1.5, "unit": "mg/dL", "within": {"days": -1}},
+            "greater than or equal to 0",
+            id="observation-window-negative",
+        ),
         pytest.param({"condition": "warfarin"}, "unknown condition concept 'warfarin'", id="concept-of-wrong-kind"),
         pytest.param({"since": "radiotherapy", "op": "<", "days": 28}, "invalid value '<'", id="since-operator"),
         pytest.param({"any": []}, "expected a non-empty list of tests", id="empty-any"),

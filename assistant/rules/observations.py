@@ -1,6 +1,7 @@
 """Evaluators of measurement tests: a value against a threshold or a range, a multiple of the upper
-limit of normal, a flag (positive / negative). Thresholds are converted to the concept's canonical unit
-once, when the rules are loaded."""
+limit of normal, a flag (positive / negative), each of the latest value or, with a window, of the latest
+value dated inside it. Thresholds are converted to the concept's canonical unit once, when the rules are
+loaded."""
 
 from __future__ import annotations
 
@@ -12,12 +13,53 @@ from assistant.patient.units import factor as unit_factor
 from assistant.patient.units import format_number
 from assistant.rules import schema as s
 from assistant.rules.context import Evaluator, PatientContext, describe_date
+from assistant.rules.occurrences import _cutoffs, _delta
 from assistant.rules.ops import COMPARATORS, FALSE, OP_TEXT, TRUE, UNKNOWN, Result
 
 
 def observation(
     node: s.ObservationTest, concept: Concept, where: str, negated: bool = False
 ) -> tuple[Evaluator, frozenset[str]]:
+    """The evaluator of ``node`` on ``concept`` (truth swapped with ``negated``) and the facts it reads."""
+    test, uses = _latest(node, concept, where, negated)
+    if node.within is None:
+        return test, uses
+    return _windowed(test, concept, node.within), uses
+
+
+def _windowed(test: Evaluator, concept: Concept, within: s.Duration) -> Evaluator:
+    """``test``, run only when the latest value is dated inside ``within`` before ``as_of`` (the window
+    includes its first day, as an occurrence's does); an undated or older latest value leaves it unknown,
+    with the date of that value and the window in the reason."""
+    name, label, window = concept.name, concept.label, within.text()
+    cutoff_of = _cutoffs(_delta(within))
+    missing = (f"{label} dated within {window} before the check date",)
+    none: Result = (UNKNOWN, f"no {label} on record", (), missing)
+
+    def test_within(ctx: PatientContext) -> Result:
+        obs = ctx.latest.get(name)
+        if obs is None:
+            return none
+        cutoff = cutoff_of(ctx.as_of)
+        if obs.date is None:
+            reason = f"latest {label} is undated; a value within {window} of {ctx.as_of_text} is asked for"
+            return UNKNOWN, reason, (ctx.describe(obs),), missing
+        if obs.date < cutoff:
+            reason = (
+                f"latest {label} dated {describe_date(obs.date)}, before {describe_date(cutoff)}: "
+                f"outside {window} of {ctx.as_of_text}"
+            )
+            return UNKNOWN, reason, (ctx.describe(obs),), missing
+        truth, reason, used, lacking = test(ctx)
+        return truth, f"{reason} (dated within {window} of {ctx.as_of_text})", used, lacking
+
+    return test_within
+
+
+def _latest(
+    node: s.ObservationTest, concept: Concept, where: str, negated: bool = False
+) -> tuple[Evaluator, frozenset[str]]:
+    """The evaluator of ``node`` on the latest value of ``concept``."""
     name, label = concept.name, concept.label
     uses = frozenset({name})
     yes, no = (FALSE, TRUE) if negated else (TRUE, FALSE)

@@ -13,7 +13,9 @@ A node of the tree is a mapping whose *head key* says what it is:
 ``all`` / ``any``       a list of nodes that must all / may any be true
 ``not``                 one node that must be false
 ``observation``         a lab, score, size or test: ``op`` + ``value`` (+ ``unit``), ``op`` + ``uln``
-                        (multiple of the upper limit of normal) or ``flag`` (true/false result)
+                        (multiple of the upper limit of normal) or ``flag`` (true/false result); with
+                        ``within`` (days/weeks/months/years) the latest value must be dated inside that
+                        window before the as-of date, else the test is unknown
 ``age``                 an operator, with ``value`` in years
 ``sex``                 a list of sexes (female, male, other)
 ``condition``           has the condition now, or ``within`` a window (days/weeks/months/years), or
@@ -85,6 +87,9 @@ class ObservationTest(_Strict):
     unit: str | None = None
     uln: float | tuple[float, float] | None = Field(default=None)
     flag: bool | None = None
+    within: Duration | None = None
+    """The window the latest value must be dated in, counted back from the as-of date ("creatinine ≤ 1.5
+    mg/dL within the past 90 days"): an undated or older latest value leaves the test unknown."""
 
     @model_validator(mode="after")
     def _shape(self) -> ObservationTest:

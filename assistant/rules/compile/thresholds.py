@@ -9,6 +9,7 @@ from typing import Any
 from assistant.patient.concepts import ConceptSet
 from assistant.rules.compile import grammar as g
 from assistant.rules.compile.linking import code_of, link_phrase
+from assistant.rules.compile.readings import read_grades, repeated_tests, split_pairs, window_after
 from assistant.rules.compile.result import Compiled, RuleKind, review
 from assistant.rules.compile.units import converts, implied_unit, spelled
 from assistant.rules.extract import Threshold, extract_thresholds
@@ -146,22 +147,29 @@ def read_thresholds(text: str, concepts: ConceptSet, criterion_type: str = "incl
     A bracketed acronym that repeats its name is read either way ("Body Mass Index (BMI)", "... (ECOG)").
     Measurements that share one limit ("AST/ALT > 3 x ULN") must all meet it in an inclusion and exclude
     when any of them exceeds it in an exclusion, unless "or" joins them: the reading that never admits a
-    patient the other reading would exclude."""
+    patient the other reading would exclude. The grade of a named scale ("NYHA class III or IV heart failure")
+    and pairs of readings ("BP > 140/90") are read by ``readings``."""
+    asides = [*_expansions(text), *((m.start(), m.end()) for m in _ASIDES.finditer(text))]
+    graded = read_grades(text, concepts, asides, _FILLER)
+    if graded is not None and graded.executable:
+        return graded
     first = _read(text, text, concepts, criterion_type)
     blanked = _blank_acronyms(text)
-    if (first is not None and first.executable) or blanked == text:
-        return first
-    second = _read(blanked, text, concepts, criterion_type)
-    return second if second is not None and (second.executable or first is None) else first
+    if (first is None or not first.executable) and blanked != text:
+        second = _read(blanked, text, concepts, criterion_type)
+        first = second if second is not None and (second.executable or first is None) else first
+    return graded if first is None else first
 
 
 def _read(text: str, shown: str, concepts: ConceptSet, criterion_type: str) -> Compiled | None:
-    found = _shared_units(extract_thresholds(text, concepts))
+    found, repeated, pairs = split_pairs(text, _shared_units(extract_thresholds(text, concepts)), concepts)
     if not found:
         return None
     sex = _SEX_LEAD.match(text)
     defined = _defined_label(text, concepts)
     read = "; ".join(_shown(t) for t in found)
+    if pairs:
+        return review(f"read {read}, but not the pair {pairs[0]!r} as two readings", "pair not read", "observation")
     nodes = [_threshold_node(t, concepts) for t in found]
     problems = [n for n in nodes if isinstance(n, str)]
     if problems and (
@@ -186,6 +194,9 @@ def _read(text: str, shown: str, concepts: ConceptSet, criterion_type: str) -> C
     set_aside = [*_expansions(text), *((m.start(), m.end()) for m in _ASIDES.finditer(text))]
     set_aside += [sex.span()] if sex else []
     set_aside += [defined[1]] if defined else []
+    window = window_after(text, found)
+    set_aside += [window[1]] if window else []
+    set_aside += [span for span, _ in repeated]
     for start, end in set_aside:
         for i in range(start, end):
             residual[i] = " "
@@ -194,6 +205,10 @@ def _read(text: str, shown: str, concepts: ConceptSet, criterion_type: str) -> C
     if extra:
         return review(f"read {read}, but not the words: {' '.join(extra[:8])}", "partly read", "observation")
     tests = [n for n in nodes if isinstance(n, dict)]
+    if window and any("age" in t for t in tests):
+        return review(f"read {read}, but a window ({window[2]}) on age", "window on age", "observation")
+    for test in tests:
+        test.update({"within": window[0]} if window else {})
     if "or" not in words and _contradictory(found):
         return review(f"read {read}, which cannot all hold at once; 'or' may be meant", "contradictory", "observation")
     kind: RuleKind = "age" if all("age" in t for t in tests) else "observation"
@@ -203,7 +218,8 @@ def _read(text: str, shown: str, concepts: ConceptSet, criterion_type: str) -> C
     ]
     items = [{shared[g[0]]: [leaves[i] for i in g]} if g[0] in shared else leaves[g[0]] for g in groups]
     sharing = "".join(
-        f"; {' and '.join(found[i].measurement for i in g)} share one limit: "
+        f"; {' and '.join(found[i].measurement for i in g)} "
+        f"{'share one limit' if len({found[i].value for i in g}) == 1 else 'are read from one pair'}: "
         f"{'any of them' if shared[g[0]] == 'any' else 'each of them'}"
         for g in groups
         if g[0] in shared
@@ -211,6 +227,13 @@ def _read(text: str, shown: str, concepts: ConceptSet, criterion_type: str) -> C
     links += sharing
     if defined:
         links += f"; {defined[0]!r} read as what the bracketed thresholds define"
+    if window:
+        links += f"; {window[2]!r}: the latest value must be dated within the window"
+    if repeated and len(items) > 1:
+        return review(f"read {read}, but {repeated[0][1]!r} of several tests", "repeated readings", "observation")
+    if repeated:
+        items = [repeated_tests(items[0], repeated[0][1])]
+        links += f"; {repeated[0][1]!r}: readings within the limits settle it, one beyond them is left for review"
     if len(items) == 1:
         return _for_sex(Compiled(items[0], f"read {shown!r}: threshold {read}{links}", kind), sex)
     joined = "or" if "or" in words and "and" not in words else "and"

@@ -119,3 +119,16 @@ NOW_ANCHORS = (
     r"\s*,?\s+(?:at|during|on)\s+(?:the\s+)?(?:time\s+of\s+)?"
     r"(?:screening|baseline|study\s+entry|entry|enrol?lment|randomi[sz]ation|registration|inclusion)(?:\s+visit)?$"
 )
+
+#: Words before a window that say a value was taken in it ("creatinine ≤ 1.5 mg/dL obtained within 14 days
+#: prior to registration"): the window dates the measurement.
+MEASURED_IN_WINDOW: tuple[str, ...] = (
+    "obtained",
+    "measured",
+    "performed",
+    "drawn",
+    "collected",
+    "done",
+    "taken",
+    "assessed",
+)
