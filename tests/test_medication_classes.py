@@ -141,3 +141,9 @@ def test_no_steroids_rules_out_systemic_ones_but_a_mention_does_not_show_them() 
     inhaled = read_note("Uses steroids for asthma.", TODAY).facts
     assert check_patient(protocol, none, TODAY, rules).verdicts[0].status == "satisfied"
     assert check_patient(protocol, inhaled, TODAY, rules).verdicts[0].status == "unknown"
+
+
+def test_a_qualifier_that_narrows_the_name_belongs_to_it() -> None:
+    """'Systemic steroid use' names systemic corticosteroids, not steroids by any route."""
+    compiled = compile_rule(_criterion(*STEROIDS).criteria[0])
+    assert compiled.when["all"][0] == {"medication": "systemic_corticosteroid", "within": {"months": 2}}

@@ -77,6 +77,19 @@ _WIDENING = re.compile(r"\s*(?:or|and|and/or|plus|as\s+well\s+as|including|incl|
 _LIST_WORDS = re.compile(r",|;|\bor\b|\band\b|\band/or\b", re.IGNORECASE)
 
 
+Links = tuple[list[tuple[Linked, str | None]], bool]
+"""The concepts a phrase names, each with its own timing, and whether they are joined by 'and'."""
+
+
+def _narrows(named: Links, bare: Links | str, concepts: ConceptSet) -> bool:
+    """True when the name with its qualifier is a narrower concept than the name alone ("systemic steroid"
+    under "steroid"): the qualifier then belongs to the name."""
+    if isinstance(bare, str) or len(bare[0]) != 1 or len(named[0]) != 1:
+        return False
+    wide, narrow = bare[0][0][0].concept, named[0][0][0].concept
+    return narrow != wide and narrow in concepts.descendants(wide)
+
+
 def _narrowed(phrase: str, concepts: ConceptSet) -> tuple[tuple[list[tuple[Linked, str | None]], bool], str] | None:
     """The concepts a phrase names once a narrowing clause or a bracketed remark is set aside
     ("ascites requiring recurrent drainage", "psoriasis (Group D)", "major surgery (excluding placement of
@@ -245,7 +258,8 @@ def _read_occurrence(text: str, body: str, concepts: ConceptSet) -> Compiled | N
     if qualifiers and qualifiers[-1] in g.NAMING_QUALIFIERS:  # "Systemic lupus erythematosus" is one coded name
         named = link_one(f"{qualifiers[-1]} {phrase}", concepts, kinds)
         coded = named is not None and not named.code.startswith("vocabulary:")
-        found = ([(named, None)], False) if named is not None and coded else found
+        if named is not None and (coded or _narrows(([(named, None)], False), found, concepts)):
+            found = ([(named, None)], False)
     if severity:  # a name that begins with the word ("severe combined immunodeficiency") is that name
         whole = link_one(split_window(unjudged)[0], concepts, kinds)
         if whole is not None:
@@ -259,8 +273,10 @@ def _read_occurrence(text: str, body: str, concepts: ConceptSet) -> Compiled | N
             narrowed = _narrowed(split_window(unjudged)[0] if window is None else f"{severity[-1]} {phrase}", concepts)
             severity = [] if narrowed is not None else severity
         narrowed = narrowed or _narrowed(phrase, concepts)
-        if narrowed is None and qualifiers and qualifiers[-1] in g.NAMING_QUALIFIERS:
-            narrowed = _narrowed(f"{qualifiers[-1]} {phrase}", concepts)
+        if qualifiers and qualifiers[-1] in g.NAMING_QUALIFIERS:
+            named = _narrowed(f"{qualifiers[-1]} {phrase}", concepts)
+            if named is not None and (narrowed is None or _narrows(named[0], narrowed[0], concepts)):
+                narrowed = named
     if narrowed is not None:
         found, severity = narrowed[0], [*severity, narrowed[1]]
     read = " ".join([*negations, *qualifiers]) or "present"
