@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 from assistant.embed import HashingEmbedder  # noqa: E402
 from assistant.index import ProtocolIndex  # noqa: E402
 from assistant.parse import parse_protocol  # noqa: E402
+from assistant.rules.load import RuleSet  # noqa: E402
 from assistant.settings import Settings, get_settings  # noqa: E402
 from assistant.types import Protocol  # noqa: E402
 
@@ -23,6 +26,25 @@ CORPUS = ROOT / "corpus"
 SEED = CORPUS / "NCT01267695.txt"
 SHARED = ROOT.parent / "shared"
 SHARED_PROTOCOLS = SHARED / "protocols"
+
+
+@cache
+def one_criterion(record: str, criterion_id: str) -> Protocol:
+    """A record of the shared protocols (``record``: its path under ``protocols/``) cut down to one criterion."""
+    protocol = parse_protocol(SHARED_PROTOCOLS / record)
+    return dataclasses.replace(protocol, criteria=(protocol.criterion(criterion_id),))
+
+
+@cache
+def compiled_one(record: str, criterion_id: str) -> tuple[Protocol, RuleSet]:
+    """``one_criterion`` with the compiler's draft rule, which must be executable."""
+    from assistant.rules.compile import draft_rules
+    from assistant.rules.load import compile_document
+
+    one = one_criterion(record, criterion_id)
+    rules = compile_document(draft_rules(one), one, "compiled")
+    assert rules.rules[0].executable, f"{criterion_id} no longer compiles: {rules.document.rules[0].note}"
+    return one, rules
 
 
 class CountingEmbedder(HashingEmbedder):

@@ -4,33 +4,24 @@ beside the broad absence still decides. Criteria are quoted verbatim from record
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from functools import cache
 
 import pytest
 
 from assistant.check import check_patient
-from assistant.parse import parse_protocol
 from assistant.patient.facts import Condition, PatientFacts
-from assistant.rules.compile import draft_rules
-from assistant.rules.load import RuleSet, compile_document
-from assistant.types import Protocol
-from tests.conftest import SHARED_PROTOCOLS
+from tests.conftest import compiled_one
 
 TODAY = dt.date(2025, 6, 2)
-DEMYELINATING = ("NCT02552212.json", "NCT02552212:E9")  # 'Demyelinating disease of the central nervous system'
-INFECTIONS = ("NCT02552212.json", "NCT02552212:E4")  # 'History of or current chronic or recurrent infections'
+DEMYELINATING = (
+    "ctgov-v2-json/NCT02552212.json",
+    "NCT02552212:E9",
+)  # 'Demyelinating disease of the central nervous system'
+INFECTIONS = (
+    "ctgov-v2-json/NCT02552212.json",
+    "NCT02552212:E4",
+)  # 'History of or current chronic or recurrent infections'
 IMMUNE = "hpo:HP:0002715"  # Abnormality of the immune system, above recurrent infections in HPO
-
-
-@cache
-def _compiled(record: str, criterion_id: str) -> tuple[Protocol, RuleSet]:
-    protocol = parse_protocol(SHARED_PROTOCOLS / "ctgov-v2-json" / record)
-    one = dataclasses.replace(protocol, criteria=(protocol.criterion(criterion_id),))
-    rules = compile_document(draft_rules(one), one, "compiled")
-    assert rules.rules[0].executable, f"{criterion_id} no longer compiles: {rules.document.rules[0].note}"
-    return one, rules
 
 
 @pytest.mark.parametrize(
@@ -67,6 +58,6 @@ def _compiled(record: str, criterion_id: str) -> tuple[Protocol, RuleSet]:
     ],
 )
 def test_absence_of_a_containing_class(criterion: tuple[str, str], facts: tuple[Condition, ...], expected: str) -> None:
-    protocol, rules = _compiled(*criterion)
+    protocol, rules = compiled_one(*criterion)
     verdict = check_patient(protocol, PatientFacts(conditions=facts), TODAY, rules).verdicts[0]
     assert verdict.status == expected, verdict.reason

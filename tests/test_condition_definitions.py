@@ -7,30 +7,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from functools import cache
 
 import pytest
 
 from assistant.check import check_patient
-from assistant.parse import parse_protocol
 from assistant.patient.concepts import load_concepts
 from assistant.patient.note import read_note
 from assistant.rules.compile import draft_rules
-from assistant.rules.load import RuleSet, compile_document
-from assistant.types import Protocol
-from tests.conftest import SHARED_PROTOCOLS
+from assistant.rules.load import compile_document
+from tests.conftest import compiled_one
 
 TODAY = dt.date(2025, 5, 12)
-THROMBOCYTOPENIA = ("NCT02699827.xml", "NCT02699827:E9")  # 'Thrombocytopenia.'
-
-
-@cache
-def _compiled(record: str, criterion_id: str) -> tuple[Protocol, RuleSet]:
-    protocol = parse_protocol(SHARED_PROTOCOLS / "ctgov-legacy-xml" / record)
-    one = dataclasses.replace(protocol, criteria=(protocol.criterion(criterion_id),))
-    rules = compile_document(draft_rules(one), one, "compiled")
-    assert rules.rules[0].executable, f"{criterion_id} no longer compiles: {rules.document.rules[0].note}"
-    return one, rules
+THROMBOCYTOPENIA = ("ctgov-legacy-xml/NCT02699827.xml", "NCT02699827:E9")  # 'Thrombocytopenia.'
 
 
 @pytest.mark.parametrize(
@@ -69,21 +57,21 @@ def _compiled(record: str, criterion_id: str) -> tuple[Protocol, RuleSet]:
     ],
 )
 def test_a_defined_condition_is_read_from_its_measurement(note: str, expected: str, said: str) -> None:
-    protocol, rules = _compiled(*THROMBOCYTOPENIA)
+    protocol, rules = compiled_one(*THROMBOCYTOPENIA)
     verdict = check_patient(protocol, read_note(note, TODAY).facts, TODAY, rules).verdicts[0]
     assert verdict.status == expected, verdict.reason
     assert said in verdict.reason + " ".join(verdict.missing)
 
 
 def test_the_reason_names_the_definition_and_its_source() -> None:
-    protocol, rules = _compiled(*THROMBOCYTOPENIA)
+    protocol, rules = compiled_one(*THROMBOCYTOPENIA)
     facts = read_note("Labs today: platelets 188,000/mm3.", TODAY).facts
     reason = check_patient(protocol, facts, TODAY, rules).verdicts[0].reason
     assert "defined as platelet count < 150 10*9/L" in reason and "Merck Manual" in reason
 
 
 def test_a_normal_value_today_says_nothing_of_a_history() -> None:
-    protocol, _ = _compiled(*THROMBOCYTOPENIA)
+    protocol, _ = compiled_one(*THROMBOCYTOPENIA)
     criterion = protocol.criteria[0]
     history = dataclasses.replace(criterion, text="History of thrombocytopenia")
     one = dataclasses.replace(protocol, criteria=(history,))

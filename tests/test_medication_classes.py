@@ -5,22 +5,19 @@ decides nothing. Criteria are quoted verbatim from records of the shared protoco
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from functools import cache
 from typing import Any
 
 import pytest
 
 from assistant.check import check_patient
-from assistant.parse import parse_protocol
 from assistant.patient.concepts import load_concepts
 from assistant.patient.note import read_note
 from assistant.rules.compile import compile_rule, draft_rules
 from assistant.rules.load import RuleSet, compile_document
 from assistant.rules.schema import RuleEntry, RulesDocument
 from assistant.types import Protocol
-from tests.conftest import SHARED_PROTOCOLS
+from tests.conftest import one_criterion
 
 TODAY = dt.date(2025, 6, 2)
 ANTIBIOTICS = ("ctgov-legacy-xml/NCT03424005.xml", "NCT03424005:E14")
@@ -28,12 +25,6 @@ ANTIBIOTICS = ("ctgov-legacy-xml/NCT03424005.xml", "NCT03424005:E14")
 LIVE_VACCINATION = ("ctgov-v2-json/NCT02552212.json", "NCT02552212:E6")  # 'Recent live vaccination'
 STEROIDS = ("ctgov-legacy-xml/NCT02438137.xml", "NCT02438137:E13")
 # 'Systemic steroid use within the last 2 months (does not include local steroid injections or intranasal ...)'
-
-
-@cache
-def _criterion(record: str, criterion_id: str) -> Protocol:
-    protocol = parse_protocol(SHARED_PROTOCOLS / record)
-    return dataclasses.replace(protocol, criteria=(protocol.criterion(criterion_id),))
 
 
 def _reviewed(protocol: Protocol, when: dict[str, Any]) -> RuleSet:
@@ -74,13 +65,13 @@ def test_class_members(name: str, member: str, contained: bool) -> None:
 
 
 def test_a_class_named_in_a_criterion_compiles_to_the_class() -> None:
-    compiled = compile_rule(_criterion(*ANTIBIOTICS).criteria[0])
+    compiled = compile_rule(one_criterion(*ANTIBIOTICS).criteria[0])
     assert {"medication": "antibacterial", "within": {"weeks": 2}} in compiled.when["any"]
     assert "vocabulary:antibacterial" in compiled.note
 
 
 def test_recent_without_a_window_stays_for_review_naming_the_class() -> None:
-    compiled = compile_rule(_criterion(*LIVE_VACCINATION).criteria[0])
+    compiled = compile_rule(one_criterion(*LIVE_VACCINATION).criteria[0])
     assert not compiled.executable
     assert "vocabulary:live_vaccine" in compiled.when["needs_review"]
 
@@ -95,7 +86,7 @@ def test_recent_without_a_window_stays_for_review_naming_the_class() -> None:
     ],
 )
 def test_antibiotic_drug_in_a_note_meets_the_class(note: str, expected: str) -> None:
-    protocol = _criterion(*ANTIBIOTICS)
+    protocol = one_criterion(*ANTIBIOTICS)
     rules = compile_document(draft_rules(protocol), protocol, "compiled")
     assert check_patient(protocol, read_note(note, TODAY).facts, TODAY, rules).verdicts[0].status == expected
 
@@ -113,7 +104,7 @@ def test_antibiotic_drug_in_a_note_meets_the_class(note: str, expected: str) -> 
     ],
 )
 def test_a_vaccine_is_given_on_a_day(note: str, expected: str) -> None:
-    protocol = _criterion(*LIVE_VACCINATION)
+    protocol = one_criterion(*LIVE_VACCINATION)
     rules = _reviewed(protocol, {"medication": "live_vaccine", "within": {"days": 30}})
     facts = read_note(note, TODAY).facts
     assert all(not m.active for m in facts.medications if m.present)
@@ -135,7 +126,7 @@ def test_note_drugs_are_read_with_their_class(note: str, concept: str, active: b
 
 
 def test_no_steroids_rules_out_systemic_ones_but_a_mention_does_not_show_them() -> None:
-    protocol = _criterion(*STEROIDS)
+    protocol = one_criterion(*STEROIDS)
     rules = _reviewed(protocol, {"medication": "systemic_corticosteroid", "within": {"months": 2}})
     none = read_note("No steroid in the past year.", TODAY).facts
     inhaled = read_note("Uses steroids for asthma.", TODAY).facts
@@ -145,5 +136,5 @@ def test_no_steroids_rules_out_systemic_ones_but_a_mention_does_not_show_them() 
 
 def test_a_qualifier_that_narrows_the_name_belongs_to_it() -> None:
     """'Systemic steroid use' names systemic corticosteroids, not steroids by any route."""
-    compiled = compile_rule(_criterion(*STEROIDS).criteria[0])
+    compiled = compile_rule(one_criterion(*STEROIDS).criteria[0])
     assert compiled.when["all"][0] == {"medication": "systemic_corticosteroid", "within": {"months": 2}}

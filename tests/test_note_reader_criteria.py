@@ -5,34 +5,20 @@ protocols."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from functools import cache
 
 import pytest
 
 from assistant.check import check_patient
-from assistant.parse import parse_protocol
 from assistant.patient.note import read_note
-from assistant.rules.compile import draft_rules
-from assistant.rules.load import compile_document
-from assistant.types import Protocol
-from tests.conftest import SHARED_PROTOCOLS
+from tests.conftest import compiled_one
 
 TODAY = dt.date(2025, 6, 2)
 
 
-@cache
-def _record(name: str) -> Protocol:
-    return parse_protocol(SHARED_PROTOCOLS / "ctgov-legacy-xml" / name)
-
-
 def status_of(record: str, criterion_id: str, note: str) -> str:
     """Status of one criterion of a real record for the patient a note describes."""
-    protocol = _record(record)
-    one = dataclasses.replace(protocol, criteria=(protocol.criterion(criterion_id),))
-    rules = compile_document(draft_rules(one), one, "compiled")
-    assert rules.rules[0].executable, f"{criterion_id} no longer compiles: {rules.document.rules[0].note}"
+    one, rules = compiled_one(f"ctgov-legacy-xml/{record}", criterion_id)
     return check_patient(one, read_note(note, TODAY).facts, TODAY, rules).verdicts[0].status
 
 

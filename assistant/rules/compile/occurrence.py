@@ -274,9 +274,9 @@ def _read_occurrence(text: str, body: str, concepts: ConceptSet) -> Compiled | N
             severity = [] if narrowed is not None else severity
         narrowed = narrowed or _narrowed(phrase, concepts)
         if qualifiers and qualifiers[-1] in g.NAMING_QUALIFIERS:
-            named = _narrowed(f"{qualifiers[-1]} {phrase}", concepts)
-            if named is not None and (narrowed is None or _narrows(named[0], narrowed[0], concepts)):
-                narrowed = named
+            qualified = _narrowed(f"{qualifiers[-1]} {phrase}", concepts)
+            if qualified is not None and (narrowed is None or _narrows(qualified[0], narrowed[0], concepts)):
+                narrowed = qualified
     if narrowed is not None:
         found, severity = narrowed[0], [*severity, narrowed[1]]
     read = " ".join([*negations, *qualifiers]) or "present"
