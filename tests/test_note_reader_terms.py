@@ -313,3 +313,28 @@ def test_a_planned_medication_is_not_taken(text: str, planned: str, taken: str |
     r = read_note(text, TODAY)
     assert f"'{planned}': not used: hypothetical" in " ".join(r.notes).lower()
     assert [m.concept for m in r.facts.medications] == ([taken] if taken else [])
+
+
+def test_a_header_date_is_not_lent_to_the_paragraph_under_it() -> None:
+    """A blank line ends a sentence; an examination's undated findings are of the note's day."""
+    text = (
+        "OBSTETRIC ANAESTHESIA PRE-OPERATIVE ASSESSMENT\nDate: 3 March 2025\n\n"
+        "28-year-old G2P1 at 37+2 weeks of gestation with preeclampsia without severe features, diagnosed at "
+        "35 weeks (BP 150/96, protein:creatinine ratio 0.42). She is booked.\n\n"
+        "Examination: BP 144/92, HR 84."
+    )
+    read = read_note(text, TODAY).facts.observations
+    systolic = {o.value: o.date for o in read if o.concept == "systolic_bp"}
+    assert systolic == {150.0: None, 144.0: TODAY}
+
+
+@pytest.mark.parametrize("order", [pytest.param(1, id="undated-first"), pytest.param(-1, id="dated-first")])
+def test_on_one_day_a_dated_value_is_the_latest(order: int) -> None:
+    from assistant.patient.facts import Observation, PatientFacts
+    from assistant.rules.context import PatientContext
+
+    values = [
+        Observation(concept="systolic_bp", value=150.0, unit="mm[Hg]"),
+        *[Observation(concept="systolic_bp", value=144.0, unit="mm[Hg]", date=TODAY)],
+    ][::order]
+    assert PatientContext(PatientFacts(observations=tuple(values)), TODAY).latest["systolic_bp"].value == 144.0

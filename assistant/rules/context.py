@@ -115,8 +115,8 @@ class PatientContext:
             if day is not None and day > as_of:
                 continue
             current = latest.get(obs.concept)
-            if current is None or (day or as_of) >= (current.date or as_of):
-                latest[obs.concept] = obs
+            if current is None or (day or as_of, day is not None) >= (current.date or as_of, current.date is not None):
+                latest[obs.concept] = obs  # the latest day; on one day, a dated value before an undated one
         self.latest = latest
         events: dict[str, list[Event]] = {}
         absent: dict[str, Event] = {}

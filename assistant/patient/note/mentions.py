@@ -308,6 +308,9 @@ def _one_value(
         return
     when = _value_date(value, dates, stated)
     date = when.date if when is not None else None
+    examined = date is None and ent._.section_category == "physical_exam" and not ctx.historical
+    if examined:  # an examination's findings are of the day the note records
+        date = reading.today
     parts = pair_parts()
     if value.second is not None and (concept is None or concept.value != "score"):
         if name == PAIR_CONCEPT and parts is not None:
@@ -353,7 +356,7 @@ def _one_value(
         date=date,
         source=reading.source,
     )
-    dated = f" on {date.isoformat()}" if date is not None else ""
+    dated = f" on {date.isoformat()}{' (the examination)' if examined else ''}" if date is not None else ""
     unit_text = f" {shown_unit}" if shown_unit else ""
     rendering = f"{label} {format_number(number)}{unit_text}{assumed}{dated} (from '{words}')"
     mention = _use_observation(reading, base, start, end, rendering, fact)

@@ -19,7 +19,7 @@ from pathlib import Path
 from types import ModuleType
 
 from spacy.language import Language
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from assistant.patient.note.matcher import VocabularyMatcher
 from assistant.patient.note.vocabulary import Term
@@ -51,6 +51,15 @@ def _import_medspacy() -> ModuleType:
                 del sys.modules[name]
 
 
+def _blank_line_sentences(doc: Doc) -> Doc:
+    """A blank line ends a sentence: a header ("Date: 12 May 2025") is not one sentence with the
+    paragraph under it, whose values would take its date."""
+    for token in doc[:-1]:
+        if "\n\n" in token.whitespace_ or (token.is_space and "\n\n" in token.text):
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
 @lru_cache(maxsize=1)
 def note_pipeline() -> Language:
     """The shared pipeline: tokenizer, sentences, vocabulary terms, sections, ConText."""
@@ -61,6 +70,8 @@ def note_pipeline() -> Language:
     from medspacy.section_detection import SectionRule
 
     nlp = medspacy.load(medspacy_enable=["medspacy_tokenizer", "medspacy_pyrush"])
+    Language.component("note_blank_line_sentences", func=_blank_line_sentences)
+    nlp.add_pipe("note_blank_line_sentences")
     Language.component("note_vocabulary_matcher", func=VocabularyMatcher(nlp))
     nlp.add_pipe("note_vocabulary_matcher")
     sectionizer = nlp.add_pipe("medspacy_sectionizer", config={"language_code": "en", "rules": None})
