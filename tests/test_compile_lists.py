@@ -177,7 +177,7 @@ def test_an_or_list_with_an_unlinked_item_tests_the_linked_ones(text: str, linke
             "Visit.",
             id="severity-words-qualify-the-rest",
         ),
-        pytest.param("Hepatitis B or C infection requiring treatment", id="narrowing-in-the-unlinked-item"),
+        pytest.param("Hepatitis B or zorbloid infection requiring treatment", id="narrowing-in-the-unlinked-item"),
         pytest.param("Cancer, unless curatively treated, or stroke", id="exception-item"),
         pytest.param("Myocardial infarction or zorbloid disease", id="last-item-unlinked"),
     ],

@@ -78,14 +78,64 @@ def link_all(
     items = list_items(phrase)
     if len(items) < 2:
         return phrase
-    links = []
-    for item in items:
-        link = _link_item(item, items, concepts, kinds)
+    expanded = elliptic(items) if _SLASH.search(masked(phrase)) is None else None  # "20/40 - 20/200" is no list
+    links: list[tuple[Linked, str | None]] = []
+    for item in expanded or items:
+        link: tuple[Linked, str | None] | None
+        if expanded:  # each item as the ellipsis completes it must link as it stands
+            one = link_one(item, concepts, kinds)
+            link = None if one is None else (one, None)
+        else:
+            link = _link_item(item, items, concepts, kinds)
         if link is None:
             return item
         links.append(link)
     joined_by_and = re.search(r"\band\b(?!/)", phrase, re.IGNORECASE) is not None
     return links, joined_by_and
+
+
+_SLASH = re.compile(r"(?<!\band)/")
+_VARIANT = r"(?:\d+|[A-Z]|[IVX]{2,4})"
+_LEADING_VARIANT = re.compile(rf"^(?P<token>{_VARIANT})(?P<rest>(?:\s+[A-Za-z].*)?)$")
+_INNER_VARIANT = re.compile(rf"(?<=[\s\-])(?P<token>{_VARIANT})(?![A-Za-z0-9])")
+
+
+def _variant_class(token: str) -> str:
+    return "number" if token.isdigit() else "letter" if len(token) == 1 else "numeral"
+
+
+def elliptic(items: list[str]) -> list[str] | None:
+    """The items of an elliptic list, each later one completed by the first's words ("HIV-1 and/or 2
+    antibodies" → HIV-1 antibodies, HIV-2 antibodies; "hepatitis B surface antigen and/or C antibodies" →
+    hepatitis B surface antigen, hepatitis C antibodies; "hepatitis B or C"): every later item opens with a
+    number, a capital letter or a Roman numeral that stands for one of the same sort in the first item, after
+    words of its own. An item left with nothing after that token takes the last item's closing words when the
+    first item has none of its own. None unless the list reads so, or when it can be completed two ways
+    ("hepatitis B surface antigen or C")."""
+    if len(items) < 2:
+        return None
+    later = [_LEADING_VARIANT.match(item) for item in items[1:]]
+    if any(match is None for match in later):
+        return None
+    matches = [match for match in later if match is not None]
+    sort = _variant_class(matches[0].group("token"))
+    if any(_variant_class(match.group("token")) != sort for match in matches):
+        return None
+    inner = [m for m in _INNER_VARIANT.finditer(items[0]) if _variant_class(m.group("token")) == sort]
+    if not inner:
+        return None
+    stem, own = items[0][: inner[-1].start()], items[0][inner[-1].end() :].strip()
+    tail = matches[-1].group("rest").strip()
+    if own and any(not match.group("rest").strip() for match in matches):
+        return None
+    completed = [stem + match.group("token") + match.group("rest") for match in matches]
+    if own or not tail:
+        return [items[0], *completed]
+    ended = [
+        item if match.group("rest").strip() else f"{item} {tail}"
+        for item, match in zip(completed, matches, strict=True)
+    ]
+    return [f"{items[0]} {tail}", *ended]
 
 
 def _link_item(
@@ -127,7 +177,7 @@ def link_some(
     if re.search(r"\band\b(?!/)|;", phrase, re.IGNORECASE) or BRACKETED.search(phrase):
         return None
     items = list_items(phrase)
-    if len(items) < 2:
+    if len(items) < 2 or elliptic(items) is not None:
         return None
     linked = [_link_item(item, items, concepts, kinds) for item in items]
     unlinked = [item for item, link in zip(items, linked, strict=True) if link is None]

@@ -11,6 +11,7 @@ from assistant.rules.compile import grammar as g
 from assistant.rules.compile.linking import code_of, link_phrase
 from assistant.rules.compile.readings import read_grades, repeated_tests, split_pairs, window_after
 from assistant.rules.compile.result import Compiled, RuleKind, review
+from assistant.rules.compile.text import unabbreviated
 from assistant.rules.compile.units import converts, implied_unit, spelled
 from assistant.rules.extract import Threshold, extract_thresholds
 
@@ -109,6 +110,10 @@ _ASIDES = re.compile(
 )
 
 
+_NOT_EXECUTABLE = "thresholds read, not executable"
+_PARTLY_READ = "partly read"
+
+
 def _threshold_node(t: Threshold, concepts: ConceptSet) -> dict[str, Any] | str:
     """The test for one threshold, or why it cannot be made executable."""
     value: Any = list(t.value) if isinstance(t.value, tuple) else t.value
@@ -144,7 +149,9 @@ def _threshold_node(t: Threshold, concepts: ConceptSet) -> dict[str, Any] | str:
 
 def read_thresholds(text: str, concepts: ConceptSet, criterion_type: str = "inclusion") -> Compiled | None:
     """Labs, scores and vitals against absolute, ×ULN or range thresholds, units checked against the concept's.
-    A bracketed acronym that repeats its name is read either way ("Body Mass Index (BMI)", "... (ECOG)").
+    A bracketed acronym that repeats its name is read either way ("Body Mass Index (BMI)", "... (ECOG)"); when
+    the criterion does not read as written, it is read once more without the brackets that only abbreviate
+    the words before them ("Estimated glomerular filtration rate (e-GFR)").
     Measurements that share one limit ("AST/ALT > 3 x ULN") must all meet it in an inclusion and exclude
     when any of them exceeds it in an exclusion, unless "or" joins them: the reading that never admits a
     patient the other reading would exclude. The grade of a named scale ("NYHA class III or IV heart failure")
@@ -154,11 +161,21 @@ def read_thresholds(text: str, concepts: ConceptSet, criterion_type: str = "incl
     if graded is not None and graded.executable:
         return graded
     first = _read(text, text, concepts, criterion_type)
-    blanked = _blank_acronyms(text)
-    if (first is None or not first.executable) and blanked != text:
-        second = _read(blanked, text, concepts, criterion_type)
-        first = second if second is not None and (second.executable or first is None) else first
+    for other in dict.fromkeys((_blank_acronyms(text), unabbreviated(text))):
+        if (first is None or not first.executable) and other != text:
+            first = _better(first, _read(other, text, concepts, criterion_type))
     return graded if first is None else first
+
+
+def _better(first: Compiled | None, second: Compiled | None) -> Compiled | None:
+    """The reading to keep of two: one that executes; else the first, unless it read a bracketed abbreviation
+    as the measurement's name ("systolic blood pressure (BP) < 90 mmHg, …") where the second read the
+    measurement and names the words it leaves."""
+    if second is None or first is None:
+        return first or second
+    if second.executable:
+        return second
+    return second if first.note == _NOT_EXECUTABLE and second.note == _PARTLY_READ else first
 
 
 def _read(text: str, shown: str, concepts: ConceptSet, criterion_type: str) -> Compiled | None:
@@ -175,7 +192,7 @@ def _read(text: str, shown: str, concepts: ConceptSet, criterion_type: str) -> C
     if problems and (
         len(problems) == len(nodes) or not all(_separable(t, n) for t, n in zip(found, nodes, strict=True))
     ):
-        return review(f"read {read}, but {problems[0]}", "thresholds read, not executable", "observation")
+        return review(f"read {read}, but {problems[0]}", _NOT_EXECUTABLE, "observation")
     residual = list(text)
     for t in found:
         for i in range(t.start, t.end):
@@ -203,7 +220,7 @@ def _read(text: str, shown: str, concepts: ConceptSet, criterion_type: str) -> C
     words = re.findall(r"[A-Za-z][A-Za-z\-/]*", "".join(residual).lower())
     extra = [w for w in words if w not in _FILLER and w.strip("-/") not in _FILLER]
     if extra:
-        return review(f"read {read}, but not the words: {' '.join(extra[:8])}", "partly read", "observation")
+        return review(f"read {read}, but not the words: {' '.join(extra[:8])}", _PARTLY_READ, "observation")
     tests = [n for n in nodes if isinstance(n, dict)]
     if window and any("age" in t for t in tests):
         return review(f"read {read}, but a window ({window[2]}) on age", "window on age", "observation")
@@ -290,7 +307,7 @@ def _groups(found: list[Threshold]) -> list[list[int]]:
 
 def _shown(t: Threshold) -> str:
     """A threshold as the note shows it."""
-    return f"{t.measurement or '?'} {t.op} {t.value} {t.unit or ''}".strip()
+    return " ".join(f"{t.measurement or '?'} {t.op} {t.value} {t.unit or ''}".split())
 
 
 def _separable(t: Threshold, node: dict[str, Any] | str) -> bool:

@@ -120,9 +120,21 @@ QUALIFIERS: dict[str, str] = {
     "underlying": "now",
     "unresolved": "now",
     "intercurrent": "now",
+    "received": "ever",
+    "who received": "ever",
+    "who have received": "ever",
+    "who has received": "ever",
+    "previously received": "ever",
+    "receipt of": "ever",
+    "been treated with": "ever",
+    "been previously treated with": "ever",
+    "previously treated with": "ever",
+    "been exposed to": "ever",
 }
 """A suspicion joined to a diagnosis ("Diagnosed or suspected X") widens what counts, it does not weaken it:
-X recorded decides as X present, X stated absent as X absent."""
+X recorded decides as X present, X stated absent as X absent. A receipt stated in the past ("Patients who
+have received a live vaccine within 30 days …", "Prior receipt of any X", "have been treated with X") is
+timed by its window, else at any time."""
 
 #: Leading words naming who the criterion is about; they add nothing to its meaning.
 SUBJECTS: tuple[str, ...] = (
