@@ -293,7 +293,7 @@ def test_read_patient_reads_a_txt_file_as_a_note() -> None:
 
 def test_pipeline_is_built_once() -> None:
     assert note_pipeline() is note_pipeline()
-    assert {"medspacy_pyrush", "note_vocabulary_matcher", "medspacy_sectionizer", "medspacy_context"} <= set(
+    assert {"sentencizer", "note_line_sentences", "note_vocabulary_matcher", "medspacy_sectionizer"} <= set(
         note_pipeline().pipe_names
     )
 
@@ -333,3 +333,21 @@ def test_a_terse_english_note_is_read_as_english() -> None:
     # an undated entry of the past medical history may still be current: its activity is not guessed
     assert conditions and all(active is None for active in conditions.values()), conditions
     assert {o.concept for o in r.facts.observations} >= {"creatinine", "hba1c", "platelets"}
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        pytest.param("Date: 3 March 2025\n\n28-year-old woman.", 2, id="blank-line"),
+        pytest.param("Medications:\nAspirin 81 mg daily\nAtorvastatin 40 mg", 3, id="list-lines"),
+        pytest.param("No chest pain, no dyspnoea and\nno palpitations.", 1, id="wrapped-line-goes-on"),
+        pytest.param("Seen by Dr. Jones today. BP 130/80.", 2, id="title-abbreviation-kept"),
+    ],
+)
+def test_sentences_follow_punctuation_and_line_breaks(text: str, sentences: int) -> None:
+    assert len(list(note_pipeline()(text).sents)) == sentences
+
+
+def test_a_negation_does_not_reach_the_next_line_of_a_list() -> None:
+    facts = read_note("Denies chest pain\nAspirin 81 mg daily", TODAY).facts
+    assert [(m.concept, m.present) for m in facts.medications] == [("aspirin", True)]

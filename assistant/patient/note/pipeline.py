@@ -1,6 +1,7 @@
 """The medspaCy pipeline of the note reader, built once per process.
 
-A blank English spaCy pipeline with medspaCy's tokenizer, the PyRuSH sentence splitter, a
+A blank English spaCy pipeline with medspaCy's tokenizer, spaCy's punctuation sentencizer with the
+note's line breaks (``_line_sentences``; PyRuSH's rule engine took two thirds of a note's reading time), a
 matcher over the vocabulary's terms (``matcher.py``; like spaCy's PhraseMatcher on lower case: medspaCy's TargetMatcher
 builds one rule object per term, too slow for a vocabulary of tens of thousands of terms; the terms'
 tokens come from the on-disk cache of ``cache.py``), the
@@ -28,12 +29,6 @@ _HERE = Path(__file__).resolve().parent
 _build_seconds: list[float] = []
 
 
-def _quiet_pyrush() -> None:
-    from loguru import logger
-
-    logger.disable("PyRuSH")
-
-
 def _import_medspacy() -> ModuleType:
     """medspaCy without QuickUMLS: ``medspacy.util`` imports QuickUMLS (and with it NLTK, scikit-learn and
     pandas, seconds of start-up) only to register a UMLS component this reader never adds. A placeholder
@@ -51,27 +46,35 @@ def _import_medspacy() -> ModuleType:
                 del sys.modules[name]
 
 
-def _blank_line_sentences(doc: Doc) -> Doc:
-    """A blank line ends a sentence: a header ("Date: 12 May 2025") is not one sentence with the
-    paragraph under it, whose values would take its date."""
+def _line_sentences(doc: Doc) -> Doc:
+    """Sentence starts a note's layout gives, beside its punctuation: a blank line ends a sentence (a
+    header such as "Date: 12 May 2025" is not one sentence with the paragraph under it, whose values
+    would take its date), and so does a line break before a line that opens like a new one (a capital,
+    a digit or a bullet), so one item of a list does not fall in the scope of the negation of the one
+    above; a line that goes on in lower case continues its sentence."""
     for token in doc[:-1]:
-        if "\n\n" in token.whitespace_ or (token.is_space and "\n\n" in token.text):
-            doc[token.i + 1].is_sent_start = True
+        gap = token.whitespace_ or (token.text if token.is_space else "")
+        if "\n" not in gap:
+            continue
+        following = doc[token.i + 1]
+        if "\n\n" in gap or not following.text[:1].islower():
+            following.is_sent_start = True
     return doc
 
 
 @lru_cache(maxsize=1)
 def note_pipeline() -> Language:
-    """The shared pipeline: tokenizer, sentences, vocabulary terms, sections, ConText."""
+    """The shared pipeline: tokenizer, sentences (spaCy's punctuation sentencizer and the note's line breaks),
+    vocabulary terms, sections, ConText."""
     began = time.perf_counter()
-    _quiet_pyrush()
     medspacy = _import_medspacy()
     from medspacy.context import ConTextRule
     from medspacy.section_detection import SectionRule
 
-    nlp = medspacy.load(medspacy_enable=["medspacy_tokenizer", "medspacy_pyrush"])
-    Language.component("note_blank_line_sentences", func=_blank_line_sentences)
-    nlp.add_pipe("note_blank_line_sentences")
+    nlp = medspacy.load(medspacy_enable=["medspacy_tokenizer"])
+    nlp.add_pipe("sentencizer")
+    Language.component("note_line_sentences", func=_line_sentences)
+    nlp.add_pipe("note_line_sentences")
     Language.component("note_vocabulary_matcher", func=VocabularyMatcher(nlp))
     nlp.add_pipe("note_vocabulary_matcher")
     sectionizer = nlp.add_pipe("medspacy_sectionizer", config={"language_code": "en", "rules": None})
