@@ -60,6 +60,15 @@ class CountingEmbedder(HashingEmbedder):
         return super().embed(texts)
 
 
+@pytest.fixture
+def exact_links(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Exact and synonym links only: embedding links are the linker's to calibrate, not the compiler tests'."""
+    monkeypatch.setenv("PA_COMPILE_LINK_EMBEDDING", "false")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def seed() -> Protocol:
     """The seed protocol, parsed."""

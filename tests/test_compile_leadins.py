@@ -14,16 +14,7 @@ from assistant.rules.compile.text import unabbreviated
 from tests.test_compile_patterns import form, real
 from tests.test_compile_windows import _statuses
 
-
-@pytest.fixture(autouse=True)
-def _no_embedding_links(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Exact and synonym links only: embedding links are the linker's to calibrate, not these tests'."""
-    from assistant.settings import get_settings
-
-    monkeypatch.setenv("PA_COMPILE_LINK_EMBEDDING", "false")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("exact_links")
 
 
 @pytest.mark.parametrize(

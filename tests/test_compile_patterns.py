@@ -21,6 +21,8 @@ from assistant.rules.load import compile_document
 from assistant.rules.schema import parse_document
 from assistant.types import Criterion
 
+pytestmark = pytest.mark.usefixtures("exact_links")
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
@@ -425,17 +427,6 @@ def test_curated_concepts_are_named_with_their_own_code() -> None:
 
     found = linking.link_phrase("myocardial infarction", ("condition",), load_concepts())
     assert found is not None and found.concept == "myocardial_infarction" and found.code.startswith("icd10:")
-
-
-@pytest.fixture(autouse=True)
-def _no_embedding_links(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Exact and synonym links only: embedding links are the linker's to calibrate, not these tests'."""
-    from assistant.settings import get_settings
-
-    monkeypatch.setenv("PA_COMPILE_LINK_EMBEDDING", "false")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,8 @@ from assistant.rules.load import compile_document
 from assistant.rules.schema import parse_document
 from assistant.types import Criterion
 
+pytestmark = pytest.mark.usefixtures("exact_links")
+
 ROOT = Path(__file__).resolve().parent.parent
 CHIA = ROOT.parent / "shared" / "criteria" / "chia-dev"
 SHARED = ROOT.parent / "shared"
@@ -202,17 +204,6 @@ def test_chia_threshold_extraction_holds_its_measured_level() -> None:
     assert result["precision"] >= 0.65 and result["recall"] >= 0.6, result
     # executable rules: measured 0.962 / 0.206 (eval/chia_compiler.py); the floors sit just under
     assert result["exec_precision"] >= 0.94 and result["exec_recall"] >= 0.2, result
-
-
-@pytest.fixture(autouse=True)
-def _no_embedding_links(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Exact and synonym links only: embedding links are the linker's to calibrate, not these tests'."""
-    from assistant.settings import get_settings
-
-    monkeypatch.setenv("PA_COMPILE_LINK_EMBEDDING", "false")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 @pytest.mark.parametrize(
