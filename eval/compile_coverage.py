@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from assistant.errors import AssistantError  # noqa: E402
 from assistant.parse import parse_protocol  # noqa: E402
 from assistant.patient.concepts import load_concepts  # noqa: E402
-from assistant.rules.compile import compile_rule  # noqa: E402
+from assistant.rules.compile import compile_rule, protocol_abbreviations  # noqa: E402
 
 DEFAULT_DIR = ROOT.parent / "shared" / "protocols"
 
@@ -53,8 +53,9 @@ def _tally(paths: list[Path]) -> dict[str, object]:
             continue
         seen.add(protocol.id)
         protocols += 1
+        abbreviations = protocol_abbreviations(protocol.text)
         for criterion in protocol.criteria:
-            compiled = compile_rule(criterion, concepts)
+            compiled = compile_rule(criterion, concepts, abbreviations)
             total += 1
             if compiled.executable:
                 executable += 1

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from assistant.patient.concepts import load_concepts
 from assistant.patient.units import normalize_unit, ureg
-from assistant.rules.compile import compile_rule
+from assistant.rules.compile import compile_rule, protocol_abbreviations
 from assistant.rules.extract import Threshold, extract_thresholds
 from assistant.types import Criterion
 
@@ -253,6 +253,7 @@ def evaluate(chia_dir: Path) -> dict[str, float]:
                 continue
             m_spans = entities[arg1][1]
             golds.append(Gold((m_spans[0][0], m_spans[-1][1]), value_span, *reading, entities[arg2][2]))
+        abbreviations = protocol_abbreviations(text)
         offset = 0
         for line in text.split("\n"):
             start, end = offset, offset + len(line)
@@ -274,7 +275,7 @@ def evaluate(chia_dir: Path) -> dict[str, float]:
                     ignored += 1
                 else:
                     extracted += 1
-            compiled = compile_rule(Criterion("chia:I1", "inclusion", line, 0, len(line)), concepts)
+            compiled = compile_rule(Criterion("chia:I1", "inclusion", line, 0, len(line)), concepts, abbreviations)
             if compiled.executable:
                 remaining = list(line_golds)
                 for leaf in _ranges(_observations(compiled.when), line_golds):

@@ -13,21 +13,32 @@ marks it ``needs_review``. Consent, compliance and logistics criteria are ``need
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import yaml
 
 from assistant.patient.concepts import ConceptSet, load_concepts
 from assistant.rules.compile import grammar as g
+from assistant.rules.compile.abbreviations import expand, expansion_note, protocol_abbreviations
 from assistant.rules.compile.demographics import read_age, read_reproductive, read_sex
 from assistant.rules.compile.occurrence import read_negative_test, read_occurrence, read_since
 from assistant.rules.compile.result import Compiled, review
 from assistant.rules.compile.text import clean
 from assistant.rules.compile.thresholds import read_thresholds
 from assistant.rules.schema import RuleEntry, RulesDocument
-from assistant.types import Criterion, Protocol
+from assistant.types import Criterion, CriterionType, Protocol
 
-__all__ = ["GENERATOR", "Compiled", "compile_criterion", "compile_rule", "draft_rules", "dump_rules"]
+__all__ = [
+    "GENERATOR",
+    "Compiled",
+    "compile_criterion",
+    "compile_rule",
+    "draft_rules",
+    "dump_rules",
+    "protocol_abbreviations",
+]
 
 GENERATOR = "assistant.rules.compile"
 
@@ -37,10 +48,27 @@ def _administrative(text: str) -> bool:
     return any(cue in lowered for cue in g.ADMINISTRATIVE)
 
 
-def compile_rule(criterion: Criterion, concepts: ConceptSet | None = None) -> Compiled:
-    """What the compiler makes of one criterion: its ``when`` tree, note, kind, ``applies_to`` and category."""
+def compile_rule(
+    criterion: Criterion, concepts: ConceptSet | None = None, abbreviations: Mapping[str, str] | None = None
+) -> Compiled:
+    """What the compiler makes of one criterion: its ``when`` tree, note, kind, ``applies_to`` and category.
+    ``abbreviations`` (short → long form, as the protocol defines them: ``protocol_abbreviations``) are
+    read where the criterion uses them bare, when the criterion does not read without them."""
     concepts = concepts or load_concepts()
     text = clean(criterion.text)
+    compiled = _compile_text(text, criterion.type, concepts)
+    if compiled.executable or not abbreviations:
+        return compiled
+    expanded, used = expand(text, abbreviations)
+    if not used:
+        return compiled
+    again = _compile_text(expanded, criterion.type, concepts)
+    if again.executable or (compiled.kind == "unread" and again.kind != "unread"):
+        return replace(again, note=f"{expansion_note(used)}; {again.note}")
+    return compiled
+
+
+def _compile_text(text: str, criterion_type: CriterionType, concepts: ConceptSet) -> Compiled:
     best: Compiled | None = None
     readers = (
         lambda: read_reproductive(text, concepts),
@@ -49,7 +77,7 @@ def compile_rule(criterion: Criterion, concepts: ConceptSet | None = None) -> Co
         lambda: read_since(text, concepts),
         lambda: read_negative_test(text, concepts),
         lambda: read_occurrence(text, concepts),
-        lambda: read_thresholds(text, concepts, criterion.type),
+        lambda: read_thresholds(text, concepts, criterion_type),
     )
     administrative = _administrative(text)
     for reader in readers:
@@ -79,9 +107,10 @@ def compile_criterion(criterion: Criterion, concepts: ConceptSet | None = None) 
 def draft_rules(protocol: Protocol, concepts: ConceptSet | None = None) -> RulesDocument:
     """A draft rules document for every criterion of ``protocol``; status ``draft`` until a person reviews it."""
     concepts = concepts or load_concepts()
+    abbreviations = protocol_abbreviations(protocol.text)
     entries = []
     for criterion in protocol.criteria:
-        compiled = compile_rule(criterion, concepts)
+        compiled = compile_rule(criterion, concepts, abbreviations)
         entries.append(
             RuleEntry.model_validate(
                 {

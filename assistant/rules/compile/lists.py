@@ -145,6 +145,10 @@ def _link_item(
     head = items[-1].split()[1:]
     core, qualifiers = strip_prefixes(item, list(g.QUALIFIERS))
     link = link_one(core, concepts, kinds)
+    rest = strip_prefixes(item, g.OTHER_ITEM)[0] if item is not items[0] else ""
+    if link is None and rest and rest != item:  # "AS or any other inflammatory arthritis"
+        core, qualifiers = strip_prefixes(rest, list(g.QUALIFIERS))
+        link = link_one(core, concepts, kinds)
     if link is None and qualifiers and qualifiers[-1] in g.NAMING_QUALIFIERS:  # "systemic sclerosis"
         named = link_one(f"{qualifiers[-1]} {core}", concepts, kinds)
         link, qualifiers = (named, qualifiers[:-1]) if named is not None else (link, qualifiers)

@@ -214,6 +214,10 @@ TEST_WORDS: tuple[str, ...] = (
     "assay",
 )
 
+#: Words opening a later item of a list that say "the rest of this class" ("ankylosing spondylitis or any other
+#: inflammatory arthritis"): X or (Y other than X) is X or Y, so the item reads as the class itself.
+OTHER_ITEM: tuple[str, ...] = ("any other", "other", "or other", "and other")
+
 #: Qualifiers that may also be the first word of a name ("systemic corticosteroids", "active tuberculosis").
 NAMING_QUALIFIERS: frozenset[str] = frozenset(("systemic", "active", "anticancer", "chronic", "concomitant"))
 
