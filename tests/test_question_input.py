@@ -95,6 +95,9 @@ def test_cli_as_of_out_of_range(cli_env: Path) -> None:
     ],
 )
 def test_long_adversarial_messages_are_routed_quickly(message: str) -> None:
+    """A bound on pathological reading (a pattern that backtracks, a look-up per pair of spans), not a speed
+    figure: such a reading of 20,000 characters takes minutes, a linear one about a second on a 2-core machine
+    (routing latency is the evaluation's ``latency.<route>.p50_ms``)."""
     start = time.perf_counter()
     classify(message, today=TODAY)
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < 5.0

@@ -268,19 +268,38 @@ def _role_cues(message: str) -> tuple[tuple[int, int, Role], ...]:
     return tuple(sorted(cues))
 
 
+@lru_cache(maxsize=64)
+def _longest_cue(message: str) -> int:
+    """The length of the longest role cue of ``message``."""
+    return max((cue_end - cue_start for cue_start, cue_end, _ in _role_cues(message)), default=0)
+
+
 def _role(message: str, start: int, end: int) -> Role:
-    """The role of the date at ``start:end``: the nearest cue before it in its clause, else the first after."""
+    """The role of the date at ``start:end``: the nearest cue before it in its clause, else the first after.
+    Cues are sorted by start and none is longer than the longest, so only those near the date are looked
+    at, however long the clause."""
     left, right = clause_bounds(message, start, end)
     cues = _role_cues(message)
-    best: tuple[int, Role] | None = None
+    longest = _longest_cue(message)
+    before: tuple[int, int, Role] | None = None  # the cue ending nearest before the date (the earliest of ties)
     first = bisect_left(cues, (left, -1, ""))
-    for cue_start, cue_end, role in cues[first : bisect_left(cues, (right, -1, ""), first)]:
-        if cue_end > right:
-            continue
-        distance = start - cue_end if cue_end <= start else (cue_start - end) + 1000
-        if best is None or distance < best[0]:
-            best = (distance, role)
-    return best[1] if best else "other"
+    for i in range(bisect_left(cues, (start, -1, ""), first) - 1, first - 1, -1):
+        if before is not None and cues[i][0] + longest < before[1]:
+            break
+        if cues[i][1] <= start and (before is None or cues[i][1] >= before[1]):
+            before = cues[i]
+    after: tuple[int, int, Role] | None = None  # the first cue in the clause that does not end before the date
+    for i in range(bisect_left(cues, (max(left, start - longest), -1, "")), len(cues)):
+        if cues[i][0] >= right:
+            break
+        if start < cues[i][1] <= right:
+            after = cues[i]
+            break
+    if before is None or (after is not None and after[0] - end + 1000 < start - before[1]):
+        return after[2] if after is not None else "other"
+    if after is not None and after[0] - end + 1000 == start - before[1] and after < before:
+        return after[2]
+    return before[2]
 
 
 def find_dates(message: str, today: dt.date) -> tuple[DateMention, ...]:

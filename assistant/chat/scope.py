@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from assistant.chat import lexicon as lx
@@ -21,9 +21,11 @@ Reading = Literal["stated", "negated", "uncertain", "generic"]
 FLAGS = re.IGNORECASE
 
 
-@lru_cache(maxsize=512)
+@cache
 def rx(pattern: str) -> re.Pattern[str]:
-    """``pattern`` compiled case-insensitively (cached)."""
+    """``pattern`` compiled case-insensitively, once: every pattern is built from the lexicon and the
+    vocabulary, never from a message, so the cache holds a bounded set (a bounded cache smaller than the
+    vocabulary's phrases would compile every one anew for each message)."""
     return re.compile(pattern, FLAGS)
 
 

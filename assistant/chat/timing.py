@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 from typing import Literal
 
@@ -118,16 +119,21 @@ def _month_day(match: re.Match[str], message: str, today: dt.date) -> dt.date | 
     return None
 
 
-def _overlaps(found: list[TimeExpr], start: int, end: int) -> bool:
-    return any(t.start < end and start < t.end for t in found)
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """True when ``start:end`` overlaps a span of ``spans`` (sorted, none overlapping another): only the
+    neighbours of its place in the order can overlap it."""
+    at = bisect_left(spans, (start, end))
+    return (at > 0 and spans[at - 1][1] > start) or (at < len(spans) and spans[at][0] < end)
 
 
 def find_times(message: str, today: dt.date) -> list[TimeExpr]:
     """Every date and time span in ``message``, in text order, resolved against ``today``."""
     found: list[TimeExpr] = []
+    spans: list[tuple[int, int]] = []
 
     def add(start: int, end: int, day: dt.date | None, precision: Precision, relative: bool) -> None:
-        if not _overlaps(found, start, end):
+        if not _overlaps(spans, start, end):
+            insort(spans, (start, end))
             found.append(TimeExpr(start, end, message[start:end], day, precision, relative))
 
     for match in rx(ABSOLUTE[0]).finditer(message):

@@ -52,6 +52,11 @@ _DRUG_CUE = re.compile(
     re.IGNORECASE,
 )
 """Words of giving or taking just before a term ("not receiving", "started on")."""
+_YEAR_AFTER = re.compile(
+    r"[ \t]*[,:(]?[ \t]*(?P<y>(?:19|20)\d{2})\b(?![.,]?\d)(?![ \t]*(?:mg|mcg|ug|µg|g|ml|units?|iu|mmol|%|/))",
+    re.IGNORECASE,
+)
+"""A bare year just after a procedure's name ("kidney transplant 2015", "CABG, 2019"): the year it was done."""
 _NOT_TESTED = re.compile(
     r"\b(?:not|never)\s+(?:yet\s+)?(?:been\s+)?(?:tested|done|performed|checked|measured|available|sent|obtained|drawn)\b"
     r"|\b(?:pending|awaited|not\s+known|unknown)\b",
@@ -82,6 +87,14 @@ def _episode(name: str) -> bool:
     episode of which ends."""
     concept = concept_details(name)
     return (concept is not None and concept.event) or name.startswith("icd10:O")
+
+
+def _year_after(ent: Span, reading: Reading) -> StatedDate | None:
+    """The bare year written just after a procedure's name, when it is not after the note's date."""
+    match = _YEAR_AFTER.match(reading.text, ent.end_char)
+    if match is None or int(match.group("y")) > reading.today.year:
+        return None
+    return StatedDate(match.start("y"), match.end("y"), dt.date(int(match.group("y")), 7, 1), match.group("y"))
 
 
 def _not_used_reason(ctx: NoteContext) -> str | None:
@@ -132,6 +145,8 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
     dates = find_dates(sent.text, reading.today, reading.age)
     local = [StatedDate(d.start + sent.start_char, d.end + sent.start_char, d.date, d.text) for d in dates]
     stated = nearest_date(local if kind == "observation" else _in_clause(local, ent), ent.start_char, ent.end_char)
+    if stated is None and kind == "procedure":
+        stated = _year_after(ent, reading)
     base = {"kind": kind, "concept": name, "context": ctx, "code": term.code, "system": term.system}
     reason = _not_used_reason(ctx)
     if kind == "observation":
@@ -156,6 +171,8 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
         return
     date = stated.date if stated is not None else None
     since = stated is not None and bool(_SINCE.search(reading.text[max(0, stated.start - 8) : stated.start + 6]))
+    if since and kind == "procedure" and not _episode(name):
+        date = None  # "on hemodialysis since 2019": the day a therapy began, not the last day it was given
     over = ctx.negated and kind == "condition" and resolved_not_absent(ent)  # "hepatitis C, resolved"
     if over:
         ctx = replace(ctx, negated=False, historical=True)

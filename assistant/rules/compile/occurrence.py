@@ -116,8 +116,10 @@ def _narrowed(phrase: str, concepts: ConceptSet) -> tuple[tuple[list[tuple[Linke
     return None
 
 
-def _node(link: Linked, timing: str, window: dict[str, int] | None, negated: bool) -> dict[str, Any]:
-    """The test of one linked concept (the 'is present' side; negation is applied by the caller)."""
+def _node(link: Linked, timing: str, window: dict[str, int] | None, concepts: ConceptSet) -> dict[str, Any]:
+    """The test of one linked concept (the 'is present' side; negation is applied by the caller). A therapy
+    that goes on (a procedure without ``event``: dialysis, CPAP) named without a time is its current use,
+    which no record of it shows: its absence decides, a record leaves it for review."""
     if link.kind == "condition":
         node: dict[str, Any] = {"condition": link.concept}
         if window is not None:
@@ -135,6 +137,8 @@ def _node(link: Linked, timing: str, window: dict[str, int] | None, negated: boo
     node = {"procedure": link.concept}
     if window is not None:
         node["within"] = window
+    elif timing != "ever" and not concepts.get(link.concept, ("procedure",)).event:
+        return {"all": [node, {"needs_review": f"whether the {link.label} recorded goes on now"}]}
     return node
 
 
@@ -165,25 +169,31 @@ def timing_of(qualifiers: list[str]) -> str:
 
 
 def read_since(text: str, concepts: ConceptSet) -> Compiled | None:
-    """ "At least 4 weeks since prior chemotherapy": time since the last exposure."""
+    """ "At least 4 weeks since prior chemotherapy": time since the last exposure; of each item of a list
+    ("At least 4 weeks since last surgery or radiation therapy": since the last of either, so each washout)."""
     match = _SINCE.match(unabbreviated(text))
     if match is None:
         return None
-    link = link_phrase(match.group("what"), ("medication", "procedure"), concepts)
-    if link is None:
+    what = match.group("what").strip(" .;,")
+    link = link_phrase(what, ("medication", "procedure"), concepts)
+    found = link_all(what, concepts, ("medication", "procedure")) if link is None else ([(link, None)], False)
+    if isinstance(found, str) or any(item.kind not in ("medication", "procedure") for item, _ in found[0]):
         return review(
             f"no pattern of the rule compiler reads this criterion: a washout of {match.group('what')!r}, which is not "
             "linked to a concept",
             "washout not linked",
             "medication",
         )
+    links = [item for item, _ in found[0]]
     op = ">=" if match.group("op").lower().replace("  ", " ") in ("at least", "≥", ">=") else ">"
     window = duration(match.group("n"), match.group("unit"))
+    tests = [{"since": item.concept, "op": op, **window} for item in links]
+    labels = " and the last ".join(item.label for item in links)
     return Compiled(
-        {"since": link.concept, "op": op, **window},
-        f"read {text!r}: time since the last {link.label} {op} {next(iter(window.values()))} "
-        f"{next(iter(window))}; {link.note()}",
-        "medication" if link.kind == "medication" else "procedure",
+        tests[0] if len(tests) == 1 else {"all": tests},
+        f"read {text!r}: time since the last {labels} {op} {next(iter(window.values()))} "
+        f"{next(iter(window))}; {'; '.join(item.note() for item in links)}",
+        _kind_of(links),
     )
 
 
@@ -328,7 +338,7 @@ def _read_occurrence(text: str, body: str, concepts: ConceptSet) -> Compiled | N
     tests = [
         {"observation": link.concept, "flag": True}
         if link.kind == "observation"
-        else _node(link, own or timing, window, negated)
+        else _node(link, own or timing, window, concepts)
         for link, own in items
     ]
     if judged:
