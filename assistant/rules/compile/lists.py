@@ -145,6 +145,11 @@ def _link_item(
     head = items[-1].split()[1:]
     core, qualifiers = strip_prefixes(item, list(g.QUALIFIERS))
     link = link_one(core, concepts, kinds)
+    use = _shared_use(core, item, items)
+    if link is not None and link.kind == "condition" and use is not None:
+        # "tuberculosis or anti-retroviral medication": tuberculosis medication, not the disease
+        shared = link_one(f"{core} {use}", concepts, kinds)
+        return (shared, None) if shared is not None and shared.kind == "medication" else None
     rest = strip_prefixes(item, g.OTHER_ITEM)[0] if item is not items[0] else ""
     if link is None and rest and rest != item:  # "AS or any other inflammatory arthritis"
         core, qualifiers = strip_prefixes(rest, list(g.QUALIFIERS))
@@ -160,6 +165,16 @@ def _link_item(
         return None
     timings = {g.QUALIFIERS[q] for q in qualifiers if q in g.QUALIFIERS}
     return link, "ever" if "ever" in timings else "now" if timings - {"recent"} else None
+
+
+def _shared_use(core: str, item: str, items: list[str]) -> str | None:
+    """The word of taking a medication a one-word item shares with the next item ("tuberculosis or
+    anti-retroviral medication": medication), so the item names a medication, whatever else it names."""
+    at = next((n for n, other in enumerate(items) if other is item), len(items) - 1)
+    if at == len(items) - 1 or len(core.split()) != 1:
+        return None
+    words = items[at + 1].split()
+    return words[-1] if len(words) > 1 and words[-1].lower() in g.MEDICATION_USE else None
 
 
 _ITEM_STOP = re.compile(rf"\b(?:{alternation((*g.NARROWING, *g.UNLINKED_ITEM_STOPS))})\b", re.IGNORECASE)

@@ -176,7 +176,8 @@ SUBJECTS: tuple[str, ...] = (
 #: criterion concerns patients of that sex only.
 SEX_LEAD_LINKS: tuple[str, ...] = ("with", "who have", "who had", "having", "who are taking", "taking")
 
-#: Words after a medication's name that only say it is taken ("magnesium therapy", "analgesic use").
+#: Words after a medication's name that only say it is taken ("magnesium therapy", "analgesic use",
+#: "Antimalarials taken within the last 2 weeks").
 MEDICATION_USE: tuple[str, ...] = (
     "use",
     "usage",
@@ -188,6 +189,9 @@ MEDICATION_USE: tuple[str, ...] = (
     "medications",
     "drug",
     "drugs",
+    "taken",
+    "received",
+    "administered",
 )
 
 #: A positive test result stated before what was tested ("Positive blood screen for", "Seropositive for").
