@@ -150,7 +150,7 @@ def test_narrowing_applies_to_every_item(text: str, linked: list[str]) -> None:
             id="unlinked",
         ),
         pytest.param(
-            "Negative hepatitis C virus (HCV) antibody test at screening",
+            "Negative blood cultures for Candida",  # NCT00734539:I4
             "inclusion",
             "negative test",
             id="negative-test-unlinked",

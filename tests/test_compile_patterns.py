@@ -486,7 +486,7 @@ def test_condition_and_medication_grammar(text: str, kind: str, expected: dict[s
     "text",
     [
         pytest.param("Systemic steroid use within the last 2 months (does not include local steroid", id="paren-left"),
-        pytest.param("Positive blood screen for HIV-1 and/or 2 antibodies", id="unlinked-item"),
+        pytest.param("Positive blood screen for HTLV-1 and/or 2 antibodies", id="unlinked-item"),
         pytest.param(
             "Any confirmed or suspected immunosuppressive or immunodeficient condition", id="suspected-unlinked-name"
         ),

@@ -35,7 +35,8 @@ _RESOLVED = re.compile(
 """Words stating that a past condition is over; a dated past mention without them may still be current."""
 _TEST_OR_VACCINE = re.compile(
     r"[\s-]*(?:[\w/.-]{1,4}\s+)?(?:antibod(?:y|ies)|antigens?|tests?|testing|screen(?:ing)?|serology|pcr"
-    r"|viral\s+load|vaccines?|vaccinations?|vaccinated|immuni[sz]ations?|titres?|titers?|status)\b",
+    r"|viral\s+load|(?:western\s+)?blots?|elisa|immunoassays?|vaccines?|vaccinations?|vaccinated|immuni[sz]ations?"
+    r"|titres?|titers?|status)\b",
     re.IGNORECASE,
 )
 """Words after a condition's name that make it a test or a vaccine for it ("HIV 1/2 antibody", "yellow fever
