@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 from collections.abc import Iterator
 from functools import cache
@@ -19,7 +20,7 @@ from assistant.index import ProtocolIndex  # noqa: E402
 from assistant.parse import parse_protocol  # noqa: E402
 from assistant.rules.load import RuleSet  # noqa: E402
 from assistant.settings import Settings, get_settings  # noqa: E402
-from assistant.types import Protocol  # noqa: E402
+from assistant.types import Protocol, Verdict  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -45,6 +46,15 @@ def compiled_one(record: str, criterion_id: str) -> tuple[Protocol, RuleSet]:
     rules = compile_document(draft_rules(one), one, "compiled")
     assert rules.rules[0].executable, f"{criterion_id} no longer compiles: {rules.document.rules[0].note}"
     return one, rules
+
+
+def note_verdict(record: str, criterion_id: str, note: str, today: dt.date) -> Verdict:
+    """The verdict on a record's one criterion (``compiled_one``) for a patient given as a clinical note."""
+    from assistant.check import check_patient
+    from assistant.patient.note import read_note
+
+    protocol, rules = compiled_one(record, criterion_id)
+    return check_patient(protocol, read_note(note, today).facts, today, rules).verdicts[0]
 
 
 class CountingEmbedder(HashingEmbedder):

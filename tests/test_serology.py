@@ -9,10 +9,8 @@ from typing import Any
 
 import pytest
 
-from assistant.check import check_patient
-from assistant.patient.note import read_note
 from assistant.rules.compile import compile_rule
-from tests.conftest import compiled_one, one_criterion
+from tests.conftest import note_verdict, one_criterion
 
 TODAY = dt.date(2025, 7, 8)
 HBC = ("ctgov-legacy-xml/NCT03424005.xml", "NCT03424005:I13")  # 'Negative total hepatitis B core antibody (HBcAb)'
@@ -52,6 +50,5 @@ def test_serology_criteria_compile(record: tuple[str, str], expected: dict[str, 
     ],
 )
 def test_core_antibody_decides_the_criterion(note: str, status: str) -> None:
-    protocol, rules = compiled_one(*HBC)
-    verdict = check_patient(protocol, read_note(note, TODAY).facts, TODAY, rules).verdicts[0]
+    verdict = note_verdict(*HBC, note, TODAY)
     assert verdict.status == status, verdict

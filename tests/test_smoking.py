@@ -9,16 +9,15 @@ import datetime as dt
 
 import pytest
 
-from assistant.check import check_patient
 from assistant.patient.note import read_note
 from assistant.rules.compile import compile_rule
-from tests.conftest import compiled_one, one_criterion
+from tests.conftest import note_verdict, one_criterion
 
 TODAY = dt.date(2025, 7, 8)
 SMOKER = ("ctgov-legacy-xml/NCT03459976.xml", "NCT03459976:E8")  # 'Smoker.'
 
 
-def _smoking(note: str) -> tuple[bool, bool] | None:
+def _smoking(note: str) -> tuple[bool, bool | None] | None:
     """(present, current) of the note's tobacco_smoking fact, or None when it reads none; current is None for a
     smoking history ("ex-smoker", "quit 2019": in the history, which the checker does not take as stopped)."""
     found = [c for c in read_note(note, TODAY).facts.conditions if c.concept == "tobacco_smoking"]
@@ -41,7 +40,7 @@ def _smoking(note: str) -> tuple[bool, bool] | None:
         pytest.param("FH: father smokes. SH: teacher.", None, id="family-member"),
     ],
 )
-def test_smoking_status_is_read_with_its_context(note: str, expected: tuple[bool, bool] | None) -> None:
+def test_smoking_status_is_read_with_its_context(note: str, expected: tuple[bool, bool | None] | None) -> None:
     assert _smoking(note) == expected
 
 
@@ -73,6 +72,5 @@ def test_the_criterion_compiles_to_the_vocabulary_concept() -> None:
     ],
 )
 def test_the_criterion_is_decided_from_the_note(note: str, status: str) -> None:
-    protocol, rules = compiled_one(*SMOKER)
-    verdict = check_patient(protocol, read_note(note, TODAY).facts, TODAY, rules).verdicts[0]
+    verdict = note_verdict(*SMOKER, note, TODAY)
     assert verdict.status == status, verdict
