@@ -11,10 +11,14 @@ _AGE = re.compile(
     r"\b(?P<a>\d{1,3})\s*(?:-\s*|\s)?(?:years?|yrs?|y)\s*-?\s*old\b"
     r"|\b(?P<b>\d{1,3})\s*(?:yo|y/o|y\.o\.|yr old|yoa)(?![a-z])"
     r"|\baged\s+(?P<c>\d{1,3})\b"
-    r"|\bage[:\s]+(?P<d>\d{1,3})\b(?!\s*(?:years?\s+)?(?:ago|earlier))",
+    r"|\bage[:\s]+(?P<d>\d{1,3})\b(?!\s*(?:years?\s+)?(?:ago|earlier))"
+    r"|\b(?:patient|pt|she|he|woman|man|lady|gentleman)\s+(?:is|was)\s+(?P<e>\d{1,3})\b(?!\s*(?:[.,]\d|[%/×*<>=-]|[a-z]))"
+    r"|(?<![\w.,/-])(?P<f>\d{2,3})(?-i:[MF])\b",
     re.IGNORECASE,
 )
 _AT_AGE = re.compile(r"\b(?:at|by|until|since)\s+(?:the\s+)?age\b", re.IGNORECASE)
+_AGE_SEX = re.compile(r"\d{2,3}[MF]")
+_SEX_LETTER = {"f": "female", "m": "male"}
 _GRAVIDA = re.compile(r"\bG\s?(?P<g>\d{1,2})\s?P\s?(?P<p>\d{1,2})(?:[\s\-,]?\d{1,2}){0,3}\b")
 _FEMALE = frozenset(
     {"she", "her", "hers", "herself", "woman", "female", "lady", "girl", "mrs", "mrs.", "ms", "ms.", "f"}
@@ -69,7 +73,8 @@ def in_title_paragraph(doc: Doc, i: int) -> bool:
 
 
 def ages(doc: Doc) -> list[Found]:
-    """Ages stated for the patient ("62-year-old", "62 yo", "aged 62"), skipping sentences about relatives."""
+    """Ages stated for the patient ("62-year-old", "62 yo", "aged 62", "she is 62", "62M"), skipping
+    sentences about relatives."""
     family = _family_tokens(doc)
     out: list[Found] = []
     for m in _AGE.finditer(doc.text):
@@ -93,6 +98,10 @@ def sexes(doc: Doc) -> list[Found]:
     pronouns: list[Found] = []
     for token in doc:
         word = token.lower_
+        if _AGE_SEX.fullmatch(token.text) and token.i not in family:  # "72F": one token, age and sex
+            word = token.text[-1].lower()
+            nouns.append(Found(token.idx + len(token.text) - 1, token.idx + len(token.text), _SEX_LETTER[word]))
+            continue
         if word not in _FEMALE and word not in _MALE or token.i in family:
             continue
         if word in ("f", "m") and not _after_age(token):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from assistant.patient.facts import Condition, Observation
-from assistant.patient.note.mentions import Reading
+from assistant.patient.note.reading import Reading
 from assistant.patient.note.types import NoteContext, NoteMention
 from assistant.patient.note.vocabulary import concept_details, plausible_range
 from assistant.patient.units import format_number, round_sig

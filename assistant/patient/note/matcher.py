@@ -26,14 +26,18 @@ HEAD_EQUIVALENTS = {"illness": "disease", "illnesses": "disease", "history": "di
 """A term's last word as a note may write it after a qualifier: "renal illness", "no cardiac history"
 name renal and cardiac disease. Used only as the last of two or more words, never alone."""
 
+SHORT_FORMS = {"mets": ("metastases", "metastasis"), "chemo": ("chemotherapy",)}
+"""Clinical shortenings of a term's last word that notes use ("brain mets", "had chemo"), alone or after
+other words; the criteria a protocol states spell them out."""
+
 _NOT_PLURAL = ("ss", "us", "is")
 
 
 def last_word_variants(word: str, *, alone: bool) -> list[str]:
     """Other forms a term's last word may take in a note, most likely first: the word a head noun
-    stands for (``HEAD_EQUIVALENTS``, not when ``alone``), then the singular of a plural ("allergies",
+    stands for (``SHORT_FORMS``; ``HEAD_EQUIVALENTS``, not when ``alone``), then the singular of a plural ("allergies",
     "infections", "metastases"). Singulars shorter than four letters are not tried ("has", "does")."""
-    out: list[str] = []
+    out: list[str] = list(SHORT_FORMS.get(word, ()))
     if not alone and word in HEAD_EQUIVALENTS:
         out.append(HEAD_EQUIVALENTS[word])
     if not word.isalpha() or len(word) < 5 or word.endswith(_NOT_PLURAL):

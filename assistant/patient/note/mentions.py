@@ -4,29 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from spacy.tokens import Span
 
-from assistant.errors import UnitError
-from assistant.patient.concepts import Concept
-from assistant.patient.facts import Condition, Medication, Observation, Procedure
+from assistant.patient.facts import Condition, Medication, Procedure
 from assistant.patient.note.dates import StatedDate, find_dates, nearest_date
+from assistant.patient.note.observations import read_observation
 from assistant.patient.note.pipeline import other_senses, term_of
+from assistant.patient.note.reading import Reading, add_mention, not_used_reason
 from assistant.patient.note.scope import (
     absence_covers_past,
     context_of,
     negation_narrowed,
-    negation_reaches_value,
     resolved_not_absent,
 )
-from assistant.patient.note.types import NoteContext, NoteMention
-from assistant.patient.note.values import StatedValue, convert, other_plausible_units, value_after, values_in
-from assistant.patient.note.vocabulary import PAIR_CONCEPT, Term, concept_details, pair_parts, plausible_range
-from assistant.patient.units import format_number
+from assistant.patient.note.values import value_after
+from assistant.patient.note.vocabulary import Term, concept_details
 
-_FLAG = re.compile(r"\b(?P<w>positive|negative|not detected|detected|reactive|non-?reactive)\b", re.IGNORECASE)
 _SINCE = re.compile(r"\b(?:since|from)\b", re.IGNORECASE)
+_STARTED = re.compile(r"\b(?:start(?:ed|ing)?|began|begun|initiated|commenced)\b", re.IGNORECASE)
+_STOPPED = re.compile(
+    r"\b(?:stop(?:ped)?|discontinued|completed|finished|ended|ceased|held|last\s+dose|withdrawn)\b", re.IGNORECASE
+)
 _DIAGNOSED = re.compile(r"\bdiagnos", re.IGNORECASE)
 _RESOLVED = re.compile(
     r"\b(?:resolved|resolution|recovered|recovery|cured|remission|healed|no\s+recurrence|no\s+residual)\b",
@@ -42,9 +42,11 @@ _TEST_OR_VACCINE = re.compile(
 """Words after a condition's name that make it a test or a vaccine for it ("HIV 1/2 antibody", "yellow fever
 vaccine"), not the condition."""
 _SERVICE_AFTER = re.compile(
-    r"[ \t]+(?:clinics?|service|department|dept\.?|unit|team|ward|centre|center|consultation|consult)\b", re.IGNORECASE
+    r"[ \t]+(?:clinics?|service|department|dept\.?|unit|team|ward|centre|center|consultation|consult|home|facility)\b",
+    re.IGNORECASE,
 )
-"""Words after a condition's name that make it the name of a clinic or service, not a fact about the patient."""
+"""Words after a condition's name that make it the name of a clinic, service or place ("nursing home"), not a
+fact about the patient."""
 _PLACE_BEFORE = re.compile(r"\b(?:GP|GP's|doctor's)\s+$", re.IGNORECASE)
 """Words before a term that make it a place ("her GP surgery": a general practice, not an operation)."""
 _DRUG_CUE = re.compile(
@@ -58,27 +60,6 @@ _YEAR_AFTER = re.compile(
     re.IGNORECASE,
 )
 """A bare year just after a procedure's name ("kidney transplant 2015", "CABG, 2019"): the year it was done."""
-_NOT_TESTED = re.compile(
-    r"\b(?:not|never)\s+(?:yet\s+)?(?:been\s+)?(?:tested|done|performed|checked|measured|available|sent|obtained|drawn)\b"
-    r"|\b(?:pending|awaited|not\s+known|unknown)\b",
-    re.IGNORECASE,
-)
-"""A negated test that states no result ("HBsAg not done", "HIV test pending")."""
-
-
-@dataclass
-class Reading:
-    """What the mentions of one note add up to, filled in as they are read."""
-
-    text: str
-    today: dt.date
-    source: str
-    age: float | None
-    mentions: list[NoteMention] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    not_understood: list[str] = field(default_factory=list)
-    used_spans: list[tuple[int, int]] = field(default_factory=list)
-    series: list[tuple[NoteMention, StatedValue, StatedDate | None]] = field(default_factory=list)
 
 
 def _episode(name: str) -> bool:
@@ -98,13 +79,6 @@ def _year_after(ent: Span, reading: Reading) -> StatedDate | None:
     return StatedDate(match.start("y"), match.end("y"), dt.date(int(match.group("y")), 7, 1), match.group("y"))
 
 
-def _not_used_reason(ctx: NoteContext) -> str | None:
-    for flag in ("family", "hypothetical", "uncertain"):
-        if getattr(ctx, flag):
-            return flag
-    return None
-
-
 def _in_clause(dates: list[StatedDate], ent: Span) -> list[StatedDate]:
     """The dates of ``ent``'s sentence not beyond a semicolon from it: in "osteoporosis diagnosed in 2022;
     no surgery" the year is the osteoporosis's, and in "aspirin; warfarin stopped in 2019" the warfarin's."""
@@ -113,6 +87,44 @@ def _in_clause(dates: list[StatedDate], ent: Span) -> list[StatedDate]:
     end = text.find(";", ent.end_char, sent.end_char)
     end = sent.end_char if end < 0 else end
     return [d for d in dates if start <= d.start and d.end <= end]
+
+
+def _began(text: str, ent: Span, stated: StatedDate) -> bool:
+    """True when the words from a medication to its date say it was started then, and none of its clause
+    that it stopped: "imatinib started 2025-03-03", "started on warfarin 3 weeks ago", not "tamoxifen
+    started in 2019 and stopped in 2023"."""
+    sent = ent.sent
+    start = max(sent.start_char, min(ent.start_char - 12, stated.start))
+    end = max(ent.end_char, stated.end)
+    clause_start = text.rfind(";", sent.start_char, ent.start_char) + 1 or sent.start_char
+    clause_end = text.find(";", ent.end_char, sent.end_char)
+    clause_end = sent.end_char if clause_end < 0 else clause_end
+    return bool(_STARTED.search(text, start, end)) and not _STOPPED.search(text, clause_start, clause_end)
+
+
+def _stop_date(text: str, ent: Span, dates: list[StatedDate]) -> StatedDate | None:
+    """The date right after a word of stopping in a medication's clause: the day it ended, whatever other
+    date is nearer its name ("tamoxifen started in 2019 and stopped in 2023")."""
+    for stop in _STOPPED.finditer(text, ent.end_char, ent.sent.end_char):
+        after = [d for d in dates if stop.end() <= d.start <= stop.end() + 12]
+        if after:
+            return after[0]
+    return None
+
+
+def _not_anothers(dates: list[StatedDate], ent: Span) -> list[StatedDate]:
+    """The dates of ``ent``'s sentence that no condition, medication or procedure stands between: in
+    "ECOG 1, myocardial infarction 3 months ago" the date is the infarction's, not the score's."""
+    others = [e for e in ent.sent.ents if e.label_ != "OBSERVATION" and e != ent]
+    return [
+        d
+        for d in dates
+        if not any(
+            ent.end_char <= e.start_char <= e.end_char <= d.start
+            or d.end <= e.start_char <= e.end_char <= ent.start_char
+            for e in others
+        )
+    ]
 
 
 def _names_a_history(ent: Span, term: Term) -> bool:
@@ -145,13 +157,22 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
     sent = ent.sent
     dates = find_dates(sent.text, reading.today, reading.age)
     local = [StatedDate(d.start + sent.start_char, d.end + sent.start_char, d.date, d.text) for d in dates]
-    stated = nearest_date(local if kind == "observation" else _in_clause(local, ent), ent.start_char, ent.end_char)
+    own = _not_anothers(local, ent) if kind == "observation" else _in_clause(local, ent)
+    stated = nearest_date(own, ent.start_char, ent.end_char)
+    if kind == "medication" and stated is not None:
+        stated = _stop_date(reading.text, ent, own) or stated
     if stated is None and kind == "procedure":
         stated = _year_after(ent, reading)
     base = {"kind": kind, "concept": name, "context": ctx, "code": term.code, "system": term.system}
-    reason = _not_used_reason(ctx)
+    reason = not_used_reason(ctx)
     if kind == "observation":
-        _observation(ent, limit, reading, base, stated, local)
+        details = concept_details(name)
+        flag = details is not None and details.value == "flag"
+        drug = None if flag or value_after(reading.text, ent.end_char, limit) else _drug_sense(ent)
+        if drug is not None:  # "not receiving magnesium": the drug the words also name
+            read_mention(ent, limit, reading, drug)
+            return
+        read_observation(ent, limit, reading, base, stated, local)
         return
     end = ent.end_char
     words = reading.text[ent.start_char : end]
@@ -167,7 +188,7 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
     if reason is None and not ctx.negated and _names_a_history(ent, term):
         return  # "cardiac history: ..." names what the history is about; only its denial is a fact
     if reason is not None:
-        _add(reading, base, ent.start_char, end, f"{words}: not used: {reason}", None)
+        add_mention(reading, base, ent.start_char, end, f"{words}: not used: {reason}", None)
         reading.notes.append(f"'{words}': not used: {reason}")
         return
     date = stated.date if stated is not None else None
@@ -178,7 +199,10 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
     if over:
         ctx = replace(ctx, negated=False, historical=True)
         base["context"] = ctx
-    past = ctx.historical or (date is not None and date < reading.today and not since and kind != "procedure")
+    began = kind == "medication" and stated is not None and _began(reading.text, ent, stated)
+    past = (ctx.historical and not began) or (
+        date is not None and date < reading.today and not since and not began and kind != "procedure"
+    )
     when = f" ({stated.text} → {date.isoformat()})" if stated is not None and date is not None else ""
     covers_past = absence_covers_past(ent) if ctx.negated else True
     fact: Condition | Medication | Procedure
@@ -231,157 +255,4 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
     label = term.label or name.replace("_", " ")
     if ":" in name:  # a terminology code: the words, then the code and its name
         label = f"{ent.text.lower()} ({term.system} {term.code}: {label})"
-    _add(reading, base, ent.start_char, end, f"{label}: {state}{when} (from '{words}')", fact)
-
-
-def _add(reading: Reading, base: dict[str, object], start: int, end: int, rendering: str, fact: object) -> NoteMention:
-    mention = NoteMention(
-        kind=base["kind"],  # type: ignore[arg-type]
-        concept=str(base["concept"]),
-        start=start,
-        end=end,
-        text=reading.text[start:end],
-        rendering=rendering,
-        fact=fact,  # type: ignore[arg-type]
-        context=base["context"],  # type: ignore[arg-type]
-        code=base["code"],  # type: ignore[arg-type]
-        system=base["system"],  # type: ignore[arg-type]
-    )
-    reading.mentions.append(mention)
-    reading.used_spans.append((start, end))
-    return mention
-
-
-def _observation(
-    ent: Span, limit: int, reading: Reading, base: dict[str, object], stated: StatedDate | None, dates: list[StatedDate]
-) -> None:
-    name = str(base["concept"])
-    concept = concept_details(name)
-    ctx: NoteContext = base["context"]  # type: ignore[assignment]
-    text = reading.text
-    if concept is not None and concept.value == "flag":
-        clause = max(ent.sent.start_char, *(text.rfind(c, 0, ent.start_char) + 1 for c in ",;"))
-        found = _FLAG.search(text, ent.end_char, limit)
-        if found is None and not _NOT_TESTED.search(text, ent.end_char, limit):  # "HCV negative; HBsAg pending"
-            found = _FLAG.search(text, clause, ent.start_char)  # "negative for HBsAg"
-        if found is None and (not ctx.negated or _NOT_TESTED.search(ent.sent.text)):  # "HBsAg not done"
-            reading.not_understood.append(text[ent.start_char : limit].strip())
-            return
-        positive = found is not None and found.group("w").lower() in ("positive", "detected", "reactive")
-        flag = positive and not ctx.negated
-        end = max(ent.end_char, found.end()) if found is not None else ent.end_char
-        start = min(ent.start_char, found.start()) if found is not None else ent.start_char
-        fact = Observation(concept=name, flag=flag, date=stated.date if stated else None, source=reading.source)
-        words = text[start:end]
-        _use_observation(
-            reading, base, start, end, f"{concept.label}: {'positive' if flag else 'negative'} (from '{words}')", fact
-        )
-        return
-    first = value_after(text, ent.end_char, limit)
-    drug = _drug_sense(ent) if first is None else None
-    if drug is not None:
-        read_mention(ent, limit, reading, drug)
-        return
-    if first is None and len(ent.text) <= 3:
-        return  # a short abbreviation with no value is more often something else ("Mrs. K", "mg")
-    if first is None:
-        reading.not_understood.append(text[ent.start_char : min(limit, ent.end_char + 40)].strip().split("\n")[0])
-        return
-    values = [first]
-    for extra in values_in(text, first.end, limit):
-        if any(d.start <= extra.start < d.end for d in dates):
-            continue
-        after = [d for d in dates if extra.end <= d.start <= extra.end + 12]
-        if (first.unit and extra.unit == first.unit) or after:
-            values.append(extra)
-    for value in values:
-        _one_value(ent, value, reading, base, concept, dates, stated)
-
-
-def _value_date(value: StatedValue, dates: list[StatedDate], fallback: StatedDate | None) -> StatedDate | None:
-    after = [d for d in dates if value.end <= d.start <= value.end + 12]
-    return after[0] if after else fallback
-
-
-def _one_value(
-    ent: Span,
-    value: StatedValue,
-    reading: Reading,
-    base: dict[str, object],
-    concept: Concept | None,
-    dates: list[StatedDate],
-    stated: StatedDate | None,
-) -> None:
-    ctx: NoteContext = base["context"]  # type: ignore[assignment]
-    text = reading.text
-    start, end = ent.start_char, value.end
-    words = (
-        text[start:end] if value.start - ent.end_char < 40 else text[ent.start_char : ent.end_char] + " … " + value.text
-    )
-    reason = _not_used_reason(ctx) or ("negated" if ctx.negated and negation_reaches_value(ent) else None)
-    name = str(base["concept"])
-    if reason is not None:
-        _add(reading, base, start, end, f"{words}: not used: {reason}", None)
-        reading.notes.append(f"'{words}': not used: {reason}")
-        return
-    when = _value_date(value, dates, stated)
-    date = when.date if when is not None else None
-    examined = date is None and ent._.section_category == "physical_exam" and not ctx.historical
-    if examined:  # an examination's findings are of the day the note records
-        date = reading.today
-    parts = pair_parts()
-    if value.second is not None and (concept is None or concept.value != "score"):
-        if name == PAIR_CONCEPT and parts is not None:
-            for concept_name, number in zip(parts, (value.number, value.second), strict=True):
-                sub = dict(base, concept=concept_name)
-                part = StatedValue(value.start, value.end, number, None, value.unit, value.text)
-                _one_value(ent, part, reading, sub, concept_details(concept_name), dates, stated)
-            return
-        reading.notes.append(f"'{words}': two numbers given for {name.replace('_', ' ')}; not used")
-        return
-    number, unit = value.number, value.unit
-    label = concept.label if concept is not None else name.replace("_", " ")
-    shown_unit = unit
-    assumed = ""
-    if concept is not None and concept.value == "quantity" and concept.unit:
-        bounds = plausible_range(concept)
-        if unit is None:
-            others = other_plausible_units(number, concept, bounds) if bounds is not None else []
-            if bounds is None or not bounds[0] <= number <= bounds[1] or others:
-                reading.notes.append(
-                    f"'{words}': no unit given for {label}; expected {concept.expects or concept.unit}; not used"
-                )
-                return
-            shown_unit = concept.unit
-            assumed = f" (unit not written: {concept.unit} assumed)"
-        else:
-            try:
-                number = convert(number, unit, concept, f"'{words}'")
-            except UnitError:
-                reading.notes.append(f"'{words}': unit '{unit}' cannot be converted to {concept.unit}; not used")
-                return
-            shown_unit = concept.unit
-        if bounds is not None and not bounds[0] <= number <= bounds[1]:
-            reading.notes.append(
-                f"'{words}': {format_number(number)} {concept.unit} is outside the plausible range "
-                f"{format_number(bounds[0])}–{format_number(bounds[1])} for {label}; not used"
-            )
-            return
-    fact = Observation(
-        concept=name,
-        value=number,
-        unit=shown_unit if concept is None or concept.unit else None,
-        date=date,
-        source=reading.source,
-    )
-    dated = f" on {date.isoformat()}{' (the examination)' if examined else ''}" if date is not None else ""
-    unit_text = f" {shown_unit}" if shown_unit else ""
-    rendering = f"{label} {format_number(number)}{unit_text}{assumed}{dated} (from '{words}')"
-    mention = _use_observation(reading, base, start, end, rendering, fact)
-    reading.series.append((mention, value, when))
-
-
-def _use_observation(
-    reading: Reading, base: dict[str, object], start: int, end: int, rendering: str, fact: Observation
-) -> NoteMention:
-    return _add(reading, base, start, end, rendering, fact)
+    add_mention(reading, base, ent.start_char, end, f"{label}: {state}{when} (from '{words}')", fact)

@@ -20,8 +20,9 @@ from assistant.patient.facts import Conflict, Observation, PatientFacts
 from assistant.patient.note.dates import find_dates
 from assistant.patient.note.demographics import Found, ages, obstetric, sexes
 from assistant.patient.note.derived import derived_bmi, derived_not_pregnant
-from assistant.patient.note.mentions import Reading, read_mention
+from assistant.patient.note.mentions import read_mention
 from assistant.patient.note.pipeline import note_pipeline
+from assistant.patient.note.reading import Reading
 from assistant.patient.note.types import NoteContext, NoteMention, NoteReading
 from assistant.patient.note.values import looks_like_unit, values_in
 from assistant.patient.units import format_number
@@ -73,7 +74,7 @@ def read_note(text: str, today: dt.date, *, source: str = "note") -> NoteReading
             return NoteReading(PatientFacts(), (), (note,), ())
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"\[W036\]")  # medspaCy's empty regex matcher, every call
-        doc = note_pipeline()(clean)
+        doc = note_pipeline()(clean + "\n")  # a rule that looks one token past a word ("HIV negative") sees an end
     reading = Reading(text=text, today=today, source=source, age=None)
     age, conflicts = _age(doc, reading)
     reading.age = age

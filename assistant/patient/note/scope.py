@@ -130,8 +130,8 @@ def negation_narrowed(ent: Span) -> bool:
     recurrent infections"), of the negation or of another term stop the search."""
     doc = ent.doc
     triggers = [m.modifier_span for m in ent._.modifiers if m.category == "NEGATED_EXISTENCE"]
-    if not triggers:
-        return False
+    if not any(start < ent.start for start, _ in triggers):
+        return False  # denied only by words after it ("imatinib-naive"): nothing before it narrows a denial
     in_term = {i for other in doc.ents if other != ent for i in range(other.start, other.end)}
     i = ent.start - 1
     while i >= ent.sent.start:

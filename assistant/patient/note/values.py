@@ -22,16 +22,30 @@ _LEAD = re.compile(
     re.IGNORECASE,
 )
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_ULN = (
+    r"(?:[x×*]\s*|-?\s*fold\s+|times\s+)(?:the\s+)?(?:uln|upper\s+limits?(?:\s+of\s+(?:the\s+)?normal)?"
+    r"|upper\s+(?:limit\s+of\s+)?normal)\b"
+)
+_ULN_UNIT = re.compile(_ULN, re.IGNORECASE)
 _UNIT = (
-    r"(?:[x×]\s*)?10\s*[\^*]\s*\d+\s*/\s*[a-zA-Zµμ]+"
+    _ULN + r"|(?:[x×]\s*)?10\s*[\^*]\s*\d+\s*/\s*[a-zA-Zµμ]+"
     r"|%"
     r"|°\s*[CF]\b"
     r"|/\s*[a-zA-Zµμ]+[0-9³]?"
     r"|[a-zA-Zµμ][a-zA-Z0-9µμ³²\[\]]*(?:\s*/\s*[a-zA-Z0-9µμ³².\[\]]+)*"
 )
 _VALUE = re.compile(
-    r"(?P<num>" + _NUMBER + r")(?:\s*/\s*(?P<den>\d+(?:\.\d+)?)(?!\d|,\d))?(?:\s*(?P<unit>" + _UNIT + r"))?"
+    r"(?P<num>" + _NUMBER + r")(?:\s*/\s*(?P<den>\d+(?:\.\d+)?)(?!\d|,\d))?(?:\s*(?P<unit>" + _UNIT + r"))?",
+    re.IGNORECASE,
 )
+_REFERENCE = re.compile(
+    r"\s*[(\[,;]\s*(?:the\s+)?(?:uln|upper\s+limit(?:\s+of\s+normal)?|ref(?:erence)?(?:\s+(?:range|interval))?"
+    r"|normal(?:\s+range)?|nl|n)\s*(?:is\s+|of\s+)?[:=]?\s*(?:(?P<low>" + _NUMBER + r")\s*(?:-|–|to)\s*|[<≤]\s*)?"
+    r"(?P<high>" + _NUMBER + r")(?:\s*(?P<unit>" + _UNIT + r"))?\s*[)\]]?",
+    re.IGNORECASE,
+)
+THOUSANDS = "10*3/uL"
+"""What the bare "k" of a cell count means ("platelets 90k": 90 thousand per microlitre)."""
 _COMPOUND = {
     **dict.fromkeys(("ft", "feet", "foot"), (("in", "inch", "inches"), 12.0)),
     **dict.fromkeys(("st", "stone", "stones"), (("lb", "lbs", "pound", "pounds"), 14.0)),
@@ -59,13 +73,39 @@ class StatedValue:
     """The value as written."""
 
 
+@dataclass(frozen=True, slots=True)
+class StatedRange:
+    """The upper limit of normal the note states after a value: "(ULN 110)", "(ref 0.6-1.2 mg/dL)"."""
+
+    end: int
+    """Offset just past the range."""
+    high: float
+    """The upper limit."""
+    unit: str | None
+    """Its unit as written, or None (the value's unit then)."""
+
+
+def reference_after(text: str, pos: int, limit: int) -> StatedRange | None:
+    """The reference range written right after a value ending at ``pos``, if any."""
+    match = _REFERENCE.match(text, pos, limit)
+    if match is None:
+        return None
+    unit = _clean_unit(match.group("unit"))
+    return StatedRange(match.end(), float(match.group("high").replace(",", "")), unit)
+
+
+def is_thousands(unit: str | None) -> bool:
+    """True for the bare "k" of "90k"."""
+    return unit is not None and unit.lower() == "k"
+
+
 def _clean_unit(unit: str | None) -> str | None:
     if unit is None:
         return None
     unit = unit.strip().rstrip(".,;:")
     if not unit or unit.lower() in STOP_WORDS:
         return None
-    return unit
+    return "ULN" if _ULN_UNIT.fullmatch(unit) else unit
 
 
 def value_after(text: str, pos: int, limit: int) -> StatedValue | None:
@@ -104,9 +144,10 @@ def values_in(text: str, pos: int, limit: int) -> list[StatedValue]:
 
 def _stated(match: re.Match[str]) -> StatedValue:
     unit = _clean_unit(match.group("unit"))
+    written = match.group("unit")
     end = (
-        match.start("unit") + len(unit)
-        if unit is not None and match.group("unit")
+        match.start("unit") + len(written.strip().rstrip(".,;:"))
+        if unit is not None and written
         else match.end("den")
         if match.group("den")
         else match.end("num")

@@ -1,0 +1,215 @@
+"""A laboratory value, vital sign or score in a note → an Observation with its unit, date and reference range."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span
+
+from assistant.errors import UnitError
+from assistant.patient.concepts import Concept
+from assistant.patient.facts import Observation
+from assistant.patient.note.dates import StatedDate
+from assistant.patient.note.reading import Reading, add_mention, not_used_reason
+from assistant.patient.note.scope import negation_reaches_value
+from assistant.patient.note.types import NoteContext, NoteMention
+from assistant.patient.note.values import (
+    THOUSANDS,
+    StatedRange,
+    StatedValue,
+    convert,
+    is_thousands,
+    other_plausible_units,
+    reference_after,
+    value_after,
+    values_in,
+)
+from assistant.patient.note.vocabulary import PAIR_CONCEPT, concept_details, pair_parts, plausible_range
+from assistant.patient.units import format_number, is_uln
+
+_FLAG = re.compile(r"\b(?P<w>positive|negative|not detected|detected|reactive|non-?reactive)\b", re.IGNORECASE)
+_RANGE_AFTER = re.compile(r"\s*(?:-|–|to)\s*\d")
+"""A second number after a value that makes it a range ("ECOG 1-2", "ALT 40 to 60")."""
+_NOT_TESTED = re.compile(
+    r"\b(?:not|never)\s+(?:yet\s+)?(?:been\s+)?(?:tested|done|performed|checked|measured|available|sent|obtained|drawn)\b"
+    r"|\b(?:pending|awaited|not\s+known|unknown)\b",
+    re.IGNORECASE,
+)
+"""A negated test that states no result ("HBsAg not done", "HIV test pending")."""
+
+
+def read_observation(
+    ent: Span, limit: int, reading: Reading, base: dict[str, object], stated: StatedDate | None, dates: list[StatedDate]
+) -> None:
+    """Read the value(s) after one matched laboratory, vital or score name (a flag: positive or negative), each
+    with its unit converted, its date and any reference range stated after it, or a note why it is not used."""
+    name = str(base["concept"])
+    concept = concept_details(name)
+    ctx: NoteContext = base["context"]  # type: ignore[assignment]
+    text = reading.text
+    if concept is not None and concept.value == "flag":
+        clause = max(ent.sent.start_char, *(text.rfind(c, 0, ent.start_char) + 1 for c in ",;"))
+        found = _FLAG.search(text, ent.end_char, limit)
+        if found is None and not _NOT_TESTED.search(text, ent.end_char, limit):  # "HCV negative; HBsAg pending"
+            found = _FLAG.search(text, clause, ent.start_char)  # "negative for HBsAg"
+        if found is None and (not ctx.negated or _NOT_TESTED.search(ent.sent.text)):  # "HBsAg not done"
+            reading.not_understood.append(text[ent.start_char : limit].strip())
+            return
+        positive = found is not None and found.group("w").lower() in ("positive", "detected", "reactive")
+        flag = positive and not ctx.negated
+        end = max(ent.end_char, found.end()) if found is not None else ent.end_char
+        start = min(ent.start_char, found.start()) if found is not None else ent.start_char
+        fact = Observation(concept=name, flag=flag, date=stated.date if stated else None, source=reading.source)
+        words = text[start:end]
+        _use_observation(
+            reading, base, start, end, f"{concept.label}: {'positive' if flag else 'negative'} (from '{words}')", fact
+        )
+        return
+    first = value_after(text, ent.end_char, limit)
+    if first is None and len(ent.text) <= 3:
+        return  # a short abbreviation with no value is more often something else ("Mrs. K", "mg")
+    if first is None:
+        reading.not_understood.append(text[ent.start_char : min(limit, ent.end_char + 40)].strip().split("\n")[0])
+        return
+    values = [first]
+    reference = reference_after(text, first.end, limit)  # "(ULN 1.0 mg/dL)": a limit, not a second value
+    for extra in values_in(text, reference.end if reference is not None else first.end, limit):
+        if any(d.start <= extra.start < d.end for d in dates):
+            continue
+        after = [d for d in dates if extra.end <= d.start <= extra.end + 12]
+        if (first.unit and extra.unit == first.unit) or after:
+            values.append(extra)
+    for value in values:
+        _one_value(ent, value, reading, base, concept, dates, stated)
+
+
+def _value_date(value: StatedValue, dates: list[StatedDate], fallback: StatedDate | None) -> StatedDate | None:
+    after = [d for d in dates if value.end <= d.start <= value.end + 12]
+    return after[0] if after else fallback
+
+
+def _one_value(
+    ent: Span,
+    value: StatedValue,
+    reading: Reading,
+    base: dict[str, object],
+    concept: Concept | None,
+    dates: list[StatedDate],
+    stated: StatedDate | None,
+) -> None:
+    ctx: NoteContext = base["context"]  # type: ignore[assignment]
+    text = reading.text
+    start, end = ent.start_char, value.end
+    words = (
+        text[start:end] if value.start - ent.end_char < 40 else text[ent.start_char : ent.end_char] + " … " + value.text
+    )
+    reason = not_used_reason(ctx) or ("negated" if ctx.negated and negation_reaches_value(ent) else None)
+    name = str(base["concept"])
+    if reason is not None:
+        add_mention(reading, base, start, end, f"{words}: not used: {reason}", None)
+        reading.notes.append(f"'{words}': not used: {reason}")
+        return
+    when = _value_date(value, dates, stated)
+    date = when.date if when is not None else None
+    examined = date is None and ent._.section_category == "physical_exam" and not ctx.historical
+    if examined:  # an examination's findings are of the day the note records
+        date = reading.today
+    parts = pair_parts()
+    if value.second is not None and (concept is None or concept.value != "score"):
+        if name == PAIR_CONCEPT and parts is not None:
+            for concept_name, number in zip(parts, (value.number, value.second), strict=True):
+                sub = dict(base, concept=concept_name)
+                part = StatedValue(value.start, value.end, number, None, value.unit, value.text)
+                _one_value(ent, part, reading, sub, concept_details(concept_name), dates, stated)
+            return
+        reading.notes.append(f"'{words}': two numbers given for {name.replace('_', ' ')}; not used")
+        return
+    number, unit = value.number, value.unit
+    label = concept.label if concept is not None else name.replace("_", " ")
+    if _RANGE_AFTER.match(text, value.end) and value.second is None:
+        reading.notes.append(f"'{words}…': a range, not one value; not used")
+        return
+    bounds = plausible_range(concept)
+    if concept is not None and concept.value == "score" and bounds is not None and not bounds[0] <= number <= bounds[1]:
+        reading.notes.append(
+            f"'{words}': {format_number(number)} is off the {label} scale "
+            f"({format_number(bounds[0])}–{format_number(bounds[1])}); not used"
+        )
+        return
+    if is_uln(unit) and concept is not None and concept.value == "quantity":
+        fact = Observation(concept=name, value=number, unit="ULN", date=date, source=reading.source)
+        dated = f" on {date.isoformat()}" if date is not None else ""
+        rendering = f"{label} {format_number(number)} x ULN{dated} (from '{words}')"
+        reading.series.append((_use_observation(reading, base, start, end, rendering, fact), value, when))
+        return
+    if is_thousands(unit):
+        unit = THOUSANDS
+    shown_unit = unit
+    assumed = ""
+    reference = reference_after(text, value.end, len(text))
+    high: float | None = None
+    if concept is not None and concept.value == "quantity" and concept.unit:
+        if unit is None:
+            others = other_plausible_units(number, concept, bounds) if bounds is not None else []
+            if bounds is None or not bounds[0] <= number <= bounds[1] or others:
+                reading.notes.append(
+                    f"'{words}': no unit given for {label}; expected {concept.expects or concept.unit}; not used"
+                )
+                return
+            shown_unit = concept.unit
+            assumed = f" (unit not written: {concept.unit} assumed)"
+        else:
+            try:
+                number = convert(number, unit, concept, f"'{words}'")
+            except UnitError:
+                reading.notes.append(f"'{words}': unit '{unit}' cannot be converted to {concept.unit}; not used")
+                return
+            shown_unit = concept.unit
+        if bounds is not None and not bounds[0] <= number <= bounds[1]:
+            reading.notes.append(
+                f"'{words}': {format_number(number)} {concept.unit} is outside the plausible range "
+                f"{format_number(bounds[0])}–{format_number(bounds[1])} for {label}; not used"
+            )
+            return
+        high = _reference_high(reference, unit or concept.unit, concept, f"'{words}'", reading)
+    if high is not None and reference is not None:
+        end = reference.end
+        words = text[start:end].rstrip()
+    fact = Observation(
+        concept=name,
+        value=number,
+        unit=shown_unit if concept is None or concept.unit else None,
+        date=date,
+        source=reading.source,
+        reference_high=high,
+        reference_high_unit=shown_unit if high is not None else None,
+    )
+    dated = f" on {date.isoformat()}{' (the examination)' if examined else ''}" if date is not None else ""
+    unit_text = f" {shown_unit}" if shown_unit else ""
+    limit_text = f", ULN {format_number(high)} {shown_unit}" if high is not None else ""
+    rendering = f"{label} {format_number(number)}{unit_text}{limit_text}{assumed}{dated} (from '{words}')"
+    mention = _use_observation(reading, base, start, end, rendering, fact)
+    reading.series.append((mention, value, when))
+
+
+def _reference_high(
+    reference: StatedRange | None, unit: str | None, concept: Concept, where: str, reading: Reading
+) -> float | None:
+    """The stated upper limit of normal in the concept's canonical unit (the value's unit when it has
+    none of its own), or None, with a note, when it cannot be converted."""
+    if reference is None:
+        return None
+    high_unit = THOUSANDS if is_thousands(reference.unit) else reference.unit or unit
+    if high_unit is None or is_uln(high_unit):
+        return None
+    try:
+        return convert(reference.high, high_unit, concept, where)
+    except UnitError:
+        reading.notes.append(f"{where}: the reference range's unit '{high_unit}' cannot be converted; range not used")
+        return None
+
+
+def _use_observation(
+    reading: Reading, base: dict[str, object], start: int, end: int, rendering: str, fact: Observation
+) -> NoteMention:
+    return add_mention(reading, base, start, end, rendering, fact)

@@ -1,0 +1,54 @@
+"""The state of one note's reading, shared by the readers of its mentions: facts found, notes, spans used."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from assistant.patient.note.dates import StatedDate
+from assistant.patient.note.types import NoteContext, NoteMention
+from assistant.patient.note.values import StatedValue
+
+
+@dataclass
+class Reading:
+    """What the mentions of one note add up to, filled in as they are read."""
+
+    text: str
+    today: dt.date
+    source: str
+    age: float | None
+    mentions: list[NoteMention] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    not_understood: list[str] = field(default_factory=list)
+    used_spans: list[tuple[int, int]] = field(default_factory=list)
+    series: list[tuple[NoteMention, StatedValue, StatedDate | None]] = field(default_factory=list)
+
+
+def not_used_reason(ctx: NoteContext) -> str | None:
+    """Why a mention in this context states no fact of the patient: about a relative, hypothetical or uncertain."""
+    for flag in ("family", "hypothetical", "uncertain"):
+        if getattr(ctx, flag):
+            return flag
+    return None
+
+
+def add_mention(
+    reading: Reading, base: dict[str, object], start: int, end: int, rendering: str, fact: object
+) -> NoteMention:
+    """Record one mention read (``fact`` None when it is shown but not used) and the span it took."""
+    mention = NoteMention(
+        kind=base["kind"],  # type: ignore[arg-type]
+        concept=str(base["concept"]),
+        start=start,
+        end=end,
+        text=reading.text[start:end],
+        rendering=rendering,
+        fact=fact,  # type: ignore[arg-type]
+        context=base["context"],  # type: ignore[arg-type]
+        code=base["code"],  # type: ignore[arg-type]
+        system=base["system"],  # type: ignore[arg-type]
+    )
+    reading.mentions.append(mention)
+    reading.used_spans.append((start, end))
+    return mention

@@ -1,0 +1,176 @@
+"""How notes write values, treatments and ages that the reader must read as stated, not guess at.
+
+Multiples of the upper limit of normal ("AST 3x ULN"), a reference range after a value ("(ULN 110)",
+"(ref 7-40)"), the "k" of a cell count ("plts 150k"), ranges and off-scale scores (not values), the shortenings
+"mets" and "chemo", a medication started or stopped on a date, a date that belongs to another mention of the
+sentence, "-naive" and "prophylaxis" (a denial of a treatment only before a condition), ages written "she is 58"
+and "68M". The seed's criteria on multiples of ULN (NCT01267695:I12, I16, quoted from the protocol) are then
+decided from such a note with its reviewed rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from assistant.check import check_patient
+from assistant.parse import parse_protocol
+from assistant.patient.facts import PatientFacts
+from assistant.patient.note import read_note
+from assistant.rules.load import load_rules
+
+TODAY = dt.date(2025, 6, 1)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _facts(note: str) -> PatientFacts:
+    return read_note(note, TODAY).facts
+
+
+def _observation(note: str, concept: str) -> tuple[float | None, str | None, float | None] | None:
+    found = [o for o in _facts(note).observations if o.concept == concept]
+    assert len(found) <= 1, found
+    return (found[0].value, found[0].unit, found[0].reference_high) if found else None
+
+
+@pytest.mark.parametrize(
+    ("note", "concept", "expected"),
+    [
+        pytest.param("AST 3x ULN, ALT 2 x ULN.", "ast", (3.0, "ULN", None), id="x-uln"),
+        pytest.param("AST 3x ULN, ALT 2 x ULN.", "alt", (2.0, "ULN", None), id="x-uln-second"),
+        pytest.param(
+            "ALT is 2.5 times the upper limit of normal.", "alt", (2.5, "ULN", None), id="times-the-upper-limit"
+        ),
+        pytest.param("Labs: plts 150k, Hb 11.2 g/dL.", "platelets", (150.0, "10*9/L", None), id="k-of-a-count"),
+        pytest.param("PLT 90K on admission.", "platelets", (90.0, "10*9/L", None), id="upper-case-k"),
+        pytest.param(
+            "Creatinine 130 umol/L (ULN 110).", "creatinine", (1.471, "mg/dL", 1.244), id="uln-in-brackets-converted"
+        ),
+        pytest.param("ALT 45 U/L (ref 7-40), AST 30 U/L.", "alt", (45.0, "U/L", 40.0), id="reference-range"),
+        pytest.param(
+            "Total bilirubin 1.2 mg/dL (upper limit of normal 1.0 mg/dL).",
+            "bilirubin",
+            (1.2, "mg/dL", 1.0),
+            id="range-value-is-not-a-second-value",
+        ),
+        pytest.param("ALT 45 U/L.", "alt", (45.0, "U/L", None), id="no-range-stated"),
+        pytest.param("ECOG 1-2.", "ecog", None, id="score-range-is-not-a-value"),
+        pytest.param("ECOG 7.", "ecog", None, id="off-scale"),
+        pytest.param("ECOG 2.", "ecog", (2.0, None, None), id="score"),
+    ],
+)
+def test_values_as_notes_write_them(
+    note: str, concept: str, expected: tuple[float | None, str | None, float | None] | None
+) -> None:
+    found = _observation(note, concept)
+    if expected is None:
+        assert found is None
+        return
+    assert found is not None
+    assert found[0] == pytest.approx(expected[0], rel=1e-3)
+    assert found[1] == expected[1]
+    assert (found[2] is None) == (expected[2] is None)
+    if expected[2] is not None:
+        assert found[2] == pytest.approx(expected[2], rel=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("note", "concept", "present"),
+    [
+        pytest.param("He has known brain mets.", "brain_metastases", True, id="brain-mets"),
+        pytest.param("CT: no liver mets.", "hepatic_metastases", False, id="no-liver-mets"),
+        pytest.param("HIV negative", "hiv", False, id="negative-at-the-end-of-the-note"),
+        pytest.param("On DVT prophylaxis.", "icd10:I82", False, id="prophylaxis-denies-a-condition"),
+    ],
+)
+def test_conditions(note: str, concept: str, present: bool) -> None:
+    found = [c for c in _facts(note).conditions if c.concept == concept]
+    assert [c.present for c in found] == [present]
+
+
+def test_a_place_is_not_a_condition() -> None:
+    assert not [c for c in _facts("Lives in a nursing home with her husband.").conditions if c.concept == "nursing"]
+
+
+@pytest.mark.parametrize(
+    ("note", "concept", "expected"),
+    [
+        pytest.param(
+            "She had chemo 3 weeks ago.", "chemotherapy", (True, False, None, dt.date(2025, 5, 11)), id="chemo"
+        ),
+        pytest.param(
+            "On enoxaparin prophylaxis, no warfarin.", "lmwh", (True, True, None, None), id="prophylaxis-is-taken"
+        ),
+        pytest.param(
+            "On enoxaparin prophylaxis, no warfarin.", "warfarin", (False, False, None, None), id="and-the-denial"
+        ),
+        pytest.param(
+            "He is on warfarin 1 mg per day as prophylaxis.", "warfarin", (True, True, None, None), id="as-prophylaxis"
+        ),
+        pytest.param("She is imatinib-naive.", "imatinib", (False, False, None, None), id="naive"),
+        pytest.param(
+            "Imatinib started 2025-03-03.", "imatinib", (True, True, dt.date(2025, 3, 3), None), id="started-on-a-date"
+        ),
+        pytest.param(
+            "Started on warfarin 3 weeks ago.", "warfarin", (True, True, dt.date(2025, 5, 11), None), id="started-ago"
+        ),
+        pytest.param(
+            "Tamoxifen started in 2019 and stopped in 2023.",
+            "tamoxifen",
+            (True, False, None, dt.date(2023, 7, 1)),
+            id="stopped-date-is-the-end",
+        ),
+    ],
+)
+def test_medications(note: str, concept: str, expected: tuple[bool, bool, dt.date | None, dt.date | None]) -> None:
+    found = [m for m in _facts(note).medications if m.concept == concept]
+    assert [(m.present, m.active, m.start, m.end) for m in found] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("note", "age", "sex"),
+    [
+        pytest.param("She is 58, neutrophils 1,800/mm3.", 58.0, "female", id="she-is"),
+        pytest.param("68M, ECOG 1, history of MI 3 months ago.", 68.0, "male", id="68M"),
+        pytest.param("72F with COPD on home oxygen.", 72.0, "female", id="72F"),
+        pytest.param("He is 50 kg lighter than last year.", None, "male", id="a-weight-is-not-an-age"),
+    ],
+)
+def test_ages(note: str, age: float | None, sex: str) -> None:
+    facts = _facts(note)
+    assert (facts.age, facts.sex) == (age, sex)
+
+
+def test_a_date_of_another_mention_is_not_the_scores() -> None:
+    facts = _facts("68M, ECOG 1, history of MI 3 months ago, otherwise well.")
+    assert [o.date for o in facts.observations if o.concept == "ecog"] == [None]
+    assert [c.onset for c in facts.conditions if c.concept == "myocardial_infarction"] == [dt.date(2025, 3, 1)]
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        pytest.param(
+            "Labs today: bilirubin 1.2 x ULN, creatinine 1.1 x ULN.",
+            {"NCT01267695:I12": "satisfied", "NCT01267695:I16": "satisfied"},
+            id="within",
+        ),
+        pytest.param(
+            "Labs today: bilirubin 2 mg/dL (ULN 1.0), creatinine 0.9 mg/dL (ref 0.6-1.2).",
+            {"NCT01267695:I12": "violated", "NCT01267695:I16": "satisfied"},
+            id="from-stated-ranges",
+        ),
+        pytest.param(
+            "Labs today: bilirubin 2 mg/dL, creatinine 0.9 mg/dL.",
+            {"NCT01267695:I12": "unknown", "NCT01267695:I16": "unknown"},
+            id="no-range-no-verdict",
+        ),
+    ],
+)
+def test_seed_uln_criteria_from_a_note(note: str, expected: dict[str, str]) -> None:
+    protocol = parse_protocol(ROOT / "corpus" / "NCT01267695.txt")
+    report = check_patient(protocol, read_note(note, TODAY).facts, TODAY, load_rules(protocol, ROOT / "corpus"))
+    got = {v.criterion_id: v.status for v in report.verdicts if v.criterion_id in expected}
+    assert got == expected
