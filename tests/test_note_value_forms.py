@@ -1,7 +1,9 @@
 """How notes write values, treatments and ages that the reader must read as stated, not guess at.
 
 Multiples of the upper limit of normal ("AST 3x ULN"), a reference range after a value ("(ULN 110)",
-"(ref 7-40)"), the "k" of a cell count ("plts 150k"), ranges and off-scale scores (not values), the shortenings
+"(ref 7-40)"), the "k" of a cell count ("plts 150k"), a value without a unit that is plausible in one unit only
+("platelets 250,000"), two names before one value or a pair ("AST/ALT 32/28 U/L"), a class in roman numerals
+("NYHA class III"), ranges and off-scale scores (not values), the shortenings
 "mets" and "chemo", a medication started or stopped on a date, a date that belongs to another mention of the
 sentence, "-naive" and "prophylaxis" (a denial of a treatment only before a condition), ages written "she is 58"
 and "68M". The seed's criteria on multiples of ULN (NCT01267695:I12, I16, quoted from the protocol) are then
@@ -59,6 +61,14 @@ def _observation(note: str, concept: str) -> tuple[float | None, str | None, flo
         pytest.param("ECOG 1-2.", "ecog", None, id="score-range-is-not-a-value"),
         pytest.param("ECOG 7.", "ecog", None, id="off-scale"),
         pytest.param("ECOG 2.", "ecog", (2.0, None, None), id="score"),
+        pytest.param("NYHA class III.", "nyha_class", (3.0, None, None), id="roman-class"),
+        pytest.param("NYHA class I-II.", "nyha_class", None, id="roman-range-is-not-a-value"),
+        pytest.param("Platelets 250,000, WBC 7.1.", "platelets", (250.0, "10*9/L", None), id="implied-per-mm3"),
+        pytest.param("Hgb 112 this morning.", "hemoglobin", (11.2, "g/dL", None), id="implied-g-per-l"),
+        pytest.param("Creatinine 1.1 on admission.", "creatinine", None, id="mass-or-substance-not-guessed"),
+        pytest.param("AST/ALT 32/28 U/L.", "ast", (32.0, "U/L", None), id="pair-first"),
+        pytest.param("AST/ALT 32/28 U/L.", "alt", (28.0, "U/L", None), id="pair-second"),
+        pytest.param("AST and ALT 2x ULN.", "alt", (2.0, "ULN", None), id="two-names-one-value"),
     ],
 )
 def test_values_as_notes_write_them(
@@ -88,6 +98,31 @@ def test_values_as_notes_write_them(
 def test_conditions(note: str, concept: str, present: bool) -> None:
     found = [c for c in _facts(note).conditions if c.concept == concept]
     assert [c.present for c in found] == [present]
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        pytest.param("Serology: HBsAg (-), HCV Ab (+).", {"hbsag": False, "anti_hcv": True}, id="signs-in-brackets"),
+        pytest.param("HBsAg+, HCV Ab-.", {"hbsag": True, "anti_hcv": False}, id="bare-signs"),
+        pytest.param("HBsAg - not done.", {}, id="a-dash-is-not-a-result"),
+    ],
+)
+def test_test_results_written_as_signs(note: str, expected: dict[str, bool]) -> None:
+    flags = {o.concept: o.flag for o in _facts(note).observations}
+    assert flags == expected
+
+
+@pytest.mark.parametrize(
+    ("note", "present"),
+    [
+        pytest.param("HIV (-), HBsAg (-).", False, id="condition-bracket-minus"),
+        pytest.param("HIV-, hepatitis serologies pending.", False, id="condition-minus"),
+        pytest.param("HIV+ on ART.", True, id="condition-plus"),
+    ],
+)
+def test_a_condition_written_with_a_sign(note: str, present: bool) -> None:
+    assert [c.present for c in _facts(note).conditions if c.concept == "hiv"] == [present]
 
 
 def test_a_place_is_not_a_condition() -> None:

@@ -10,8 +10,9 @@ from assistant.errors import UnitError
 from assistant.patient.concepts import Concept
 from assistant.patient.facts import Observation
 from assistant.patient.note.dates import StatedDate
+from assistant.patient.note.pipeline import term_of
 from assistant.patient.note.reading import Reading, add_mention, not_used_reason
-from assistant.patient.note.scope import negation_reaches_value
+from assistant.patient.note.scope import context_of, negation_reaches_value
 from assistant.patient.note.types import NoteContext, NoteMention
 from assistant.patient.note.values import (
     THOUSANDS,
@@ -21,10 +22,11 @@ from assistant.patient.note.values import (
     is_thousands,
     other_plausible_units,
     reference_after,
+    roman_after,
     value_after,
     values_in,
 )
-from assistant.patient.note.vocabulary import PAIR_CONCEPT, concept_details, pair_parts, plausible_range
+from assistant.patient.note.vocabulary import PAIR_CONCEPT, Term, concept_details, pair_parts, plausible_range
 from assistant.patient.units import format_number, is_uln
 
 _FLAG = re.compile(r"\b(?P<w>positive|negative|not detected|detected|reactive|non-?reactive)\b", re.IGNORECASE)
@@ -36,6 +38,9 @@ _NOT_TESTED = re.compile(
     re.IGNORECASE,
 )
 """A negated test that states no result ("HBsAg not done", "HIV test pending")."""
+_SIGN = re.compile(r"(?:[ \t]*\([ \t]*(?P<w>[+-])[ \t]*\)|(?P<bare>[+-])(?=[\s,.;)]|$))")
+"""A result written as a sign right after a test's name: "HBsAg (-)", "HCV Ab (+)", "HBsAg-"."""
+_PAIR_JOIN = re.compile(r"\s*(?:/|and|&)\s*", re.IGNORECASE)
 
 
 def read_observation(
@@ -49,13 +54,15 @@ def read_observation(
     text = reading.text
     if concept is not None and concept.value == "flag":
         clause = max(ent.sent.start_char, *(text.rfind(c, 0, ent.start_char) + 1 for c in ",;"))
-        found = _FLAG.search(text, ent.end_char, limit)
+        sign = _SIGN.match(text, ent.end_char, limit)  # "HBsAg (-)", "HCV Ab+"
+        found = sign or _FLAG.search(text, ent.end_char, limit)
         if found is None and not _NOT_TESTED.search(text, ent.end_char, limit):  # "HCV negative; HBsAg pending"
             found = _FLAG.search(text, clause, ent.start_char)  # "negative for HBsAg"
         if found is None and (not ctx.negated or _NOT_TESTED.search(ent.sent.text)):  # "HBsAg not done"
             reading.not_understood.append(text[ent.start_char : limit].strip())
             return
-        positive = found is not None and found.group("w").lower() in ("positive", "detected", "reactive")
+        word = (sign.group("w") or sign.group("bare")) if sign is not None else found.group("w") if found else ""
+        positive = word.lower() in ("positive", "detected", "reactive", "+")
         flag = positive and not ctx.negated
         end = max(ent.end_char, found.end()) if found is not None else ent.end_char
         start = min(ent.start_char, found.start()) if found is not None else ent.start_char
@@ -65,7 +72,11 @@ def read_observation(
             reading, base, start, end, f"{concept.label}: {'positive' if flag else 'negative'} (from '{words}')", fact
         )
         return
+    if _paired(ent, limit, reading, base, dates, stated):
+        return
     first = value_after(text, ent.end_char, limit)
+    if first is None and concept is not None and concept.value == "score":
+        first = roman_after(text, ent.end_char, limit)
     if first is None and len(ent.text) <= 3:
         return  # a short abbreviation with no value is more often something else ("Mrs. K", "mg")
     if first is None:
@@ -81,6 +92,34 @@ def read_observation(
             values.append(extra)
     for value in values:
         _one_value(ent, value, reading, base, concept, dates, stated)
+
+
+def _paired(
+    ent: Span, limit: int, reading: Reading, base: dict[str, object], dates: list[StatedDate], stated: StatedDate | None
+) -> bool:
+    """Two names joined before one value ("AST/ALT 32/28 U/L", "AST and ALT 2x ULN"): each its own number
+    of a pair, or both the one value. True when read so (the second name's span is then used)."""
+    text = reading.text
+    join = _PAIR_JOIN.match(text, ent.end_char, limit + 1)
+    if join is None or join.end() != limit:
+        return False
+    second = next((e for e in ent.sent.ents if e.start_char == limit and e.label_ == "OBSERVATION"), None)
+    if second is None:
+        return False
+    later = [e.start_char for e in ent.sent.ents if e.start_char > second.start_char]
+    value = value_after(text, second.end_char, later[0] if later else ent.sent.end_char)
+    if value is None:
+        return False
+    term = term_of(second)
+    numbers = (value.number, value.second if value.second is not None else value.number)
+    for span, number, part in ((ent, numbers[0], base), (second, numbers[1], _base_of(second, term, base))):
+        one = StatedValue(value.start, value.end, number, None, value.unit, value.text)
+        _one_value(span, one, reading, part, concept_details(str(part["concept"])), dates, stated)
+    return True
+
+
+def _base_of(span: Span, term: Term, base: dict[str, object]) -> dict[str, object]:
+    return dict(base, concept=term.concept, code=term.code, system=term.system, context=context_of(span))
 
 
 def _value_date(value: StatedValue, dates: list[StatedDate], fallback: StatedDate | None) -> StatedDate | None:
@@ -151,13 +190,19 @@ def _one_value(
     if concept is not None and concept.value == "quantity" and concept.unit:
         if unit is None:
             others = other_plausible_units(number, concept, bounds) if bounds is not None else []
-            if bounds is None or not bounds[0] <= number <= bounds[1] or others:
+            plausible = bounds is not None and bounds[0] <= number <= bounds[1]
+            implied = others[0] if not plausible and len(others) == 1 and concept.molar_mass is None else None
+            if implied is not None:  # "platelets 250,000": plausible per mm3 only
+                number = convert(number, implied, concept, f"'{words}'")
+                assumed = f" (unit not written: read as {implied}, the only unit it is plausible in)"
+            elif not plausible or others:
                 reading.notes.append(
                     f"'{words}': no unit given for {label}; expected {concept.expects or concept.unit}; not used"
                 )
                 return
+            else:
+                assumed = f" (unit not written: {concept.unit} assumed)"
             shown_unit = concept.unit
-            assumed = f" (unit not written: {concept.unit} assumed)"
         else:
             try:
                 number = convert(number, unit, concept, f"'{words}'")

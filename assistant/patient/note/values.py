@@ -119,6 +119,19 @@ def value_after(text: str, pos: int, limit: int) -> StatedValue | None:
     return _compound(text, _stated(match), limit)
 
 
+_ROMAN = re.compile(r"(?i:[\s:=,(]|\b(?:class|grade|stage|is|was|of)\b)*(?P<r>IV|III|II|I)\b(?![-/.]\w)")
+_ROMAN_VALUE = {"I": 1.0, "II": 2.0, "III": 3.0, "IV": 4.0}
+
+
+def roman_after(text: str, pos: int, limit: int) -> StatedValue | None:
+    """A class written in upper-case roman numerals after a score's name ("NYHA class III", "NYHA II")."""
+    match = _ROMAN.match(text, pos, limit)
+    if match is None:
+        return None
+    numeral = match.group("r")
+    return StatedValue(match.start("r"), match.end("r"), _ROMAN_VALUE[numeral], None, None, numeral)
+
+
 def _compound(text: str, value: StatedValue, limit: int) -> StatedValue:
     """``value`` with the smaller unit's part that follows it ("5 ft" of "5 ft 4 in" → 64 in)."""
     larger = _COMPOUND.get((value.unit or "").lower())
