@@ -66,6 +66,10 @@ def _observation(note: str, concept: str) -> tuple[float | None, str | None, flo
         pytest.param("Platelets 250,000, WBC 7.1.", "platelets", (250.0, "10*9/L", None), id="implied-per-mm3"),
         pytest.param("Hgb 112 this morning.", "hemoglobin", (11.2, "g/dL", None), id="implied-g-per-l"),
         pytest.param("Creatinine 1.1 on admission.", "creatinine", None, id="mass-or-substance-not-guessed"),
+        pytest.param("ANC 1.5 ×10⁹/L.", "anc", (1.5, "10*9/L", None), id="superscript-exponent"),
+        pytest.param("ANC of 2.0 G/L.", "anc", (2.0, "10*9/L", None), id="giga-per-litre"),
+        pytest.param("Platelets 90 000/mm3.", "platelets", (90.0, "10*9/L", None), id="space-thousands"),
+        pytest.param("WHO PS 1, weight stable.", "ecog", (1.0, None, None), id="ps"),
         pytest.param("AST/ALT 32/28 U/L.", "ast", (32.0, "U/L", None), id="pair-first"),
         pytest.param("AST/ALT 32/28 U/L.", "alt", (28.0, "U/L", None), id="pair-second"),
         pytest.param("AST and ALT 2x ULN.", "alt", (2.0, "ULN", None), id="two-names-one-value"),
@@ -171,6 +175,9 @@ def test_medications(note: str, concept: str, expected: tuple[bool, bool, dt.dat
         pytest.param("68M, ECOG 1, history of MI 3 months ago.", 68.0, "male", id="68M"),
         pytest.param("72F with COPD on home oxygen.", 72.0, "female", id="72F"),
         pytest.param("He is 50 kg lighter than last year.", None, "male", id="a-weight-is-not-an-age"),
+        pytest.param("He's 17 and plays football.", 17.0, "male", id="hes"),
+        pytest.param("Patient is 45 years of age. She lives alone.", 45.0, "female", id="years-of-age"),
+        pytest.param("At 45 years of age she had a hysterectomy.", None, "female", id="at-an-age-is-not-the-age"),
     ],
 )
 def test_ages(note: str, age: float | None, sex: str) -> None:

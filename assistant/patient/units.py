@@ -33,6 +33,9 @@ _REPLACEMENTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\[lb_av\]"), "lb"),
     (re.compile(r"\[in_i\]"), "inch"),
     (re.compile(r"[µμ]"), "u"),
+    (re.compile(r"10\s*⁹"), "10^9"),  # "×10⁹/L"
+    (re.compile(r"10\s*³"), "10^3"),
+    (re.compile(r"^G\s*/\s*[lL]$"), "10^9/L"),  # giga per litre ("ANC 2.0 G/L"), not gauss
     (re.compile(r"³"), "3"),
     (re.compile(r"²"), "2"),
     (re.compile(r"⁹"), "9"),

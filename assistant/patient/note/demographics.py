@@ -5,18 +5,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
+
+from assistant.patient.note.values import looks_like_unit
 
 _AGE = re.compile(
     r"\b(?P<a>\d{1,3})\s*(?:-\s*|\s)?(?:years?|yrs?|y)\s*-?\s*old\b"
     r"|\b(?P<b>\d{1,3})\s*(?:yo|y/o|y\.o\.|yr old|yoa)(?![a-z])"
     r"|\baged\s+(?P<c>\d{1,3})\b"
     r"|\bage[:\s]+(?P<d>\d{1,3})\b(?!\s*(?:years?\s+)?(?:ago|earlier))"
-    r"|\b(?:patient|pt|she|he|woman|man|lady|gentleman)\s+(?:is|was)\s+(?P<e>\d{1,3})\b(?!\s*(?:[.,]\d|[%/×*<>=-]|[a-z]))"
+    r"|\b(?P<g>\d{1,3})\s*(?:years?|yrs?)\s+of\s+age\b"
+    r"|\b(?:patient|pt|she|he|woman|man|lady|gentleman)(?:\s+(?:is|was)|['’]s)\s+(?P<e>\d{1,3})\b(?!\s*(?:[.,]\d|[%/×*<>=-]|(?:years?|yrs?|y|yo)\b))"
     r"|(?<![\w.,/-])(?P<f>\d{2,3})(?-i:[MF])\b",
     re.IGNORECASE,
 )
 _AT_AGE = re.compile(r"\b(?:at|by|until|since)\s+(?:the\s+)?age\b", re.IGNORECASE)
+_AT_BEFORE = re.compile(r"\b(?:at|by|until|since|from|before|after)\s+$", re.IGNORECASE)
 _AGE_SEX = re.compile(r"\d{2,3}[MF]")
 _SEX_LETTER = {"f": "female", "m": "male"}
 _GRAVIDA = re.compile(r"\bG\s?(?P<g>\d{1,2})\s?P\s?(?P<p>\d{1,2})(?:[\s\-,]?\d{1,2}){0,3}\b")
@@ -78,15 +83,28 @@ def ages(doc: Doc) -> list[Found]:
     family = _family_tokens(doc)
     out: list[Found] = []
     for m in _AGE.finditer(doc.text):
-        if _AT_AGE.search(doc.text[max(0, m.start() - 12) : m.start() + 4]):
-            continue
+        if _AT_AGE.search(doc.text[max(0, m.start() - 12) : m.start() + 4]) or _AT_BEFORE.search(
+            doc.text, max(0, m.start() - 8), m.start()
+        ):
+            continue  # "at age 26", "at 45 years of age": when something happened, not the age now
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if span is not None and any(t.i in family for t in span):
             continue
+        if m.group("e") is not None and _unit_follows(doc.text, m.end()):
+            continue  # "he is 50 kg", "she is 5 months post-op": a measurement, not an age
         years = next(g for g in m.groups() if g is not None)
         if 0 < int(years) < 130:
             out.append(Found(m.start(), m.end(), years))
     return out
+
+
+_NEXT_WORD = re.compile(r"\s*([A-Za-zµμ/%][\w/%]*)")
+
+
+def _unit_follows(text: str, pos: int) -> bool:
+    """True when the word after ``pos`` is a unit of measurement (pint reads it as one)."""
+    word = _NEXT_WORD.match(text, pos)
+    return word is not None and word.group(1).lower() not in STOP_WORDS and looks_like_unit(word.group(1))
 
 
 def sexes(doc: Doc) -> list[Found]:

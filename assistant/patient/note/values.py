@@ -21,14 +21,14 @@ _LEAD = re.compile(
     r"reading|score|status|class|grade|result|to|up|around|about|approximately|now|today)\b)*",
     re.IGNORECASE,
 )
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])|\d+(?:\.\d+)?"
 _ULN = (
     r"(?:[x×*]\s*|-?\s*fold\s+|times\s+)(?:the\s+)?(?:uln|upper\s+limits?(?:\s+of\s+(?:the\s+)?normal)?"
     r"|upper\s+(?:limit\s+of\s+)?normal)\b"
 )
 _ULN_UNIT = re.compile(_ULN, re.IGNORECASE)
 _UNIT = (
-    _ULN + r"|(?:[x×]\s*)?10\s*[\^*]\s*\d+\s*/\s*[a-zA-Zµμ]+"
+    _ULN + r"|(?:[x×]\s*)?10\s*(?:[\^*]\s*\d+|[³⁹])\s*/\s*[a-zA-Zµμ]+"
     r"|%"
     r"|°\s*[CF]\b"
     r"|/\s*[a-zA-Zµμ]+[0-9³]?"
@@ -91,7 +91,7 @@ def reference_after(text: str, pos: int, limit: int) -> StatedRange | None:
     if match is None:
         return None
     unit = _clean_unit(match.group("unit"))
-    return StatedRange(match.end(), float(match.group("high").replace(",", "")), unit)
+    return StatedRange(match.end(), float(re.sub(r"[,\s\u00a0\u202f]", "", match.group("high"))), unit)
 
 
 def is_thousands(unit: str | None) -> bool:
@@ -168,7 +168,7 @@ def _stated(match: re.Match[str]) -> StatedValue:
     return StatedValue(
         start=match.start(),
         end=end,
-        number=float(match.group("num").replace(",", "")),
+        number=float(re.sub(r"[,\s\u00a0\u202f]", "", match.group("num"))),
         second=float(match.group("den")) if match.group("den") else None,
         unit=unit,
         text=match.string[match.start() : end],
