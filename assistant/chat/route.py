@@ -28,7 +28,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
@@ -46,11 +46,21 @@ from assistant.chat.scope import any_of, clause_bounds, rx
 from assistant.chat.steps import current_steps
 from assistant.chat.timing import find_times
 
-if TYPE_CHECKING:
-    from assistant.chat.state import ConversationState
-
 Role = Literal["start", "surgery", "other"]
 Kind = Literal["patient", "schedule", "general"]
+
+
+class History(Protocol):
+    """What routing needs of the conversation so far (``chat.state.ConversationState`` has it): routing
+    does not depend on the state module, which depends on routing."""
+
+    @property
+    def as_of(self) -> dt.date | None:
+        """The day the conversation is about, when set."""
+
+    @property
+    def has_patient(self) -> bool:
+        """True when facts of a patient are already held."""
 
 # --------------------------------------------------------------------------------------- cue data
 ELIGIBILITY_QUESTIONS: tuple[str, ...] = (
@@ -311,7 +321,7 @@ def find_dates(message: str, today: dt.date) -> tuple[DateMention, ...]:
     )
 
 
-def classify(message: str, history: ConversationState | None = None, *, today: dt.date | None = None) -> Route:
+def classify(message: str, history: History | None = None, *, today: dt.date | None = None) -> Route:
     """Route ``message``: patient-specific, schedule, both, or general. ``today`` (default: the
     conversation's ``as_of``, else the system date) is the day relative dates count from."""
     day = today or (history.as_of if history is not None and history.as_of else None) or dt.date.today()
