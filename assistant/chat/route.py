@@ -62,6 +62,7 @@ class History(Protocol):
     def has_patient(self) -> bool:
         """True when facts of a patient are already held."""
 
+
 # --------------------------------------------------------------------------------------- cue data
 ELIGIBILITY_QUESTIONS: tuple[str, ...] = (
     r"\b(?:can|could|may|would|will)\s+(?:she|he)\s+(?:be\s+)?(?:enrol(?:l?ed)?|enroll|join|participate|take\s+part"

@@ -13,6 +13,7 @@ from assistant.patient.concepts import Concept, ConceptSet
 from assistant.patient.units import format_number
 from assistant.rules import schema as s
 from assistant.rules.context import PatientContext
+from assistant.rules.observations import observation
 from assistant.rules.ops import OP_TEXT, TRUE, UNKNOWN, Result
 
 Decide = Callable[[PatientContext], Result | None]
@@ -22,8 +23,6 @@ Decide = Callable[[PatientContext], Result | None]
 def defined_by(concept: Concept, concepts: ConceptSet, yes: int, no: int, max_days: int) -> Decide | None:
     """The test of ``concept`` through its defining measurement, or None when it has no definition. The
     latest value counts when it is undated or at most ``max_days`` before the check date."""
-    from assistant.rules.observations import observation  # observations reads occurrences' window arithmetic
-
     definition = concept.defined_by
     if definition is None:
         return None

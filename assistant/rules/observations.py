@@ -13,8 +13,8 @@ from assistant.patient.units import factor as unit_factor
 from assistant.patient.units import format_number
 from assistant.rules import schema as s
 from assistant.rules.context import Evaluator, PatientContext, describe_date
-from assistant.rules.occurrences import _cutoffs, _delta
 from assistant.rules.ops import COMPARATORS, FALSE, OP_TEXT, TRUE, UNKNOWN, Result
+from assistant.rules.windows import cutoffs, delta_of
 
 
 def observation(
@@ -32,7 +32,7 @@ def _windowed(test: Evaluator, concept: Concept, within: s.Duration) -> Evaluato
     includes its first day, as an occurrence's does); an undated or older latest value leaves it unknown,
     with the date of that value and the window in the reason."""
     name, label, window = concept.name, concept.label, within.text()
-    cutoff_of = _cutoffs(_delta(within))
+    cutoff_of = cutoffs(delta_of(within))
     missing = (f"{label} dated within {window} before the check date",)
     none: Result = (UNKNOWN, f"no {label} on record", (), missing)
 

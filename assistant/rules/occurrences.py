@@ -4,8 +4,6 @@ names and those below it in the terminology; a statement of absence under it or 
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
 from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
@@ -18,6 +16,7 @@ from assistant.rules import schema as s
 from assistant.rules.context import Evaluator, PatientContext, describe_date
 from assistant.rules.definitions import Decide, defined_by
 from assistant.rules.ops import FALSE, OP_TEXT, TRUE, UNKNOWN, Result, compare
+from assistant.rules.windows import cutoffs, delta_of
 from assistant.settings import get_settings
 
 
@@ -36,12 +35,6 @@ def _shared(names: tuple[str, ...]) -> frozenset[str]:
     lookup by the very same set never compares thousands of names."""
     found = frozenset(names)
     return _SHARED.setdefault(found, found)
-
-
-def _delta(duration: s.Duration) -> relativedelta:
-    return relativedelta(
-        days=duration.days or 0, weeks=duration.weeks or 0, months=duration.months or 0, years=duration.years or 0
-    )
 
 
 def dose_of(node: s.DoseTest, where: str) -> tuple[str, float, str, bool]:
@@ -90,7 +83,7 @@ def occurrence(
     broader_set = _shared(broader)
     yes, no = (FALSE, TRUE) if negated else (TRUE, FALSE)
     label, kind = concept.label, concept.kind
-    delta = _delta(within) if within is not None else None
+    delta = delta_of(within) if within is not None else None
     window = f" within {within.text()}" if within is not None else ""
     dose_text = f" at a dose {OP_TEXT[dose[0]]} {format_number(dose[1])} {dose[2]}/day" if dose else ""
     if ever:
@@ -230,7 +223,7 @@ def _windowed(lookup: Lookup, concept: Concept, delta: relativedelta, window: st
     label, event_like = concept.label, concept.event
     no_end = f"{label} recorded without the date it ended"
     missing_end = (f"date of {label}",)
-    cutoff_of = _cutoffs(delta)
+    cutoff_of = cutoffs(delta)
 
     def test(ctx: PatientContext) -> Result:
         found = ctx.present_of.get(name_set)
@@ -254,22 +247,6 @@ def _windowed(lookup: Lookup, concept: Concept, delta: relativedelta, window: st
     return test
 
 
-def _cutoffs(delta: relativedelta) -> Callable[[dt.date], dt.date]:
-    """``as_of - delta`` remembered per ``as_of`` for one test (a relativedelta is slow to subtract and to
-    hash); the table is emptied when it reaches 64 dates."""
-    known: dict[dt.date, dt.date] = {}
-
-    def cutoff(as_of: dt.date) -> dt.date:
-        day = known.get(as_of)
-        if day is None:
-            if len(known) >= 64:
-                known.clear()
-            day = known[as_of] = as_of - delta
-        return day
-
-    return cutoff
-
-
 def since(node: s.SinceTest, concept: Concept, concepts: ConceptSet) -> Evaluator:
     """True when the last exposure lies at least (>=) / more than (>) the duration before ``as_of``,
     or when the patient never had it (stated)."""
@@ -279,7 +256,7 @@ def since(node: s.SinceTest, concept: Concept, concepts: ConceptSet) -> Evaluato
     broader_set = _shared(broader)
     label, event_like, op = concept.label, concept.event, node.op
     duration = node.duration
-    delta = _delta(duration)
+    delta = delta_of(duration)
     need = f"{'more than' if op == '>' else 'at least'} {duration.text()}"
     missing_all = (f"date of last {label}, or a statement that the patient never had it",)
     missing_date = (f"date of last {label}",)
@@ -289,7 +266,7 @@ def since(node: s.SinceTest, concept: Concept, concepts: ConceptSet) -> Evaluato
 
     no_end = f"{label} recorded without the date it ended"
     strict = op == ">"
-    cutoff_of = _cutoffs(delta)
+    cutoff_of = cutoffs(delta)
 
     nothing: Result = (UNKNOWN, unknown_reason, (), missing_all)
 
