@@ -70,6 +70,8 @@ def _observation(note: str, concept: str) -> tuple[float | None, str | None, flo
         pytest.param("ANC of 2.0 G/L.", "anc", (2.0, "10*9/L", None), id="giga-per-litre"),
         pytest.param("Platelets 90 000/mm3.", "platelets", (90.0, "10*9/L", None), id="space-thousands"),
         pytest.param("WHO PS 1, weight stable.", "ecog", (1.0, None, None), id="ps"),
+        pytest.param("Mitotic rate 3/50 HPF.", "mitotic_count", (0.06, "/[HPF]", None), id="per-50-hpf"),
+        pytest.param("Creatinine 1.1/1.2 mg/dL.", "creatinine", None, id="two-values-in-the-concepts-unit"),
         pytest.param("AST/ALT 32/28 U/L.", "ast", (32.0, "U/L", None), id="pair-first"),
         pytest.param("AST/ALT 32/28 U/L.", "alt", (28.0, "U/L", None), id="pair-second"),
         pytest.param("AST and ALT 2x ULN.", "alt", (2.0, "ULN", None), id="two-names-one-value"),

@@ -161,8 +161,11 @@ def _one_value(
                 part = StatedValue(value.start, value.end, number, None, value.unit, value.text)
                 _one_value(ent, part, reading, sub, concept_details(concept_name), dates, stated)
             return
-        reading.notes.append(f"'{words}': two numbers given for {name.replace('_', ' ')}; not used")
-        return
+        per = _per_count_unit(value, concept)
+        if per is None:
+            reading.notes.append(f"'{words}': two numbers given for {name.replace('_', ' ')}; not used")
+            return
+        value = per  # "3/50 HPF": 3 per 50 high-power fields, one value
     number, unit = value.number, value.unit
     label = concept.label if concept is not None else name.replace("_", " ")
     if _RANGE_AFTER.match(text, value.end) and value.second is None:
@@ -235,6 +238,25 @@ def _one_value(
     rendering = f"{label} {format_number(number)}{unit_text}{limit_text}{assumed}{dated} (from '{words}')"
     mention = _use_observation(reading, base, start, end, rendering, fact)
     reading.series.append((mention, value, when))
+
+
+def _per_count_unit(value: StatedValue, concept: Concept | None) -> StatedValue | None:
+    """``value`` read as one number per a counted unit ("3/50 HPF" → 3 in /50 HPF) when the concept's
+    quantity converts from that unit and not from the unit alone; None otherwise (two numbers:
+    "creatinine 1.1/1.2 mg/dL")."""
+    if concept is None or concept.value != "quantity" or value.unit is None or value.second is None:
+        return None
+    try:
+        convert(value.number, value.unit, concept, "unit")
+        return None  # the unit is the concept's own: two values in it, not one per a count
+    except UnitError:
+        pass
+    unit = f"/{value.second:g}{value.unit}"
+    try:
+        convert(value.number, unit, concept, "unit")
+    except UnitError:
+        return None
+    return StatedValue(value.start, value.end, value.number, None, unit, value.text)
 
 
 def _reference_high(
