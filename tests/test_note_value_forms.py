@@ -131,6 +131,31 @@ def test_a_condition_written_with_a_sign(note: str, present: bool) -> None:
     assert [c.present for c in _facts(note).conditions if c.concept == "hiv"] == [present]
 
 
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        pytest.param("Assessment: fit for second-line treatment.", [], id="fit-for-treatment"),
+        pytest.param("She is fit and well.", [], id="fit-and-well"),
+        pytest.param("He had a fit yesterday.", [True], id="a-fit-is-a-seizure"),
+    ],
+)
+def test_fit_the_adjective_is_not_a_seizure(note: str, expected: list[bool]) -> None:
+    assert [c.present for c in _facts(note).conditions if c.concept == "icd10:R56"] == expected
+
+
+@pytest.mark.parametrize(
+    ("note", "concept", "covers_past"),
+    [
+        pytest.param("No known liver disease.", "liver_disease", True, id="no-known"),
+        pytest.param("No known drug allergies.", "hpo:HP:0410323", True, id="no-known-drug-allergies"),
+        pytest.param("No liver disease.", "liver_disease", False, id="no-is-now"),
+    ],
+)
+def test_no_known_denies_the_history_too(note: str, concept: str, covers_past: bool) -> None:
+    found = [c for c in _facts(note).conditions if c.concept == concept]
+    assert [(c.present, c.covers_past) for c in found] == [(False, covers_past)]
+
+
 def test_a_place_is_not_a_condition() -> None:
     assert not [c for c in _facts("Lives in a nursing home with her husband.").conditions if c.concept == "nursing"]
 

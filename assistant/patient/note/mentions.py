@@ -22,6 +22,9 @@ from assistant.patient.note.scope import (
 from assistant.patient.note.values import value_after
 from assistant.patient.note.vocabulary import Term, concept_details
 
+_NOUN_ONLY = frozenset({"fit"})
+"""One-word condition terms read only as nouns (see ``_adjective_sense``); "fits" is a plural noun already."""
+_NOUN_BEFORE = frozenset({"a", "one", "first", "another", "further", "febrile", "epileptic", "no", "any", "had"})
 _SINCE = re.compile(r"\b(?:since|from)\b", re.IGNORECASE)
 _STARTED = re.compile(r"\b(?:start(?:ed|ing)?|began|begun|initiated|commenced)\b", re.IGNORECASE)
 _STOPPED = re.compile(
@@ -127,6 +130,16 @@ def _not_anothers(dates: list[StatedDate], ent: Span) -> list[StatedDate]:
     ]
 
 
+def _adjective_sense(ent: Span) -> bool:
+    """True for a one-word condition term that is also an everyday adjective meaning the opposite, written
+    here as the adjective: ICD-10-CM's "Fit NOS" (R56.9, a seizure) in "fit for second-line treatment",
+    "fit and well", "medically fit". The noun is read: "a fit", "febrile fits", "no further fits"."""
+    if len(ent) != 1 or ent[0].lower_ not in _NOUN_ONLY:
+        return False
+    before = ent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+    return before not in _NOUN_BEFORE
+
+
 def _names_a_history(ent: Span, term: Term) -> bool:
     """True when the note's words end in "history" where the term's end in another word ("cardiac history"
     for the term "cardiac disease")."""
@@ -178,6 +191,9 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
     words = reading.text[ent.start_char : end]
     if kind == "condition" and _TEST_OR_VACCINE.match(reading.text, end, limit):  # "HIV 1/2 antibody negative"
         reading.not_understood.append(reading.text[ent.start_char : limit].strip().split("\n")[0])
+        return
+    if kind == "condition" and _adjective_sense(ent):
+        reading.notes.append(f"'{words}': not used: the adjective ('fit for treatment'), not the condition")
         return
     if kind != "medication" and (
         _SERVICE_AFTER.match(reading.text, end) or _PLACE_BEFORE.search(reading.text, sent.start_char, ent.start_char)

@@ -24,6 +24,8 @@ _PAST_SECTIONS = frozenset({"past_medical_history", "past_surgical_history", "pr
 ("Allergies: none"), which records every allergy known to date, within its title's paragraph."""
 _ALLERGY_SECTIONS = frozenset({"allergy", "allergies"})
 """Sections listing what the patient reacts to: a drug named there is not one taken."""
+_NO_KNOWN = re.compile(r"\b(?:no|not|nor)\s+(?:other\s+|previously\s+)?known\b[^,;]*$", re.IGNORECASE)
+"""A denial of anything known ("no known drug allergies", "no known liver disease"): none was ever diagnosed."""
 _NOW = re.compile(r"\b(?:active|current|currently|acute|now|at present|presently|today|ongoing)\b", re.IGNORECASE)
 
 
@@ -94,7 +96,7 @@ def resolved_not_absent(ent: Span) -> bool:
 
 
 def absence_covers_past(ent: Span) -> bool:
-    """Whether a negated mention also speaks of the past: "no history of", "never", or a negative in a
+    """Whether a negated mention also speaks of the past: "no history of", "never", "no known", or a negative in a
     past-history section not limited to the present ("PMH: no diabetes" but not "PMH: no active hepatitis")."""
     doc = ent.doc
     triggers = [
@@ -105,7 +107,7 @@ def absence_covers_past(ent: Span) -> bool:
     before = doc.text[ent.sent.start_char : ent.start_char]
     if _NOW.search(before):
         return False
-    if any(_PAST_WORDS.search(t) for t in triggers) or _PERFECT.search(before):
+    if any(_PAST_WORDS.search(t) for t in triggers) or _PERFECT.search(before) or _NO_KNOWN.search(before):
         return True
     if ent._.section_category in _ALLERGY_SECTIONS:
         return in_title_paragraph(doc, ent.start)
