@@ -58,6 +58,10 @@ def _observation(note: str, concept: str) -> tuple[float | None, str | None, flo
             id="range-value-is-not-a-second-value",
         ),
         pytest.param("ALT 45 U/L.", "alt", (45.0, "U/L", None), id="no-range-stated"),
+        pytest.param(
+            "ALT 45 U/L, normal 2 weeks ago.", "alt", (45.0, "U/L", None), id="normal-after-a-comma-is-no-range"
+        ),
+        pytest.param("AST 30 U/L (N < 40).", "ast", (30.0, "U/L", 40.0), id="n-less-than-in-brackets"),
         pytest.param("ECOG 1-2.", "ecog", None, id="score-range-is-not-a-value"),
         pytest.param("ECOG 7.", "ecog", None, id="off-scale"),
         pytest.param("ECOG 2.", "ecog", (2.0, None, None), id="score"),

@@ -38,12 +38,17 @@ _VALUE = re.compile(
     r"(?P<num>" + _NUMBER + r")(?:\s*/\s*(?P<den>\d+(?:\.\d+)?)(?!\d|,\d))?(?:\s*(?P<unit>" + _UNIT + r"))?",
     re.IGNORECASE,
 )
+_NAMED_RANGE = (
+    r"(?:the\s+)?(?:uln|upper\s+limit(?:\s+of\s+normal)?|ref(?:erence)?(?:\s+(?:range|interval))?|normal\s+range)"
+)
 _REFERENCE = re.compile(
-    r"\s*[(\[,;]\s*(?:the\s+)?(?:uln|upper\s+limit(?:\s+of\s+normal)?|ref(?:erence)?(?:\s+(?:range|interval))?"
-    r"|normal(?:\s+range)?|nl|n)\s*(?:is\s+|of\s+)?[:=]?\s*(?:(?P<low>" + _NUMBER + r")\s*(?:-|–|to)\s*|[<≤]\s*)?"
+    r"\s*(?:[(\[]\s*(?:" + _NAMED_RANGE + r"|normal|nl|n)|[,;]\s*" + _NAMED_RANGE + r")"
+    r"\s*(?:is\s+|of\s+)?[:=]?\s*(?:(?P<low>" + _NUMBER + r")\s*(?:-|–|to)\s*|[<≤]\s*)?"
     r"(?P<high>" + _NUMBER + r")(?:\s*(?P<unit>" + _UNIT + r"))?\s*[)\]]?",
     re.IGNORECASE,
 )
+"""A stated upper limit after a value: in brackets ("(ULN 110)", "(ref 7-40)", "(normal 0.6-1.2)", "(N < 40)"),
+or after a comma only when it is named as one (", ULN 1.1 mg/dL"; not ", normal 2 weeks ago")."""
 THOUSANDS = "10*3/uL"
 """What the bare "k" of a cell count means ("platelets 90k": 90 thousand per microlitre)."""
 _COMPOUND = {
