@@ -282,6 +282,19 @@ def test_a_note_in_another_language_reads_nothing() -> None:
     assert any("is not in English (detected language 'fr'" in n for n in r.notes), r.notes
 
 
+@pytest.mark.parametrize(
+    "note",
+    [
+        pytest.param("Cr 1.4 mg/dl, ULN 1.1 mg/dl; creatinine 1.4 mg/dL, ULN 1.1 mg/dL", id="lab-list"),
+        pytest.param("CBC: WBC 12.5 x10^9/L, Hb 9.8 g/dL, PLT 88 x10^9/L, ANC 9.1 x10^9/L; INR 1.1, PT 12 s", id="cbc"),
+    ],
+)
+def test_a_list_of_abbreviated_labs_is_not_taken_for_another_language(note: str) -> None:
+    r = read_note(note, TODAY)
+    assert not any("not in English" in n for n in r.notes), r.notes
+    assert r.facts.observations
+
+
 def test_numbers_with_units_that_were_not_read_are_listed() -> None:
     assert any("fever up to 39 C" in p for p in reading(UNITS).not_understood)
 

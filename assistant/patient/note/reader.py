@@ -31,7 +31,10 @@ _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _OTHER_PERSON = re.compile(
     r"(?im)^[ \t]*(?:another|second|other|different|unrelated)\s+patient\b.*?(?=\n[ \t]*\n|\Z)", re.DOTALL
 )
-_WORD = re.compile(r"[^\W\d_]{2,}")
+_PROSE_WORD = re.compile(r"(?<![\w/])(?=[^\W\d_]*[^\W\d_A-Z])[^\W\d_]{4,}(?![\w/])")
+"""A word of prose: four letters or more, not all capitals, not part of a unit ("mg/dL") or a code. The
+language is asked only of a note with a few such words: a list of abbreviated labs ("Cr 1.4 mg/dl, ULN
+1.1") is in no language, and a detector takes it for one."""
 
 
 def _blank(text: str, pattern: re.Pattern[str]) -> str:
@@ -67,7 +70,7 @@ def read_note(text: str, today: dt.date, *, source: str = "note") -> NoteReading
     """The patient facts a clinical note states about its patient, each with the words it came from."""
     _check_input(text)
     clean = _blank(_blank(text, _COMMENT), _OTHER_PERSON)
-    if len(_WORD.findall(clean)) >= 8:
+    if len(_PROSE_WORD.findall(clean)) >= 6:
         language, probability = _language(clean)
         if language != "en" and probability >= 0.9:  # read nothing rather than guess at a few shared words
             note = f"nothing was read: the note is not in English (detected language {language!r}, p={probability:.2f})"
