@@ -6,8 +6,9 @@ Multiples of the upper limit of normal ("AST 3x ULN"), a reference range after a
 ("NYHA class III"), ranges and off-scale scores (not values), the shortenings
 "mets" and "chemo", a medication started or stopped on a date, a date that belongs to another mention of the
 sentence, "-naive" and "prophylaxis" (a denial of a treatment only before a condition), ages written "she is 58"
-and "68M". The seed's criteria on multiples of ULN (NCT01267695:I12, I16, quoted from the protocol) are then
-decided from such a note with its reviewed rules.
+and "68M", a tumour's size beside its name ("gastric GIST of 12 cm"; not a lesion's, a metastasis's or a benign
+tumour's). The seed's criteria on multiples of ULN (NCT01267695:I12, I16) and on locally advanced disease (I2),
+quoted from the protocol, are then decided from such a note with its reviewed rules.
 """
 
 from __future__ import annotations
@@ -160,6 +161,31 @@ def test_no_known_denies_the_history_too(note: str, concept: str, covers_past: b
     assert [(c.present, c.covers_past) for c in found] == [(False, covers_past)]
 
 
+@pytest.mark.parametrize(
+    "note",
+    [
+        pytest.param("Are patients with brain metastases eligible?", id="patients-with"),
+        pytest.param("Can pregnant women enroll?", id="pregnant-women"),
+        pytest.param("Are HIV-positive patients excluded?", id="hiv-positive-patients"),
+        pytest.param("Can a patient on warfarin take part?", id="a-patient-on"),
+        pytest.param("She runs a support group for people with epilepsy.", id="a-group-for-people-with"),
+    ],
+)
+def test_people_in_general_are_not_the_patient(note: str) -> None:
+    facts = _facts(note)
+    assert not (facts.conditions or facts.medications or facts.observations), facts
+    assert "people in general" in " ".join(read_note(note, TODAY).notes)
+
+
+def test_a_woman_in_a_question_about_anyone_gives_no_sex() -> None:
+    assert _facts("Can a pregnant woman enroll?").sex is None
+
+
+def test_ms_in_capitals_is_not_a_title() -> None:
+    assert _facts("He was diagnosed with MS in 2015.").sex == "male"
+    assert _facts("Diagnosis: MS, relapsing-remitting.").sex is None
+
+
 def test_a_place_is_not_a_condition() -> None:
     assert not [c for c in _facts("Lives in a nursing home with her husband.").conditions if c.concept == "nursing"]
 
@@ -197,6 +223,24 @@ def test_a_place_is_not_a_condition() -> None:
 def test_medications(note: str, concept: str, expected: tuple[bool, bool, dt.date | None, dt.date | None]) -> None:
     found = [m for m in _facts(note).medications if m.concept == concept]
     assert [(m.present, m.active, m.start, m.end) for m in found] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("note", "size"),
+    [
+        pytest.param("Confirmed gastric GIST of 12 cm, CD117 positive.", 12.0, id="gist-of-12-cm"),
+        pytest.param("CT: a 12-cm gastric GIST.", 12.0, id="12-cm-gist"),
+        pytest.param("Tumor measuring 12 x 8 cm on CT.", 12.0, id="largest-dimension"),
+        pytest.param("Lung adenocarcinoma, 35 mm, right upper lobe.", 3.5, id="mm-converted"),
+        pytest.param("She has a 3 cm liver lesion.", None, id="a-lesion-is-not-the-tumour"),
+        pytest.param("CT: 4 cm liver metastasis.", None, id="a-metastasis-is-not-the-primary"),
+        pytest.param("A 2 cm lipoma on the back.", None, id="benign"),
+        pytest.param("No tumour 3 cm or larger was seen.", None, id="denied"),
+    ],
+)
+def test_tumour_size_beside_its_name(note: str, size: float | None) -> None:
+    sizes = [o.value for o in _facts(note).observations if o.concept == "tumour_size"]
+    assert sizes == ([] if size is None else [pytest.approx(size)])
 
 
 @pytest.mark.parametrize(
@@ -243,6 +287,22 @@ def test_a_date_of_another_mention_is_not_the_scores() -> None:
     ],
 )
 def test_seed_uln_criteria_from_a_note(note: str, expected: dict[str, str]) -> None:
+    _seed_verdicts(note, expected)
+
+
+@pytest.mark.parametrize(
+    ("note", "status"),
+    [
+        pytest.param("Histologically confirmed gastric GIST of 12 cm, mitotic count 3/50 HPF.", "satisfied", id="size"),
+        pytest.param("Confirmed GIST, 7 cm tumour, mitotic count 8/HPF.", "satisfied", id="size-and-mitoses"),
+        pytest.param("Confirmed GIST, 7 cm tumour, mitotic count 3/HPF.", "violated", id="not-locally-advanced"),
+    ],
+)
+def test_seed_locally_advanced_from_a_note(note: str, status: str) -> None:
+    _seed_verdicts(note, {"NCT01267695:I2": status})
+
+
+def _seed_verdicts(note: str, expected: dict[str, str]) -> None:
     protocol = parse_protocol(ROOT / "corpus" / "NCT01267695.txt")
     report = check_patient(protocol, read_note(note, TODAY).facts, TODAY, load_rules(protocol, ROOT / "corpus"))
     got = {v.criterion_id: v.status for v in report.verdicts if v.criterion_id in expected}

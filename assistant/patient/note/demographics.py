@@ -29,6 +29,7 @@ _FEMALE = frozenset(
     {"she", "her", "hers", "herself", "woman", "female", "lady", "girl", "mrs", "mrs.", "ms", "ms.", "f"}
 )
 _MALE = frozenset({"he", "him", "his", "himself", "man", "male", "gentleman", "boy", "mr", "mr.", "m"})
+_TITLES = frozenset({"mrs", "mrs.", "ms", "ms.", "mr", "mr."})
 _NOUNS = frozenset(
     {"woman", "female", "lady", "girl", "mrs", "mrs.", "ms", "ms.", "man", "male", "gentleman", "boy", "mr", "mr."}
 )
@@ -47,14 +48,15 @@ class Found:
 
 
 def _family_tokens(doc: Doc) -> set[int]:
-    """Token indices about a relative: a FAMILY trigger and its ConText scope, or the family history section."""
+    """Token indices about a relative or about people in general: a FAMILY or GENERIC trigger and its ConText
+    scope, or the family history section."""
     cached = doc.user_data.get("note_family_tokens")
     if isinstance(cached, set):
         return cached
     out: set[int] = set()
     doc.user_data["note_family_tokens"] = out
     for modifier in doc._.context_graph.modifiers:
-        if modifier.category == "FAMILY":
+        if modifier.category in ("FAMILY", "GENERIC"):  # a relative, or people in general ("can a woman …")
             out.update(range(*modifier.modifier_span))
             out.update(range(*modifier.scope_span))
     out.update(t.i for t in doc if t._.section_category == "family_history" and in_title_paragraph(doc, t.i))
@@ -122,6 +124,8 @@ def sexes(doc: Doc) -> list[Found]:
             continue
         if word not in _FEMALE and word not in _MALE or token.i in family:
             continue
+        if word in _TITLES and token.text.isupper():
+            continue  # "MS" (multiple sclerosis), "MR" (magnetic resonance), not "Ms", "Mr"
         if word in ("f", "m") and not _after_age(token):
             continue
         before = token.nbor(-1) if token.i > 0 else None

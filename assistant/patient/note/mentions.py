@@ -10,7 +10,7 @@ from spacy.tokens import Span
 
 from assistant.patient.facts import Condition, Medication, Procedure
 from assistant.patient.note.dates import StatedDate, find_dates, nearest_date
-from assistant.patient.note.observations import read_observation
+from assistant.patient.note.observations import read_observation, read_tumour_size
 from assistant.patient.note.pipeline import other_senses, term_of
 from assistant.patient.note.reading import Reading, add_mention, not_used_reason
 from assistant.patient.note.scope import (
@@ -272,3 +272,5 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
     if ":" in name:  # a terminology code: the words, then the code and its name
         label = f"{ent.text.lower()} ({term.system} {term.code}: {label})"
     add_mention(reading, base, ent.start_char, end, f"{label}: {state}{when} (from '{words}')", fact)
+    if kind == "condition" and not ctx.negated:
+        read_tumour_size(ent, term, reading, ctx)

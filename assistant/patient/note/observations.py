@@ -13,6 +13,7 @@ from assistant.patient.note.dates import StatedDate
 from assistant.patient.note.pipeline import term_of
 from assistant.patient.note.reading import Reading, add_mention, not_used_reason
 from assistant.patient.note.scope import context_of, negation_reaches_value
+from assistant.patient.note.sizes import TUMOUR_SIZE_LOINC, is_primary_tumour, size_beside, tumour_size_concept
 from assistant.patient.note.types import NoteContext, NoteMention
 from assistant.patient.note.values import (
     THOUSANDS,
@@ -280,3 +281,27 @@ def _use_observation(
     reading: Reading, base: dict[str, object], start: int, end: int, rendering: str, fact: Observation
 ) -> NoteMention:
     return add_mention(reading, base, start, end, rendering, fact)
+
+
+def read_tumour_size(ent: Span, term: Term, reading: Reading, context: NoteContext) -> None:
+    """The size written beside a tumour's name ("a 12-cm gastric GIST") as an observation of the vocabulary's
+    tumour-size concept, in its unit (see ``sizes``)."""
+    concept = tumour_size_concept()
+    if concept is None or concept.unit is None or not is_primary_tumour(term):
+        return
+    found = size_beside(ent)
+    if found is None or any(s < found[3] and found[2] < e for s, e in reading.used_spans if (s, e) != _span(ent)):
+        return
+    size, unit, start, end = found
+    number = convert(size, unit, concept, "tumour size")
+    fact = Observation(concept=concept.name, value=number, unit=concept.unit, source=reading.source)
+    base = {"kind": "observation", "concept": concept.name, "context": context, "code": TUMOUR_SIZE_LOINC}
+    base["system"] = "LOINC"
+    words = reading.text[start:end]
+    rendering = f"{concept.label} {format_number(number)} {concept.unit} (from '{words}')"
+    value = StatedValue(start, end, size, None, unit, words)
+    reading.series.append((_use_observation(reading, base, start, end, rendering, fact), value, None))
+
+
+def _span(ent: Span) -> tuple[int, int]:
+    return ent.start_char, ent.end_char

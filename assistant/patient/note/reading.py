@@ -26,11 +26,12 @@ class Reading:
 
 
 def not_used_reason(ctx: NoteContext) -> str | None:
-    """Why a mention in this context states no fact of the patient: about a relative, hypothetical or uncertain."""
+    """Why a mention in this context states no fact of the patient: about a relative, hypothetical, uncertain,
+    or about people in general."""
     for flag in ("family", "hypothetical", "uncertain"):
         if getattr(ctx, flag):
             return flag
-    return None
+    return "about people in general" if ctx.generic else None
 
 
 def add_mention(

@@ -61,6 +61,7 @@ def context_of(ent: Span) -> NoteContext:
         hypothetical=hypothetical,
         family=family,
         uncertain=bool(ent._.is_uncertain),
+        generic="GENERIC" in categories,
     )
 
 

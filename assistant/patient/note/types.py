@@ -25,11 +25,15 @@ class NoteContext:
     """About a relative, not the patient ("mother had", the family history section)."""
     uncertain: bool = False
     """Possible, not established ("possible", "cannot rule out")."""
+    generic: bool = False
+    """About people in general, not this patient ("patients with brain metastases", "pregnant women")."""
 
     def describe(self) -> str:
         """The flags that are set, comma-separated, or 'asserted'."""
         names = [
-            name for name in ("negated", "historical", "hypothetical", "family", "uncertain") if getattr(self, name)
+            name
+            for name in ("negated", "historical", "hypothetical", "family", "uncertain", "generic")
+            if getattr(self, name)
         ]
         return ", ".join(names) or "asserted"
 
