@@ -253,6 +253,7 @@ def test_tumour_size_beside_its_name(note: str, size: float | None) -> None:
         pytest.param("He's 17 and plays football.", 17.0, "male", id="hes"),
         pytest.param("Patient is 45 years of age. She lives alone.", 45.0, "female", id="years-of-age"),
         pytest.param("At 45 years of age she had a hysterectomy.", None, "female", id="at-an-age-is-not-the-age"),
+        pytest.param("Is the minimum age 18? She is keen.", None, "female", id="a-bound-is-not-the-age"),
     ],
 )
 def test_ages(note: str, age: float | None, sex: str) -> None:

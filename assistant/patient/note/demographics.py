@@ -22,6 +22,10 @@ _AGE = re.compile(
 )
 _AT_AGE = re.compile(r"\b(?:at|by|until|since)\s+(?:the\s+)?age\b", re.IGNORECASE)
 _AT_BEFORE = re.compile(r"\b(?:at|by|until|since|from|before|after)\s+$", re.IGNORECASE)
+_BOUND_BEFORE = re.compile(
+    r"\b(?:minimum|maximum|min|max|limit|cut-?off|over|under|above|below|least|most|than|between)\s+$", re.IGNORECASE
+)
+"""Words that make an age a bound, not the patient's ("the minimum age 18", "over 65 years old")."""
 _AGE_SEX = re.compile(r"\d{2,3}[MF]")
 _SEX_LETTER = {"f": "female", "m": "male"}
 _GRAVIDA = re.compile(r"\bG\s?(?P<g>\d{1,2})\s?P\s?(?P<p>\d{1,2})(?:[\s\-,]?\d{1,2}){0,3}\b")
@@ -89,6 +93,8 @@ def ages(doc: Doc) -> list[Found]:
             doc.text, max(0, m.start() - 8), m.start()
         ):
             continue  # "at age 26", "at 45 years of age": when something happened, not the age now
+        if _BOUND_BEFORE.search(doc.text, max(0, m.start() - 12), m.start()):
+            continue
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if span is not None and any(t.i in family for t in span):
             continue
