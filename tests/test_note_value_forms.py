@@ -77,6 +77,10 @@ def _observation(note: str, concept: str) -> tuple[float | None, str | None, flo
         pytest.param("WHO PS 1, weight stable.", "ecog", (1.0, None, None), id="ps"),
         pytest.param("Mitotic rate 3/50 HPF.", "mitotic_count", (0.06, "/[HPF]", None), id="per-50-hpf"),
         pytest.param("Creatinine 1.1/1.2 mg/dL.", "creatinine", None, id="two-values-in-the-concepts-unit"),
+        pytest.param(
+            "Pathology: 3 mitoses per 50 HPF.", "mitotic_count", (0.06, "/[HPF]", None), id="count-before-name"
+        ),
+        pytest.param("Warfarin 5 mg per day.", "magnesium", None, id="a-unit-before-per-is-not-a-count"),
         pytest.param("AST/ALT 32/28 U/L.", "ast", (32.0, "U/L", None), id="pair-first"),
         pytest.param("AST/ALT 32/28 U/L.", "alt", (28.0, "U/L", None), id="pair-second"),
         pytest.param("AST and ALT 2x ULN.", "alt", (2.0, "ULN", None), id="two-names-one-value"),
@@ -297,6 +301,7 @@ def test_seed_uln_criteria_from_a_note(note: str, expected: dict[str, str]) -> N
         pytest.param("Histologically confirmed gastric GIST of 12 cm, mitotic count 3/50 HPF.", "satisfied", id="size"),
         pytest.param("Confirmed GIST, 7 cm tumour, mitotic count 8/HPF.", "satisfied", id="size-and-mitoses"),
         pytest.param("Confirmed GIST, 7 cm tumour, mitotic count 3/HPF.", "violated", id="not-locally-advanced"),
+        pytest.param("Gastric GIST of 12 cm, 3 mitoses per 50 HPF.", "satisfied", id="size-with-mitoses-per-50"),
     ],
 )
 def test_seed_locally_advanced_from_a_note(note: str, status: str) -> None:

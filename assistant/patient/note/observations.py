@@ -20,6 +20,7 @@ from assistant.patient.note.values import (
     StatedRange,
     StatedValue,
     convert,
+    count_before,
     is_thousands,
     other_plausible_units,
     reference_after,
@@ -78,6 +79,8 @@ def read_observation(
     first = value_after(text, ent.end_char, limit)
     if first is None and concept is not None and concept.value == "score":
         first = roman_after(text, ent.end_char, limit)
+    if first is None:
+        first = count_before(text, ent.start_char, ent.end_char, ent.sent.start_char)
     if first is None and len(ent.text) <= 3:
         return  # a short abbreviation with no value is more often something else ("Mrs. K", "mg")
     if first is None:
@@ -139,7 +142,7 @@ def _one_value(
 ) -> None:
     ctx: NoteContext = base["context"]  # type: ignore[assignment]
     text = reading.text
-    start, end = ent.start_char, value.end
+    start, end = min(ent.start_char, value.start), value.end  # a count may come before its name
     words = (
         text[start:end] if value.start - ent.end_char < 40 else text[ent.start_char : ent.end_char] + " … " + value.text
     )

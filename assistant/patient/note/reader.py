@@ -24,7 +24,7 @@ from assistant.patient.note.mentions import read_mention
 from assistant.patient.note.pipeline import note_pipeline
 from assistant.patient.note.reading import Reading
 from assistant.patient.note.types import NoteContext, NoteMention, NoteReading
-from assistant.patient.note.values import looks_like_unit, values_in
+from assistant.patient.note.values import count_before, looks_like_unit, values_in
 from assistant.patient.units import format_number
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
@@ -81,7 +81,16 @@ def read_note(text: str, today: dt.date, *, source: str = "note") -> NoteReading
     reading = Reading(text=text, today=today, source=source, age=None)
     age, conflicts = _age(doc, reading)
     reading.age = age
-    ents = [e for e in doc.ents if not (e.start > 0 and doc[e.start - 1].like_num)]  # "5 mg": a unit, not a lab
+    ents = [  # "5 mg": a unit, not a lab; but "12 mitoses per 50 HPF" is a count before its name
+        e
+        for e in doc.ents
+        if not (e.start > 0 and doc[e.start - 1].like_num)
+        or (
+            e.label_ == "OBSERVATION"
+            and not looks_like_unit(e.text)
+            and count_before(clean, e.start_char, e.end_char, e.sent.start_char) is not None
+        )
+    ]
     for i, ent in enumerate(ents):
         if any(s <= ent.start_char < e for s, e in reading.used_spans):
             continue

@@ -137,6 +137,23 @@ def roman_after(text: str, pos: int, limit: int) -> StatedValue | None:
     return StatedValue(match.start("r"), match.end("r"), _ROMAN_VALUE[numeral], None, None, numeral)
 
 
+_COUNT_BEFORE = re.compile(r"(?<![\w.,/])(?P<num>\d+(?:\.\d+)?)\s*$")
+_PER_UNIT_AFTER = re.compile(r"\s*(?P<unit>(?:per|/)\s*(?:\d+\s*)?[A-Za-z][A-Za-z0-9\[\]]*)\b", re.IGNORECASE)
+
+
+def count_before(text: str, start: int, end: int, floor: int) -> StatedValue | None:
+    """A count written before a name with its unit after it ("12 mitoses per 50 HPF"): the number just before
+    ``start`` (not before ``floor``) and a unit of "per" or "/" just after ``end``."""
+    number = _COUNT_BEFORE.search(text, floor, start)
+    unit = _PER_UNIT_AFTER.match(text, end)
+    if number is None or unit is None:
+        return None
+    written = unit.group("unit")
+    return StatedValue(
+        number.start(), unit.end(), float(number.group("num")), None, written, text[number.start() : unit.end()]
+    )
+
+
 def _compound(text: str, value: StatedValue, limit: int) -> StatedValue:
     """``value`` with the smaller unit's part that follows it ("5 ft" of "5 ft 4 in" → 64 in)."""
     larger = _COMPOUND.get((value.unit or "").lower())
