@@ -240,6 +240,8 @@ def test_medications(note: str, concept: str, expected: tuple[bool, bool, dt.dat
         pytest.param("CT: 4 cm liver metastasis.", None, id="a-metastasis-is-not-the-primary"),
         pytest.param("A 2 cm lipoma on the back.", None, id="benign"),
         pytest.param("No tumour 3 cm or larger was seen.", None, id="denied"),
+        pytest.param("Tumour 4 cm from the anal verge on MRI.", None, id="a-distance-is-not-a-size"),
+        pytest.param("Tumour 3.2 cm, resected with 2 cm margins.", 3.2, id="a-margin-is-not-a-size"),
     ],
 )
 def test_tumour_size_beside_its_name(note: str, size: float | None) -> None:

@@ -22,7 +22,11 @@ NEOPLASM_HPO = "HP:0002664"
 """HPO Neoplasm: the term of the bare words "tumour", "tumor", "neoplasm"."""
 
 _NUM = r"\d{1,3}(?:\.\d+)?"
-_DIMENSIONS = rf"(?P<size>{_NUM})(?:\s*[x×]\s*{_NUM}){{0,2}}\s*-?\s*(?P<unit>cm|mm)\b"
+_DIMENSIONS = (
+    rf"(?P<size>{_NUM})(?:\s*[x×]\s*{_NUM}){{0,2}}\s*-?\s*(?P<unit>cm|mm)\b"
+    r"(?!\s+(?:from|away|above|below|proximal|distal|beyond|off|margins?|clearance|deep|wide|long|of\s+normal))"
+)
+"""A size (the first, largest dimension); not a distance or a margin ("5 cm from the anal verge")."""
 _BEFORE = re.compile(rf"\b{_DIMENSIONS}\s+(?:[A-Za-z-]+\s+){{0,2}}$", re.IGNORECASE)
 _AFTER = re.compile(
     rf"^\s*(?:,\s*)?(?:(?:of|measuring|measures|measured|sized|size|is|was|about|approximately)\s+){{0,2}}{_DIMENSIONS}",
