@@ -181,6 +181,19 @@ def test_people_in_general_are_not_the_patient(note: str) -> None:
     assert "people in general" in " ".join(read_note(note, TODAY).notes)
 
 
+@pytest.mark.parametrize(
+    "note",
+    [
+        pytest.param(
+            "A 62-year-old patient with diabetes and hypertension presents with chest pain.", id="patient-with"
+        ),
+        pytest.param("Patient with diabetes, on metformin.", id="patient-with-at-the-start"),
+    ],
+)
+def test_the_patient_with_a_condition_is_this_patient(note: str) -> None:
+    assert [c.present for c in _facts(note).conditions if c.concept == "icd10:E11"] == [True]
+
+
 def test_a_woman_in_a_question_about_anyone_gives_no_sex() -> None:
     assert _facts("Can a pregnant woman enroll?").sex is None
 
