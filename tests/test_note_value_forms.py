@@ -134,6 +134,8 @@ def test_test_results_written_as_signs(note: str, expected: dict[str, bool]) -> 
         pytest.param("HIV (-), HBsAg (-).", False, id="condition-bracket-minus"),
         pytest.param("HIV-, hepatitis serologies pending.", False, id="condition-minus"),
         pytest.param("HIV+ on ART.", True, id="condition-plus"),
+        pytest.param("HIV-negative, HBV-negative.", False, id="hyphen-negative"),
+        pytest.param("HIV-positive on ART.", True, id="hyphen-positive"),
     ],
 )
 def test_a_condition_written_with_a_sign(note: str, present: bool) -> None:
