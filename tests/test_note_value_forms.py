@@ -226,6 +226,17 @@ def test_a_place_is_not_a_condition() -> None:
         ),
         pytest.param("She is imatinib-naive.", "imatinib", (False, False, None, None), id="naive"),
         pytest.param(
+            "History of breast cancer, currently on tamoxifen.",
+            "tamoxifen",
+            (True, True, None, None),
+            id="a-history-ends-at-currently",
+        ),
+        pytest.param(
+            "Breast cancer s/p lumpectomy, currently on tamoxifen.", "tamoxifen", (True, True, None, None), id="s-p"
+        ),
+        pytest.param("She was previously on tamoxifen.", "tamoxifen", (True, False, None, None), id="previously"),
+        pytest.param("Not currently on warfarin.", "warfarin", (False, False, None, None), id="not-currently"),
+        pytest.param(
             "Imatinib started 2025-03-03.", "imatinib", (True, True, dt.date(2025, 3, 3), None), id="started-on-a-date"
         ),
         pytest.param(

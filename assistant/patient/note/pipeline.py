@@ -100,12 +100,18 @@ def _section_rules(default_path: str, rule: type) -> list[object]:
 
 def _context_rules(default_path: str, rule: type) -> list[object]:
     """medspaCy's default ConText rules less those ``context.json`` replaces (its ``replaces_defaults``:
-    the default ": no" looks backward, "Chest pain: no", so "Exam: no jaundice" negated nothing), then its own."""
+    the default ": no" looks backward, "Chest pain: no", so "Exam: no jaundice" negated nothing), then its own.
+    The categories ``context.json`` lists in ``ended_by_current`` stop at a CURRENT modifier ("currently")."""
     ours = json.loads((_HERE / "context.json").read_text(encoding="utf-8"))
     replaced = set(ours.get("replaces_defaults", ()))
     defaults = json.loads(Path(default_path).read_text(encoding="utf-8"))["context_rules"]
     kept = [r for r in defaults if r["literal"] not in replaced]
-    return [rule.from_dict(r) for r in kept + ours["context_rules"]]  # type: ignore[attr-defined]
+    built = [rule.from_dict(r) for r in kept + ours["context_rules"]]  # type: ignore[attr-defined]
+    ended = set(ours.get("ended_by_current", ()))
+    for made in built:  # "history of breast cancer, currently on tamoxifen": the history ends at "currently"
+        if made.category in ended:
+            made.terminated_by = {*made.terminated_by, "CURRENT"}
+    return built
 
 
 def term_of(span: Span) -> Term:

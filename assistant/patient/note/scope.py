@@ -118,7 +118,7 @@ def absence_covers_past(ent: Span) -> bool:
 _NEUTRAL = frozenset(
     "a an the any some such other of in on at to for with his her their its this that these those "
     "known evidence sign signs symptom symptoms feature features suggestion clinical clinically radiological "
-    "radiographic personal history hx prior previous past current active further documented "
+    "radiographic personal history hx prior previous past current currently presently active further documented "
     "is was are were be been being has had have having on receiving received receives receive taking takes "
     "taken take took using uses used use given started starting reports reported experienced developed "
     "shows showed seen noted found".split()
