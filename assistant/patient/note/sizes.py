@@ -1,10 +1,9 @@
-"""The size of a tumour a note gives beside its name: "a 12-cm gastric GIST", "tumour 7 cm", "mass measuring
-4.5 x 3 cm" (the largest dimension). It is read for a malignant primary tumour only (ICD-10-CM C00–C76,
+"""The size of a tumour a note gives beside its name: "a 12-cm gastric GIST", "tumour 7 cm", "tumor measuring
+12 x 8 cm" (the largest dimension). It is read for a malignant primary tumour only (ICD-10-CM C00–C76,
 C80–C97, the vocabulary's concepts coded so, HPO terms named as malignant) and for the bare words for a tumour
-(HPO Neoplasm, ICD-10-CM D49: "tumour", "tumor"): a
-"3 cm liver lesion", a "4 cm liver metastasis" (C77–C79, secondary) or a "2 cm lipoma" is not the tumour a
-criterion on tumour size means. The size becomes an observation of the vocabulary's tumour-size concept
-(LOINC 21889-1, Size Tumor), when the vocabulary has one."""
+(HPO Neoplasm, ICD-10-CM D49: "tumour", "tumor"): a "3 cm liver lesion", a "4 cm liver metastasis" (C77–C79,
+secondary) or a "2 cm lipoma" is not the tumour a criterion on tumour size means. The size becomes an
+observation of the vocabulary's tumour-size concept (LOINC 21889-1, Size Tumor), when the vocabulary has one."""
 
 from __future__ import annotations
 
