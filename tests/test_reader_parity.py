@@ -21,7 +21,15 @@ CASES: dict[str, dict[str, Any]] = {
     [
         pytest.param("P08-si-units-with-ranges", {"age", "sex", "creatinine", "bilirubin"}, set(), id="si-with-ranges"),
         pytest.param("P04-ast-no-liver-mets", {"sex", "ast", "alt", "hepatic_metastases"}, set(), id="uln-multiples"),
-        pytest.param("P18-locally-advanced-by-size", {"sex", "gist"}, {"tumour_size", "mitotic_count"}, id="misses"),
+        pytest.param(
+            "P18-locally-advanced-by-size", {"sex", "gist", "tumour_size", "mitotic_count"}, set(), id="sizes"
+        ),
+        pytest.param(
+            "P12-washout-too-short",
+            {"sex", "chemotherapy", "radiotherapy"},
+            {"rapidly_progressing_disease"},
+            id="misses",
+        ),
     ],
 )
 def test_compare(case_id: str, read: set[str], missed: set[str]) -> None:
