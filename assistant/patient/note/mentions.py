@@ -94,7 +94,7 @@ def _in_clause(dates: list[StatedDate], ent: Span) -> list[StatedDate]:
 
 def _began(text: str, ent: Span, stated: StatedDate) -> bool:
     """True when the words from a medication to its date say it was started then, and none of its clause
-    that it stopped: "imatinib started 2025-03-03", "started on warfarin 3 weeks ago", not "tamoxifen
+    that it stopped: "letrozole started 2025-03-03", "started on warfarin 3 weeks ago", not "tamoxifen
     started in 2019 and stopped in 2023"."""
     sent = ent.sent
     start = max(sent.start_char, min(ent.start_char - 12, stated.start))

@@ -287,7 +287,7 @@ def _use_observation(
 
 
 def read_tumour_size(ent: Span, term: Term, reading: Reading, context: NoteContext) -> None:
-    """The size written beside a tumour's name ("a 12-cm gastric GIST") as an observation of the vocabulary's
+    """The size written beside a tumour's name ("a 4-cm lung adenocarcinoma") as an observation of the vocabulary's
     tumour-size concept, in its unit (see ``sizes``)."""
     concept = tumour_size_concept()
     if concept is None or concept.unit is None or not is_primary_tumour(term):

@@ -134,7 +134,7 @@ def negation_narrowed(ent: Span) -> bool:
     doc = ent.doc
     triggers = [m.modifier_span for m in ent._.modifiers if m.category == "NEGATED_EXISTENCE"]
     if not any(start < ent.start for start, _ in triggers):
-        return False  # denied only by words after it ("imatinib-naive"): nothing before it narrows a denial
+        return False  # denied only by words after it ("treatment-naive"): nothing before it narrows a denial
     in_term = {i for other in doc.ents if other != ent for i in range(other.start, other.end)}
     i = ent.start - 1
     while i >= ent.sent.start:

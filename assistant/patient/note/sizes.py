@@ -1,4 +1,4 @@
-"""The size of a tumour a note gives beside its name: "a 12-cm gastric GIST", "tumour 7 cm", "tumor measuring
+"""The size of a tumour a note gives beside its name: "a 4-cm lung adenocarcinoma", "tumour 7 cm", "tumor measuring
 12 x 8 cm" (the largest dimension). It is read for a malignant primary tumour only (ICD-10-CM C00–C76,
 C80–C97, the vocabulary's concepts coded so, HPO terms named as malignant) and for the bare words for a tumour
 (HPO Neoplasm, ICD-10-CM D49: "tumour", "tumor"): a "3 cm liver lesion", a "4 cm liver metastasis" (C77–C79,
