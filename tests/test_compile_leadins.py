@@ -179,7 +179,7 @@ def test_lead_ins_and_narrowing_words(text: str, kind: str, expected: dict[str, 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        pytest.param("Must have hypertension", {"condition": "icd10:I10"}, id="must-have"),
+        pytest.param("Must have hypertension", {"condition": "hypertension"}, id="must-have"),
         pytest.param(
             "Subjects must have had a myocardial infarction",
             {"condition": "myocardial_infarction", "ever": True},
@@ -189,18 +189,18 @@ def test_lead_ins_and_narrowing_words(text: str, kind: str, expected: dict[str, 
             "History or current use of aspirin", {"medication": "aspirin", "ever": True}, id="history-or-current-use"
         ),
         pytest.param(
-            "No known or suspected hypertension", {"not": {"condition": "icd10:I10"}}, id="known-or-suspected"
+            "No known or suspected hypertension", {"not": {"condition": "hypertension"}}, id="known-or-suspected"
         ),
         pytest.param(
             "Diagnosis of obstructive sleep apnea as confirmed by previous clinical sleep study (polysomnography, PSG)",
             {
-                "condition": "icd10:G47.33",
+                "condition": "obstructive_sleep_apnea",
                 "qualifier": "as confirmed by previous clinical sleep study (polysomnography, PSG)",
             },
             id="comma-in-a-clause-bracket",
         ),
         pytest.param(
-            "Newly diagnosed hypertension", {"condition": "icd10:I10", "qualifier": "newly diagnosed"}, id="newly"
+            "Newly diagnosed hypertension", {"condition": "hypertension", "qualifier": "newly diagnosed"}, id="newly"
         ),
     ],
 )

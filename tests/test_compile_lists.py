@@ -240,12 +240,27 @@ def test_only_the_immunosuppressive_jak_inhibitors_are_immunosuppressants() -> N
             },
             id="defined-by-a-shared-limit",
         ),
+        pytest.param(
+            "severe scoliosis (Cobb angle (CA) >40°)",
+            {"observation": "cobb_angle", "op": ">", "value": 40.0, "unit": "deg"},
+            id="a-judgement-the-bracket-defines-and-an-abbreviation-that-is-not-another-measurement",
+        ),
+        pytest.param(
+            "Severe anemia (hemoglobin <8 g/dL)",
+            {"observation": "hemoglobin", "op": "<", "value": 8.0, "unit": "g/dL"},
+            id="severe-anaemia-defined",
+        ),
+        pytest.param(
+            "Severe Renal dysfunction (Ccr<30 ml/min)",
+            {"observation": "creatinine_clearance", "op": "<", "value": 30.0, "unit": "ml/min"},
+            id="creatinine-clearance-defines-renal-dysfunction",
+        ),
     ],
 )
 def test_a_condition_defined_by_bracketed_thresholds(text: str, expected: dict[str, Any]) -> None:
     compiled = compile_rule(real(text, "exclusion"))
     assert compiled.when == expected
-    assert "read as what the bracketed thresholds define" in compiled.note
+    assert "read as what its thresholds define" in compiled.note
 
 
 def test_a_name_that_is_no_condition_before_a_bracket_keeps_the_criterion_for_review() -> None:

@@ -40,7 +40,7 @@ RECORDS = ROOT.parent / "shared" / "protocols"
         pytest.param(
             "Type I or type II diabetes mellitus",
             "exclusion",
-            {"any": [{"condition": "icd10:E10"}, {"condition": "icd10:E11"}]},
+            {"any": [{"condition": "icd10:E10"}, {"condition": "type_2_diabetes"}]},
             id="list-shared-tail",
         ),
         pytest.param(

@@ -125,7 +125,7 @@ def test_a_list_item_may_begin_with_a_qualifier(text: str, expected: str) -> Non
         pytest.param(
             "Diagnosed with type 2 diabetes before surgery;",
             "inclusion",
-            {"condition": "hpo:HP:0005978", "qualifier": "before surgery"},
+            {"condition": "type_2_diabetes", "qualifier": "before surgery"},
             id="NCT03204344-I2-before-an-event",
         ),
         pytest.param(

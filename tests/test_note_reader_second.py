@@ -132,3 +132,38 @@ def test_term_cache_is_written_keyed_and_read_back(tmp_path: Path, monkeypatch: 
 )
 def test_a_unit_after_a_number_is_not_a_title(text: str, sex: str) -> None:
     assert read_note(text, TODAY).facts.sex == sex
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "active"),
+    [
+        pytest.param("PMH: HTN on lisinopril, DM2 on metformin.", "lisinopril", True, id="on-a-drug-in-the-history"),
+        pytest.param("PMH: HTN on lisinopril, DM2 on metformin.", "metformin", True, id="second-item"),
+        pytest.param("PMH: breast cancer, currently on tamoxifen.", "tamoxifen", True, id="currently-on"),
+        pytest.param("PMH: DVT, was on warfarin for 6 months.", "warfarin", False, id="was-on-is-past"),
+        pytest.param("History of DVT, previously on warfarin.", "warfarin", False, id="previously-on-is-past"),
+        pytest.param(
+            "PMH: breast cancer treated with tamoxifen.", "tamoxifen", False, id="treated-with-in-the-history"
+        ),
+    ],
+)
+def test_a_drug_the_history_says_the_patient_is_on(text: str, concept: str, active: bool) -> None:
+    """The section of the past history makes what it lists past, but not a drug stated as taken now."""
+    found = [m for m in read_note(text, TODAY).facts.medications if m.concept == concept]
+    assert [m.active for m in found] == [active], [m.concept for m in read_note(text, TODAY).facts.medications]
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        pytest.param("PMH: HTN, T2DM, CAD s/p PCI, AF, OSA, HLD.", "hypertension", id="htn"),
+        pytest.param("PMH: HTN, T2DM, CAD s/p PCI, AF, OSA, HLD.", "type_2_diabetes", id="t2dm"),
+        pytest.param("PMH: HTN, T2DM, CAD s/p PCI, AF, OSA, HLD.", "coronary_artery_disease", id="cad"),
+        pytest.param("PMH: HTN, T2DM, CAD s/p PCI, AF, OSA, HLD.", "atrial_fibrillation", id="af"),
+        pytest.param("PMH: HTN, T2DM, CAD s/p PCI, AF, OSA, HLD.", "obstructive_sleep_apnea", id="osa"),
+        pytest.param("PMH: HTN, T2DM, CAD s/p PCI, AF, OSA, HLD.", "hyperlipidemia", id="hld"),
+        pytest.param("Type 1 diabetes since childhood.", "hpo:HP:0100651", id="type-1-is-not-type-2"),
+    ],
+)
+def test_abbreviations_of_a_past_history(text: str, concept: str) -> None:
+    assert concept in {c.concept for c in read_note(text, TODAY).facts.conditions if c.present}

@@ -283,7 +283,7 @@ def test_a_date_belongs_to_its_clause(text: str, concept: str, expected: dict[st
         pytest.param("Serology: HIV negative.", "hiv", False, id="condition-negative"),
         pytest.param("Serology: hepatitis C negative.", "hepatitis_c", False, id="hepatitis-c-class-negative"),
         pytest.param("History of hepatitis B, on tenofovir.", "hepatitis_b", True, id="hepatitis-b-class"),
-        pytest.param("Diabetes, peripheral pulses absent.", "icd10:E11", True, id="one-word-reach-only"),
+        pytest.param("Diabetes, peripheral pulses absent.", "diabetes_mellitus", True, id="one-word-reach-only"),
     ],
 )
 def test_a_negation_after_a_condition_reaches_only_the_word_before_it(text: str, concept: str, present: bool) -> None:

@@ -35,6 +35,10 @@ CONCEPTS = load_concepts()
         pytest.param("tumour_size", 115, "mm", 11.5, id="mm-to-cm"),
         pytest.param("mitotic_count", 10, "/[HPF]", 10.0, id="per-hpf"),
         pytest.param("mitotic_count", 10, "/50[HPF]", 0.2, id="per-50-hpf"),
+        pytest.param("potassium", 4.1, "mEq/L", 4.1, id="equivalents-of-a-monovalent-ion-are-moles"),
+        pytest.param("sodium", 138, "meq/l", 138.0, id="lower-case-meq"),
+        pytest.param("calcium", 5.0, "mEq/L", 10.0195, id="divalent-calcium-half-as-many-moles"),
+        pytest.param("magnesium", 2.0, "mEq/L", 2.4305, id="divalent-magnesium"),
     ],
 )
 def test_conversion(concept: str, value: float, unit: str, expected: float) -> None:
@@ -61,6 +65,12 @@ def test_boundary_survives_conversion_exactly() -> None:
         pytest.param("tumour_size", "kg", "expected a length", id="size-in-kg"),
         pytest.param("platelets", None, "no unit given for platelets", id="no-unit"),
         pytest.param("hemoglobin", "umol/L", "unit 'umol/L' does not convert to g/dL", id="molar-without-molar-mass"),
+        pytest.param(
+            "creatinine",
+            "mEq/L",
+            "unit 'mEq/L' counts equivalents, which convert only for an ion of known charge",
+            id="equivalents-of-what-is-not-an-ion",
+        ),
     ],
 )
 def test_unconvertible_unit_is_an_error_naming_it(concept: str, unit: str | None, message: str) -> None:

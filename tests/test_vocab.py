@@ -65,7 +65,7 @@ def chia_phrase(file: str, phrase: str) -> str:
     [
         pytest.param("NCT00235170_exc.txt", "myocardial infarction", "myocardial_infarction", "exact", id="mi"),
         pytest.param("NCT02019628_exc.txt", "heart attack", "myocardial_infarction", "synonym", id="heart-attack"),
-        pytest.param("NCT00461136_inc.txt", "type 2 diabetes", "hpo:HP:0005978", "synonym", id="type-2-diabetes"),
+        pytest.param("NCT00461136_inc.txt", "type 2 diabetes", "type_2_diabetes", "exact", id="type-2-diabetes"),
         pytest.param("NCT00965900_inc.txt", "liver cirrhosis", "cirrhosis", "synonym", id="liver-cirrhosis"),
         pytest.param("NCT00235170_exc.txt", "congestive heart failure", "congestive_heart_failure", "exact", id="chf"),
         pytest.param("NCT00094861_inc.txt", "serum creatinine", "creatinine", "synonym", id="serum-creatinine"),
@@ -84,7 +84,7 @@ def chia_phrase(file: str, phrase: str) -> str:
         pytest.param("NCT01064752_inc.txt", "CD4", "cd4_count", "synonym", id="cd4"),
         pytest.param("NCT00305097_inc.txt", "body mass index", "bmi", "exact", id="bmi"),
         pytest.param("NCT00305097_exc.txt", "fasting plasma glucose", "fasting_glucose", "exact", id="fpg"),
-        pytest.param("NCT00250640_inc.txt", "hypertension", "icd10:I10", "synonym", id="hypertension-icd10"),
+        pytest.param("NCT00250640_inc.txt", "hypertension", "hypertension", "exact", id="hypertension-curated"),
         pytest.param("NCT00440245_exc.txt", "asthma", "icd10:J45", "exact", id="asthma-icd10"),
         pytest.param("NCT00351611_inc.txt", "epilepsy", "icd10:G40", "synonym", id="epilepsy-nos-category"),
         pytest.param("NCT00343668_exc.txt", "dementia", "icd10:F03", "synonym", id="dementia-nos-category"),

@@ -61,8 +61,11 @@ _GOLD_OPS: tuple[tuple[str, str], ...] = (
     (r">|greater than|more than|higher than|above|over|exceed|〉", ">"),
     (r"<|less than|lower than|below|under|fewer than", "<"),
 )
+# A decimal comma before a unit ("> 2,5 mg/dl") is a decimal point; a number after a slash belongs to the
+# unit ("60 ml/min/1.73m2").
 _NUMBER = re.compile(
-    r"(?<![A-Za-z^\d.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\s\d{3})+(?![\d.])|\d+(?:\.\d+)?|\.\d+)"
+    r"(?<![A-Za-z^\d.,/])(?:\d{1,3},\d{1,2}(?![\d,])(?=\s*[A-Za-zµμ%/])"
+    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\s\d{3})+(?![\d.])|\d+(?:\.\d+)?|\.\d+)"
 )
 
 
@@ -104,6 +107,8 @@ def gold_threshold(text: str) -> tuple[str | None, float | tuple[float, float], 
         raw = match.group()
         if re.fullmatch(r"\d{1,3}\.\d{3}", raw) and unit and re.search(r"/\s*(?:µ|μ|u|mc)?(?:l|mm)", unit, re.I):
             return float(raw.replace(".", ""))
+        if re.fullmatch(r"\d{1,3},\d{1,2}", raw):
+            return float(raw.replace(",", "."))
         return float(raw.replace(",", "").replace(" ", ""))
 
     op = None

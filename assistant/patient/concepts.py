@@ -60,6 +60,7 @@ class _Spec(BaseModel):
     unit: str | None = None
     expects: str | None = None
     molar_mass: float | None = Field(default=None, gt=0)
+    charge: int | None = Field(default=None, gt=0)
     loinc: tuple[str, ...] = ()
     snomed: tuple[str, ...] = ()
     rxnorm: tuple[str, ...] = ()
@@ -123,6 +124,8 @@ class Concept:
     """HPO terms (``HP:0030731``) whose whole subtree counts as this condition."""
     defined_by: Definition | None = None
     """Conditions: the measurement that shows it when no record names it (``thrombocytopenia``: platelets)."""
+    charge: int | None = None
+    """Ions: the charge (1 for K⁺, 2 for Ca²⁺), for converting equivalents (mEq/L) to substance (mmol/L)."""
 
     def matches_icd10(self, code: str) -> bool:
         """True when an ICD-10(-CM) code falls under this concept."""
@@ -299,6 +302,7 @@ def _specs(raw: object, path: Path) -> dict[str, Concept]:
             unit=spec.unit,
             expects=spec.expects,
             molar_mass=spec.molar_mass,
+            charge=spec.charge,
             loinc=frozenset(spec.loinc),
             snomed=frozenset(spec.snomed),
             rxnorm=frozenset(spec.rxnorm),

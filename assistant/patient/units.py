@@ -1,10 +1,10 @@
 """Unit conversion with pint: UCUM and common lab spellings to each concept's canonical unit.
 
 Counts (``10*9/L``, ``10*3/uL``, ``/mm3``, ``cells/uL``), mass and substance concentrations
-(``mg/dL`` ↔ ``umol/L`` through the analyte's molar mass), catalytic activity (``U/L``), lengths and
-per-high-power-field counts. A unit that cannot be read or converted raises ``UnitError`` naming
-the unit, the concept and what would be accepted; nothing is compared in a unit it was not
-converted to.
+(``mg/dL`` ↔ ``umol/L`` through the analyte's molar mass; ``mEq/L`` ↔ ``mmol/L`` through an ion's
+charge), catalytic activity (``U/L``), lengths and per-high-power-field counts. A unit that cannot
+be read or converted raises ``UnitError`` naming the unit, the concept and what would be accepted;
+nothing is compared in a unit it was not converted to.
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ from assistant.patient.concepts import Concept
 ureg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
 ureg.define("high_power_field = [high_power_field] = HPF = hpf")
 ureg.define("international_unit = enzyme_unit = IU")
+
+#: Equivalents of an ion ("mEq/L", "meq/l"): moles times the ion's charge.
+_EQUIVALENT = re.compile(r"(?<![A-Za-z])([muµμ]?)eq(?=\s*/)", re.IGNORECASE)
 
 ULN_UNITS = frozenset({"uln", "xuln", "x uln", "×uln", "× uln", "times uln", "*uln"})
 
@@ -127,7 +130,16 @@ def factor(unit: str | None, concept: Concept, where: str) -> float:
             f"{where}: unit {unit!r} is a different scale for {concept.name}, not a multiple of {concept.unit}; "
             f"expected {_expects(concept)}"
         )
+    equivalents = _EQUIVALENT.search(unit)
+    if equivalents is not None and concept.charge is None:
+        raise UnitError(
+            f"{where}: unit {unit!r} counts equivalents, which convert only for an ion of known charge, and "
+            f"{concept.name} has none; expected {_expects(concept)}"
+        )
     try:
+        if equivalents is not None and concept.charge is not None:  # 1 mEq of Ca²⁺ is 0.5 mmol
+            moles = _EQUIVALENT.sub(lambda m: f"{m.group(1) or ''}mol", unit.strip())
+            return round_sig(_factor(moles, concept.unit, concept.molar_mass) / concept.charge)
         return _factor(unit.strip(), concept.unit, concept.molar_mass)
     except pint.DimensionalityError:
         raise UnitError(
@@ -143,12 +155,12 @@ def round_sig(value: float) -> float:
     return float(f"{value:.12g}")
 
 
-_KNOWN_FACTORS: dict[tuple[str | None, str | None, float | None], float] = {}
+_KNOWN_FACTORS: dict[tuple[str | None, str | None, float | None, int | None], float] = {}
 
 
 def to_canonical(value: float, unit: str | None, concept: Concept, where: str) -> float:
     """``value`` in ``unit`` expressed in the concept's canonical unit (12 significant digits)."""
-    key = (unit, concept.unit, concept.molar_mass)
+    key = (unit, concept.unit, concept.molar_mass, concept.charge)
     f = _KNOWN_FACTORS.get(key)
     if f is None:
         f = _KNOWN_FACTORS[key] = factor(unit, concept, where)

@@ -16,7 +16,11 @@ from dataclasses import dataclass
 
 from assistant.patient.concepts import ConceptSet, normalize_text
 
-_NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\s\d{3})+(?![\d.])|\d+(?:\.\d+)?|\.\d+)"
+# A decimal comma ("creatinine > 2,5 mg/dl") only before a unit: "ECOG 0,1 or 2" is a list.
+_NUM = (
+    r"(?:\d{1,3},\d{1,2}(?![\d,])(?=\s*(?!or\b|and\b)[a-zA-Zµμ%/])"
+    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\s\d{3})+(?![\d.])|\d+(?:\.\d+)?|\.\d+)"
+)
 _SCI = r"(?:\s*(?:x|×|\*)\s*10\s*(?:\^|\*|\(|E)?\s*(?P<exp>\d{1,2})\)?)"
 _ULN = (
     r"(?P<uln>(?:x|×|times|-?fold)\s*(?:the\s+)?(?:institutional\s+|laboratory\s+)?normal\b(?!\s+(?:renal|kidney|liver|hepatic))"
@@ -27,7 +31,8 @@ _ULN = (
 )
 _UNIT_WORDS = (
     r"years?|yrs?|months?|weeks?|days?|hours?|mmHg|mm\s?Hg|kg/m\^?2|kg/m²|kg|g|mg|cm|mm|%|per\s?cent|percent|points?"
-    r"|seconds?|lbs?|kgs|bpm|beats\s+per\s+minute|breaths\s+per\s+minute"
+    r"|seconds?|secs?|milliseconds?|msecs?|ms|cc|lbs?|kgs|bpm|beats\s+per\s+minute|breaths\s+per\s+minute"
+    r"|(?:m[lL]|L|mg|g|ng|µg|mcg)\s+per\s+(?:minute|min|hour|day|dL|dl|L|kg)"
 )
 _UNIT = (
     r"(?P<unit>(?:/|per)\s*(?:\d+\s*)?(?:HPF|high[- ]power\s+fields?)|(?:cells?\s*)?/\s*(?:µ|μ|u|mc)?[lL]"
@@ -80,7 +85,8 @@ _RANGE_RE = re.compile(
     re.IGNORECASE,
 )
 _LIST_RE = re.compile(r"(?<![\w.,/-])\d(?:\s*,\s*\d)*\s*,?\s*(?:or|and|&)\s*\d(?![\w,/%-]|\.\d)", re.IGNORECASE)
-_BOUNDARY = re.compile(r"[,;:()\[\]]|\b(?:and|or|with|if|who|which|that|but)\b|\.\s", re.IGNORECASE)
+# "who" opens a clause; "WHO" in capitals is the World Health Organization ("WHO performance status").
+_BOUNDARY = re.compile(r"[,;:()\[\]]|\b(?:and|or|with|if|which|that|but)\b|\b(?-i:[Ww]ho)\b|\.\s", re.IGNORECASE)
 _TRIM_END = re.compile(
     r"(?:\s+(?:is|are|be|must|should|of|was|were|level|levels|value|values|result|"
     r"results|measured|at|as|defined|by|has|have|having|to|a|an|the|within|on))+\s*$",
@@ -203,6 +209,8 @@ class Threshold:
 
 def parse_number(text: str, unit: str | None = None) -> float:
     """A number as written: ``100,000`` and ``100 000`` are thousands; ``100.000`` is too before a count unit."""
+    if re.fullmatch(r"\d{1,3},\d{1,2}", text):
+        return float(text.replace(",", "."))
     cleaned = text.replace(",", "").replace(" ", "")
     if unit and re.fullmatch(r"\d{1,3}\.\d{3}", text) and re.search(r"(/|per)\s*(?:µ|μ|u|mc)?(?:l|mm)", unit, re.I):
         cleaned = text.replace(".", "")
@@ -397,7 +405,7 @@ def _share_measurements(text: str, thresholds: list[Threshold], concepts: Concep
     for t in thresholds:
         if t.m_start > 0:
             before = text[: t.m_start]
-            join = re.search(r"([A-Za-z][\w\- ()]{0,40}?)\s*(?:\band\b|\bor\b|/|,)\s*$", before)
+            join = re.search(r"([A-Za-z][\w\- ()]{0,40}?)\s*(?:\band/or\b|\band\b|\bor\b|/|,)\s*$", before)
             if join and not re.search(r"\d", join.group(1)):
                 words, word_start, concept = _joined_name(text, join.start(1), join.end(1), t.unit, concepts)
                 if concept is not None and concept != t.concept:

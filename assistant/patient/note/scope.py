@@ -57,7 +57,9 @@ def context_of(ent: Span) -> NoteContext:
         hypothetical = lent and not (ent._.is_negated and _empty_allergy_list(ent))
     return NoteContext(
         negated=bool(ent._.is_negated),
-        historical=bool(ent._.is_historical),
+        # a section of the history does not make a drug the note says the patient is on past ("PMH: AF on
+        # apixaban"); a word of the past still does ("previously on warfarin")
+        historical=bool(ent._.is_historical) and ("TAKING" not in categories or "HISTORICAL" in categories),
         hypothetical=hypothetical,
         family=family,
         uncertain=bool(ent._.is_uncertain),

@@ -22,6 +22,7 @@ import yaml
 from assistant.patient.concepts import ConceptSet, load_concepts
 from assistant.rules.compile import grammar as g
 from assistant.rules.compile.abbreviations import expand, expansion_note, protocol_abbreviations
+from assistant.rules.compile.clauses import read_clauses
 from assistant.rules.compile.demographics import read_age, read_reproductive, read_sex
 from assistant.rules.compile.occurrence import read_negative_test, read_occurrence, read_since
 from assistant.rules.compile.result import Compiled, review
@@ -68,7 +69,9 @@ def compile_rule(
     return compiled
 
 
-def _compile_text(text: str, criterion_type: CriterionType, concepts: ConceptSet) -> Compiled:
+def _compile_text(text: str, criterion_type: CriterionType, concepts: ConceptSet, whole: bool = True) -> Compiled:
+    """The first reader's executable reading of ``text``; else, for a whole criterion (not one of its
+    clauses), its clauses each read alone; else the most telling review."""
     best: Compiled | None = None
     readers = (
         lambda: read_reproductive(text, concepts),
@@ -88,6 +91,10 @@ def _compile_text(text: str, criterion_type: CriterionType, concepts: ConceptSet
             return found
         if best is None or (best.kind == "unread" and found.kind != "unread"):
             best = found
+    if whole and not administrative:
+        clauses = read_clauses(text, criterion_type, lambda part: _compile_text(part, criterion_type, concepts, False))
+        if clauses is not None:
+            return clauses
     if administrative:
         return Compiled(
             {"needs_review": "consent, compliance or logistics: decided by the study team, not by patient data"},

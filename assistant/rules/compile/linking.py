@@ -53,9 +53,10 @@ def link_phrase(phrase: str, kinds: tuple[Kind, ...], concepts: ConceptSet) -> L
 
 
 def code_of(concept: Concept) -> str:
-    """The concept's first code, system-qualified (``icd10:I21``), or its vocabulary name."""
+    """The concept's code, system-qualified (``icd10:I21``; a class of several ICD-10-CM prefixes as all of
+    them, ``icd10:E08,E09,E10,E11,E13``), or its vocabulary name."""
     if concept.icd10:
-        return f"icd10:{concept.icd10[0]}"
+        return f"icd10:{','.join(concept.icd10)}"
     for system, codes in (("rxnorm", concept.rxnorm), ("loinc", concept.loinc), ("snomed", concept.snomed)):
         if codes:
             return f"{system}:{sorted(codes)[0]}"

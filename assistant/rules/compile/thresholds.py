@@ -8,104 +8,38 @@ from typing import Any
 
 from assistant.patient.concepts import ConceptSet
 from assistant.rules.compile import grammar as g
+from assistant.rules.compile.acronyms import blank_acronyms, expansions
+from assistant.rules.compile.grammar.readings import THRESHOLD_FILLER
 from assistant.rules.compile.linking import code_of, link_phrase
 from assistant.rules.compile.readings import read_grades, repeated_tests, split_pairs, window_after
 from assistant.rules.compile.result import Compiled, RuleKind, review
-from assistant.rules.compile.text import unabbreviated
+from assistant.rules.compile.text import strip_prefixes, unabbreviated
 from assistant.rules.compile.units import converts, implied_unit, spelled
 from assistant.rules.extract import Threshold, extract_thresholds
 
-# Words that may be left over around thresholds without changing their meaning.
-_FILLER = frozenset(
-    (
-        "and",
-        "or",
-        "the",
-        "a",
-        "an",
-        "of",
-        "in",
-        "must",
-        "be",
-        "is",
-        "are",
-        "should",
-        "have",
-        "has",
-        "having",
-        "with",
-        "patients",
-        "patient",
-        "subjects",
-        "subject",
-        "level",
-        "levels",
-        "value",
-        "values",
-        "serum",
-        "plasma",
-        "blood",
-        "total",
-        "count",
-        "absolute",
-        "institutional",
-        "upper",
-        "limit",
-        "limits",
-        "normal",
-        "uln",
-        "unl",
-        "times",
-        "x",
-        "×",
-        "performance",
-        "status",
-        "score",
-        "scale",
-        "required",
-        "documented",
-        "adequate",
-        "known",
-        "screening",
-        "baseline",
-        "at",
-        "inclusive",
-        "range",
-        "laboratory",
-        "lab",
-        "function",
-        "as",
-        "defined",
-        "by",
-        "following",
-        "following:",
-        "defined",
-        "criteria",
-        "participants",
-        "participant",
-        "visit",
-        "visits",
-        "resting",
-        "evaluation",
-        "calculated",
-        "measured",
-        "estimated",
-    )
-)
 _ORGAN = (
     r"(?:renal|kidney|hepatic|liver|bone\s+marrow|marrow|ha?ematologic(?:al)?|ha?ematopoietic|organ|end[\s-]organ"
     r"|coagulation|cardiac)"
 )
+#: Tests and formulas a value is measured by: they say how, not what ("QTc > 500 ms on EKG", "eGFR (MDRD)").
+_METHOD = (
+    r"(?:EKG|ECG|electrocardiogram|echo(?:cardiogram|cardiography)?|ECHO|MRI|MUGA|DEXA|DXA|MDRD|CKD-EPI"
+    r"|Cockcroft[\s-]+Gault)"
+)
 #: Phrases around a threshold that only say when the current value is taken or who judges it, and the lead-ins
 #: the thresholds themselves define ("adequate renal function as documented by", "Hepatic function:").
 _ASIDES = re.compile(
-    r"\b(?:at\s+the\s+time\s+of\s+(?:screening|enrol?lment|inclusion|study\s+entry)"
-    r"|(?:as\s+)?(?:determined|judged|assessed|estimated)\s+by\s+the\s+(?:treating\s+)?(?:investigator|physician)"
+    r"\b(?:(?:at|during|on|by)\s+(?:the\s+)?(?:time\s+of\s+)?(?:the\s+)?(?:screening|baseline|study\s+entry|enrol?lment"
+    r"|randomi[sz]ation|registration|inclusion|initiation\s+of\s+(?:study\s+)?(?:therapy|treatment))(?:\s+visit)?\b"
+    r"|(?:as\s+)?(?:determined|judged|assessed|estimated)\s+by\s+(?:the\s+)?(?:treating\s+)?(?:investigator|physician)"
     rf"|(?:(?:adequate|normal|sufficient|satisfactory|acceptable|abnormal|impaired|inadequate|poor)\s+)?{_ORGAN}"
     rf"(?:\s*(?:,|and|or|/)\s*{_ORGAN})*\s+(?:function|reserve|parameters?)s?\s*[,:\-]?\s*"
     r"(?:(?:as\s+|that\s+is\s+)?(?:defined|documented|evidenced|shown|determined|measured|indicated|demonstrated)"
-    r"\s+(?:by|as)\b|:)"
-    rf"|{_ORGAN}(?:\s+function)?\s*:)",
+    r"\s+(?:by|as)\b|,?\s*as\s+follows\s*:?|:|(?=[(\[]))"
+    rf"|{_ORGAN}(?:\s+function)?\s*:|^\s*{_ORGAN}\s+(?=(?-i:[A-Z]{{2}}))"
+    rf"|(?:(?:as\s+)?(?:measured|calculated|estimated|assessed)\s+)?(?:on|by|using|via|per)\s+"
+    rf"(?:the\s+)?{_METHOD}(?:\s+(?:formula|equation|method|scan))?)"
+    rf"|\(\s*{_METHOD}\s*\)",
     re.IGNORECASE,
 )
 
@@ -156,12 +90,12 @@ def read_thresholds(text: str, concepts: ConceptSet, criterion_type: str = "incl
     when any of them exceeds it in an exclusion, unless "or" joins them: the reading that never admits a
     patient the other reading would exclude. The grade of a named scale ("NYHA class III or IV heart failure")
     and pairs of readings ("BP > 140/90") are read by ``readings``."""
-    asides = [*_expansions(text), *((m.start(), m.end()) for m in _ASIDES.finditer(text))]
-    graded = read_grades(text, concepts, asides, _FILLER)
+    asides = [*expansions(text), *((m.start(), m.end()) for m in _ASIDES.finditer(text))]
+    graded = read_grades(text, concepts, asides, THRESHOLD_FILLER)
     if graded is not None and graded.executable:
         return graded
     first = _read(text, text, concepts, criterion_type)
-    for other in dict.fromkeys((_blank_acronyms(text), unabbreviated(text))):
+    for other in dict.fromkeys((blank_acronyms(text), unabbreviated(text))):
         if (first is None or not first.executable) and other != text:
             first = _better(first, _read(other, text, concepts, criterion_type))
     return graded if first is None else first
@@ -204,11 +138,12 @@ def _read(text: str, shown: str, concepts: ConceptSet, criterion_type: str) -> C
     for group in groups:
         if len(group) > 1:
             between = text[found[group[0]].m_end : found[group[-1]].m_start]
-            or_joined = "or" in re.findall(r"[a-z]+", between.lower())
+            # "and/or" admits each reading, so an inclusion needs them all: "or" alone offers alternatives
+            or_joined = "or" in re.findall(r"[a-z]+", between.lower()) and "and/or" not in between.lower()
             shared[group[0]] = "any" if or_joined or criterion_type == "exclusion" else "all"
             for i in range(found[group[0]].m_end, found[group[-1]].m_start):
                 residual[i] = " "
-    set_aside = [*_expansions(text), *((m.start(), m.end()) for m in _ASIDES.finditer(text))]
+    set_aside = [*expansions(text), *((m.start(), m.end()) for m in _ASIDES.finditer(text))]
     set_aside += [sex.span()] if sex else []
     set_aside += [defined[1]] if defined else []
     window = window_after(text, found)
@@ -218,7 +153,7 @@ def _read(text: str, shown: str, concepts: ConceptSet, criterion_type: str) -> C
         for i in range(start, end):
             residual[i] = " "
     words = re.findall(r"[A-Za-z][A-Za-z\-/]*", "".join(residual).lower())
-    extra = [w for w in words if w not in _FILLER and w.strip("-/") not in _FILLER]
+    extra = [w for w in words if w not in THRESHOLD_FILLER and w.strip("-/") not in THRESHOLD_FILLER]
     if extra:
         return review(f"read {read}, but not the words: {' '.join(extra[:8])}", _PARTLY_READ, "observation")
     tests = [n for n in nodes if isinstance(n, dict)]
@@ -243,7 +178,7 @@ def _read(text: str, shown: str, concepts: ConceptSet, criterion_type: str) -> C
     )
     links += sharing
     if defined:
-        links += f"; {defined[0]!r} read as what the bracketed thresholds define"
+        links += f"; {defined[0]!r} read as what its thresholds define"
     if window:
         links += f"; {window[2]!r}: the latest value must be dated within the window"
     if repeated and len(items) > 1:
@@ -253,10 +188,14 @@ def _read(text: str, shown: str, concepts: ConceptSet, criterion_type: str) -> C
         links += f"; {repeated[0][1]!r}: readings within the limits settle it, one beyond them is left for review"
     if len(items) == 1:
         return _for_sex(Compiled(items[0], f"read {shown!r}: threshold {read}{links}", kind), sex)
-    joined = "or" if "or" in words and "and" not in words else "and"
     if "or" in words and "and" in words:
         return review(f"read {read}, but cannot tell how 'and' and 'or' group them", "ambiguous", "observation")
+    # Thresholds listed with commas alone are each required in an inclusion and each a reason to exclude in an
+    # exclusion ("ANC < 1,500/mm3, platelets < 100,000/mm3"): any one of them excludes.
+    listed = "or" not in words and "and" not in words and criterion_type == "exclusion"
+    joined = "or" if "or" in words or listed else "and"
     when = {"any": items} if joined == "or" else {"all": items}
+    joined = "listing in an exclusion (any one excludes)" if listed else joined
     partly = (
         f"; partly executable: {len(problems)} of {len(nodes)} thresholds need review, so the criterion is decided "
         f"only when the others settle it"
@@ -271,8 +210,16 @@ _SEX_LEAD = re.compile(
     r"\s+(?:with|who\s+have|having)\b",
     re.IGNORECASE,
 )
+#: Words before a condition's name that its bracketed thresholds state ("pre-existent neutropenia (…)").
+_DEFINED_WORDS = ("pre-existent", "pre-existing", "morbid", "morbidly", "baseline")
 #: "renal failure (creatinine > 2 mg/dL)": a name whose bracket holds all the rest, the thresholds defining it.
 _DEFINED = re.compile(r"^\s*(?P<name>[A-Za-z][A-Za-z'\- ]{2,60}?)\s*\((?P<inner>[^()]+)\)\s*[.;,]?\s*$")
+#: "Abnormal coagulation profile: INR > 2.5", "Hemochromatosis, defined as TSAT > 45%": the name the thresholds
+#: after it define.
+_DEFINED_LEAD = re.compile(
+    r"^\s*(?P<name>[A-Za-z][A-Za-z'\-, ]{2,60}?)\s*(?::|,?\s+(?:defined|define|evidenced|documented)\s+(?:as|by)\b)",
+    re.IGNORECASE,
+)
 
 
 def _for_sex(compiled: Compiled, sex: re.Match[str] | None) -> Compiled:
@@ -286,12 +233,30 @@ def _for_sex(compiled: Compiled, sex: re.Match[str] | None) -> Compiled:
 
 
 def _defined_label(text: str, concepts: ConceptSet) -> tuple[str, tuple[int, int]] | None:
-    """The name and span of a condition the bracketed thresholds that follow define, when it links to one."""
-    match = _DEFINED.match(text)
+    """The name and span of a condition the thresholds define, when it links to one: a name whose bracket
+    holds the thresholds ("Severe anemia (hemoglobin <8 g/dL)"), or a name they follow after a colon or
+    "defined as" ("Abnormal coagulation profile: INR > 2.5", "Hemochromatosis, iron overload, defined as
+    TSAT > 45%"). Asides around them ("as determined by investigator") do not count."""
+    blanked = _ASIDES.sub(lambda m: " " * len(m.group()), text)
+    bracket = _DEFINED.match(blanked)
+    lead = None if bracket else _DEFINED_LEAD.match(blanked)
+    match = bracket or lead
     if match is None:
         return None
-    linked = link_phrase(match.group("name").strip(), ("condition",), concepts)
-    return (match.group("name").strip(), match.span("name")) if linked is not None else None
+    name = match.group("name").strip()
+    if not all(_names_a_condition(item, concepts) for item in re.split(r"\s*,\s*", name)):
+        return None
+    return (name, match.span("name") if bracket else (match.start("name"), match.end()))
+
+
+def _names_a_condition(name: str, concepts: ConceptSet) -> bool:
+    """True when ``name``, its judgement and timing words aside, links to a condition (not when denied)."""
+    body, _ = strip_prefixes(name, g.SUBJECTS)
+    body, _ = strip_prefixes(body, [q for q, when in g.QUALIFIERS.items() if when == "now"])
+    body, _ = strip_prefixes(body, [*g.SEVERITY, *_DEFINED_WORDS])
+    if not body or strip_prefixes(body, g.NEGATIONS)[1]:
+        return False
+    return link_phrase(body, ("condition",), concepts) is not None
 
 
 def _groups(found: list[Threshold]) -> list[list[int]]:
@@ -329,14 +294,6 @@ _CONDITIONING = frozenset(
 )
 
 
-def _blank_acronyms(text: str) -> str:
-    """``text`` with each bracketed acronym that only repeats the words before it replaced by spaces (offsets kept)."""
-    for start, end in _expansions(text):
-        opening = text.index("(", start, end)
-        text = text[:opening] + " " * (end - opening) + text[end:]
-    return text
-
-
 def _shared_units(found: list[Threshold]) -> list[Threshold]:
     """Bounds of one measurement where only the last states a unit ("Height < 150 or > 180 cm") share it."""
     units = {t.concept: t.unit for t in found if t.unit is not None}
@@ -364,7 +321,7 @@ def _links(found: list[Threshold], concepts: ConceptSet) -> str:
     for t in found:
         if t.concept and t.concept != "age":
             concept = concepts.concepts[t.concept]
-            seen.append(f'linked "{t.measurement}" → {code_of(concept)} {concept.label} (synonym)')
+            seen.append(f'linked "{" ".join(t.measurement.split())}" → {code_of(concept)} {concept.label} (synonym)')
     return ("; " + "; ".join(dict.fromkeys(seen))) if seen else ""
 
 
@@ -376,22 +333,3 @@ def _implied(found: list[Threshold], tests: list[dict[str, Any]]) -> str:
         if t.unit is None and "unit" in test and not str(test["unit"]).startswith("{")
     ]
     return ("; " + "; ".join(shown)) if shown else ""
-
-
-_ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z]{1,7})\s*\)")
-
-
-_LINKS = frozenset(("and", "of", "the", "for", "in", "&"))
-
-
-def _expansions(text: str) -> list[tuple[int, int]]:
-    """Spans of "Eastern Cooperative Oncology Group (ECOG)": words whose initials spell the bracketed
-    abbreviation that follows them only name what the abbreviation names."""
-    spans = []
-    for match in _ACRONYM.finditer(text):
-        letters = [c for c in match.group(1) if c.isupper()]
-        named = [w for w in re.finditer(r"[A-Za-z][\w\-']*", text[: match.start()]) if w.group().lower() not in _LINKS]
-        before = named[-len(letters) :]
-        if len(before) == len(letters) and all(w.group()[0].upper() == c for w, c in zip(before, letters, strict=True)):
-            spans.append((before[0].start(), match.end()))
-    return spans

@@ -1,0 +1,158 @@
+"""Reader for criteria made of clauses of different kinds, each of which the other readers read alone:
+"Glomerular filtration rate <30 mL/min or on dialysis", "Congestive heart failure within 6 months and LVEF
+< 45%", "Type 2 diabetes mellitus with HbA1c > 7.5 %".
+
+A criterion is split at the separators outside brackets (";", ",", "or", "and", "and/or", "as well as")
+and each clause is compiled on its own; the criterion is executable only when every clause is. Clauses
+joined by "or" are alternatives (``any``), by "and" all required (``all``); a list joined by commas or
+semicolons alone is a list of requirements in an inclusion and of reasons to exclude in an exclusion.
+"and" and "or" in one list cannot be grouped safely and are left for review. A condition "with" a
+threshold ("X with HbA1c > 7.5 %", "Oral anticoagulation with INR > 2") needs both.
+
+Leading words scope over the whole list ("No history of stroke or HbA1c > 8 %"), so a criterion whose
+first clause opens with a negation or a timing word is not split; a later clause that opens with a
+negation narrows the one before it ("CrCl < 30 mL/min, without dialysis"), so neither is that one; nor are
+clauses that concern only one sex, a sex alone, or logistics.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from assistant.rules.compile import grammar as g
+from assistant.rules.compile.lists import masked
+from assistant.rules.compile.result import Compiled, RuleKind
+from assistant.rules.compile.text import strip_prefixes
+
+_SEPARATOR = re.compile(
+    r"\s*;\s*(?:(?P<semi>and/or|and|or)\s+)?|\s*,\s*(?:(?P<comma>and/or|and|or)\s+)?"
+    r"|\s+(?P<word>and/or|and|or|as\s+well\s+as)\s+",
+    re.IGNORECASE,
+)
+_WITH = re.compile(r"\s+with\s+", re.IGNORECASE)
+_OPENING_SCOPE = re.compile(
+    rf"^(?:{'|'.join(re.escape(w) for w in sorted((*g.NEGATIONS, *g.QUALIFIERS), key=len, reverse=True))})\b",
+    re.IGNORECASE,
+)
+_NEGATED = re.compile(rf"^(?:not|{'|'.join(re.escape(w) for w in g.NEGATIONS)})\b", re.IGNORECASE)
+#: Kinds of clause that may stand in a list of clauses.
+_PART_KINDS: frozenset[RuleKind] = frozenset(
+    ("age", "condition", "observation", "medication", "procedure", "combined", "pregnancy")
+)
+
+Compile = Callable[[str], Compiled]
+"""Compiles one clause with every reader but this one."""
+
+
+def read_clauses(text: str, criterion_type: str, compile_part: Compile) -> Compiled | None:
+    """The criterion as clauses each read alone, joined as its words join them; None when it does not
+    split into clauses that all read."""
+    split = _split(text)
+    if split is not None:
+        parts, joiner = split
+        found = _combine(text, parts, joiner, criterion_type, compile_part)
+        if found is not None:
+            return found
+    return _with_threshold(text, compile_part)
+
+
+def _split(text: str) -> tuple[list[str], str] | None:
+    """The clauses of ``text`` and how they are joined (``or``, ``and``, ``list``), or None."""
+    hidden = masked(text)
+    parts: list[str] = []
+    joins: set[str] = set()
+    start = 0
+    for match in _SEPARATOR.finditer(hidden):
+        word = (match.group("semi") or match.group("comma") or match.group("word") or "").lower()
+        joins.add("or" if word in ("or", "and/or") else "and" if word else "list")
+        parts.append(text[start : match.start()])
+        start = match.end()
+    parts.append(text[start:])
+    parts = [p.strip(" .;,") for p in parts]
+    if len(parts) < 2 or not all(parts):
+        return None
+    named = joins - {"list"}
+    if len(named) > 1:
+        return None
+    return parts, next(iter(named)) if named else "list"
+
+
+def _combine(text: str, parts: list[str], joiner: str, criterion_type: str, compile_part: Compile) -> Compiled | None:
+    body, _ = strip_prefixes(parts[0], g.SUBJECTS)
+    if _OPENING_SCOPE.match(body):
+        return None
+    if any(_NEGATED.match(strip_prefixes(part, g.SUBJECTS)[0]) for part in parts[1:]):
+        return None  # "CrCl < 30 mL/min, not on dialysis" narrows the clause before it; it is no alternative
+    compiled = [compile_part(part) for part in parts]
+    if not all(_standalone(c) for c in compiled):
+        return None
+    kinds = {c.kind for c in compiled}
+    if len(kinds) == 1 and kinds != {"observation"}:
+        return None  # a list of one kind is that reader's, which declined it ("X and Y": all or any?)
+    operator = "any" if joiner == "or" or (joiner == "list" and criterion_type == "exclusion") else "all"
+    why = (
+        "'or' joins them"
+        if joiner == "or"
+        else "'and' joins them"
+        if joiner == "and"
+        else f"a list in an {criterion_type}: {'any excludes' if operator == 'any' else 'each is required'}"
+    )
+    if operator == "all" and _contradictory([c.when for c in compiled]):
+        return None  # "Age more than 70 yr and less than 40 yr": 'or' may be meant
+    notes = " | ".join(f"{part!r}: {c.note}" for part, c in zip(parts, compiled, strict=True))
+    tree: dict[str, Any] = {operator: [c.when for c in compiled]}
+    return Compiled(
+        tree,
+        f"read {text!r} as {len(parts)} clauses, {'any of' if operator == 'any' else 'all of'} them ({why}): {notes}",
+        "combined",
+    )
+
+
+def _with_threshold(text: str, compile_part: Compile) -> Compiled | None:
+    """ "X with <threshold>": the condition, medication or procedure X and the threshold both ("Oral
+    anticoagulation with INR > 2")."""
+    hidden = masked(text)
+    for match in _WITH.finditer(hidden):
+        left, right = text[: match.start()].strip(), text[match.end() :].strip(" .;")
+        body, _ = strip_prefixes(left, g.SUBJECTS)
+        if not body or _NEGATED.match(body):
+            continue
+        first, second = compile_part(left), compile_part(right)
+        occurs = first.kind in ("condition", "medication", "procedure")
+        if occurs and second.kind == "observation" and _standalone(first) and _standalone(second):
+            return Compiled(
+                {"all": [first.when, second.when]},
+                f"read {text!r}: the {first.kind} with the threshold, both required: {left!r}: {first.note} | "
+                f"{right!r}: {second.note}",
+                "combined",
+            )
+    return None
+
+
+def _standalone(compiled: Compiled) -> bool:
+    """True when a clause reads on its own as a test of patient data for every patient."""
+    return (
+        compiled.executable
+        and compiled.kind in _PART_KINDS
+        and compiled.applies_to is None
+        and compiled.category is None
+        and not compiled.narrowed
+    )
+
+
+def _contradictory(tests: list[dict[str, Any]]) -> bool:
+    """True when two tests required together bound one measurement from both sides with nothing between."""
+    lows: dict[str, float] = {}
+    highs: dict[str, float] = {}
+    for test in tests:
+        what = test.get("observation") or ("age" if "age" in test else None)
+        op, value = test.get("op") or test.get("age"), test.get("value")
+        if what is None or not isinstance(value, float) or "uln" in test:
+            continue
+        if op in (">", ">="):
+            lows[what] = max(value, lows.get(what, value))
+        elif op in ("<", "<="):
+            highs[what] = min(value, highs.get(what, value))
+    return any(what in highs and lows[what] >= highs[what] for what in lows)
