@@ -67,6 +67,13 @@ def test_clauses_of_different_kinds(text: str, kind: str, expected: dict[str, An
     assert text.rstrip(" .") in compiled.note
 
 
+def test_a_medication_with_a_threshold_needs_both() -> None:
+    compiled = compile_rule(form("Warfarin therapy with INR > 3", "exclusion"))
+    assert compiled.when == {
+        "all": [{"medication": "warfarin"}, {"observation": "inr", "op": ">", "value": 3.0, "unit": "{INR}"}]
+    }, compiled.note
+
+
 @pytest.mark.parametrize(
     ("kind", "operator"),
     [pytest.param("exclusion", "any", id="exclusion-any-excludes"), pytest.param("inclusion", "all", id="inclusion")],

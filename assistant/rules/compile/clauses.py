@@ -7,7 +7,7 @@ and each clause is compiled on its own; the criterion is executable only when ev
 joined by "or" are alternatives (``any``), by "and" all required (``all``); a list joined by commas or
 semicolons alone is a list of requirements in an inclusion and of reasons to exclude in an exclusion.
 "and" and "or" in one list cannot be grouped safely and are left for review. A condition "with" a
-threshold ("X with HbA1c > 7.5 %", "Oral anticoagulation with INR > 2") needs both.
+threshold ("X with HbA1c > 7.5 %", "Warfarin therapy with INR > 3") needs both.
 
 Leading words scope over the whole list ("No history of stroke or HbA1c > 8 %"), so a criterion whose
 first clause opens with a negation or a timing word is not split; a later clause that opens with a
@@ -111,8 +111,8 @@ def _combine(text: str, parts: list[str], joiner: str, criterion_type: str, comp
 
 
 def _with_threshold(text: str, compile_part: Compile) -> Compiled | None:
-    """ "X with <threshold>": the condition, medication or procedure X and the threshold both ("Oral
-    anticoagulation with INR > 2")."""
+    """ "X with <threshold>": the condition, medication or procedure X and the threshold both ("Warfarin
+    therapy with INR > 3")."""
     hidden = masked(text)
     for match in _WITH.finditer(hidden):
         left, right = text[: match.start()].strip(), text[match.end() :].strip(" .;")
