@@ -422,6 +422,21 @@ def test_terminology_links_are_named_with_their_code(text: str, code: str) -> No
     assert code in compiled.note and "linked" in compiled.note
 
 
+@pytest.mark.parametrize(
+    ("phrase", "code"),
+    [
+        pytest.param("myocardial infarction", "icd10:I21,I22,I25.2", id="three-prefixes"),
+        pytest.param("diabetes", "icd10:E08,E09,E10,E11,E13", id="five-prefixes"),
+        pytest.param("heart disease", "icd10:I01,I05,I06,I07,I08 +29 more", id="many-prefixes-counted"),
+    ],
+)
+def test_a_linked_code_shows_at_most_five_prefixes(phrase: str, code: str) -> None:
+    from assistant.patient.concepts import load_concepts
+
+    found = linking.link_phrase(phrase, ("condition",), load_concepts())
+    assert found is not None and found.code == code
+
+
 def test_curated_concepts_are_named_with_their_own_code() -> None:
     from assistant.patient.concepts import load_concepts
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -149,17 +150,18 @@ class ConceptSet:
         self.concepts = concepts
         self._codes: dict[tuple[str, str], Concept] = {}
         self._texts: dict[tuple[Kind, str], Concept] = {}
-        self._words: dict[Kind, list[tuple[re.Pattern[str], Concept]]] = {k: [] for k in KINDS}
+        self._words: dict[Kind, list[tuple[str, re.Pattern[str], Concept]]] = {k: [] for k in KINDS}
         for concept in concepts.values():
             for system, codes in ((LOINC, concept.loinc), (SNOMED, concept.snomed), (RXNORM, concept.rxnorm)):
                 for code in codes:
                     self._codes[(system, code)] = concept
             for synonym in (concept.name.replace("_", " "), *concept.synonyms):
                 self._texts.setdefault((concept.kind, normalize_text(synonym)), concept)
-                pattern = re.compile(r"(?<![\w-])" + re.escape(normalize_text(synonym)) + r"(?![\w-])")
-                self._words[concept.kind].append((pattern, concept))
+                norm = normalize_text(synonym)
+                pattern = re.compile(r"(?<![\w-])" + re.escape(norm) + r"(?![\w-])")
+                self._words[concept.kind].append((norm, pattern, concept))
         for kind in KINDS:  # longest synonym first, so "low molecular weight heparin" beats "heparin"
-            self._words[kind].sort(key=lambda item: -len(item[0].pattern))
+            self._words[kind].sort(key=lambda item: -len(item[0]))
         self._descendants = {name: self._closure(name) for name in concepts}
         self._ancestors: dict[str, frozenset[str]] = {}
         self.cache: dict[tuple[str, str], frozenset[str]] = {}
@@ -267,10 +269,16 @@ class ConceptSet:
         exact = self._texts.get((kind, norm))
         if exact is not None or kind in ("observation", "condition"):
             return exact
-        for pattern, concept in self._words[kind]:
-            if pattern.search(norm):
-                return concept
-        return None
+        return next((concept for _synonym, _match, concept in self.mentions(norm, kind)), None)
+
+    def mentions(self, norm: str, kind: Kind) -> Iterator[tuple[str, re.Match[str], Concept]]:
+        """Each normalised name or synonym of a ``kind`` concept found as whole words in the normalised
+        ``norm``, longest first: the synonym, where it stands and its concept."""
+        for synonym, pattern, concept in self._words[kind]:
+            if synonym in norm:
+                match = pattern.search(norm)
+                if match is not None:
+                    yield synonym, match, concept
 
 
 def _specs(raw: object, path: Path) -> dict[str, Concept]:

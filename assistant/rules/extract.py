@@ -387,15 +387,12 @@ def _concept(measurement: str, comparison: str, unit: str | None, concepts: Conc
 def _concept_of(norm: str, concepts: ConceptSet) -> str | None:
     """The observation whose longest name or synonym the normalised ``norm`` holds, all else filler."""
     best: tuple[int, str] | None = None
-    for concept in (concepts.concepts[n] for n in concepts.names("observation")):
-        for synonym in (concept.name.replace("_", " "), *concept.synonyms):
-            syn = normalize_text(synonym)
-            match = re.search(r"(?<![\w-])" + re.escape(syn) + r"(?![\w-])", norm)
-            if match is None:
-                continue
-            rest = (norm[: match.start()] + " " + norm[match.end() :]).replace("(", " ").replace(")", " ").split()
-            if all(word in _FILLER or word == syn for word in rest) and (best is None or len(syn) > best[0]):
-                best = (len(syn), concept.name)
+    for syn, match, concept in concepts.mentions(norm, "observation"):
+        rest = (norm[: match.start()] + " " + norm[match.end() :]).replace("(", " ").replace(")", " ").split()
+        if all(word in _FILLER or word == syn for word in rest) and (
+            best is None or (-len(syn), concept.name) < (-best[0], best[1])
+        ):
+            best = (len(syn), concept.name)
     return best[1] if best else None
 
 

@@ -53,10 +53,12 @@ def link_phrase(phrase: str, kinds: tuple[Kind, ...], concepts: ConceptSet) -> L
 
 
 def code_of(concept: Concept) -> str:
-    """The concept's code, system-qualified (``icd10:I21``; a class of several ICD-10-CM prefixes as all of
-    them, ``icd10:E08,E09,E10,E11,E13``), or its vocabulary name."""
+    """The concept's code, system-qualified (``icd10:I21``; a class of several ICD-10-CM prefixes as the
+    first five and how many more, ``icd10:E08,E09,E10,E11,E13``, ``icd10:I01,I05,I06,I07,I08 +29 more``),
+    or its vocabulary name."""
     if concept.icd10:
-        return f"icd10:{','.join(concept.icd10)}"
+        shown, more = concept.icd10[:5], len(concept.icd10) - 5
+        return f"icd10:{','.join(shown)}" + (f" +{more} more" if more > 0 else "")
     for system, codes in (("rxnorm", concept.rxnorm), ("loinc", concept.loinc), ("snomed", concept.snomed)):
         if codes:
             return f"{system}:{sorted(codes)[0]}"

@@ -108,7 +108,6 @@ THRESHOLD_FILLER: frozenset[str] = frozenset(
         "by",
         "following",
         "following:",
-        "defined",
         "criteria",
         "participants",
         "participant",
