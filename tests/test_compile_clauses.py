@@ -122,7 +122,7 @@ def test_clause_lists_left_for_review(text: str, kind: str) -> None:
         ),
         pytest.param(
             "calculated creatinine clearance less than 60 mL per minute",
-            {"observation": "creatinine_clearance", "op": "<", "value": 60.0, "unit": "mL/min"},
+            {"observation": "creatinine_clearance", "op": "<", "value": 60.0, "unit": "mL/minute"},
             id="ml-per-minute",
         ),
         pytest.param(

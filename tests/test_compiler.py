@@ -202,8 +202,9 @@ def test_chia_threshold_extraction_holds_its_measured_level() -> None:
     result = evaluate(CHIA)
     assert result["gold_thresholds"] > 500
     assert result["precision"] >= 0.65 and result["recall"] >= 0.6, result
-    # executable rules: measured 0.963 / 0.293 (eval/chia_compiler.py); the floors sit just under
-    assert result["exec_precision"] >= 0.95 and result["exec_recall"] >= 0.28, result
+    # executable rules: measured 0.952 / 0.319 (eval/chia_compiler.py); the floors sit just under. Of the 10
+    # executable thresholds that match no annotation, most are correct readings the annotators left out.
+    assert result["exec_precision"] >= 0.94 and result["exec_recall"] >= 0.30, result
 
 
 @pytest.mark.parametrize(
@@ -213,6 +214,13 @@ def test_chia_threshold_extraction_holds_its_measured_level() -> None:
         pytest.param("1,5 mg/dL or more", (">=", 1.5, "mg/dL"), id="decimal-comma-postfix"),
         pytest.param(">= 100,000/mm3", (">=", 100000.0, "/mm3"), id="thousands-comma"),
         pytest.param("below 60ml/min/1.73m2", ("<", 60.0, "ml/min/1.73m2"), id="number-after-a-slash-is-the-unit"),
+        pytest.param(">50 kg (110 lbs)", (">", 50.0, "kg"), id="limit-restated-in-a-bracket"),
+        pytest.param("at/above 100 umol per liter", (">=", 100.0, "umol per liter"), id="at-slash-above"),
+        pytest.param(
+            "< 2 x ULN (5 x ULN if liver metastases)",
+            ("<", 2.0, "×ULN"),
+            id="a-conditional-limit-in-a-bracket-is-not-the-limit",
+        ),
     ],
 )
 def test_the_reference_reader_of_annotated_values(value: str, expected: tuple[str, float, str]) -> None:
@@ -238,3 +246,63 @@ def test_real_criterion_with_an_accent_folded_name_links(
     when, note = compile_criterion(found)
     assert when == expected, note
     assert "icd10:M35.0" in note
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Mini-mental State Examination (MMSE) [18] score = 23.",
+            {"observation": "mmse", "op": "==", "value": 23.0},
+            id="scale-in-a-bracket-before-score",
+        ),
+        pytest.param(
+            "a score of at least 20 on the Hamilton Anxiety Rating Scale",
+            {"observation": "hama", "op": ">=", "value": 20.0},
+            id="scale-named-after-the-limit",
+        ),
+        pytest.param(
+            "Score greater than 8 on Children's Yale-Brown Obsessive Compulsive Scale",
+            None,
+            id="a-scale-the-vocabulary-lacks-stays-unread",
+        ),
+        pytest.param("Grade 2 or 3", None, id="a-grade-of-nothing-named-stays-unread"),
+        pytest.param(
+            "Bilirubin level at/above 100 umol per liter (5.8 mg/dL)",
+            {"observation": "bilirubin", "op": ">=", "value": 100.0, "unit": "umol/liter"},
+            id="at-slash-above-and-a-restated-limit",
+        ),
+        pytest.param(
+            "Weight: At least 60 kg (132 lbs)",
+            {"observation": "body_weight", "op": ">=", "value": 60.0, "unit": "kg"},
+            id="restated-in-pounds",
+        ),
+        pytest.param("Serum creatinine > 1.5 mg/dL (200 µmol/L)", None, id="a-restatement-that-disagrees-stays"),
+        pytest.param(
+            "creatinine clearance more or equal to 60 ml/min",
+            {"observation": "creatinine_clearance", "op": ">=", "value": 60.0, "unit": "ml/min"},
+            id="more-or-equal",
+        ),
+        pytest.param(
+            "A platelet count less than 75,000 cells/mm3 or greater than 700,000 cells/mm3",
+            {
+                "any": [
+                    {"observation": "platelets", "op": "<", "value": 75000.0, "unit": "cells/mm3"},
+                    {"observation": "platelets", "op": ">", "value": 700000.0, "unit": "cells/mm3"},
+                ]
+            },
+            id="or-greater-than-is-a-second-limit-not-a-postfix",
+        ),
+        pytest.param(
+            "fasting plasma glucose concentration of 110 mg/dL or greater",
+            {"observation": "fasting_glucose", "op": ">=", "value": 110.0, "unit": "mg/dL"},
+            id="concentration-is-filler",
+        ),
+    ],
+)
+def test_scales_comparators_and_restated_limits(text: str, expected: dict[str, Any] | None) -> None:
+    compiled = compile_rule(criterion(text))
+    if expected is None:
+        assert not compiled.executable, compiled.when
+    else:
+        assert compiled.when == expected, compiled.note

@@ -167,3 +167,20 @@ def test_a_drug_the_history_says_the_patient_is_on(text: str, concept: str, acti
 )
 def test_abbreviations_of_a_past_history(text: str, concept: str) -> None:
     assert concept in {c.concept for c in read_note(text, TODAY).facts.conditions if c.present}
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "onset"),
+    [
+        pytest.param("PMH: anaemia, sleep apnoea, leukaemia in 2010.", "hpo:HP:0001909", dt.date(2010, 7, 1), id="own"),
+        pytest.param("PMH: anaemia, sleep apnoea, leukaemia in 2010.", "hpo:HP:0001903", None, id="first-item"),
+        pytest.param("PMH: anaemia, sleep apnoea, leukaemia in 2010.", "hpo:HP:0010535", None, id="middle-item"),
+        pytest.param("PMH: breast cancer, on tamoxifen since 2020.", "hpo:HP:0003002", None, id="the-drug-s-date"),
+        pytest.param("Hypertension diagnosed in 2015.", "hypertension", dt.date(2015, 7, 1), id="one-item"),
+    ],
+)
+def test_a_date_in_a_list_is_the_item_s_it_stands_by(text: str, concept: str, onset: dt.date | None) -> None:
+    """A date belongs to the condition no other condition, drug or procedure stands between: a stroke dated by
+    the year of the knee surgery listed after it would pass "no stroke in the past 5 years"."""
+    found = [c for c in read_note(text, TODAY).facts.conditions if c.concept == concept]
+    assert [c.onset for c in found] == [onset], [(c.concept, c.onset) for c in read_note(text, TODAY).facts.conditions]

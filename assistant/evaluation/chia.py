@@ -47,13 +47,14 @@ from assistant.types import Criterion
 _GOLD_OPS: tuple[tuple[str, str], ...] = (
     (
         r"≥|>\s*_|>\s*/\s*=|>\s*=|=\s*>|>\s*or\s*=|at least|greater than or equal|more than or equal"
-        r"|equal to or (?:greater|more)"
+        r"|equal to or (?:greater|more)|at\s*(?:/|or)\s*above"
         r"|or more|or greater|or higher|or older|or above|or over|and over|and above|and older|no less than"
         r"|not less than|minimum|\+\s*$|≧",
         ">=",
     ),
     (
         r"≤|<\s*_|<\s*/\s*=|<\s*=|=\s*<|<\s*or\s*=|at most|less than or equal|equal to or less|or less|or lower"
+        r"|at\s*(?:/|or)\s*below"
         r"|or fewer|or younger"
         r"|or below|no more than|not more than|no greater than|not exceed|maximum|up to|≦",
         "<=",
@@ -82,7 +83,9 @@ class Gold:
 
 
 def gold_threshold(text: str) -> tuple[str | None, float | tuple[float, float], str | None] | None:
-    """(comparator, value, unit) of an annotated Value text, or None when it holds no number."""
+    """(comparator, value, unit) of an annotated Value text, or None when it holds no number. A bracket at the
+    end that restates the limit in other units is not the limit (">50 kg (110 lbs)")."""
+    text = re.sub(r"(?<=\S)\s*[(\[][^()\[\]]*\d[^()\[\]]*[)\]]\s*$", "", text) or text
     numbers = list(_NUMBER.finditer(text))
     if not numbers:
         return None

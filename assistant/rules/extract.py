@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.patient.concepts import ConceptSet, normalize_text
+from assistant.patient.concepts import ConceptSet
+from assistant.rules.naming import AGE_WORDS, head_name, joined_name, longer_name, measured_concept, scale_name
 
 # A decimal comma ("creatinine > 2,5 mg/dl") only before a unit: "ECOG 0,1 or 2" is a list.
 _NUM = (
@@ -32,7 +33,8 @@ _ULN = (
 _UNIT_WORDS = (
     r"years?|yrs?|months?|weeks?|days?|hours?|mmHg|mm\s?Hg|kg/m\^?2|kg/m²|kg|g|mg|cm|mm|%|per\s?cent|percent|points?"
     r"|seconds?|secs?|milliseconds?|msecs?|ms|cc|lbs?|kgs|bpm|beats\s+per\s+minute|breaths\s+per\s+minute"
-    r"|(?:m[lL]|L|mg|g|ng|µg|mcg)\s+per\s+(?:minute|min|hour|day|dL|dl|L|kg)"
+    r"|(?:m[lL]|L|mg|g|ng|µg|mcg|[µμu]mol|mmol|nmol|pmol|mEq|m?IU|U)\s+per\s+"
+    r"(?:minute|min|hour|day|dL|dl|deciliter|decilitre|L|liter|litre|kg)\b"
 )
 _UNIT = (
     r"(?P<unit>(?:/|per)\s*(?:\d+\s*)?(?:HPF|high[- ]power\s+fields?)|(?:cells?\s*)?/\s*(?:µ|μ|u|mc)?[lL]"
@@ -48,11 +50,13 @@ _QTY = rf"(?P<num>{_NUM}){_SCI}?(?:\s*(?:{_ULN}|{_UNIT}))?"
 _PREFIX_OPS: tuple[tuple[str, str], ...] = (
     (
         r"greater\s+than\s+or\s+equal\s+to|more\s+than\s+or\s+equal\s+to|equal\s+to\s+or\s+(?:greater|more)\s+than"
+        r"|(?:greater|more|higher)\s+(?:than\s+)?or\s+equal(?:\s+to)?|at\s*(?:/|or)\s*above"
         r"|at\s+least|not\s+less\s+than|no\s+less\s+than|minimum(?:\s+of)?|≥|>\s*/?\s*=|=\s*/?\s*>|>\s*or\s*=|>_|≧|⩾",
         ">=",
     ),
     (
-        r"less\s+than\s+or\s+equal\s+to|equal\s+to\s+or\s+less\s+than|at\s+most|not\s+more\s+than|no\s+more\s+than"
+        r"less\s+than\s+or\s+equal\s+to|equal\s+to\s+or\s+less\s+than|at\s+most"
+        r"|(?:less|lower|fewer)\s+(?:than\s+)?or\s+equal(?:\s+to)?|at\s*(?:/|or)\s*below|not\s+more\s+than|no\s+more\s+than"
         r"|no\s+greater\s+than|not\s+greater\s+than|not\s+exceeding|not\s+to\s+exceed|maximum(?:\s+of)?|up\s+to"
         r"|≤|<\s*/?\s*=|=\s*/?\s*<|<\s*or\s*=|<_|≦|⩽",
         "<=",
@@ -62,8 +66,8 @@ _PREFIX_OPS: tuple[tuple[str, str], ...] = (
     (r"equal\s+to|=", "=="),
 )
 _POSTFIX_OPS: tuple[tuple[str, str], ...] = (
-    (r"or\s+(?:more|greater|higher|above|older|over)|and\s+(?:over|above|older)|\+", ">="),
-    (r"or\s+(?:less|fewer|lower|below|younger|under)|and\s+(?:under|below|younger)", "<="),
+    (r"or\s+(?:more|greater|higher|above|older|over)(?!\s+than)|and\s+(?:over|above|older)|\+", ">="),
+    (r"or\s+(?:less|fewer|lower|below|younger|under)(?!\s+than)|and\s+(?:under|below|younger)", "<="),
 )
 _OP_OF = {}
 _prefix_parts = []
@@ -97,41 +101,6 @@ _TRIM_START = re.compile(
     r"serum|plasma|blood|\d+[.)]|[-•*]))+\s+",
     re.IGNORECASE,
 )
-_FILLER = frozenset(
-    (
-        "serum",
-        "plasma",
-        "blood",
-        "total",
-        "absolute",
-        "level",
-        "levels",
-        "count",
-        "value",
-        "values",
-        "performance",
-        "status",
-        "score",
-        "scale",
-        "the",
-        "a",
-        "an",
-        "of",
-        "in",
-        "known",
-        "documented",
-        "baseline",
-        "screening",
-        "pretreatment",
-        "pre-treatment",
-        "adequate",
-        "current",
-        "whole",
-        "venous",
-        "fasting",
-        "measured",
-    )
-)
 _STOPWORDS = re.compile(
     r"(?:\s*\b(?:with|must|have|has|had|be|is|are|a|an|the|of|patients?|subjects?)\b)+\s*", re.IGNORECASE
 )
@@ -139,43 +108,11 @@ _AFTER = re.compile(
     r"\s*(?:of\s+)?(?P<m>[A-Za-z][A-Za-z\-]*(?:\s+[A-Za-z][A-Za-z\-]*){0,3}?)(?=\s*(?:[,;:()]|\bon\b|\bin\b|\bat\b|\bfor\b|\bwithin\b|$|\.))",
     re.IGNORECASE,
 )
-_AGE_FILLER = frozenset(
-    (
-        "age",
-        "aged",
-        "years",
-        "year",
-        "yrs",
-        "old",
-        "older",
-        "younger",
-        "at",
-        "time",
-        "of",
-        "entry",
-        "enrollment",
-        "enrolment",
-        "study",
-        "screening",
-        "inclusion",
-        "consent",
-        "signing",
-        "patient",
-        "patients",
-        "subject",
-        "subjects",
-        "participants",
-        "participant",
-        "be",
-        "must",
-        "is",
-        "are",
-    )
-)
+_PERSON_END = re.compile(r"\b(?:patients?|subjects?|participants?)\s*$", re.IGNORECASE)
+_YEARS = re.compile(r"\b(?:years?|yrs?)\b", re.IGNORECASE)
 _CONNECTOR = re.compile(r"\s*(?:,|and|or|but|to)?\s*", re.IGNORECASE)
 _DURATION_NAMES = re.compile(r"expectancy|gestation|survival", re.IGNORECASE)
 _TIME_UNITS = re.compile(r"^(?:years?|yrs?|months?|weeks?|days?|hours?)$", re.IGNORECASE)
-_AGE_WORDS = re.compile(r"\b(?:age|aged|old|older|younger)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +122,8 @@ class Threshold:
     measurement: str
     """What is compared, as written (e.g. ``Platelet count``)."""
     m_start: int
-    """Offset of the measurement in the text (-1 when none was found)."""
+    """Offset of the measurement in the text (-1 when none was found); a bare "score" named by the scale after
+    its limit spans both ("score of > 10 on the Epworth sleepiness scale")."""
     m_end: int
     """Offset one past its end."""
     concept: str | None
@@ -225,7 +163,7 @@ def _quantity(match: re.Match[str]) -> tuple[float, str | None]:
     exp = match.group("exp")
     if exp:
         unit = f"10^{exp}{(unit or '').strip()}"
-    return value, (re.sub(r"\s+", "", unit) if unit else None)
+    return value, (re.sub(r"\s+", "", re.sub(r"\s+per\s+", "/", unit)) if unit else None)
 
 
 def extract_thresholds(text: str, concepts: ConceptSet | None = None) -> list[Threshold]:
@@ -272,11 +210,13 @@ def extract_thresholds(text: str, concepts: ConceptSet | None = None) -> list[Th
             concept = previous.concept
         else:
             measurement, m_start, m_end = _measurement(text, start, end)
-            concept = _concept(measurement, text[start:end], unit, concepts)
+            concept = measured_concept(measurement, text[start:end], unit, concepts)
             if concept is None and m_start > 0:
-                measurement, m_start, m_end, concept = _longer_name(text, m_start, m_end, measurement, concepts)
+                measurement, m_start, m_end, concept = longer_name(text, m_start, m_end, measurement, concepts)
             if concept is None and m_start >= 0:
-                measurement, m_start, m_end, concept = _head_name(text, m_start, m_end, measurement, unit, concepts)
+                measurement, m_start, m_end, concept = head_name(text, m_start, m_end, measurement, unit, concepts)
+            if concept is None:
+                measurement, m_start, m_end, concept = scale_name(text, m_start, m_end, end, measurement, concepts)
         if unit and _TIME_UNITS.match(unit) and concept != "age" and not _DURATION_NAMES.search(measurement):
             continue  # a time window ("within 28 days"), not a threshold
         thresholds.append(Threshold(measurement, m_start, m_end, concept, op, value, unit, start, end))
@@ -304,96 +244,18 @@ def _measurement(text: str, start: int, end: int) -> tuple[str, int, int]:
     words = trimmed[offset:]
     stripped = words.strip()
     if not stripped or _STOPWORDS.fullmatch(stripped):
-        age = _AGE_WORDS.search(text, start, min(len(text), end + 20))
+        age = AGE_WORDS.search(text, start, min(len(text), end + 20))
         if age:
             return age.group(), age.start(), age.end()
+        person = _PERSON_END.search(text, cut, start)
+        if person and _YEARS.search(text, start, end):  # "Patient over 18 years weighing …": the patient's age
+            return person.group(), person.start(), person.end()
         after = _AFTER.match(text, end)
         if after and after.group("m"):
             return after.group("m"), after.start("m"), after.end("m")
         return "", -1, -1
     m_start = cut + offset + (len(words) - len(words.lstrip()))
     return stripped, m_start, m_start + len(stripped)
-
-
-_JOINED_NAME = re.compile(
-    r"([A-Za-z][A-Za-z'\-]*(?:\s+[A-Za-z][A-Za-z'\-]*){0,5})\s+(?:and|of|for|&)\s+$", re.IGNORECASE
-)
-
-
-def _longer_name(
-    text: str, m_start: int, m_end: int, measurement: str, concepts: ConceptSet | None
-) -> tuple[str, int, int, str | None]:
-    """A measurement whose name holds a joining word the boundary cut it at ("Eczema Area and Severity
-    Index"): the longest run of words before it that, with it, names a concept; else the measurement as cut."""
-    join = _JOINED_NAME.search(text[:m_start])
-    if join is None or concepts is None:
-        return measurement, m_start, m_end, None
-    words = list(re.finditer(r"[A-Za-z][A-Za-z'\-]*", join.group(1)))
-    for first in words:
-        start = join.start(1) + first.start()
-        concept = _concept(text[start:m_end], "", None, concepts)
-        if concept is not None and concept != "age":
-            return text[start:m_end], start, m_end, concept
-    return measurement, m_start, m_end, None
-
-
-def _head_name(
-    text: str, m_start: int, m_end: int, measurement: str, unit: str | None, concepts: ConceptSet | None
-) -> tuple[str, int, int, str | None]:
-    """A measurement named at the end of longer words ("adequate renal function as documented by a calculated
-    creatinine clearance"): the longest run of last words that names a concept, the span narrowed to it so the
-    words before it stay in the criterion for the compiler to account for; else the measurement as cut."""
-    found = _naming_tail(text, m_start, m_end, unit, concepts, whole=False, age=False)
-    if found is None:
-        return measurement, m_start, m_end, None
-    start, concept = found
-    return text[start:m_end], start, m_end, concept
-
-
-_WORD = re.compile(r"(?<![\w'\-])[A-Za-z][\w'\-]*")
-
-
-def _naming_tail(
-    text: str, start: int, end: int, unit: str | None, concepts: ConceptSet | None, *, whole: bool, age: bool
-) -> tuple[int, str] | None:
-    """Offset and concept of the longest run of last words of ``text[start:end]`` that names a measurement
-    (all the words too, with ``whole``; the patient's age too, with ``age``), or None."""
-    for word in _WORD.finditer(text[start:end]):
-        if not whole and word.start() == 0:
-            continue
-        first = start + word.start()
-        concept = _concept(text[first:end].strip(), "", unit, concepts)
-        if concept is not None and (age or concept != "age"):
-            return first, concept
-    return None
-
-
-def _concept(measurement: str, comparison: str, unit: str | None, concepts: ConceptSet | None) -> str | None:
-    norm = normalize_text(measurement)
-    if re.search(r"\b(age|aged)\b", norm) or (
-        unit and re.match(r"y(ea)?rs?$", unit, re.I) and _AGE_WORDS.search(measurement + " " + comparison)
-    ):
-        # "men age ≥ 55": a qualifier other than filler makes it something else than the patient's age
-        rest = [w for w in re.sub(r"[()]", " ", norm).split() if w not in _AGE_FILLER and w not in _FILLER]
-        return "age" if not rest else None
-    if concepts is None or not norm:
-        return None
-    found = _concept_of(norm, concepts)
-    if found is None and re.search(r"[a-z]{3}s$", norm) and not norm.endswith("ss"):
-        found = _concept_of(norm[:-1], concepts)  # "platelet counts" names the platelet count
-    return found
-
-
-def _concept_of(norm: str, concepts: ConceptSet) -> str | None:
-    """The observation whose longest name or synonym the normalised ``norm`` holds, all else filler."""
-    best: tuple[int, str] | None = None
-    for syn, match, concept in concepts.mentions(norm, "observation"):
-        rest = (norm[: match.start()] + " " + norm[match.end() :]).replace("(", " ").replace(")", " ").split()
-        if all(word in _FILLER or word == syn for word in rest) and (
-            best is None or (-len(syn), concept.name) < (-best[0], best[1])
-        ):
-            best = (len(syn), concept.name)
-    return best[1] if best else None
 
 
 def _share_measurements(text: str, thresholds: list[Threshold], concepts: ConceptSet | None) -> list[Threshold]:
@@ -404,7 +266,7 @@ def _share_measurements(text: str, thresholds: list[Threshold], concepts: Concep
             before = text[: t.m_start]
             join = re.search(r"([A-Za-z][\w\- ()]{0,40}?)\s*(?:\band/or\b|\band\b|\bor\b|/|,)\s*$", before)
             if join and not re.search(r"\d", join.group(1)):
-                words, word_start, concept = _joined_name(text, join.start(1), join.end(1), t.unit, concepts)
+                words, word_start, concept = joined_name(text, join.start(1), join.end(1), t.unit, concepts)
                 if concept is not None and concept != t.concept:
                     shared.append(
                         Threshold(
@@ -413,14 +275,3 @@ def _share_measurements(text: str, thresholds: list[Threshold], concepts: Concep
                     )
         shared.append(t)
     return shared
-
-
-def _joined_name(
-    text: str, start: int, end: int, unit: str | None, concepts: ConceptSet | None
-) -> tuple[str, int, str | None]:
-    """The words in ``text[start:end]`` before a joining and/or/slash that name a measurement: all of them,
-    else the longest run of last words that does ("x ULN and AST/ALT": AST)."""
-    found = _naming_tail(text, start, end, unit, concepts, whole=True, age=True)
-    if found is None:
-        return text[start:end].strip(), start, None
-    return text[found[0] : end].strip(), found[0], found[1]

@@ -117,7 +117,8 @@ def _stop_date(text: str, ent: Span, dates: list[StatedDate]) -> StatedDate | No
 
 def _not_anothers(dates: list[StatedDate], ent: Span) -> list[StatedDate]:
     """The dates of ``ent``'s sentence that no condition, medication or procedure stands between: in
-    "ECOG 1, myocardial infarction 3 months ago" the date is the infarction's, not the score's."""
+    "ECOG 1, myocardial infarction 3 months ago" the date is the infarction's, not the score's, and in
+    "PMH: anaemia, leukaemia in 2010" the leukaemia's, not the anaemia's."""
     others = [e for e in ent.sent.ents if e.label_ != "OBSERVATION" and e != ent]
     return [
         d
@@ -170,7 +171,7 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
     sent = ent.sent
     dates = find_dates(sent.text, reading.today, reading.age)
     local = [StatedDate(d.start + sent.start_char, d.end + sent.start_char, d.date, d.text) for d in dates]
-    own = _not_anothers(local, ent) if kind == "observation" else _in_clause(local, ent)
+    own = _not_anothers(local if kind == "observation" else _in_clause(local, ent), ent)
     stated = nearest_date(own, ent.start_char, ent.end_char)
     if kind == "medication" and stated is not None:
         stated = _stop_date(reading.text, ent, own) or stated

@@ -12,6 +12,7 @@ from assistant.rules.compile.acronyms import blank_acronyms, expansions
 from assistant.rules.compile.grammar.readings import THRESHOLD_FILLER
 from assistant.rules.compile.linking import code_of, link_phrase
 from assistant.rules.compile.readings import read_grades, repeated_tests, split_pairs, window_after
+from assistant.rules.compile.restated import restated_limits
 from assistant.rules.compile.result import Compiled, RuleKind, review
 from assistant.rules.compile.text import strip_prefixes, unabbreviated
 from assistant.rules.compile.units import converts, implied_unit, spelled
@@ -33,9 +34,9 @@ _ASIDES = re.compile(
     r"|randomi[sz]ation|registration|inclusion|initiation\s+of\s+(?:study\s+)?(?:therapy|treatment))(?:\s+visit)?\b"
     r"|(?:as\s+)?(?:determined|judged|assessed|estimated)\s+by\s+(?:the\s+)?(?:treating\s+)?(?:investigator|physician)"
     rf"|(?:(?:adequate|normal|sufficient|satisfactory|acceptable|abnormal|impaired|inadequate|poor)\s+)?{_ORGAN}"
-    rf"(?:\s*(?:,|and|or|/)\s*{_ORGAN})*\s+(?:function|reserve|parameters?)s?\s*[,:\-]?\s*"
+    rf"(?:\s*(?:,|and|or|/)\s*{_ORGAN})*\s+(?:function|reserve|parameters?)s?(?:\s*[,:\-]?\s*"
     r"(?:(?:as\s+|that\s+is\s+)?(?:defined|documented|evidenced|shown|determined|measured|indicated|demonstrated)"
-    r"\s+(?:by|as)\b|,?\s*as\s+follows\s*:?|:|(?=[(\[]))"
+    r"\s+(?:by|as)\b|,?\s*as\s+follows\s*:?|:|(?=[(\[]))|\s+[-–]\s+)"
     rf"|{_ORGAN}(?:\s+function)?\s*:|^\s*{_ORGAN}\s+(?=(?-i:[A-Z]{{2}}))"
     rf"|(?:(?:as\s+)?(?:measured|calculated|estimated|assessed)\s+)?(?:on|by|using|via|per)\s+"
     rf"(?:the\s+)?{_METHOD}(?:\s+(?:formula|equation|method|scan))?)"
@@ -149,6 +150,8 @@ def _read(text: str, shown: str, concepts: ConceptSet, criterion_type: str) -> C
     window = window_after(text, found)
     set_aside += [window[1]] if window else []
     set_aside += [span for span, _ in repeated]
+    restated = restated_limits(text, found, concepts)
+    set_aside += [r.span for r in restated]
     for start, end in set_aside:
         for i in range(start, end):
             residual[i] = " "
@@ -179,6 +182,7 @@ def _read(text: str, shown: str, concepts: ConceptSet, criterion_type: str) -> C
     links += sharing
     if defined:
         links += f"; {defined[0]!r} read as what its thresholds define"
+    links += "".join(f"; {r.words!r} restates a limit in other units" for r in restated)
     if window:
         links += f"; {window[2]!r}: the latest value must be dated within the window"
     if repeated and len(items) > 1:
