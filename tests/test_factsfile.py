@@ -30,7 +30,8 @@ def test_documented_example_reads(tmp_path: Path) -> None:
     path.write_text(example.group(1), encoding="utf-8")
     facts = read_patient(path, today=TODAY)
     assert facts.sex == "female" and facts.birth_date == dt.date(1968, 4, 12)
-    assert {o.concept for o in facts.observations} == {"platelets", "ast", "bilirubin", "ecog", "cd117"}
+    assert {o.concept for o in facts.observations} == {"platelets", "ast", "bilirubin", "ecog", "cd117", "egfr"}
+    assert [o.comparator for o in facts.observations if o.concept == "egfr"] == [">"]
     assert [c.concept for c in facts.conditions if not c.present] == ["cirrhosis", "hiv"]
     assert [p.concept for p in facts.procedures if not p.present] == ["major_surgery"]
 

@@ -14,6 +14,7 @@ from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field
 
 Sex = Literal["female", "male", "other", "unknown"]
+Comparator = Literal["<", "<=", ">", ">="]
 AgeUnit = Literal["years", "months", "weeks", "days"]
 
 
@@ -29,6 +30,11 @@ class Observation(_Fact):
     unit: str | None = Field(
         default=None,
         description="Unit as given (UCUM or common), e.g. '10*9/L'; 'ULN' for a multiple of the upper limit of normal.",
+    )
+    comparator: Comparator | None = Field(
+        default=None,
+        description="Set when the value is a bound the lab reported, not a measurement (FHIR Quantity.comparator): "
+        "'>' with 90 for an eGFR of '>90', '<' with 20 for a viral load of '<20 copies/mL'.",
     )
     flag: bool | None = Field(
         default=None, description="Qualitative result: True positive/present, False negative/absent."

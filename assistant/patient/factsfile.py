@@ -171,6 +171,11 @@ def _check_observation(fact: Observation, concept: Any, where: str) -> None:
             raise PatientDataError(
                 f"{where}.flag: {concept.name} is a positive/negative result; give flag: true or false"
             )
+        if fact.comparator is not None:
+            raise PatientDataError(
+                f"{where}.comparator: {fact.comparator!r} bounds a value, and {concept.name} is a positive/negative "
+                "result; give flag alone"
+            )
         return
     if fact.value is None:
         raise PatientDataError(f"{where}.value: missing; {concept.name} needs a value")

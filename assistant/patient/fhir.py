@@ -3,7 +3,8 @@
 Resources are validated with the R4B models of fhir.resources (R4B differs from R4 in none of the
 elements read here). Read: Patient (birthDate, gender); Observation by LOINC code, else by
 ``code.text``/display, with ``valueQuantity`` (UCUM), ``valueInteger``, ``valueBoolean``,
-``valueCodeableConcept`` or ``valueString`` and ``referenceRange.high`` as the upper limit of normal;
+``valueCodeableConcept`` or ``valueString`` and ``referenceRange.high`` as the upper limit of normal
+(a ``valueQuantity.comparator`` — "<20 copies/mL" — keeps the value as the bound it is);
 Condition by ICD-10-CM or SNOMED CT code, else by text, with clinical and verification status, onset
 and abatement; MedicationStatement / MedicationRequest by RxNorm code or drug name, with dose and
 period; Procedure by SNOMED CT code or text, with its date.
@@ -40,6 +41,8 @@ from assistant.patient.units import factor
 from assistant.settings import get_settings
 
 UCUM = "http://unitsofmeasure.org"
+_BOUNDS = ("<", "<=", ">", ">=")
+"""FHIR Quantity comparators that bound a value; "ad" (sufficient to achieve a total) is none."""
 _POSITIVE = frozenset(
     {"positive", "pos", "detected", "det", "present", "reactive", "true", "yes", "10828004", "260373001", "la6576-8"}
 )
@@ -251,6 +254,7 @@ class _Reader:
             fields["flag"] = self.flag(ref, res)
         elif res.valueQuantity is not None:
             fields.update(self.quantity(ref, "valueQuantity", res.valueQuantity, concept))
+            fields["comparator"] = self.comparator(ref, res.valueQuantity)
         elif res.valueInteger is not None:
             fields["value"] = validate.number(res.valueInteger, f"{ref} valueInteger")
         elif res.valueCodeableConcept is not None and concept.value == "score":
@@ -287,6 +291,18 @@ class _Reader:
             if value < 0:
                 raise PatientDataError(f"{ref} {field}.value: negative {concept.label} {value:g}")
         return {"value": value, "unit": unit}
+
+    def comparator(self, ref: str, qty: Any) -> str | None:
+        """The bound a lab reported instead of a value ("<" for a viral load of "<20 copies/mL"), or None."""
+        given = qty.comparator
+        if given is None:
+            return None
+        if given not in _BOUNDS:
+            raise PatientDataError(
+                f"{ref} valueQuantity.comparator: {given!r} is not a bound the checker reads; "
+                f"expected one of {', '.join(_BOUNDS)}"
+            )
+        return str(given)
 
     def flag(self, ref: str, res: Any) -> bool | None:
         if res.valueBoolean is not None:

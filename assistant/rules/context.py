@@ -43,7 +43,8 @@ def describe_date(day: dt.date | None) -> str:
 def describe_observation(obs: Observation) -> str:
     """``concept = value unit (date)`` for a facts_used entry."""
     if obs.value is not None:
-        text = f"{obs.concept} = {format_number(obs.value)} {obs.unit or ''}".rstrip()
+        bound = f"{obs.comparator} " if obs.comparator else ""
+        text = f"{obs.concept} = {bound}{format_number(obs.value)} {obs.unit or ''}".rstrip()
     elif obs.flag is not None:
         text = f"{obs.concept} = {'positive' if obs.flag else 'negative'}"
     else:
@@ -197,6 +198,7 @@ class PatientContext:
         except UnitError as exc:
             raise UnitError(f"{obs.source or 'observation'} ({name}) {exc}") from None
         number = format_number(raw) if raw is not None else "no value"
+        number = f"{obs.comparator} {number}" if obs.comparator and raw is not None else number
         given = f"{number} {unit}" if unit else number
         if high is not None:
             day = describe_date(obs.date)

@@ -13,7 +13,7 @@ from assistant.patient.units import factor as unit_factor
 from assistant.patient.units import format_number
 from assistant.rules import schema as s
 from assistant.rules.context import Evaluator, PatientContext, describe_date
-from assistant.rules.ops import COMPARATORS, FALSE, OP_TEXT, TRUE, UNKNOWN, Result
+from assistant.rules.ops import COMPARATORS, FALSE, OP_TEXT, TRUE, UNKNOWN, Result, compare_bound
 from assistant.rules.windows import cutoffs, delta_of
 
 
@@ -118,6 +118,7 @@ def _latest(
     no_value = f"no {label} on record"
     only_uln = f"{label} is given only as a multiple of ULN"
     missing_unit = (f"{label} in{unit_text}",)
+    exact = (f"{label}, measured rather than bounded",)
     between, low, high, compare_to, limit = _comparison(op, threshold)
 
     def value_test(ctx: PatientContext) -> Result:
@@ -131,6 +132,16 @@ def _latest(
                 return UNKNOWN, only_uln, prepared[2], missing_unit
         else:
             value = obs.value
+        if obs.comparator is not None:  # a bound the lab reported ("> 90"): it decides only when it settles the test
+            bounded = compare_bound(obs.comparator, value, op, threshold)
+            if bounded is None:
+                return UNKNOWN, f"{label} {prepared[3]} is a bound: it may or may not be {shown}", prepared[2], exact
+            return (
+                (yes if bounded else no),
+                f"{label} {prepared[3]} is {'' if bounded else 'not '}{shown}",
+                prepared[2],
+                (),
+            )
         if (low <= value <= high) if between else compare_to(value, limit):
             return yes, f"{label} {prepared[3]} is {shown}", prepared[2], ()
         return no, f"{label} {prepared[3]} is not {shown}", prepared[2], ()
@@ -149,6 +160,7 @@ def _uln(concept: Concept, op: str, limit: float | tuple[float, float], yes: int
     missing_uln = (f"{label} with its reference range (upper limit of normal)",)
     no_value = f"no {label} on record"
     non_positive = f"{label} reference range has a non-positive upper limit"
+    exact = (f"{label}, measured rather than bounded",)
     between, low, high, compare_to, threshold = _comparison(op, limit)
 
     def uln_test(ctx: PatientContext) -> Result:
@@ -160,6 +172,17 @@ def _uln(concept: Concept, op: str, limit: float | tuple[float, float], yes: int
             if uln is None:
                 return UNKNOWN, f"{label} {given} has no reference range (upper limit of normal)", used, missing_uln
             return UNKNOWN, non_positive, used, missing_uln
+        if obs.comparator is not None:  # a bound the lab reported: it decides only when it settles the test
+            bounded = compare_bound(obs.comparator, ratio, op, limit)
+            if bounded is None:
+                return UNKNOWN, f"{label} {given} is a bound: it may or may not be {limit_text}", used, exact
+            verdict = yes if bounded else no
+            return (
+                verdict,
+                f"{label} {given} is {obs.comparator} {ratio_text} × ULN, {'' if bounded else 'not '}{limit_text}",
+                used,
+                (),
+            )
         if (low <= ratio <= high) if between else compare_to(ratio, threshold):
             return yes, f"{label} {given} is {ratio_text} × ULN, {limit_text}", used, ()
         return no, f"{label} {given} is {ratio_text} × ULN, not {limit_text}", used, ()

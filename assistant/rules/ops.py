@@ -12,6 +12,8 @@ import operator
 from collections.abc import Callable, Sequence
 from typing import Literal
 
+import portion
+
 TRUE = 1
 FALSE = 0
 UNKNOWN = 2
@@ -44,6 +46,27 @@ def compare(value: float, op: str, threshold: float | tuple[float, float]) -> bo
         low, high = threshold  # type: ignore[misc]
         return bool(low <= value <= high)
     return COMPARATORS[op](value, threshold)  # type: ignore[arg-type]
+
+
+_BOUNDS: dict[str, Callable[[float], portion.Interval]] = {
+    ">": lambda v: portion.open(v, portion.inf),
+    ">=": lambda v: portion.closed(v, portion.inf),
+    "<": lambda v: portion.open(-portion.inf, v),
+    "<=": lambda v: portion.openclosed(-portion.inf, v),
+    "==": portion.singleton,
+}
+
+
+def compare_bound(comparator: str, value: float, op: str, threshold: float | tuple[float, float]) -> bool | None:
+    """``x op threshold`` for an ``x`` known only as ``x comparator value`` (a lab's "> 90"): True when every such
+    ``x`` meets it, False when none does, None when the bound leaves it open."""
+    known = _BOUNDS[comparator](value)
+    wanted = portion.closed(*threshold) if isinstance(threshold, tuple) else _BOUNDS[op](threshold)
+    if known in wanted:
+        return True
+    if (known & wanted).empty:
+        return False
+    return None
 
 
 def _unique(items: tuple[str, ...]) -> tuple[str, ...]:

@@ -31,8 +31,8 @@ def derived_bmi(reading: Reading, observations: tuple[Observation, ...]) -> tupl
         return ()
     if any(o.concept == BMI for o in observations) or any(m.concept == BMI for m in reading.mentions):
         return ()
-    weights = [o for o in observations if o.concept == WEIGHT and o.value is not None]
-    heights = [o for o in observations if o.concept == HEIGHT and o.value is not None]
+    weights = [o for o in observations if o.concept == WEIGHT and o.value is not None and o.comparator is None]
+    heights = [o for o in observations if o.concept == HEIGHT and o.value is not None and o.comparator is None]
     if len(weights) != 1 or len(heights) != 1:
         return ()
     weight, height = weights[0], heights[0]

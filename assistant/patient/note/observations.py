@@ -157,6 +157,9 @@ def _one_value(
     examined = date is None and ent._.section_category == "physical_exam" and not ctx.historical
     if examined:  # an examination's findings are of the day the note records
         date = reading.today
+    if value.comparator is not None and value.second is not None:  # "BP <140/90": a goal, not a reading
+        reading.notes.append(f"'{words}': a bound on two numbers, not a reading; not used")
+        return
     parts = pair_parts()
     if value.second is not None and (concept is None or concept.value != "score"):
         if name == PAIR_CONCEPT and parts is not None:
@@ -172,6 +175,7 @@ def _one_value(
         value = per  # "3/50 HPF": 3 per 50 high-power fields, one value
     number, unit = value.number, value.unit
     label = concept.label if concept is not None else name.replace("_", " ")
+    bound = f"{value.comparator} " if value.comparator else ""
     if _RANGE_AFTER.match(text, value.end) and value.second is None:
         reading.notes.append(f"'{words}…': a range, not one value; not used")
         return
@@ -183,9 +187,11 @@ def _one_value(
         )
         return
     if is_uln(unit) and concept is not None and concept.value == "quantity":
-        fact = Observation(concept=name, value=number, unit="ULN", date=date, source=reading.source)
+        fact = Observation(
+            concept=name, value=number, unit="ULN", comparator=value.comparator, date=date, source=reading.source
+        )
         dated = f" on {date.isoformat()}" if date is not None else ""
-        rendering = f"{label} {format_number(number)} x ULN{dated} (from '{words}')"
+        rendering = f"{label} {bound}{format_number(number)} x ULN{dated} (from '{words}')"
         reading.series.append((_use_observation(reading, base, start, end, rendering, fact), value, when))
         return
     if is_thousands(unit):
@@ -230,6 +236,7 @@ def _one_value(
     fact = Observation(
         concept=name,
         value=number,
+        comparator=value.comparator,
         unit=shown_unit if concept is None or concept.unit else None,
         date=date,
         source=reading.source,
@@ -239,7 +246,7 @@ def _one_value(
     dated = f" on {date.isoformat()}{' (the examination)' if examined else ''}" if date is not None else ""
     unit_text = f" {shown_unit}" if shown_unit else ""
     limit_text = f", ULN {format_number(high)} {shown_unit}" if high is not None else ""
-    rendering = f"{label} {format_number(number)}{unit_text}{limit_text}{assumed}{dated} (from '{words}')"
+    rendering = f"{label} {bound}{format_number(number)}{unit_text}{limit_text}{assumed}{dated} (from '{words}')"
     mention = _use_observation(reading, base, start, end, rendering, fact)
     reading.series.append((mention, value, when))
 

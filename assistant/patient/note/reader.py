@@ -183,12 +183,12 @@ def _series(reading: Reading) -> tuple[tuple[Observation, ...], list[Conflict]]:
     conflicts: list[Conflict] = []
     for concept, mentions in by_concept.items():
         facts = [m.fact for m in mentions if isinstance(m.fact, Observation)]
-        undated = {(f.value, f.flag) for f in facts if f.date is None}
+        undated = {(f.value, f.comparator, f.flag) for f in facts if f.date is None}
         dates = [f.date for f in facts if f.date is not None]
         clash = (
             len(undated) > 1
             or len(dates) != len(set(dates))
-            and len({(f.date, f.value) for f in facts}) > len(set(dates))
+            and len({(f.date, f.value, f.comparator) for f in facts}) > len(set(dates))
         )
         if clash:
             stated = tuple(_stated_value(reading, m) for m in mentions)

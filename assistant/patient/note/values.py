@@ -7,13 +7,14 @@ offset units, are converted by pint directly.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pint
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from assistant.errors import UnitError
 from assistant.patient.concepts import Concept
+from assistant.patient.facts import Comparator
 from assistant.patient.units import normalize_unit, round_sig, to_canonical, ureg
 
 _LEAD = re.compile(
@@ -38,6 +39,19 @@ _VALUE = re.compile(
     r"(?P<num>" + _NUMBER + r")(?:\s*/\s*(?P<den>\d+(?:\.\d+)?)(?!\d|,\d))?(?:\s*(?P<unit>" + _UNIT + r"))?",
     re.IGNORECASE,
 )
+_BOUND = re.compile(r"(?P<c>>=|<=|≥|≤|>|<|greater\s+than|more\s+than|less\s+than)\s*(?=\d)", re.IGNORECASE)
+"""A comparator before a number: the value is a bound the lab reported ("eGFR >90", "HIV RNA <20 copies/mL")."""
+_COMPARATORS: dict[str, Comparator] = {
+    ">=": ">=",
+    "<=": "<=",
+    ">": ">",
+    "<": "<",
+    "≥": ">=",
+    "≤": "<=",
+    "greater than": ">",
+    "more than": ">",
+    "less than": "<",
+}
 _NAMED_RANGE = (
     r"(?:the\s+)?(?:uln|upper\s+limit(?:\s+of\s+normal)?|ref(?:erence)?(?:\s+(?:range|interval))?|normal\s+range)"
 )
@@ -76,6 +90,9 @@ class StatedValue:
     """The unit as written, or None."""
     text: str
     """The value as written."""
+    comparator: Comparator | None = None
+    """``<``, ``<=``, ``>`` or ``>=`` when the value is a bound the note reports ("eGFR >90", "viral load <20
+    copies/mL"), else None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,10 +135,16 @@ def value_after(text: str, pos: int, limit: int) -> StatedValue | None:
     a value in two units ("5 ft 4 in", "11 st 6 lb") as one, in the smaller unit."""
     lead = _LEAD.match(text, pos, limit)
     at = lead.end() if lead else pos
-    match = _VALUE.match(text, at, limit)
+    bound = _BOUND.match(text, at, limit)
+    match = _VALUE.match(text, bound.end() if bound else at, limit)
     if match is None:
         return None
-    return _compound(text, _stated(match), limit)
+    value = _compound(text, _stated(match), limit)
+    if bound is None:
+        return value
+    written = " ".join(bound.group("c").lower().split())
+    comparator = _COMPARATORS[written]
+    return replace(value, start=bound.start(), text=text[bound.start() : value.end], comparator=comparator)
 
 
 _ROMAN = re.compile(r"(?i:[\s:=,(]|\b(?:class|grade|stage|is|was|of)\b)*(?P<r>IV|III|II|I)\b(?![-/.]\w)")
