@@ -21,7 +21,7 @@ from assistant.limits import load_yaml
 from assistant.patient import validate
 from assistant.patient.concepts import ConceptSet, Kind, load_concepts
 from assistant.patient.facts import Condition, Medication, Observation, PatientFacts, Procedure, Review
-from assistant.patient.units import factor, is_uln
+from assistant.patient.units import converts, is_uln
 from assistant.settings import get_settings
 
 TOP_KEYS = ("patient", "observations", "conditions", "medications", "procedures", "absent", "reviews")
@@ -182,12 +182,12 @@ def _check_observation(fact: Observation, concept: Any, where: str) -> None:
     if fact.value < 0:
         raise PatientDataError(f"{where}.value: negative {concept.label} {fact.value:g}")
     if concept.value == "quantity" and not is_uln(fact.unit):
-        factor(fact.unit, concept, f"{where}.unit")
+        converts(fact.unit, concept, f"{where}.unit")
     validate.plausible(fact.value, fact.unit if concept.value == "quantity" else None, concept, f"{where}.value")
     if fact.reference_high is not None:
         if fact.reference_high <= 0:
             raise PatientDataError(f"{where}.reference_high: must be positive, got {fact.reference_high:g}")
         high_unit = fact.reference_high_unit or fact.unit
-        factor(high_unit, concept, f"{where}.reference_high_unit")
+        converts(high_unit, concept, f"{where}.reference_high_unit")
         if not is_uln(high_unit):
             validate.plausible(fact.reference_high, high_unit, concept, f"{where}.reference_high")

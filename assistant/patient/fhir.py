@@ -37,7 +37,7 @@ from assistant.limits import load_json
 from assistant.patient import validate
 from assistant.patient.concepts import LOINC, Concept, ConceptSet, Kind, load_concepts
 from assistant.patient.facts import Condition, Medication, Observation, PatientFacts, Procedure
-from assistant.patient.units import factor
+from assistant.patient.units import converts
 from assistant.settings import get_settings
 
 UCUM = "http://unitsofmeasure.org"
@@ -287,7 +287,7 @@ class _Reader:
         unit = qty.code if qty.system == UCUM and qty.code else (qty.unit or qty.code)
         value = validate.number(_float(qty.value, f"{ref} {field}.value"), f"{ref} {field}.value") or 0.0
         if concept.value == "quantity":
-            factor(unit, concept, f"{ref} {field}.unit")
+            converts(unit, concept, f"{ref} {field}.unit")
             if value < 0:
                 raise PatientDataError(f"{ref} {field}.value: negative {concept.label} {value:g}")
         return {"value": value, "unit": unit}

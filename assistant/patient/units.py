@@ -120,12 +120,36 @@ def _other_scale(unit: str, concept: Concept) -> bool:
     return normalize_unit(unit) not in same
 
 
+@lru_cache(maxsize=256)
+def _offset(unit: str, canonical: str) -> bool:
+    """True when ``unit`` and ``canonical`` are different scales one of which has an offset (°F and °C): no factor
+    takes one to the other (101.5 °F is 38.6 °C, not 101.5 × 0.93)."""
+    try:
+        source, target = (ureg.Quantity(1, normalize_unit(u)) for u in (unit, canonical))
+    except (pint.PintError, ValueError, TypeError, AttributeError, SyntaxError, AssertionError, tokenize.TokenError):
+        return False
+    if source._is_multiplicative and target._is_multiplicative:
+        return False
+    return source.units != target.units
+
+
+def is_offset(unit: str, canonical: str) -> bool:
+    """True when ``unit`` and ``canonical`` are scales that differ by an offset (°F and °C)."""
+    return _offset(unit.strip(), canonical)
+
+
 def factor(unit: str | None, concept: Concept, where: str) -> float:
-    """Multiplier that takes a value of ``concept`` in ``unit`` to the concept's canonical unit."""
+    """Multiplier that takes a value of ``concept`` in ``unit`` to the concept's canonical unit; a scale with an
+    offset (°F for a concept in °C) has none and is a ``UnitError`` here (``to_canonical`` converts it)."""
     if concept.unit is None:
         return 1.0
     if unit is None or not unit.strip():
         raise UnitError(f"{where}: no unit given for {concept.name}; expected {_expects(concept)}")
+    if _offset(unit.strip(), concept.unit):
+        raise UnitError(
+            f"{where}: unit {unit!r} is a scale with an offset from {concept.unit}: it converts by a formula, "
+            "not a factor"
+        )
     if _other_scale(unit.strip(), concept):
         raise UnitError(
             f"{where}: unit {unit!r} is a different scale for {concept.name}, not a multiple of {concept.unit}; "
@@ -160,12 +184,26 @@ _KNOWN_FACTORS: dict[tuple[str | None, str | None, float | None, int | None], fl
 
 
 def to_canonical(value: float, unit: str | None, concept: Concept, where: str) -> float:
-    """``value`` in ``unit`` expressed in the concept's canonical unit (12 significant digits)."""
+    """``value`` in ``unit`` expressed in the concept's canonical unit (12 significant digits); a scale with an
+    offset by its formula (101.5 °F → 38.6111111111 °C)."""
+    if unit is not None and concept.unit is not None and _offset(unit.strip(), concept.unit):
+        return convert_scale(value, unit.strip(), concept.unit)
     key = (unit, concept.unit, concept.molar_mass, concept.charge)
     f = _KNOWN_FACTORS.get(key)
     if f is None:
         f = _KNOWN_FACTORS[key] = factor(unit, concept, where)
     return value if f == 1.0 else float(f"{value * f:.12g}")
+
+
+def convert_scale(value: float, unit: str, canonical: str) -> float:
+    """``value`` from one temperature scale to another (12 significant digits)."""
+    return round_sig(float(ureg.Quantity(value, normalize_unit(unit)).to(normalize_unit(canonical)).magnitude))
+
+
+def converts(unit: str | None, concept: Concept, where: str) -> None:
+    """Raise ``UnitError`` unless a value of ``concept`` in ``unit`` converts to its canonical unit (by a factor
+    or, for a scale with an offset, by its formula)."""
+    to_canonical(1.0, unit, concept, where)
 
 
 def _expects(concept: Concept) -> str:

@@ -19,7 +19,7 @@ from assistant.errors import DateRangeError, PatientDataError
 from assistant.limits import read_regular_file
 from assistant.patient.concepts import Concept
 from assistant.patient.facts import Sex
-from assistant.patient.units import factor, format_number, is_uln, round_sig
+from assistant.patient.units import convert_scale, format_number, is_offset, is_uln, round_sig, to_canonical
 from assistant.settings import get_settings
 
 SEX_CODES: dict[str, Sex] = {
@@ -113,20 +113,28 @@ def plausible(value: float, unit: str | None, concept: Concept, where: str) -> N
     if bounds is None or (unit is not None and is_uln(unit)):
         return
     low, high = bounds
-    scale = 1.0
-    shown_unit = concept.unit or ""
-    if concept.value == "quantity" and unit is not None:
-        scale = factor(unit, concept, where)
-        shown_unit = unit
-    canonical = value * scale
+    canonical, shown_unit = value, concept.unit or ""
+    converted = concept.value == "quantity" and unit is not None and concept.unit is not None
+    if converted:
+        canonical, shown_unit = to_canonical(value, str(unit), concept, where), str(unit)
     if low <= canonical <= high:
         return
-    rng = f"{format_number(round_sig(low / scale))} to {format_number(round_sig(high / scale))}"
+    shown = (
+        (_in_unit(low, shown_unit, concept, where), _in_unit(high, shown_unit, concept, where)) if converted else bounds
+    )
+    rng = f"{format_number(shown[0])} to {format_number(shown[1])}"
     suffix = f" {shown_unit}" if shown_unit else ""
     raise PatientDataError(
         f"{where}: {format_number(value)}{suffix} is not a plausible {concept.label} ({concept.name}: {rng}{suffix}); "
         "a unit or typing error?"
     )
+
+
+def _in_unit(bound: float, unit: str, concept: Concept, where: str) -> float:
+    """A plausible bound of ``concept`` (in its canonical unit) stated in ``unit``, as the value is."""
+    if is_offset(unit, concept.unit or ""):
+        return convert_scale(bound, concept.unit or "", unit)
+    return round_sig(bound / to_canonical(1.0, unit, concept, where))
 
 
 def file_text(path: Path, what: str = "patient") -> str:

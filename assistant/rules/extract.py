@@ -33,6 +33,7 @@ _ULN = (
 _UNIT_WORDS = (
     r"years?|yrs?|months?|weeks?|days?|hours?|mmHg|mm\s?Hg|kg/m\^?2|kg/m²|kg|g|mg|cm|mm|%|per\s?cent|percent|points?"
     r"|seconds?|secs?|milliseconds?|msecs?|ms|cc|lbs?|kgs|bpm|beats\s+per\s+minute|breaths\s+per\s+minute"
+    r"|[°º]\s?[CF]\b|degrees?\s+(?:celsius|centigrade|fahrenheit|C|F)\b"
     r"|(?:m[lL]|L|mg|g|ng|µg|mcg|[µμu]mol|mmol|nmol|pmol|mEq|m?IU|U)\s+per\s+"
     r"(?:minute|min|hour|day|dL|dl|deciliter|decilitre|L|liter|litre|kg)\b"
 )

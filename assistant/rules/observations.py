@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 from assistant.errors import RulesError, UnitError
 from assistant.patient.concepts import Concept
-from assistant.patient.units import factor as unit_factor
 from assistant.patient.units import format_number
+from assistant.patient.units import to_canonical as canonical
 from assistant.rules import schema as s
 from assistant.rules.context import Evaluator, PatientContext, describe_date
 from assistant.rules.ops import COMPARATORS, FALSE, OP_TEXT, TRUE, UNKNOWN, Result, compare_bound
@@ -97,17 +97,16 @@ def _latest(
         if node.unit is None:
             raise RulesError(f"{where}.unit: required for {name}; expected {concept.expects or concept.unit}")
         try:
-            factor = unit_factor(node.unit, concept, f"{where}.unit")
+            threshold: float | tuple[float, float] = (
+                (canonical(raw[0], node.unit, concept, f"{where}.unit"), canonical(raw[1], node.unit, concept, where))
+                if isinstance(raw, tuple)
+                else canonical(raw, node.unit, concept, f"{where}.unit")
+            )
         except UnitError as exc:
             raise RulesError(str(exc)) from None
         unit_text = f" {node.unit}"
     else:
-        factor, unit_text = 1.0, ""
-    threshold: float | tuple[float, float] = (
-        (float(f"{raw[0] * factor:.12g}"), float(f"{raw[1] * factor:.12g}"))
-        if isinstance(raw, tuple)
-        else float(f"{raw * factor:.12g}")
-    )
+        threshold, unit_text = raw, ""
     shown = (
         f"between {format_number(raw[0])} and {format_number(raw[1])}{unit_text}"
         if isinstance(raw, tuple)

@@ -10,6 +10,7 @@ from assistant.errors import UnitError
 from assistant.patient.concepts import Concept
 from assistant.patient.facts import Observation
 from assistant.patient.note.dates import StatedDate
+from assistant.patient.note.normal import stated_normal
 from assistant.patient.note.pipeline import term_of
 from assistant.patient.note.reading import Reading, add_mention, not_used_reason
 from assistant.patient.note.scope import context_of, negation_reaches_value
@@ -81,8 +82,8 @@ def read_observation(
         first = roman_after(text, ent.end_char, limit)
     if first is None:
         first = count_before(text, ent.start_char, ent.end_char, ent.sent.start_char)
-    if first is None and len(ent.text) <= 3:
-        return  # a short abbreviation with no value is more often something else ("Mrs. K", "mg")
+    if first is None and (len(ent.text) <= 3 or stated_normal(text, ent.end_char, limit)):
+        return  # a short abbreviation with no value is more often something else ("Mrs. K", "mg"); see normal.py
     if first is None:
         reading.not_understood.append(text[ent.start_char : min(limit, ent.end_char + 40)].strip().split("\n")[0])
         return

@@ -21,6 +21,7 @@ from assistant.patient.note.dates import find_dates
 from assistant.patient.note.demographics import Found, ages, obstetric, sexes
 from assistant.patient.note.derived import derived_bmi, derived_not_pregnant
 from assistant.patient.note.mentions import read_mention
+from assistant.patient.note.normal import read_normal
 from assistant.patient.note.pipeline import note_pipeline
 from assistant.patient.note.reading import Reading
 from assistant.patient.note.types import NoteContext, NoteMention, NoteReading
@@ -96,6 +97,7 @@ def read_note(text: str, today: dt.date, *, source: str = "note") -> NoteReading
             continue
         nxt = ents[i + 1].start_char if i + 1 < len(ents) and ents[i + 1].sent == ent.sent else ent.sent.end_char
         read_mention(ent, nxt, reading)
+    read_normal(doc, reading)
     sex, sex_conflict = _sex(doc, reading)
     conflicts += sex_conflict
     _obstetric(doc, reading)

@@ -7,7 +7,8 @@ import re
 
 from assistant.errors import UnitError
 from assistant.patient.concepts import Concept
-from assistant.patient.units import factor
+from assistant.patient.units import converts as check_unit
+from assistant.patient.units import to_canonical
 
 #: Spellings of units in criteria that pint does not read, and what they mean.
 _SPELLINGS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -40,7 +41,7 @@ def spelled(unit: str) -> str:
 def converts(unit: str, concept: Concept) -> bool:
     """True when ``unit`` converts to the concept's unit."""
     try:
-        factor(unit, concept, "criterion")
+        check_unit(unit, concept, "criterion")
     except UnitError:
         return False
     return True
@@ -57,10 +58,9 @@ def implied_unit(value: float | tuple[float, float], concept: Concept) -> str | 
     readings: dict[str, list[float]] = {}
     for unit in (concept.unit, *concept.units):
         try:
-            scale = factor(unit, concept, "criterion")
+            canonical = [to_canonical(n, unit, concept, "criterion") for n in numbers]
         except UnitError:
             continue
-        canonical = [n * scale for n in numbers]
         if all(low <= c <= high for c in canonical):
             readings[unit] = canonical
     if not readings:

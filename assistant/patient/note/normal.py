@@ -1,0 +1,139 @@
+"""Tests a note states normal without a number: "Creatinine normal", "LFTs within normal limits", "FBC, U&E and
+LFTs WNL", "normal renal function". A normal result lies inside the lab's reference range, so each test whose
+range an upper limit closes is at most 1 × ULN: enough for "AST ≤ 2.5 × ULN", nothing for "creatinine ≤ 1.5
+mg/dL", which stays unknown. Panels and the tests each bounds are data (``panels.json``).
+
+A statement is read only when every name before (or right after) the normal words is a panel or a laboratory
+test of the vocabulary, nothing denies it ("not within normal limits"), it is not conditional or awaited ("if
+LFTs are normal", "LFTs pending") and not in the family history; a test the note also gives a number for keeps
+that number alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Doc
+
+from assistant.patient.concepts import normalize_text
+from assistant.patient.facts import Observation
+from assistant.patient.note.dates import StatedDate, find_dates, nearest_date
+from assistant.patient.note.reading import Reading, add_mention
+from assistant.patient.note.types import NoteContext
+from assistant.patient.note.vocabulary import concept_details
+from assistant.patient.units import format_number
+
+_HERE = Path(__file__).resolve().parent
+_NORMAL = re.compile(
+    r"\s*(?:(?:is|are|was|were|all|both|otherwise|remains?|remained|came\s+back|returned)\s+)*"
+    r"(?<![A-Za-z\-])(?:within\s+(?:the\s+)?normal\s+(?:limits|range)|wnl|normal|unremarkable)\b(?!\s*[-/]?\s*(?:range|limits?\b))",
+    re.IGNORECASE,
+)
+_DENIED = re.compile(r"\b(?:not|no|never|non)\s*$", re.IGNORECASE)
+_UNSETTLED = re.compile(
+    r"\b(?:if|whether|unless|pending|awaited|awaiting|to\s+be|will|should|expected|hopefully|check(?:ing)?|repeat)\b",
+    re.IGNORECASE,
+)
+_SEPARATORS = re.compile(r"\s*(?:,|/|&(?!\s*e)|\band\b|\bplus\b)\s*", re.IGNORECASE)
+_LEAD = re.compile(r"^(?:(?:her|his|the|their|serum|blood|baseline|today'?s?|recent|latest|all)\s+)+", re.IGNORECASE)
+_CLAUSE_START = re.compile(r"[.;:\n(]|\bbut\b|\bwith\b|\bexcept\b", re.IGNORECASE)
+_NAME_AFTER = re.compile(r"\s+([A-Za-z&+][\w&+\- ]{1,40}?)(?=\s*(?:[.,;:)]|\band\b|$))", re.IGNORECASE)
+_FAMILY = "family_history"
+
+
+@lru_cache(maxsize=1)
+def _panels() -> dict[str, tuple[str, ...]]:
+    """Each panel name (normalised) → the tests a normal result of it bounds."""
+    raw = json.loads((_HERE / "panels.json").read_text(encoding="utf-8"))
+    found: dict[str, tuple[str, ...]] = {}
+    for panel in raw["panels"].values():
+        for name in panel["names"]:
+            found[normalize_text(name)] = tuple(panel["tests"])
+    return found
+
+
+def _tests_named(words: str) -> tuple[str, ...] | None:
+    """The tests ``words`` names: a panel's, or one test of a panel named alone ("creatinine", "ALT"); a vital
+    sign has no upper limit of normal, and "heart rate normal" is not read so."""
+    norm = normalize_text(_LEAD.sub("", words.strip()))
+    if not norm:
+        return None
+    panels = _panels()
+    panel = panels.get(norm)
+    if panel is not None:
+        return panel
+    from assistant.patient.concepts import load_concepts
+
+    concept = load_concepts().by_text(norm, "observation")
+    if concept is None or not any(concept.name in tests for tests in panels.values()):
+        return None
+    return (concept.name,)
+
+
+def _listed(words: str) -> tuple[str, ...] | None:
+    """The tests of every item of a list ("FBC, U&E and LFTs"), or None when one item names none."""
+    tests: list[str] = []
+    for item in _SEPARATORS.split(words.strip()):
+        if not item:
+            continue
+        named = _tests_named(item)
+        if named is None:
+            return None
+        tests.extend(named)
+    return tuple(dict.fromkeys(tests)) or None
+
+
+def stated_normal(text: str, pos: int, limit: int) -> bool:
+    """True when the words at ``pos`` say the test before them is normal ("creatinine normal"): the reader of
+    normal statements reads it, not the reader of values."""
+    found = _NORMAL.match(text, pos, limit)
+    return found is not None and bool(found.group().strip())
+
+
+def read_normal(doc: Doc, reading: Reading) -> None:
+    """Add an at-most-1-×-ULN observation for each test a sentence of ``doc`` states normal (see the module)."""
+    text = reading.text
+    valued = {m.concept for m in reading.mentions if isinstance(m.fact, Observation)}
+    for sent in doc.sents:
+        for normal in _NORMAL.finditer(text, sent.start_char, sent.end_char):
+            if not normal.group().strip() or _DENIED.search(text, sent.start_char, normal.start()):
+                continue
+            stop = normal.start()
+            while stop > sent.start_char and text[stop - 1] in " \t:":  # "LFTs: normal"
+                stop -= 1
+            clause = max([sent.start_char] + [m.end() for m in _CLAUSE_START.finditer(text, sent.start_char, stop)])
+            before = text[clause:stop]
+            start, end, tests = clause + len(before) - len(before.lstrip()), normal.end(), _listed(before)
+            if tests is None and not before.strip():  # "normal renal function"
+                after = _NAME_AFTER.match(text, normal.end(), sent.end_char)
+                tests = _listed(after.group(1)) if after is not None else None
+                start, end = normal.start(), after.end(1) if after is not None else normal.end()
+            if tests is None or _UNSETTLED.search(text, sent.start_char, sent.end_char):
+                continue
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None or span[0]._.section_category == _FAMILY:
+                continue
+            dates = [
+                StatedDate(d.start + sent.start_char, d.end + sent.start_char, d.date, d.text)
+                for d in find_dates(sent.text, reading.today, reading.age)
+            ]
+            stated = nearest_date(dates, start, end)
+            _add(reading, [t for t in tests if t not in valued], start, end, stated.date if stated else None)
+
+
+def _add(reading: Reading, tests: list[str], start: int, end: int, date: dt.date | None) -> None:
+    words = reading.text[start:end]
+    for name in tests:
+        concept = concept_details(name)
+        if concept is None or concept.value != "quantity":
+            continue
+        fact = Observation(concept=name, value=1.0, unit="ULN", comparator="<=", date=date, source=reading.source)
+        dated = f" on {date.isoformat()}" if date is not None else ""
+        code = sorted(concept.loinc)[0] if concept.loinc else None
+        base = {"kind": "observation", "concept": name, "context": NoteContext(), "code": code, "system": "LOINC"}
+        rendering = f"{concept.label} ≤ {format_number(1.0)} x ULN (stated normal){dated} (from '{words}')"
+        add_mention(reading, base, start, end, rendering, fact)
