@@ -294,6 +294,27 @@ def test_real_criterion_with_an_accent_folded_name_links(
             id="or-greater-than-is-a-second-limit-not-a-postfix",
         ),
         pytest.param(
+            "Has left ventricular ejection fraction (LVEF) < 45% by either echocardiogram (ECHO) or multigated "
+            "acquisition (MUGA) scan",
+            {"observation": "lvef", "op": "<", "value": 45.0, "unit": "%"},
+            id="either-of-two-methods",
+        ),
+        pytest.param(
+            "GFR < 90 mL/min/1.73 m2 (MDRD equation) at selection",
+            {"observation": "egfr", "op": "<", "value": 90.0, "unit": "mL/min/1.73m2"},
+            id="equation-in-a-bracket-and-at-selection",
+        ),
+        pytest.param(
+            "Temperature > 101.5 °F",
+            {"observation": "body_temperature", "op": ">", "value": 101.5, "unit": "°F"},
+            id="degrees-fahrenheit",
+        ),
+        pytest.param(
+            "Patients in liver failure with a MELD score ≥ 30.",
+            {"all": [{"condition": "hpo:HP:0001399"}, {"observation": "meld", "op": ">=", "value": 30.0}]},
+            id="patients-in-a-condition-with-a-score",
+        ),
+        pytest.param(
             "fasting plasma glucose concentration of 110 mg/dL or greater",
             {"observation": "fasting_glucose", "op": ">=", "value": 110.0, "unit": "mg/dL"},
             id="concentration-is-filler",

@@ -23,15 +23,18 @@ _ORGAN = (
     r"|coagulation|cardiac)"
 )
 #: Tests and formulas a value is measured by: they say how, not what ("QTc > 500 ms on EKG", "eGFR (MDRD)").
-_METHOD = (
-    r"(?:EKG|ECG|electrocardiogram|echo(?:cardiogram|cardiography)?|ECHO|MRI|MUGA|DEXA|DXA|MDRD|CKD-EPI"
-    r"|Cockcroft[\s-]+Gault)"
+_ONE_METHOD = (
+    r"(?:(?:12[- ]lead\s+)?(?:EKG|ECG|electrocardiogram)|echo(?:cardiogram|cardiography)?|ECHO|MRI|MUGA|DEXA|DXA"
+    r"|multi-?gated\s+acquisition(?:\s+scan)?|MDRD|CKD-EPI|Cockcroft[\s-]+Gault)(?:\s*\(\s*[A-Z][A-Za-z-]{1,8}\s*\))?"
 )
+_METHOD = rf"(?:either\s+)?(?:an?\s+|the\s+)?{_ONE_METHOD}(?:\s+(?:or|and|/)\s+(?:an?\s+|the\s+)?{_ONE_METHOD})*"
+"""How a value is measured: one method ("by ECHO"), or several ("by either echocardiogram (ECHO) or MUGA")."""
 #: Phrases around a threshold that only say when the current value is taken or who judges it, and the lead-ins
 #: the thresholds themselves define ("adequate renal function as documented by", "Hepatic function:").
 _ASIDES = re.compile(
     r"\b(?:(?:at|during|on|by)\s+(?:the\s+)?(?:time\s+of\s+)?(?:the\s+)?(?:screening|baseline|study\s+entry|enrol?lment"
-    r"|randomi[sz]ation|registration|inclusion|initiation\s+of\s+(?:study\s+)?(?:therapy|treatment))(?:\s+visit)?\b"
+    r"|randomi[sz]ation|registration|inclusion|selection|initiation\s+of\s+(?:study\s+)?(?:therapy|treatment))"
+    r"(?:\s+visit)?\b"
     r"|(?:as\s+)?(?:determined|judged|assessed|estimated)\s+by\s+(?:the\s+)?(?:treating\s+)?(?:investigator|physician)"
     rf"|(?:(?:adequate|normal|sufficient|satisfactory|acceptable|abnormal|impaired|inadequate|poor)\s+)?{_ORGAN}"
     rf"(?:\s*(?:,|and|or|/)\s*{_ORGAN})*\s+(?:function|reserve|parameters?)s?(?:\s*[,:\-]?\s*"
@@ -40,7 +43,7 @@ _ASIDES = re.compile(
     rf"|{_ORGAN}(?:\s+function)?\s*:|^\s*{_ORGAN}\s+(?=(?-i:[A-Z]{{2}}))"
     rf"|(?:(?:as\s+)?(?:measured|calculated|estimated|assessed)\s+)?(?:on|by|using|via|per)\s+"
     rf"(?:the\s+)?{_METHOD}(?:\s+(?:formula|equation|method|scan))?)"
-    rf"|\(\s*{_METHOD}\s*\)",
+    rf"|\(\s*{_METHOD}(?:\s+(?:formula|equation|method))?\s*\)",
     re.IGNORECASE,
 )
 
