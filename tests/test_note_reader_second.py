@@ -184,3 +184,23 @@ def test_a_date_in_a_list_is_the_item_s_it_stands_by(text: str, concept: str, on
     the year of the knee surgery listed after it would pass "no stroke in the past 5 years"."""
     found = [c for c in read_note(text, TODAY).facts.conditions if c.concept == concept]
     assert [c.onset for c in found] == [onset], [(c.concept, c.onset) for c in read_note(text, TODAY).facts.conditions]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Creatinine 1.8 mg/dL two years ago, now 1.0 mg/dL.",
+            [(1.8, dt.date(2022, 5, 20)), (1.0, TODAY)],
+            id="now-after-an-older-value",
+        ),
+        pytest.param("Creatinine today 1.2 mg/dL.", [(1.2, TODAY)], id="today-before-the-value"),
+        pytest.param("Creatinine 1.2 mg/dL.", [(1.2, None)], id="undated"),
+    ],
+)
+def test_a_word_of_the_present_dates_a_value_to_the_note_s_day(
+    text: str, expected: list[tuple[float, dt.date | None]]
+) -> None:
+    """Before, the second value took the first's date, the two conflicted and neither was used."""
+    found = [(o.value, o.date) for o in read_note(text, TODAY).facts.observations if o.concept == "creatinine"]
+    assert found == expected

@@ -127,9 +127,22 @@ def _base_of(span: Span, term: Term, base: dict[str, object]) -> dict[str, objec
     return dict(base, concept=term.concept, code=term.code, system=term.system, context=context_of(span))
 
 
-def _value_date(value: StatedValue, dates: list[StatedDate], fallback: StatedDate | None) -> StatedDate | None:
+_NOW_BEFORE = re.compile(
+    r"\b(?:now|today|currently|this\s+morning|at\s+present)\b[\s:,]*(?:is\s+|was\s+|of\s+)?$", re.I
+)
+"""A word of the present just before a value ("1.8 two years ago, now 1.0"): the value is of the note's day."""
+
+
+def _value_date(
+    value: StatedValue, dates: list[StatedDate], fallback: StatedDate | None, reading: Reading
+) -> StatedDate | None:
     after = [d for d in dates if value.end <= d.start <= value.end + 12]
-    return after[0] if after else fallback
+    if after:
+        return after[0]
+    now = _NOW_BEFORE.search(reading.text, max(0, value.start - 20), value.start)
+    if now is not None:
+        return StatedDate(now.start(), now.end(), reading.today, now.group().strip(" :,"))
+    return fallback
 
 
 def _one_value(
@@ -153,7 +166,7 @@ def _one_value(
         add_mention(reading, base, start, end, f"{words}: not used: {reason}", None)
         reading.notes.append(f"'{words}': not used: {reason}")
         return
-    when = _value_date(value, dates, stated)
+    when = _value_date(value, dates, stated, reading)
     date = when.date if when is not None else None
     examined = date is None and ent._.section_category == "physical_exam" and not ctx.historical
     if examined:  # an examination's findings are of the day the note records
