@@ -204,3 +204,17 @@ def test_a_word_of_the_present_dates_a_value_to_the_note_s_day(
     """Before, the second value took the first's date, the two conflicted and neither was used."""
     found = [(o.value, o.date) for o in read_note(text, TODAY).facts.observations if o.concept == "creatinine"]
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "value"),
+    [
+        pytest.param("Spirometry: FEV1 45% predicted.", "fev1_percent_predicted", 45.0, id="fev1"),
+        pytest.param("FVC 60% of predicted.", "fvc_percent_predicted", 60.0, id="fvc-of-predicted"),
+        pytest.param("FEV1 1.2 L.", "fev1", 1.2, id="a-volume-stays-a-volume"),
+    ],
+)
+def test_a_percentage_of_predicted_is_the_percent_predicted_test(text: str, concept: str, value: float) -> None:
+    """Before, "FEV1 45% predicted" was dropped: a percentage does not convert to litres."""
+    found = [(o.concept, o.value) for o in read_note(text, TODAY).facts.observations]
+    assert found == [(concept, value)]

@@ -101,6 +101,7 @@ def gold_threshold(text: str) -> tuple[str | None, float | tuple[float, float], 
     unit_text = re.sub(r"(?<=\w)(?:or|and)\s+(?:more|greater|higher|less|lower|above|below)\b.*$", "", unit_text)
     unit_text = re.sub(r"^g(?:ms?|m)(?=/)", "g", unit_text, flags=re.I)  # "Gms/dL", "gm/dl"
     unit_text = re.sub(r"^per\s+cent$", "%", unit_text, flags=re.I)
+    unit_text = re.sub(r"^%\s*(?:of\s+)?(?:the\s+)?predicted(?:\s+(?:normal\s+)?values?)?$", "%", unit_text, flags=re.I)
     if re.search(r"upper limit|\bULN\b|\bUNL\b|\bULRR\b", text, re.I):
         unit: str | None = "×ULN"
     else:

@@ -111,6 +111,10 @@ _AFTER = re.compile(
 )
 _PERSON_END = re.compile(r"\b(?:patients?|subjects?|participants?)\s*$", re.IGNORECASE)
 _YEARS = re.compile(r"\b(?:years?|yrs?)\b", re.IGNORECASE)
+_PREDICTED = re.compile(
+    r"\s*(?:of\s+)?(?:the\s+)?(?:predicted|pred\b\.?)(?:\s+(?:normal\s+)?values?|\s+normal)?", re.IGNORECASE
+)
+"""A percentage "of predicted" after a limit: the test is the measurement's percent-predicted form."""
 _CONNECTOR = re.compile(r"\s*(?:,|and|or|but|to)?\s*", re.IGNORECASE)
 _DURATION_NAMES = re.compile(r"expectancy|gestation|survival", re.IGNORECASE)
 _TIME_UNITS = re.compile(r"^(?:years?|yrs?|months?|weeks?|days?|hours?)$", re.IGNORECASE)
@@ -220,6 +224,9 @@ def extract_thresholds(text: str, concepts: ConceptSet | None = None) -> list[Th
                 measurement, m_start, m_end, concept = scale_name(text, m_start, m_end, end, measurement, concepts)
         if unit and _TIME_UNITS.match(unit) and concept != "age" and not _DURATION_NAMES.search(measurement):
             continue  # a time window ("within 28 days"), not a threshold
+        predicted = _PREDICTED.match(text, end) if unit == "%" and concept not in (None, "age") else None
+        if predicted is not None:  # "FEV1 < 40% of predicted value": the test is the FEV1 as a share of predicted
+            concept, end = measured_concept(f"{measurement} % predicted", "", unit, concepts), predicted.end()
         thresholds.append(Threshold(measurement, m_start, m_end, concept, op, value, unit, start, end))
     return _share_measurements(text, thresholds, concepts)
 

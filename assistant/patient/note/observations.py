@@ -133,6 +133,21 @@ _NOW_BEFORE = re.compile(
 """A word of the present just before a value ("1.8 two years ago, now 1.0"): the value is of the note's day."""
 
 
+_PREDICTED_AFTER = re.compile(r"\s*(?:of\s+)?(?:the\s+)?(?:predicted|pred\b\.?)", re.IGNORECASE)
+
+
+def _percent_predicted(ent: Span, value: StatedValue, concept: Concept | None, text: str) -> tuple[Concept, int] | None:
+    """The percent-predicted concept of the measurement named by ``ent`` ("FEV1" → "FEV1 % predicted") and where
+    its words end, when the value is a percentage followed by "predicted"; else None."""
+    after = _PREDICTED_AFTER.match(text, value.end)
+    if concept is None or value.unit != "%" or concept.unit == "%" or after is None:
+        return None
+    from assistant.patient.concepts import load_concepts
+
+    found = load_concepts().by_text(f"{ent.text} % predicted", "observation")
+    return (found, after.end()) if found is not None else None
+
+
 def _value_date(
     value: StatedValue, dates: list[StatedDate], fallback: StatedDate | None, reading: Reading
 ) -> StatedDate | None:
@@ -188,6 +203,10 @@ def _one_value(
             return
         value = per  # "3/50 HPF": 3 per 50 high-power fields, one value
     number, unit = value.number, value.unit
+    predicted = _percent_predicted(ent, value, concept, text)
+    if predicted is not None:  # "FEV1 45% predicted": the FEV1 as a share of its predicted value
+        concept, end = predicted
+        name, base, words = concept.name, dict(base, concept=concept.name), text[start:end]
     label = concept.label if concept is not None else name.replace("_", " ")
     bound = f"{value.comparator} " if value.comparator else ""
     if _RANGE_AFTER.match(text, value.end) and value.second is None:
