@@ -72,3 +72,18 @@ def test_a_normal_statement_decides_uln_limits_only(raw: dict[str, Any], truth: 
     evaluate, _ = compile_node(parse_node(raw, "when"), load_concepts(), "when")
     got = evaluate(PatientContext(PatientFacts(observations=facts.observations), TODAY))
     assert got[0] == truth, got[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("Renal function: normal creatinine but low GFR.", ["creatinine"], id="the-test-after-normal"),
+        pytest.param("U&E: normal, LFTs: ALT 80 U/L.", ["creatinine", "urea"], id="a-heading-stated-normal"),
+        pytest.param(
+            "Normal LFTs and renal function.", sorted([*LIVER, "creatinine", "urea"]), id="a-list-after-normal"
+        ),
+        pytest.param("Normal LFTs and low platelets.", LIVER, id="the-first-name-when-the-list-says-more"),
+    ],
+)
+def test_a_heading_before_normal_words_is_read_only_when_they_end_the_clause(text: str, expected: list[str]) -> None:
+    assert _bounded(text) == expected

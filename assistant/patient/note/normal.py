@@ -33,6 +33,7 @@ _NORMAL = re.compile(
     r"(?<![A-Za-z\-])(?:within\s+(?:the\s+)?normal\s+(?:limits|range)|wnl|normal|unremarkable)\b(?!\s*[-/]?\s*(?:range|limits?\b))",
     re.IGNORECASE,
 )
+_NORMAL_BEFORE = re.compile(r"(?<![A-Za-z\-])(?:normal|wnl)\s+$", re.IGNORECASE)
 _DENIED = re.compile(r"\b(?:not|no|never|non)\s*$", re.IGNORECASE)
 _UNSETTLED = re.compile(
     r"\b(?:if|whether|unless|pending|awaited|awaiting|to\s+be|will|should|expected|hopefully|check(?:ing)?|repeat)\b",
@@ -41,8 +42,15 @@ _UNSETTLED = re.compile(
 _SEPARATORS = re.compile(r"\s*(?:,|/|&(?!\s*e)|\band\b|\bplus\b)\s*", re.IGNORECASE)
 _LEAD = re.compile(r"^(?:(?:her|his|the|their|serum|blood|baseline|today'?s?|recent|latest|all)\s+)+", re.IGNORECASE)
 _CLAUSE_START = re.compile(r"[.;:\n(]|\bbut\b|\bwith\b|\bexcept\b", re.IGNORECASE)
-_NAME_AFTER = re.compile(r"\s+([A-Za-z&+][\w&+\- ]{1,40}?)(?=\s*(?:[.,;:)]|\band\b|$))", re.IGNORECASE)
+_NAMES_AFTER = re.compile(
+    r"\s+([A-Za-z&+][\w&+\-, ]{1,60}?)(?=\s*(?:[.;:)]|\b(?:but|with|while|although)\b|$))", re.IGNORECASE
+)
+"""The names right after normal words, a list joined by commas or "and" ("normal LFTs and renal function")."""
+_NAME_AFTER = re.compile(
+    r"\s+([A-Za-z&+][\w&+\- ]{1,40}?)(?=\s*(?:[.,;:)]|\b(?:and|but|with|while|although)\b|$))", re.IGNORECASE
+)
 _FAMILY = "family_history"
+_ENDS_CLAUSE = re.compile(r"\s*(?:[.;,)\n]|$)")
 
 
 @lru_cache(maxsize=1)
@@ -87,11 +95,11 @@ def _listed(words: str) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(tests)) or None
 
 
-def stated_normal(text: str, pos: int, limit: int) -> bool:
-    """True when the words at ``pos`` say the test before them is normal ("creatinine normal"): the reader of
-    normal statements reads it, not the reader of values."""
-    found = _NORMAL.match(text, pos, limit)
-    return found is not None and bool(found.group().strip())
+def stated_normal(text: str, start: int, end: int, limit: int) -> bool:
+    """True when the words after ``end`` ("creatinine normal") or just before ``start`` ("normal creatinine") say
+    the test named at ``start:end`` is normal: the reader of normal statements reads it, not the reader of values."""
+    found = _NORMAL.match(text, end, limit)
+    return (found is not None and bool(found.group().strip())) or _NORMAL_BEFORE.search(text, 0, start) is not None
 
 
 def read_normal(doc: Doc, reading: Reading) -> None:
@@ -103,15 +111,20 @@ def read_normal(doc: Doc, reading: Reading) -> None:
             if not normal.group().strip() or _DENIED.search(text, sent.start_char, normal.start()):
                 continue
             stop = normal.start()
-            while stop > sent.start_char and text[stop - 1] in " \t:":  # "LFTs: normal"
-                stop -= 1
+            if _ENDS_CLAUSE.match(text, normal.end()):  # "LFTs: normal.", not "Renal function: normal creatinine"
+                while stop > sent.start_char and text[stop - 1] in " \t:":
+                    stop -= 1
             clause = max([sent.start_char] + [m.end() for m in _CLAUSE_START.finditer(text, sent.start_char, stop)])
             before = text[clause:stop]
             start, end, tests = clause + len(before) - len(before.lstrip()), normal.end(), _listed(before)
-            if tests is None and not before.strip():  # "normal renal function"
-                after = _NAME_AFTER.match(text, normal.end(), sent.end_char)
-                tests = _listed(after.group(1)) if after is not None else None
-                start, end = normal.start(), after.end(1) if after is not None else normal.end()
+            if tests is None and not before.strip():  # "normal renal function", "normal LFTs and renal function"
+                start = normal.start() + len(normal.group()) - len(normal.group().lstrip())
+                for pattern in (_NAMES_AFTER, _NAME_AFTER):
+                    after = pattern.match(text, normal.end(), sent.end_char)
+                    tests = _listed(after.group(1)) if after is not None else None
+                    if tests is not None and after is not None:
+                        end = after.end(1)
+                        break
             if tests is None or _UNSETTLED.search(text, sent.start_char, sent.end_char):
                 continue
             span = doc.char_span(start, end, alignment_mode="expand")

@@ -82,7 +82,7 @@ def read_observation(
         first = roman_after(text, ent.end_char, limit)
     if first is None:
         first = count_before(text, ent.start_char, ent.end_char, ent.sent.start_char)
-    if first is None and (len(ent.text) <= 3 or stated_normal(text, ent.end_char, limit)):
+    if first is None and (len(ent.text) <= 3 or stated_normal(text, ent.start_char, ent.end_char, limit)):
         return  # a short abbreviation with no value is more often something else ("Mrs. K", "mg"); see normal.py
     if first is None:
         reading.not_understood.append(text[ent.start_char : min(limit, ent.end_char + 40)].strip().split("\n")[0])
