@@ -218,3 +218,16 @@ def test_a_percentage_of_predicted_is_the_percent_predicted_test(text: str, conc
     """Before, "FEV1 45% predicted" was dropped: a percentage does not convert to litres."""
     found = [(o.concept, o.value) for o in read_note(text, TODAY).facts.observations]
     assert found == [(concept, value)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("Cr 1.4 mg/dL.", [("creatinine", 1.4)], id="cr-with-a-value"),
+        pytest.param("Achieved CR after 6 cycles of R-CHOP in 2019.", [], id="complete-response-is-no-value"),
+        pytest.param("In CR since 2020.", [], id="in-cr"),
+    ],
+)
+def test_cr_is_creatinine_only_with_a_value(text: str, expected: list[tuple[str, float]]) -> None:
+    """ "CR" is also a complete response: a short name without a value states nothing."""
+    assert [(o.concept, o.value) for o in read_note(text, TODAY).facts.observations] == expected
