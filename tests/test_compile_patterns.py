@@ -566,6 +566,18 @@ def test_vitals_and_scores(text: str, expected: dict[str, Any]) -> None:
             id="judgement-word",
         ),
         pytest.param(
+            "early atherosclerosis;",
+            "inclusion",
+            {"condition": "icd10:I70", "qualifier": "early"},
+            id="a-word-of-its-course",
+        ),
+        pytest.param(
+            "persistent atrial fibrillation",
+            "exclusion",
+            {"condition": "icd10:I48.1"},
+            id="a-coded-name-keeps-its-first-word",
+        ),
+        pytest.param(
             "Hepatic or renal impairment.", "exclusion", {"condition": "renal_impairment"}, id="shared-head-classes"
         ),
     ],

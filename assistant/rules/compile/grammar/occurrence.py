@@ -227,7 +227,9 @@ TEST_WORDS: tuple[str, ...] = (
 OTHER_ITEM: tuple[str, ...] = ("any other", "other", "or other", "and other")
 
 #: Qualifiers that may also be the first word of a name ("systemic corticosteroids", "active tuberculosis").
-NAMING_QUALIFIERS: frozenset[str] = frozenset(("systemic", "active", "anticancer", "chronic", "concomitant"))
+NAMING_QUALIFIERS: frozenset[str] = frozenset(
+    ("systemic", "active", "anticancer", "chronic", "concomitant", "persistent", "early")
+)
 
 #: Judgement words on a condition ("Severe hepatic impairment", "Clinically significant heart disease"): the
 #: condition's absence decides the criterion; its presence leaves it for a clinician to judge. Words of its
@@ -249,6 +251,14 @@ SEVERITY: tuple[str, ...] = (
     "symptomatic",
     "untreated",
     "refractory",
+    "intractable",
+    "persistent",
+    "life-threatening",
+    "life threatening",
+    "debilitating",
+    "disabling",
+    "overt",
+    "early",
     "acute",
     "major",
     "chronic",
