@@ -306,6 +306,12 @@ def test_real_criterion_with_an_accent_folded_name_links(
             id="equation-in-a-bracket-and-at-selection",
         ),
         pytest.param(
+            "Patients aged 18 years or older with type 2 diabetes",
+            {"all": [{"age": ">=", "value": 18.0}, {"condition": "type_2_diabetes"}]},
+            id="an-age-with-a-condition",
+        ),
+        pytest.param("Men aged 40-70 years with hypertension", None, id="an-age-of-one-sex-stays-for-review"),
+        pytest.param(
             "FEV1 < 40% of predicted value",
             {"observation": "fev1_percent_predicted", "op": "<", "value": 40.0, "unit": "%"},
             id="percent-of-predicted",

@@ -7,7 +7,8 @@ and each clause is compiled on its own; the criterion is executable only when ev
 joined by "or" are alternatives (``any``), by "and" all required (``all``); a list joined by commas or
 semicolons alone is a list of requirements in an inclusion and of reasons to exclude in an exclusion.
 "and" and "or" in one list cannot be grouped safely and are left for review. A condition "with" a
-threshold ("X with HbA1c > 7.5 %", "Warfarin therapy with INR > 3") needs both.
+threshold ("X with HbA1c > 7.5 %", "Warfarin therapy with INR > 3") needs both, as does an age "with" a
+condition ("Patients aged 18 years or older with type 2 diabetes").
 
 Leading words scope over the whole list ("No history of stroke or HbA1c > 8 %"), so a criterion whose
 first clause opens with a negation or a timing word is not split; a later clause that opens with a
@@ -42,6 +43,7 @@ _PART_KINDS: frozenset[RuleKind] = frozenset(
     ("age", "condition", "observation", "medication", "procedure", "combined", "pregnancy")
 )
 
+_OCCURS = ("condition", "medication", "procedure")
 Compile = Callable[[str], Compiled]
 """Compiles one clause with every reader but this one."""
 
@@ -112,7 +114,8 @@ def _combine(text: str, parts: list[str], joiner: str, criterion_type: str, comp
 
 def _with_threshold(text: str, compile_part: Compile) -> Compiled | None:
     """ "X with <threshold>": the condition, medication or procedure X and the threshold both ("Warfarin
-    therapy with INR > 3")."""
+    therapy with INR > 3"); "<age> with X": the age and X both ("Patients aged 18 years or older with type 2
+    diabetes")."""
     hidden = masked(text)
     for match in _WITH.finditer(hidden):
         left, right = text[: match.start()].strip(), text[match.end() :].strip(" .;")
@@ -120,14 +123,19 @@ def _with_threshold(text: str, compile_part: Compile) -> Compiled | None:
         if not body or _NEGATED.match(body):
             continue
         first, second = compile_part(left), compile_part(right)
-        occurs = first.kind in ("condition", "medication", "procedure")
-        if occurs and second.kind == "observation" and _standalone(first) and _standalone(second):
-            return Compiled(
-                {"all": [first.when, second.when]},
-                f"read {text!r}: the {first.kind} with the threshold, both required: {left!r}: {first.note} | "
-                f"{right!r}: {second.note}",
-                "combined",
-            )
+        if not (_standalone(first) and _standalone(second)):
+            continue
+        if first.kind in _OCCURS and second.kind == "observation":
+            what = f"the {first.kind} with the threshold"
+        elif first.kind == "age" and second.kind in _OCCURS:
+            what = f"the age with the {second.kind}"
+        else:
+            continue
+        return Compiled(
+            {"all": [first.when, second.when]},
+            f"read {text!r}: {what}, both required: {left!r}: {first.note} | {right!r}: {second.note}",
+            "combined",
+        )
     return None
 
 
