@@ -231,3 +231,27 @@ def test_a_percentage_of_predicted_is_the_percent_predicted_test(text: str, conc
 def test_cr_is_creatinine_only_with_a_value(text: str, expected: list[tuple[str, float]]) -> None:
     """ "CR" is also a complete response: a short name without a value states nothing."""
     assert [(o.concept, o.value) for o in read_note(text, TODAY).facts.observations] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "active"),
+    [
+        pytest.param("Medications: aspirin 81 mg daily, warfarin stopped 2 weeks ago.", "aspirin", True, id="listed"),
+        pytest.param("Medications: aspirin 81 mg daily, warfarin stopped 2 weeks ago.", "warfarin", False, id="own"),
+        pytest.param("Metformin and insulin were stopped.", "metformin", False, id="joined-by-and"),
+        pytest.param("Stopped warfarin, started apixaban.", "apixaban", True, id="after-a-comma"),
+        pytest.param("Warfarin was discontinued last month.", "warfarin", False, id="discontinued"),
+    ],
+)
+def test_a_drug_stopped_is_the_one_it_stands_by(text: str, concept: str, active: bool) -> None:
+    """Before, "stopped" reached across the list and read the aspirin taken daily as past (and dated it)."""
+    found = [m.active for m in read_note(text, TODAY).facts.medications if m.concept == concept]
+    assert found == [active]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [pytest.param("No diabetes, hypertension or stroke.", id="no"), pytest.param("Denies fever, chills.", id="denies")],
+)
+def test_a_negation_still_reaches_across_its_list(text: str) -> None:
+    assert all(not c.present for c in read_note(text, TODAY).facts.conditions)

@@ -4,6 +4,7 @@ its context, and what a negation says (over, absent now, absent through the hist
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from spacy.tokens import Span
 
@@ -55,16 +56,40 @@ def context_of(ent: Span) -> NoteContext:
     if hypothetical and "HYPOTHETICAL" not in categories and ent._.section_category in _ALLERGY_SECTIONS:
         lent = in_title_paragraph(ent.doc, ent.start)
         hypothetical = lent and not (ent._.is_negated and _empty_allergy_list(ent))
+    historical = bool(ent._.is_historical) and ("TAKING" not in categories or "HISTORICAL" in categories)
+    if historical and ent._.section_category not in _HISTORY_SECTIONS:
+        past = [m for m in ent._.modifiers if m.category == "HISTORICAL"]
+        historical = not past or not all(_stopped_across_a_list(ent, m) for m in past)
     return NoteContext(
         negated=bool(ent._.is_negated),
         # a section of the history does not make a drug the note says the patient is on past ("PMH: AF on
         # apixaban"); a word of the past still does ("previously on warfarin")
-        historical=bool(ent._.is_historical) and ("TAKING" not in categories or "HISTORICAL" in categories),
+        historical=historical,
         hypothetical=hypothetical,
         family=family,
         uncertain=bool(ent._.is_uncertain),
         generic="GENERIC" in categories,
     )
+
+
+_LIST_BOUND = frozenset({"stopped", "discontinued"})
+"""History triggers that speak of the item they stand by: in "aspirin 81 mg daily, warfarin stopped" only the
+warfarin was stopped, so their scope does not cross a comma or semicolon (as a negation's does: "denies
+fever, chills")."""
+_HISTORY_SECTIONS = frozenset({"past_medical_history", "sexual_and_social_history"})
+"""Sections that make what they list historical themselves (medspaCy's section attributes)."""
+
+
+def _stopped_across_a_list(ent: Span, modifier: Any) -> bool:
+    """True when ``modifier`` is a list-bound history trigger with a comma or semicolon between it and ``ent``."""
+    doc = ent.doc
+    start, end = modifier.modifier_span
+    if doc[start:end].text.lower() not in _LIST_BOUND:
+        return False
+    between = (
+        doc.text[doc[end - 1].idx : ent.start_char] if end <= ent.start else doc.text[ent.end_char : doc[start].idx]
+    )
+    return bool(re.search(r"[,;]", between))
 
 
 def negation_reaches_value(ent: Span) -> bool:
