@@ -255,3 +255,31 @@ def test_a_drug_stopped_is_the_one_it_stands_by(text: str, concept: str, active:
 )
 def test_a_negation_still_reaches_across_its_list(text: str) -> None:
     assert all(not c.present for c in read_note(text, TODAY).facts.conditions)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "expected"),
+    [
+        pytest.param(
+            "Current medications: metformin 500 mg BID, atorvastatin 20 mg, previously on lisinopril.",
+            "metformin",
+            [True],
+            id="previously-of-the-last-item",
+        ),
+        pytest.param(
+            "Current medications: metformin 500 mg BID, atorvastatin 20 mg, previously on lisinopril.",
+            "lisinopril",
+            [False],
+            id="previously-its-own",
+        ),
+        pytest.param(
+            "He completed chemotherapy with FOLFOX in 2021 and is now on capecitabine.",
+            "chemotherapy",
+            [False, True],
+            id="the-course-done-and-the-drug-taken-now",
+        ),
+    ],
+)
+def test_a_drug_taken_now_stays_current(text: str, concept: str, expected: list[bool]) -> None:
+    found = sorted(m.active for m in read_note(text, TODAY).facts.medications if m.concept == concept)
+    assert found == expected

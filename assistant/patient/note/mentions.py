@@ -65,6 +65,10 @@ _YEAR_AFTER = re.compile(
 """A bare year just after a procedure's name ("kidney transplant 2015", "CABG, 2019"): the year it was done."""
 
 
+_TAKEN_NOW = re.compile(r"\b(?:now|currently|presently|still)\s+(?:on|taking|receiving|using)\s+$", re.IGNORECASE)
+"""Words of taking now just before a drug ("is now on capecitabine", "currently taking letrozole")."""
+
+
 def _episode(name: str) -> bool:
     """A condition that happens at a moment and ends (a myocardial infarction, a miscarriage), or a
     medication given once (a vaccine): a dated past mention of it is over. Curated concepts say so
@@ -173,6 +177,9 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
     local = [StatedDate(d.start + sent.start_char, d.end + sent.start_char, d.date, d.text) for d in dates]
     own = _not_anothers(local if kind == "observation" else _in_clause(local, ent), ent)
     stated = nearest_date(own, ent.start_char, ent.end_char)
+    taken_now = kind == "medication" and _TAKEN_NOW.search(reading.text, sent.start_char, ent.start_char) is not None
+    if taken_now:  # "completed FOLFOX in 2021 and is now on capecitabine": the date is not the capecitabine's
+        stated, ctx = None, replace(ctx, historical=False)
     if kind == "medication" and stated is not None:
         stated = _stop_date(reading.text, ent, own) or stated
     if stated is None and kind == "procedure":

@@ -72,7 +72,7 @@ def context_of(ent: Span) -> NoteContext:
     )
 
 
-_LIST_BOUND = frozenset({"stopped", "discontinued"})
+_LIST_BOUND = frozenset({"stopped", "discontinued", "previously", "formerly"})
 """History triggers that speak of the item they stand by: in "aspirin 81 mg daily, warfarin stopped" only the
 warfarin was stopped, so their scope does not cross a comma or semicolon (as a negation's does: "denies
 fever, chills")."""
