@@ -273,6 +273,12 @@ def test_a_negation_still_reaches_across_its_list(text: str) -> None:
             id="previously-its-own",
         ),
         pytest.param(
+            "History of breast cancer, s/p lumpectomy and radiation in 2018, on anastrozole.",
+            "anastrozole",
+            [True],
+            id="on-a-drug-after-a-procedure-s-year",
+        ),
+        pytest.param(
             "He completed chemotherapy with FOLFOX in 2021 and is now on capecitabine.",
             "chemotherapy",
             [False, True],
@@ -283,3 +289,16 @@ def test_a_negation_still_reaches_across_its_list(text: str) -> None:
 def test_a_drug_taken_now_stays_current(text: str, concept: str, expected: list[bool]) -> None:
     found = sorted(m.active for m in read_note(text, TODAY).facts.medications if m.concept == concept)
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        pytest.param("In 2019, started on tamoxifen.", dt.date(2019, 7, 1), id="a-year-of-its-own-before-a-comma"),
+        pytest.param("Started on tamoxifen in 2019.", dt.date(2019, 7, 1), id="after"),
+        pytest.param("Breast cancer, radiation in 2018, on tamoxifen.", None, id="the-procedure-s-year"),
+    ],
+)
+def test_the_start_of_a_drug_taken(text: str, start: dt.date | None) -> None:
+    (tamoxifen,) = [m for m in read_note(text, TODAY).facts.medications if m.concept == "tamoxifen"]
+    assert (tamoxifen.active, tamoxifen.start) == (True, start)

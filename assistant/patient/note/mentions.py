@@ -69,6 +69,21 @@ _TAKEN_NOW = re.compile(r"\b(?:now|currently|presently|still)\s+(?:on|taking|rec
 """Words of taking now just before a drug ("is now on capecitabine", "currently taking letrozole")."""
 
 
+def _anothers_before_a_break(ent: Span, stated: StatedDate) -> bool:
+    """True when a drug taken ("on anastrozole") has a date before it that ends another item of its list: a
+    comma or semicolon between the date and the drug, and a condition or procedure in the date's own item
+    ("radiation in 2018, on anastrozole"; not "In 2019, started on tamoxifen")."""
+    text = ent.doc.text
+    if stated.end > ent.start_char or not any(m.category == "TAKING" for m in ent._.modifiers):
+        return False
+    if not re.search(r"[,;]", text[stated.end : ent.start_char]):
+        return False
+    item = max(ent.sent.start_char, text.rfind(",", 0, stated.start) + 1, text.rfind(";", 0, stated.start) + 1)
+    return any(
+        e.start_char != ent.start_char and item <= e.start_char and e.end_char <= stated.start for e in ent.sent.ents
+    )
+
+
 def _episode(name: str) -> bool:
     """A condition that happens at a moment and ends (a myocardial infarction, a miscarriage), or a
     medication given once (a vaccine): a dated past mention of it is over. Curated concepts say so
@@ -180,6 +195,8 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
     taken_now = kind == "medication" and _TAKEN_NOW.search(reading.text, sent.start_char, ent.start_char) is not None
     if taken_now:  # "completed FOLFOX in 2021 and is now on capecitabine": the date is not the capecitabine's
         stated, ctx = None, replace(ctx, historical=False)
+    if kind == "medication" and stated is not None and _anothers_before_a_break(ent, stated):
+        stated = None  # "radiation in 2018, on anastrozole": the year is the radiation's
     if kind == "medication" and stated is not None:
         stated = _stop_date(reading.text, ent, own) or stated
     if stated is None and kind == "procedure":

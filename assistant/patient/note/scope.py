@@ -72,7 +72,7 @@ def context_of(ent: Span) -> NoteContext:
     )
 
 
-_LIST_BOUND = frozenset({"stopped", "discontinued", "previously", "formerly"})
+_LIST_BOUND = frozenset({"stopped", "discontinued", "previously", "formerly", "s/p", "status post"})
 """History triggers that speak of the item they stand by: in "aspirin 81 mg daily, warfarin stopped" only the
 warfarin was stopped, so their scope does not cross a comma or semicolon (as a negation's does: "denies
 fever, chills")."""
@@ -84,7 +84,9 @@ def _stopped_across_a_list(ent: Span, modifier: Any) -> bool:
     """True when ``modifier`` is a list-bound history trigger with a comma or semicolon between it and ``ent``."""
     doc = ent.doc
     start, end = modifier.modifier_span
-    if doc[start:end].text.lower() not in _LIST_BOUND:
+    rule = getattr(modifier, "rule", None)
+    literal = str(getattr(rule, "literal", "")).lower() or doc[start:end].text.lower()
+    if literal not in _LIST_BOUND:
         return False
     between = (
         doc.text[doc[end - 1].idx : ent.start_char] if end <= ent.start else doc.text[ent.end_char : doc[start].idx]
