@@ -302,3 +302,18 @@ def test_a_drug_taken_now_stays_current(text: str, concept: str, expected: list[
 def test_the_start_of_a_drug_taken(text: str, start: dt.date | None) -> None:
     (tamoxifen,) = [m for m in read_note(text, TODAY).facts.medications if m.concept == "tamoxifen"]
     assert (tamoxifen.active, tamoxifen.start) == (True, start)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "family"),
+    [
+        pytest.param("Her sister has breast cancer.", "hpo:HP:0003002", True, id="a-relative-has"),
+        pytest.param("His mother has diabetes and he has hypertension.", "hypertension", False, id="then-he-has"),
+        pytest.param("His mother has diabetes and he has hypertension.", "diabetes_mellitus", True, id="the-mother-s"),
+        pytest.param("She has diabetes.", "diabetes_mellitus", False, id="the-patient-has"),
+    ],
+)
+def test_a_relative_who_has_a_condition(text: str, concept: str, family: bool) -> None:
+    """Before, "has" ended the family scope and "Her sister has breast cancer" was the patient's cancer."""
+    present = {c.concept for c in read_note(text, TODAY).facts.conditions if c.present}
+    assert (concept not in present) is family

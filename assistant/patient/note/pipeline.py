@@ -18,6 +18,7 @@ import time
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -96,6 +97,23 @@ def _section_rules(default_path: str, rule: type) -> list[object]:
     defaults = json.loads(Path(default_path).read_text(encoding="utf-8"))["section_rules"]
     kept = [r for r in defaults if r["literal"] not in replaced]
     return [rule.from_dict(r) for r in kept + ours["section_rules"]]  # type: ignore[attr-defined]
+
+
+_RELATIONS: list[frozenset[str]] = []
+
+
+def relation_words() -> frozenset[str]:
+    """The words medspaCy's default FAMILY rule takes for a relative ("mother", "sister", "husband" …)."""
+    if not _RELATIONS:
+        pipe: Any = note_pipeline().get_pipe("medspacy_context")
+        defaults = json.loads(Path(pipe.DEFAULT_RULES_FILEPATH).read_text(encoding="utf-8"))["context_rules"]
+        words: set[str] = set()
+        for found in defaults:
+            if found.get("category") == "FAMILY":
+                for token in found.get("pattern") or ():
+                    words.update(str(w).lower() for w in token.get("LOWER", {}).get("IN", ()))
+        _RELATIONS.append(frozenset(words - {"'s", "'"}))
+    return _RELATIONS[0]
 
 
 def _context_rules(default_path: str, rule: type) -> list[object]:

@@ -52,6 +52,7 @@ def context_of(ent: Span) -> NoteContext:
     mg/dL")."""
     categories = {m.category for m in ent._.modifiers}
     family = bool(ent._.is_family) and ("FAMILY" in categories or in_title_paragraph(ent.doc, ent.start))
+    family = family or _a_relative_has(ent)
     hypothetical = bool(ent._.is_hypothetical)
     if hypothetical and "HYPOTHETICAL" not in categories and ent._.section_category in _ALLERGY_SECTIONS:
         lent = in_title_paragraph(ent.doc, ent.start)
@@ -70,6 +71,20 @@ def context_of(ent: Span) -> NoteContext:
         uncertain=bool(ent._.is_uncertain),
         generic="GENERIC" in categories,
     )
+
+
+_HAS = re.compile(r"\b(?P<who>[A-Za-z]+)(?:'s)?\s+(?:also\s+)?(?:has|have)\b", re.IGNORECASE)
+
+
+def _a_relative_has(ent: Span) -> bool:
+    """True when a relative is the subject of the "has" before ``ent`` in its clause ("Her sister has breast
+    cancer"): "has" ends ConText's scopes ("No fever, has cough"), the family one too."""
+    from assistant.patient.note.pipeline import relation_words
+
+    text = ent.doc.text
+    clause = max(ent.sent.start_char, text.rfind(";", 0, ent.start_char) + 1)
+    subjects = [m["who"].lower() for m in _HAS.finditer(text, clause, ent.start_char)]
+    return bool(subjects) and subjects[-1] in relation_words()  # the nearest: "… and he has X" is the patient's
 
 
 _LIST_BOUND = frozenset({"stopped", "discontinued", "previously", "formerly", "s/p", "status post"})
