@@ -317,3 +317,16 @@ def test_a_relative_who_has_a_condition(text: str, concept: str, family: bool) -
     """Before, "has" ended the family scope and "Her sister has breast cancer" was the patient's cancer."""
     present = {c.concept for c in read_note(text, TODAY).facts.conditions if c.present}
     assert (concept not in present) is family
+
+
+@pytest.mark.parametrize(
+    ("text", "covers_past"),
+    [
+        pytest.param("Patient has no cancer history.", True, id="history-after-the-term"),
+        pytest.param("No history of cancer.", True, id="history-before"),
+        pytest.param("No cancer.", False, id="now-only"),
+    ],
+)
+def test_a_denied_history_covers_the_past(text: str, covers_past: bool) -> None:
+    (cancer,) = [c for c in read_note(text, TODAY).facts.conditions if not c.present]
+    assert cancer.covers_past is covers_past

@@ -27,6 +27,7 @@ _ALLERGY_SECTIONS = frozenset({"allergy", "allergies"})
 """Sections listing what the patient reacts to: a drug named there is not one taken."""
 _NO_KNOWN = re.compile(r"\b(?:no|not|nor)\s+(?:other\s+|previously\s+)?known\b[^,;]*$", re.IGNORECASE)
 """A denial of anything known ("no known drug allergies", "no known liver disease"): none was ever diagnosed."""
+_HISTORY_AFTER = re.compile(r"[ \t]*(?:history|hx)\b", re.IGNORECASE)
 _NOW = re.compile(r"\b(?:active|current|currently|acute|now|at present|presently|today|ongoing)\b", re.IGNORECASE)
 
 
@@ -153,6 +154,8 @@ def absence_covers_past(ent: Span) -> bool:
     if _NOW.search(before):
         return False
     if any(_PAST_WORDS.search(t) for t in triggers) or _PERFECT.search(before) or _NO_KNOWN.search(before):
+        return True
+    if _HISTORY_AFTER.match(doc.text, ent.end_char):  # "no cancer history"
         return True
     if ent._.section_category in _ALLERGY_SECTIONS:
         return in_title_paragraph(doc, ent.start)
