@@ -330,3 +330,20 @@ def test_a_relative_who_has_a_condition(text: str, concept: str, family: bool) -
 def test_a_denied_history_covers_the_past(text: str, covers_past: bool) -> None:
     (cancer,) = [c for c in read_note(text, TODAY).facts.conditions if not c.present]
     assert cancer.covers_past is covers_past
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "expected"),
+    [
+        pytest.param("Discussed starting metformin; patient declined.", "metformin", [], id="discussed-is-no-fact"),
+        pytest.param("Considering a switch to apixaban.", "apixaban", [], id="considering"),
+        pytest.param("She declined chemotherapy.", "chemotherapy", [False], id="declined-is-not-taken"),
+        pytest.param(
+            "Continues on metformin 1 g BID, discussed adding sitagliptin.", "metformin", [True], id="taken-beside"
+        ),
+    ],
+)
+def test_a_treatment_discussed_or_declined(text: str, concept: str, expected: list[bool]) -> None:
+    """Before, "Discussed starting metformin" read metformin as taken now."""
+    found = [m.present for m in read_note(text, TODAY).facts.medications if m.concept == concept]
+    assert found == expected
