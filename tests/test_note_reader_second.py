@@ -347,3 +347,36 @@ def test_a_treatment_discussed_or_declined(text: str, concept: str, expected: li
     """Before, "Discussed starting metformin" read metformin as taken now."""
     found = [m.present for m in read_note(text, TODAY).facts.medications if m.concept == concept]
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "expected"),
+    [
+        pytest.param(
+            "He was treated with cisplatin and etoposide for 4 cycles, ending in November 2023.",
+            "chemotherapy",
+            [(False, dt.date(2023, 11, 1))],
+            id="a-regimen-shares-its-end",
+        ),
+        pytest.param(
+            "Medications: lisinopril, dexamethasone 4 mg daily started 3 days ago, pantoprazole.",
+            "lisinopril",
+            [(True, None)],
+            id="a-list-item-before",
+        ),
+        pytest.param(
+            "Medications: lisinopril, dexamethasone 4 mg daily started 3 days ago, pantoprazole.",
+            "pantoprazole",
+            [(True, None)],
+            id="a-list-item-after",
+        ),
+        pytest.param(
+            "Latent tuberculosis, isoniazid to start next week.", "isoniazid", [], id="to-start-is-not-yet-taken"
+        ),
+    ],
+)
+def test_drugs_of_one_regimen_and_of_a_medication_list(
+    text: str, concept: str, expected: list[tuple[bool, dt.date | None]]
+) -> None:
+    found = [(m.active, m.end or m.start) for m in read_note(text, TODAY).facts.medications if m.concept == concept]
+    assert found == expected

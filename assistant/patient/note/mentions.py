@@ -70,11 +70,11 @@ _TAKEN_NOW = re.compile(r"\b(?:now|currently|presently|still)\s+(?:on|taking|rec
 
 
 def _anothers_before_a_break(ent: Span, stated: StatedDate) -> bool:
-    """True when a drug taken ("on anastrozole") has a date before it that ends another item of its list: a
-    comma or semicolon between the date and the drug, and a condition or procedure in the date's own item
-    ("radiation in 2018, on anastrozole"; not "In 2019, started on tamoxifen")."""
+    """True when a drug has a date before it that ends another item of its list: a comma or semicolon between
+    the date and the drug, and another condition, procedure or drug in the date's own item ("radiation in 2018,
+    on anastrozole", "dexamethasone started 3 days ago, pantoprazole"; not "In 2019, started on tamoxifen")."""
     text = ent.doc.text
-    if stated.end > ent.start_char or not any(m.category == "TAKING" for m in ent._.modifiers):
+    if stated.end > ent.start_char:
         return False
     if not re.search(r"[,;]", text[stated.end : ent.start_char]):
         return False
@@ -137,8 +137,11 @@ def _stop_date(text: str, ent: Span, dates: list[StatedDate]) -> StatedDate | No
 def _not_anothers(dates: list[StatedDate], ent: Span) -> list[StatedDate]:
     """The dates of ``ent``'s sentence that no condition, medication or procedure stands between: in
     "ECOG 1, myocardial infarction 3 months ago" the date is the infarction's, not the score's, and in
-    "PMH: anaemia, leukaemia in 2010" the leukaemia's, not the anaemia's."""
-    others = [e for e in ent.sent.ents if e.label_ != "OBSERVATION" and e != ent]
+    "PMH: anaemia, leukaemia in 2010" the leukaemia's, not the anaemia's. Drugs of one regimen share their
+    date: "cisplatin and etoposide for 4 cycles, ending in November 2024" ended both (a drug left undated
+    would read as taken now); only the items of a medication list are apart ("Medications: aspirin 81 mg
+    daily, warfarin stopped 2 weeks ago")."""
+    others = [e for e in ent.sent.ents if e.label_ != "OBSERVATION" and e != ent and not _same_regimen(ent, e)]
     return [
         d
         for d in dates
@@ -148,6 +151,16 @@ def _not_anothers(dates: list[StatedDate], ent: Span) -> list[StatedDate]:
             for e in others
         )
     ]
+
+
+def _same_regimen(ent: Span, other: Span) -> bool:
+    """True when two drugs of a sentence are given together: joined in prose, or by "and" in a medication list."""
+    if ent.label_ != "MEDICATION" or other.label_ != "MEDICATION":
+        return False
+    if ent._.section_category != "medications":
+        return True
+    first, second = (ent, other) if ent.start_char < other.start_char else (other, ent)
+    return not re.search(r"[,;\n]", ent.doc.text[first.end_char : second.start_char])
 
 
 def _adjective_sense(ent: Span) -> bool:

@@ -88,7 +88,9 @@ def _a_relative_has(ent: Span) -> bool:
     return bool(subjects) and subjects[-1] in relation_words()  # the nearest: "… and he has X" is the patient's
 
 
-_LIST_BOUND = frozenset({"stopped", "discontinued", "previously", "formerly", "s/p", "status post"})
+_LIST_BOUND = frozenset(
+    {"stopped", "discontinued", "previously", "formerly", "s/p", "status post", "ago", "years ago", "at age"}
+)
 """History triggers that speak of the item they stand by: in "aspirin 81 mg daily, warfarin stopped" only the
 warfarin was stopped, so their scope does not cross a comma or semicolon (as a negation's does: "denies
 fever, chills")."""
