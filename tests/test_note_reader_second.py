@@ -380,3 +380,35 @@ def test_drugs_of_one_regimen_and_of_a_medication_list(
 ) -> None:
     found = [(m.active, m.end or m.start) for m in read_note(text, TODAY).facts.medications if m.concept == concept]
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "condition", "present"),
+    [
+        pytest.param("Hepatitis B: HBsAg negative, anti-HBc positive.", "hepatitis_b", False, id="serology-heading"),
+        pytest.param("Tuberculosis: QuantiFERON positive.", "icd10:A15-A19", False, id="an-igra-is-no-active-tb"),
+        pytest.param("Diabetes: HbA1c 8.2%.", "diabetes_mellitus", True, id="a-problem-with-its-value"),
+    ],
+)
+def test_a_disease_heading_its_test_results(text: str, condition: str, present: bool) -> None:
+    """Before, "Hepatitis B: HBsAg negative, …" read hepatitis B as active."""
+    found = {c.concept for c in read_note(text, TODAY).facts.conditions if c.present}
+    assert (condition in found) is present, found
+
+
+def test_a_measurement_stands_between_a_condition_and_its_date() -> None:
+    """Before, "Hypertension: BP 150/90 today" dated the hypertension's onset today."""
+    (hypertension,) = [c for c in read_note("Hypertension: BP 150/90 today.", TODAY).facts.conditions]
+    assert hypertension.onset is None
+    bp = [o for o in read_note("Hypertension: BP 150/90 today.", TODAY).facts.observations]
+    assert {o.date for o in bp} == {TODAY}, "the time word after the pair is its date, not its unit"
+
+
+def test_a_date_after_a_later_value_is_that_value_s() -> None:
+    """Before, "92,000/mm3 (118,000 yesterday)" dated both counts yesterday, so they conflicted."""
+    found = sorted(
+        (o.value, o.date)
+        for o in read_note("Labs: platelets 92,000/mm3 (118,000 yesterday).", TODAY).facts.observations
+        if o.concept == "platelets" and o.value is not None
+    )
+    assert found == [(92.0, None), (118.0, TODAY - dt.timedelta(days=1))]

@@ -141,7 +141,17 @@ def _not_anothers(dates: list[StatedDate], ent: Span) -> list[StatedDate]:
     date: "cisplatin and etoposide for 4 cycles, ending in November 2024" ended both (a drug left undated
     would read as taken now); only the items of a medication list are apart ("Medications: aspirin 81 mg
     daily, warfarin stopped 2 weeks ago")."""
-    others = [e for e in ent.sent.ents if e.label_ != "OBSERVATION" and e != ent and not _same_regimen(ent, e)]
+    # a measurement between a condition and a date is the date's ("Hypertension: BP 150/90 today"); between two
+    # measurements it is not ("ECOG 1, myocardial infarction 3 months ago")
+    measured = ent.label_ == "OBSERVATION"
+    others = [
+        e
+        for e in ent.sent.ents
+        if (not measured or e.label_ != "OBSERVATION")
+        and e != ent
+        and not _same_regimen(ent, e)
+        and not (e.label_ == "OBSERVATION" and e.start > 0 and ent.doc[e.start - 1].like_num)  # "5 mg": a unit
+    ]
     return [
         d
         for d in dates
@@ -171,6 +181,24 @@ def _adjective_sense(ent: Span) -> bool:
         return False
     before = ent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
     return before not in _NOUN_BEFORE
+
+
+_HEADING = re.compile(r"[ \t]*:")
+
+
+def _heads_test_results(ent: Span) -> bool:
+    """True when a condition's name is followed by a colon and its clause reads only positive/negative test
+    results ("Hepatitis B: HBsAg negative, anti-HBc positive"): the name heads the results, it is no diagnosis;
+    the results are read as observations. A problem with its values ("Diabetes: HbA1c 8.2%") is a diagnosis."""
+    if _HEADING.match(ent.doc.text, ent.end_char) is None:
+        return False
+    results = [e for e in ent.sent.ents if e.label_ == "OBSERVATION" and e.start_char > ent.end_char]
+    return bool(results) and all(_is_flag(term_of(e).concept) for e in results)  # "Diabetes: HbA1c 8.2%" has it
+
+
+def _is_flag(name: str) -> bool:
+    concept = concept_details(name)
+    return concept is not None and concept.value == "flag"
 
 
 def _names_a_history(ent: Span, term: Term) -> bool:
@@ -241,6 +269,8 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
         reason = "a narrower kind is denied"
     if reason is None and not ctx.negated and _names_a_history(ent, term):
         return  # "cardiac history: ..." names what the history is about; only its denial is a fact
+    if kind == "condition" and reason is None and _heads_test_results(ent):
+        return  # "Hepatitis B: HBsAg negative, anti-HBc positive": a heading of results, which say the rest
     if reason is not None:
         add_mention(reading, base, ent.start_char, end, f"{words}: not used: {reason}", None)
         reading.notes.append(f"'{words}': not used: {reason}")

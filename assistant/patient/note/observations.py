@@ -95,8 +95,12 @@ def read_observation(
         after = [d for d in dates if extra.end <= d.start <= extra.end + 12]
         if (first.unit and extra.unit == first.unit) or after:
             values.append(extra)
+    # "platelets 92,000/mm3 (118,000 yesterday)": the date after a later value is that value's alone
+    owned = {id(v): [d for d in dates if _dates_value(text, v, d)] for v in values}
     for value in values:
-        _one_value(ent, value, reading, base, concept, dates, stated)
+        taken = [d for v in values if v is not value for d in owned[id(v)]]
+        fallback = stated if stated not in taken else None
+        _one_value(ent, value, reading, base, concept, [d for d in dates if d not in taken], fallback)
 
 
 def _paired(
@@ -148,10 +152,15 @@ def _percent_predicted(ent: Span, value: StatedValue, concept: Concept | None, t
     return (found, after.end()) if found is not None else None
 
 
+def _dates_value(text: str, value: StatedValue, stated: StatedDate) -> bool:
+    """True when ``stated`` is written right after ``value``, no other number between ("1.8 mg/dL in 2023")."""
+    return value.end <= stated.start <= value.end + 12 and not re.search(r"\d", text[value.end : stated.start])
+
+
 def _value_date(
     value: StatedValue, dates: list[StatedDate], fallback: StatedDate | None, reading: Reading
 ) -> StatedDate | None:
-    after = [d for d in dates if value.end <= d.start <= value.end + 12]
+    after = [d for d in dates if _dates_value(reading.text, value, d)]
     if after:
         return after[0]
     now = _NOW_BEFORE.search(reading.text, max(0, value.start - 20), value.start)

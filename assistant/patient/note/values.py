@@ -63,6 +63,8 @@ _REFERENCE = re.compile(
 )
 """A stated upper limit after a value: in brackets ("(ULN 110)", "(ref 7-40)", "(normal 0.6-1.2)", "(N < 40)"),
 or after a comma only when it is named as one (", ULN 1.1 mg/dL"; not ", normal 2 weeks ago")."""
+_WHEN_WORDS = frozenset(("today", "yesterday", "tonight", "tomorrow", "now", "currently", "earlier", "later", "ago"))
+"""Words of time that follow a value ("BP 150/90 today") and are not its unit."""
 THOUSANDS = "10*3/uL"
 """What the bare "k" of a cell count means ("platelets 90k": 90 thousand per microlitre)."""
 _COMPOUND = {
@@ -125,7 +127,7 @@ def _clean_unit(unit: str | None) -> str | None:
     if unit is None:
         return None
     unit = unit.strip().rstrip(".,;:")
-    if not unit or unit.lower() in STOP_WORDS:
+    if not unit or unit.lower() in STOP_WORDS or unit.lower() in _WHEN_WORDS:
         return None
     return "ULN" if _ULN_UNIT.fullmatch(unit) else unit
 
