@@ -388,6 +388,8 @@ def test_drugs_of_one_regimen_and_of_a_medication_list(
         pytest.param("Hepatitis B: HBsAg negative, anti-HBc positive.", "hepatitis_b", False, id="serology-heading"),
         pytest.param("Tuberculosis: QuantiFERON positive.", "icd10:A15-A19", False, id="an-igra-is-no-active-tb"),
         pytest.param("Diabetes: HbA1c 8.2%.", "diabetes_mellitus", True, id="a-problem-with-its-value"),
+        pytest.param("HIV: antibody negative.", "hiv", False, id="a-test-word-before-negative"),
+        pytest.param("HIV: positive.", "hiv", True, id="positive"),
     ],
 )
 def test_a_disease_heading_its_test_results(text: str, condition: str, present: bool) -> None:
