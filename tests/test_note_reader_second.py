@@ -279,6 +279,13 @@ def test_a_negation_still_reaches_across_its_list(text: str) -> None:
             id="on-a-drug-after-a-procedure-s-year",
         ),
         pytest.param(
+            "History of kidney transplant in 2018 on tacrolimus.",
+            "tacrolimus",
+            [True],
+            id="on-a-drug-after-another-s-history",
+        ),
+        pytest.param("PMH: DVT, was on warfarin for 6 months.", "warfarin", [False], id="was-on-stays-past"),
+        pytest.param(
             "He completed chemotherapy with FOLFOX in 2021 and is now on capecitabine.",
             "chemotherapy",
             [False, True],

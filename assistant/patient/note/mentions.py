@@ -76,7 +76,8 @@ def _anothers_before_a_break(ent: Span, stated: StatedDate) -> bool:
     text = ent.doc.text
     if stated.end > ent.start_char:
         return False
-    if not re.search(r"[,;]", text[stated.end : ent.start_char]):
+    taking = any(m.category == "TAKING" for m in ent._.modifiers)  # "kidney transplant in 2018 on tacrolimus"
+    if not taking and not re.search(r"[,;]", text[stated.end : ent.start_char]):
         return False
     item = max(ent.sent.start_char, text.rfind(",", 0, stated.start) + 1, text.rfind(";", 0, stated.start) + 1)
     return any(

@@ -62,6 +62,9 @@ def context_of(ent: Span) -> NoteContext:
     if historical and ent._.section_category not in _HISTORY_SECTIONS:
         past = [m for m in ent._.modifiers if m.category == "HISTORICAL"]
         historical = not past or not all(_stopped_across_a_list(ent, m) for m in past)
+    if historical and "TAKING" in categories:  # "History of kidney transplant in 2018 on tacrolimus": taken now
+        past = [m for m in ent._.modifiers if m.category == "HISTORICAL"]
+        historical = any(not _of_another(ent, m) for m in past)
     return NoteContext(
         negated=bool(ent._.is_negated),
         # a section of the history does not make a drug the note says the patient is on past ("PMH: AF on
@@ -96,6 +99,18 @@ warfarin was stopped, so their scope does not cross a comma or semicolon (as a n
 fever, chills")."""
 _HISTORY_SECTIONS = frozenset({"past_medical_history", "sexual_and_social_history"})
 """Sections that make what they list historical themselves (medspaCy's section attributes)."""
+
+
+def _of_another(ent: Span, modifier: Any) -> bool:
+    """True when another condition, drug or procedure stands between a modifier before ``ent`` and ``ent``: the
+    history it opens is of that one ("History of kidney transplant … on tacrolimus")."""
+    start, end = modifier.modifier_span
+    if start >= ent.start:
+        return False
+    return any(
+        e.label_ != "OBSERVATION" and e.start_char != ent.start_char and end <= e.start and e.end <= ent.start
+        for e in ent.sent.ents
+    )
 
 
 def _stopped_across_a_list(ent: Span, modifier: Any) -> bool:
