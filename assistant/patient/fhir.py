@@ -26,7 +26,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from dateutil.relativedelta import relativedelta
 from fhir.resources.R4B import get_fhir_model_class
@@ -36,12 +36,12 @@ from assistant.errors import PatientDataError
 from assistant.limits import load_json
 from assistant.patient import validate
 from assistant.patient.concepts import LOINC, Concept, ConceptSet, Kind, load_concepts
-from assistant.patient.facts import Condition, Medication, Observation, PatientFacts, Procedure
+from assistant.patient.facts import Comparator, Condition, Medication, Observation, PatientFacts, Procedure
 from assistant.patient.units import converts
 from assistant.settings import get_settings
 
 UCUM = "http://unitsofmeasure.org"
-_BOUNDS = ("<", "<=", ">", ">=")
+_BOUNDS: tuple[str, ...] = get_args(Comparator)
 """FHIR Quantity comparators that bound a value; "ad" (sufficient to achieve a total) is none."""
 _POSITIVE = frozenset(
     {"positive", "pos", "detected", "det", "present", "reactive", "true", "yes", "10828004", "260373001", "la6576-8"}

@@ -186,11 +186,11 @@ _KNOWN_FACTORS: dict[tuple[str | None, str | None, float | None, int | None], fl
 def to_canonical(value: float, unit: str | None, concept: Concept, where: str) -> float:
     """``value`` in ``unit`` expressed in the concept's canonical unit (12 significant digits); a scale with an
     offset by its formula (101.5 °F → 38.6111111111 °C)."""
-    if unit is not None and concept.unit is not None and _offset(unit.strip(), concept.unit):
-        return convert_scale(value, unit.strip(), concept.unit)
     key = (unit, concept.unit, concept.molar_mass, concept.charge)
     f = _KNOWN_FACTORS.get(key)
     if f is None:
+        if unit is not None and concept.unit is not None and _offset(unit.strip(), concept.unit):
+            return convert_scale(value, unit.strip(), concept.unit)  # no factor to remember
         f = _KNOWN_FACTORS[key] = factor(unit, concept, where)
     return value if f == 1.0 else float(f"{value * f:.12g}")
 

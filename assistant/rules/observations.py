@@ -96,11 +96,12 @@ def _latest(
     if concept.value == "quantity":
         if node.unit is None:
             raise RulesError(f"{where}.unit: required for {name}; expected {concept.expects or concept.unit}")
+        place = f"{where}.unit"
         try:
             threshold: float | tuple[float, float] = (
-                (canonical(raw[0], node.unit, concept, f"{where}.unit"), canonical(raw[1], node.unit, concept, where))
+                (canonical(raw[0], node.unit, concept, place), canonical(raw[1], node.unit, concept, place))
                 if isinstance(raw, tuple)
-                else canonical(raw, node.unit, concept, f"{where}.unit")
+                else canonical(raw, node.unit, concept, place)
             )
         except UnitError as exc:
             raise RulesError(str(exc)) from None

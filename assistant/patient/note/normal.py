@@ -19,7 +19,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
-from assistant.patient.concepts import normalize_text
+from assistant.patient.concepts import load_concepts, normalize_text
 from assistant.patient.facts import Observation
 from assistant.patient.note.dates import StatedDate, find_dates, nearest_date
 from assistant.patient.note.reading import Reading, add_mention
@@ -74,8 +74,6 @@ def _tests_named(words: str) -> tuple[str, ...] | None:
     panel = panels.get(norm)
     if panel is not None:
         return panel
-    from assistant.patient.concepts import load_concepts
-
     concept = load_concepts().by_text(norm, "observation")
     if concept is None or not any(concept.name in tests for tests in panels.values()):
         return None

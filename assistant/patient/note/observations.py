@@ -7,7 +7,7 @@ import re
 from spacy.tokens import Span
 
 from assistant.errors import UnitError
-from assistant.patient.concepts import Concept
+from assistant.patient.concepts import Concept, load_concepts
 from assistant.patient.facts import Observation
 from assistant.patient.note.dates import StatedDate
 from assistant.patient.note.normal import stated_normal
@@ -146,8 +146,6 @@ def _percent_predicted(ent: Span, value: StatedValue, concept: Concept | None, t
     after = _PREDICTED_AFTER.match(text, value.end)
     if concept is None or value.unit != "%" or concept.unit == "%" or after is None:
         return None
-    from assistant.patient.concepts import load_concepts
-
     found = load_concepts().by_text(f"{ent.text} % predicted", "observation")
     return (found, after.end()) if found is not None else None
 

@@ -99,21 +99,17 @@ def _section_rules(default_path: str, rule: type) -> list[object]:
     return [rule.from_dict(r) for r in kept + ours["section_rules"]]  # type: ignore[attr-defined]
 
 
-_RELATIONS: list[frozenset[str]] = []
-
-
+@lru_cache(maxsize=1)
 def relation_words() -> frozenset[str]:
     """The words medspaCy's default FAMILY rule takes for a relative ("mother", "sister", "husband" …)."""
-    if not _RELATIONS:
-        pipe: Any = note_pipeline().get_pipe("medspacy_context")
-        defaults = json.loads(Path(pipe.DEFAULT_RULES_FILEPATH).read_text(encoding="utf-8"))["context_rules"]
-        words: set[str] = set()
-        for found in defaults:
-            if found.get("category") == "FAMILY":
-                for token in found.get("pattern") or ():
-                    words.update(str(w).lower() for w in token.get("LOWER", {}).get("IN", ()))
-        _RELATIONS.append(frozenset(words - {"'s", "'"}))
-    return _RELATIONS[0]
+    pipe: Any = note_pipeline().get_pipe("medspacy_context")
+    defaults = json.loads(Path(pipe.DEFAULT_RULES_FILEPATH).read_text(encoding="utf-8"))["context_rules"]
+    words: set[str] = set()
+    for found in defaults:
+        if found.get("category") == "FAMILY":
+            for token in found.get("pattern") or ():
+                words.update(str(w).lower() for w in token.get("LOWER", {}).get("IN", ()))
+    return frozenset(words - {"'s", "'"})
 
 
 def _context_rules(default_path: str, rule: type) -> list[object]:

@@ -59,11 +59,10 @@ def context_of(ent: Span) -> NoteContext:
         lent = in_title_paragraph(ent.doc, ent.start)
         hypothetical = lent and not (ent._.is_negated and _empty_allergy_list(ent))
     historical = bool(ent._.is_historical) and ("TAKING" not in categories or "HISTORICAL" in categories)
-    if historical and ent._.section_category not in _HISTORY_SECTIONS:
-        past = [m for m in ent._.modifiers if m.category == "HISTORICAL"]
-        historical = not past or not all(_stopped_across_a_list(ent, m) for m in past)
+    past = [m for m in ent._.modifiers if m.category == "HISTORICAL"]
+    if historical and past and ent._.section_category not in _HISTORY_SECTIONS:
+        historical = not all(_stopped_across_a_list(ent, m) for m in past)
     if historical and "TAKING" in categories:  # "History of kidney transplant in 2018 on tacrolimus": taken now
-        past = [m for m in ent._.modifiers if m.category == "HISTORICAL"]
         historical = any(not _of_another(ent, m) for m in past)
     return NoteContext(
         negated=bool(ent._.is_negated),
@@ -119,27 +118,19 @@ def _stopped_across_a_list(ent: Span, modifier: Any) -> bool:
     start, end = modifier.modifier_span
     rule = getattr(modifier, "rule", None)
     literal = str(getattr(rule, "literal", "")).lower() or doc[start:end].text.lower()
-    if literal not in _LIST_BOUND:
-        return False
-    between = (
-        doc.text[doc[end - 1].idx : ent.start_char] if end <= ent.start else doc.text[ent.end_char : doc[start].idx]
-    )
-    return bool(re.search(r"[,;]", between))
+    return literal in _LIST_BOUND and bool(re.search(r"[,;]", _between(ent, modifier)))
+
+
+def _between(ent: Span, modifier: Any) -> str:
+    """The text between a ConText modifier and the span it modifies, on whichever side it stands."""
+    doc = ent.doc
+    start, end = modifier.modifier_span
+    return doc.text[doc[end - 1].idx : ent.start_char] if end <= ent.start else doc.text[ent.end_char : doc[start].idx]
 
 
 def negation_reaches_value(ent: Span) -> bool:
     """True when a negation trigger of ``ent`` is in the same clause (no comma or semicolon between)."""
-    doc = ent.doc
-    for modifier in ent._.modifiers:
-        if modifier.category != "NEGATED_EXISTENCE":
-            continue
-        start, end = modifier.modifier_span
-        between = (
-            doc.text[doc[end - 1].idx : ent.start_char] if end <= ent.start else doc.text[ent.end_char : doc[start].idx]
-        )
-        if not re.search(r"[,;]", between):
-            return True
-    return False
+    return any(not re.search(r"[,;]", _between(ent, m)) for m in ent._.modifiers if m.category == "NEGATED_EXISTENCE")
 
 
 def negation_triggers(ent: Span) -> list[str]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from assistant.errors import UnitError
 from assistant.patient.concepts import ConceptSet
 from assistant.patient.units import to_canonical
-from assistant.rules.compile.units import converts, spelled
+from assistant.rules.compile.units import converts, usable
 from assistant.rules.extract import Threshold, parse_number
 
 _BRACKET = re.compile(
@@ -45,7 +45,7 @@ def restated_limits(text: str, found: list[Threshold], concepts: ConceptSet) -> 
         concept = concepts.concepts[t.concept]
         if concept.value != "quantity" or t.unit is None:
             continue
-        units = [u if converts(u, concept) else spelled(u) for u in (t.unit, re.sub(r"\s+", "", match["unit"]))]
+        units = [usable(u, concept) for u in (t.unit, re.sub(r"\s+", "", match["unit"]))]
         if not all(converts(u, concept) for u in units) or units[0] == units[1]:
             continue
         try:

@@ -15,7 +15,7 @@ from assistant.rules.compile.readings import read_grades, repeated_tests, split_
 from assistant.rules.compile.restated import restated_limits
 from assistant.rules.compile.result import Compiled, RuleKind, review
 from assistant.rules.compile.text import strip_prefixes, unabbreviated
-from assistant.rules.compile.units import converts, implied_unit, spelled
+from assistant.rules.compile.units import converts, implied_unit, usable
 from assistant.rules.extract import Threshold, extract_thresholds
 
 _ORGAN = (
@@ -79,7 +79,7 @@ def _threshold_node(t: Threshold, concepts: ConceptSet) -> dict[str, Any] | str:
         if implied is None:
             return f"{concept.label} threshold without a unit"
         return {"observation": concept.name, "op": t.op, "value": value, "unit": implied}
-    unit = t.unit if converts(t.unit, concept) else spelled(t.unit)
+    unit = usable(t.unit, concept)
     if not converts(unit, concept):
         return f"{concept.label} in {t.unit}, which does not convert to {concept.unit}"
     return {"observation": concept.name, "op": t.op, "value": value, "unit": unit}

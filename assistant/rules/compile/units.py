@@ -38,6 +38,12 @@ def spelled(unit: str) -> str:
     return unit
 
 
+def usable(unit: str, concept: Concept) -> str:
+    """``unit`` as written when it converts to the concept's unit, else in the converter's spelling (which may
+    still not convert: ``converts`` says)."""
+    return unit if converts(unit, concept) else spelled(unit)
+
+
 def converts(unit: str, concept: Concept) -> bool:
     """True when ``unit`` converts to the concept's unit."""
     try:
