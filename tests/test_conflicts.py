@@ -38,7 +38,7 @@ def _platelets(session: ChatSession, message: str) -> tuple[str, str, str]:
 def test_the_loaded_patient_is_eligible_on_its_own(session: ChatSession) -> None:
     assert _platelets(session, "Is she eligible?") == (
         "satisfied",
-        "platelet count 245 10*9/L (2024-05-28) is > 100,000 /mm3",
+        "platelet count 245 10*9/L (2024-05-28; 245,000 /mm3) is > 100,000 /mm3",
         "eligible",
     )
 

@@ -195,6 +195,14 @@ def to_canonical(value: float, unit: str | None, concept: Concept, where: str) -
     return value if f == 1.0 else float(f"{value * f:.12g}")
 
 
+def from_canonical(value: float, unit: str, concept: Concept, where: str) -> float:
+    """``value`` in the concept's canonical unit expressed in ``unit`` (12 significant digits): the inverse of
+    ``to_canonical``."""
+    if concept.unit is not None and _offset(unit.strip(), concept.unit):
+        return convert_scale(value, concept.unit, unit.strip())
+    return round_sig(value / to_canonical(1.0, unit, concept, where))
+
+
 def convert_scale(value: float, unit: str, canonical: str) -> float:
     """``value`` from one temperature scale to another (12 significant digits)."""
     return round_sig(float(ureg.Quantity(value, normalize_unit(unit)).to(normalize_unit(canonical)).magnitude))

@@ -9,7 +9,8 @@ from collections.abc import Callable
 
 from assistant.errors import RulesError, UnitError
 from assistant.patient.concepts import Concept
-from assistant.patient.units import format_number
+from assistant.patient.facts import Observation
+from assistant.patient.units import format_number, from_canonical, normalize_unit
 from assistant.patient.units import to_canonical as canonical
 from assistant.rules import schema as s
 from assistant.rules.context import Evaluator, PatientContext, describe_date
@@ -120,6 +121,17 @@ def _latest(
     missing_unit = (f"{label} in{unit_text}",)
     exact = (f"{label}, measured rather than bounded",)
     between, low, high, compare_to, limit = _comparison(op, threshold)
+    rule_unit = normalize_unit(node.unit) if quantity and node.unit is not None else None
+
+    def restated(obs: Observation, value: float, given: str) -> str:
+        """``given`` ("80 10*9/L (undated)") with the value also in the rule's unit when the two differ."""
+        if rule_unit is None or obs.unit is None or normalize_unit(obs.unit) == rule_unit:
+            return given
+        assert node.unit is not None
+        in_rule = format_number(from_canonical(value, node.unit, concept, f"{where}.unit"))
+        if obs.value is not None and in_rule == format_number(obs.value):
+            return given
+        return f"{given[:-1]}; {obs.comparator + ' ' if obs.comparator else ''}{in_rule} {node.unit})"
 
     def value_test(ctx: PatientContext) -> Result:
         obs = ctx.latest.get(name)
@@ -132,19 +144,20 @@ def _latest(
                 return UNKNOWN, only_uln, prepared[2], missing_unit
         else:
             value = obs.value
+        given = restated(obs, value, prepared[3]) if quantity else prepared[3]
         if obs.comparator is not None:  # a bound the lab reported ("> 90"): it decides only when it settles the test
             bounded = compare_bound(obs.comparator, value, op, threshold)
             if bounded is None:
-                return UNKNOWN, f"{label} {prepared[3]} is a bound: it may or may not be {shown}", prepared[2], exact
+                return UNKNOWN, f"{label} {given} is a bound: it may or may not be {shown}", prepared[2], exact
             return (
                 (yes if bounded else no),
-                f"{label} {prepared[3]} is {'' if bounded else 'not '}{shown}",
+                f"{label} {given} is {'' if bounded else 'not '}{shown}",
                 prepared[2],
                 (),
             )
         if (low <= value <= high) if between else compare_to(value, limit):
-            return yes, f"{label} {prepared[3]} is {shown}", prepared[2], ()
-        return no, f"{label} {prepared[3]} is not {shown}", prepared[2], ()
+            return yes, f"{label} {given} is {shown}", prepared[2], ()
+        return no, f"{label} {given} is not {shown}", prepared[2], ()
 
     return value_test, uses
 

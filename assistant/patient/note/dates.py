@@ -14,7 +14,7 @@ _NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight",
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 
 _RELATIVE = re.compile(
-    _COUNT + r"\s+(?P<unit>day|week|month|year)s?\s+(?:ago|earlier|before|prior|previously)\b", re.IGNORECASE
+    r"\b" + _COUNT + r"\s+(?P<unit>day|week|month|year)s?\s+(?:ago|earlier|before|prior|previously)\b", re.IGNORECASE
 )
 _LAST = re.compile(r"\b(?:last|past|previous)\s+(?P<unit>week|month|year)\b", re.IGNORECASE)
 _AT_AGE = re.compile(r"\bat\s+(?:the\s+)?age\s+(?:of\s+)?(?P<age>\d{1,3})\b", re.IGNORECASE)

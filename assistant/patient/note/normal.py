@@ -28,11 +28,15 @@ from assistant.patient.note.vocabulary import concept_details
 from assistant.patient.units import format_number
 
 _HERE = Path(__file__).resolve().parent
-_NORMAL = re.compile(
-    r"\s*(?:(?:is|are|was|were|all|both|otherwise|remains?|remained|came\s+back|returned)\s+)*"
-    r"(?<![A-Za-z\-])(?:within\s+(?:the\s+)?normal\s+(?:limits|range)|wnl|normal|unremarkable)\b(?!\s*[-/]?\s*(?:range|limits?\b))",
-    re.IGNORECASE,
+_NORMAL_WORDS = (
+    r"(?:(?:is|are|was|were|all|both|otherwise|remains?|remained|came\s+back|returned)\s+)*"
+    r"(?<![A-Za-z\-])(?:within\s+(?:the\s+)?normal\s+(?:limits|range)|wnl|normal|unremarkable)\b(?!\s*[-/]?\s*(?:range|limits?\b))"
 )
+_NORMAL = re.compile(_NORMAL_WORDS, re.IGNORECASE)
+"""Normal words, searched for in a sentence (no leading spaces: a search from each of a run of spaces would
+scan the whole run again)."""
+_NORMAL_AFTER = re.compile(r"\s*" + _NORMAL_WORDS, re.IGNORECASE)
+"""Normal words right after a test's name ("creatinine normal")."""
 _NORMAL_BEFORE = re.compile(r"(?<![A-Za-z\-])(?:normal|wnl)\s+$", re.IGNORECASE)
 _DENIED = re.compile(r"\b(?:not|no|never|non)\s*$", re.IGNORECASE)
 _UNSETTLED = re.compile(
@@ -96,7 +100,7 @@ def _listed(words: str) -> tuple[str, ...] | None:
 def stated_normal(text: str, start: int, end: int, limit: int) -> bool:
     """True when the words after ``end`` ("creatinine normal") or just before ``start`` ("normal creatinine") say
     the test named at ``start:end`` is normal: the reader of normal statements reads it, not the reader of values."""
-    found = _NORMAL.match(text, end, limit)
+    found = _NORMAL_AFTER.match(text, end, limit)
     return (found is not None and bool(found.group().strip())) or _NORMAL_BEFORE.search(text, 0, start) is not None
 
 

@@ -206,7 +206,7 @@ def _one_value(
             return
         per = _per_count_unit(value, concept)
         if per is None:
-            reading.notes.append(f"'{words}': two numbers given for {name.replace('_', ' ')}; not used")
+            _unusable(reading, name, words, f"two numbers given for {name.replace('_', ' ')}")
             return
         value = per  # "3/50 HPF": 3 per 50 high-power fields, one value
     number, unit = value.number, value.unit
@@ -217,13 +217,15 @@ def _one_value(
     label = concept.label if concept is not None else name.replace("_", " ")
     bound = f"{value.comparator} " if value.comparator else ""
     if _RANGE_AFTER.match(text, value.end) and value.second is None:
-        reading.notes.append(f"'{words}…': a range, not one value; not used")
+        _unusable(reading, name, f"{words}…", "a range, not one value")
         return
     bounds = plausible_range(concept)
     if concept is not None and concept.value == "score" and bounds is not None and not bounds[0] <= number <= bounds[1]:
-        reading.notes.append(
-            f"'{words}': {format_number(number)} is off the {label} scale "
-            f"({format_number(bounds[0])}–{format_number(bounds[1])}); not used"
+        _unusable(
+            reading,
+            name,
+            words,
+            f"{format_number(number)} is off the {label} scale ({format_number(bounds[0])}–{format_number(bounds[1])})",
         )
         return
     if is_uln(unit) and concept is not None and concept.value == "quantity":
@@ -249,8 +251,8 @@ def _one_value(
                 number = convert(number, implied, concept, f"'{words}'")
                 assumed = f" (unit not written: read as {implied}, the only unit it is plausible in)"
             elif not plausible or others:
-                reading.notes.append(
-                    f"'{words}': no unit given for {label}; expected {concept.expects or concept.unit}; not used"
+                _unusable(
+                    reading, name, words, f"no unit given for {label}; expected {concept.expects or concept.unit}"
                 )
                 return
             else:
@@ -260,13 +262,16 @@ def _one_value(
             try:
                 number = convert(number, unit, concept, f"'{words}'")
             except UnitError:
-                reading.notes.append(f"'{words}': unit '{unit}' cannot be converted to {concept.unit}; not used")
+                _unusable(reading, name, words, f"unit '{unit}' cannot be converted to {concept.unit}")
                 return
             shown_unit = concept.unit
         if bounds is not None and not bounds[0] <= number <= bounds[1]:
-            reading.notes.append(
-                f"'{words}': {format_number(number)} {concept.unit} is outside the plausible range "
-                f"{format_number(bounds[0])}–{format_number(bounds[1])} for {label}; not used"
+            _unusable(
+                reading,
+                name,
+                words,
+                f"{format_number(number)} {concept.unit} is outside the plausible range "
+                f"{format_number(bounds[0])}–{format_number(bounds[1])} for {label}",
             )
             return
         high = _reference_high(reference, unit or concept.unit, concept, f"'{words}'", reading)
@@ -289,6 +294,13 @@ def _one_value(
     rendering = f"{label} {bound}{format_number(number)}{unit_text}{limit_text}{assumed}{dated} (from '{words}')"
     mention = _use_observation(reading, base, start, end, rendering, fact)
     reading.series.append((mention, value, when))
+
+
+def _unusable(reading: Reading, name: str, words: str, why: str) -> None:
+    """A value stated of the patient that cannot be used: noted, and kept as a conflict of its concept, so
+    neither it nor any other value of that concept decides a criterion."""
+    reading.notes.append(f"'{words}': {why}; not used")
+    reading.unusable.append((name, words, why))
 
 
 def _per_count_unit(value: StatedValue, concept: Concept | None) -> StatedValue | None:

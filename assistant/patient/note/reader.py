@@ -29,6 +29,8 @@ from assistant.patient.note.values import count_before, looks_like_unit, values_
 from assistant.patient.units import format_number
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>")
+"""Markup tags ("<system>", "</message>"): not words of the note, and not a language."""
 _OTHER_PERSON = re.compile(
     r"(?im)^[ \t]*(?:another|second|other|different|unrelated)\s+patient\b.*?(?=\n[ \t]*\n|\Z)", re.DOTALL
 )
@@ -70,7 +72,7 @@ def _language(text: str) -> tuple[str, float]:
 def read_note(text: str, today: dt.date, *, source: str = "note") -> NoteReading:
     """The patient facts a clinical note states about its patient, each with the words it came from."""
     _check_input(text)
-    clean = _blank(_blank(text, _COMMENT), _OTHER_PERSON)
+    clean = _blank(_blank(_blank(text, _COMMENT), _TAG), _OTHER_PERSON)
     if len(_PROSE_WORD.findall(clean)) >= 6:
         language, probability = _language(clean)
         if language != "en" and probability >= 0.9:  # read nothing rather than guess at a few shared words
@@ -107,6 +109,7 @@ def read_note(text: str, today: dt.date, *, source: str = "note") -> NoteReading
 
     derived_not_pregnant(reading, observations, get_settings().note_pregnancy_test_days)
     conflicts += obs_conflicts
+    conflicts += _unusable_values(reading, {c.concept for c in conflicts})
     _unread_values(clean, reading)
     if not reading.mentions:
         reading.notes.append("nothing was read: no age, sex or vocabulary term was found in the note")
@@ -193,25 +196,42 @@ def _series(reading: Reading) -> tuple[tuple[Observation, ...], list[Conflict]]:
             and len({(f.date, f.value, f.comparator) for f in facts}) > len(set(dates))
         )
         if clash:
+            reason = "different values stated"
             stated = tuple(_stated_value(reading, m) for m in mentions)
             conflicts.append(
                 Conflict(
                     concept=concept,
                     kind="observation",
                     values=stated,
-                    reason="different values stated",
+                    reason=reason,
                     source=reading.source,
                 )
             )
-            reading.notes.append(
-                f"{concept.replace('_', ' ')}: different values stated ({'; '.join(stated)}); none used"
-            )
+            reading.notes.append(f"{concept.replace('_', ' ')}: {reason} ({'; '.join(stated)}); none used")
             for m in mentions:
                 unused = replace(m, fact=None, rendering=f"{m.rendering}: not used: conflicting values")
                 reading.mentions[reading.mentions.index(m)] = unused
         else:
             kept.extend(dict.fromkeys(facts))
     return tuple(kept), conflicts
+
+
+def _unusable_values(reading: Reading, taken: set[str]) -> list[Conflict]:
+    """One conflict per concept with a value stated that cannot be used, unless it is in conflict already."""
+    by_concept: dict[str, list[tuple[str, str]]] = {}
+    for concept, words, why in reading.unusable:
+        if concept not in taken:
+            by_concept.setdefault(concept, []).append((words, why))
+    return [
+        Conflict(
+            concept=concept,
+            kind="observation",
+            values=tuple(w for w, _ in stated),
+            reason="; ".join(dict.fromkeys(why for _, why in stated)),
+            source=reading.source,
+        )
+        for concept, stated in by_concept.items()
+    ]
 
 
 def _stated_value(reading: Reading, mention: NoteMention) -> str:

@@ -23,6 +23,8 @@ class Reading:
     not_understood: list[str] = field(default_factory=list)
     used_spans: list[tuple[int, int]] = field(default_factory=list)
     series: list[tuple[NoteMention, StatedValue, StatedDate | None]] = field(default_factory=list)
+    unusable: list[tuple[str, str, str]] = field(default_factory=list)
+    """Values stated of the patient that cannot be used, as (concept, words, why): a unit missing or unknown."""
 
 
 def not_used_reason(ctx: NoteContext) -> str | None:
