@@ -6,6 +6,7 @@ loaded."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from assistant.errors import RulesError, UnitError
 from assistant.patient.concepts import Concept
@@ -123,15 +124,23 @@ def _latest(
     between, low, high, compare_to, limit = _comparison(op, threshold)
     rule_unit = normalize_unit(node.unit) if quantity and node.unit is not None else None
 
+    @lru_cache(maxsize=256)
+    def in_rule_unit(unit: str, value: float, stated: float | None, comparator: str | None) -> str | None:
+        """The value as restated in the rule's unit ("; 80,000 /mm3"), or None when ``unit`` is the rule's."""
+        if rule_unit is None or normalize_unit(unit) == rule_unit:
+            return None
+        assert node.unit is not None
+        shown = format_number(from_canonical(value, node.unit, concept, f"{where}.unit"))
+        if stated is not None and shown == format_number(stated):
+            return None
+        return f"; {comparator + ' ' if comparator else ''}{shown} {node.unit})"
+
     def restated(obs: Observation, value: float, given: str) -> str:
         """``given`` ("80 10*9/L (undated)") with the value also in the rule's unit when the two differ."""
-        if rule_unit is None or obs.unit is None or normalize_unit(obs.unit) == rule_unit:
+        if obs.unit is None:
             return given
-        assert node.unit is not None
-        in_rule = format_number(from_canonical(value, node.unit, concept, f"{where}.unit"))
-        if obs.value is not None and in_rule == format_number(obs.value):
-            return given
-        return f"{given[:-1]}; {obs.comparator + ' ' if obs.comparator else ''}{in_rule} {node.unit})"
+        tail = in_rule_unit(obs.unit, value, obs.value, obs.comparator)
+        return given if tail is None else given[:-1] + tail
 
     def value_test(ctx: PatientContext) -> Result:
         obs = ctx.latest.get(name)
