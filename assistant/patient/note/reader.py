@@ -196,18 +196,19 @@ def _series(reading: Reading) -> tuple[tuple[Observation, ...], list[Conflict]]:
             and len({(f.date, f.value, f.comparator) for f in facts}) > len(set(dates))
         )
         if clash:
-            reason = "different values stated"
             stated = tuple(_stated_value(reading, m) for m in mentions)
             conflicts.append(
                 Conflict(
                     concept=concept,
                     kind="observation",
                     values=stated,
-                    reason=reason,
+                    reason="different values stated",
                     source=reading.source,
                 )
             )
-            reading.notes.append(f"{concept.replace('_', ' ')}: {reason} ({'; '.join(stated)}); none used")
+            reading.notes.append(
+                f"{concept.replace('_', ' ')}: different values stated ({'; '.join(stated)}); none used"
+            )
             for m in mentions:
                 unused = replace(m, fact=None, rendering=f"{m.rendering}: not used: conflicting values")
                 reading.mentions[reading.mentions.index(m)] = unused

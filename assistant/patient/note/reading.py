@@ -24,7 +24,8 @@ class Reading:
     used_spans: list[tuple[int, int]] = field(default_factory=list)
     series: list[tuple[NoteMention, StatedValue, StatedDate | None]] = field(default_factory=list)
     unusable: list[tuple[str, str, str]] = field(default_factory=list)
-    """Values stated of the patient that cannot be used, as (concept, words, why): a unit missing or unknown."""
+    """Values stated of the patient that cannot be used, as (concept, words, why): a unit missing or unknown,
+    a range, a number off the scale or outside the plausible range."""
 
 
 def not_used_reason(ctx: NoteContext) -> str | None:
