@@ -20,6 +20,7 @@ from assistant.errors import AssistantError, PatientDataError, RulesError
 from assistant.patient.facts import Conflict, PatientFacts, Review
 from assistant.patient.site_ranges import site_ranges
 from assistant.rules.context import Evaluator, context_for
+from assistant.rules.groups import resolve
 from assistant.rules.load import RuleSet, RulesSource, Statuses, load_rules, rules_path
 from assistant.rules.ops import UNKNOWN, Result
 from assistant.settings import get_settings
@@ -153,6 +154,9 @@ def check_patient(
         append(verdict)
         if last is not None:
             last[0] = (as_of, verdict)
+    if rules.groups:
+        verdicts = resolve(verdicts, rules.groups)
+        statuses = {v.status for v in verdicts}
     return _patient_check(rules, overall_of(statuses), tuple(verdicts), as_of)
 
 

@@ -7,7 +7,9 @@ is executable when its rule is not only ``needs_review``; administrative criteri
 compliance, logistics) are counted apart, as are criteria whose rule is ``needs_review`` but which
 concern only some patients (``applies_to``: not applicable to the others). Executable rules with a
 part left for review (a narrowing remark, an unlinked item of a list) decide one way only; they are
-counted among the executable ones and also apart. The seed
+counted among the executable ones and also apart. Groups the protocols state (items under a lead-in such as
+"one of the following:", alternatives side by side; ``assistant.rules.compile.groups``) are counted by how
+their items combine. The seed
 (``protocols/seed``) is reported apart from the other records.
 """
 
@@ -25,6 +27,7 @@ from assistant.errors import AssistantError  # noqa: E402
 from assistant.parse import parse_protocol  # noqa: E402
 from assistant.patient.concepts import load_concepts  # noqa: E402
 from assistant.rules.compile import compile_rule, protocol_abbreviations  # noqa: E402
+from assistant.rules.compile.groups import draft_groups  # noqa: E402
 
 DEFAULT_DIR = ROOT.parent / "shared" / "protocols"
 
@@ -43,6 +46,7 @@ def _tally(paths: list[Path]) -> dict[str, object]:
     total = executable = administrative = scoped = protocols = one_sided = 0
     by_kind: Counter[str] = Counter()
     review_kind: Counter[str] = Counter()
+    groups: Counter[str] = Counter()
     seen: set[str] = set()
     for path in paths:
         try:
@@ -54,6 +58,7 @@ def _tally(paths: list[Path]) -> dict[str, object]:
         seen.add(protocol.id)
         protocols += 1
         abbreviations = protocol_abbreviations(protocol.text)
+        groups.update(group["join"] for group in draft_groups(protocol))
         for criterion in protocol.criteria:
             compiled = compile_rule(criterion, concepts, abbreviations)
             total += 1
@@ -78,6 +83,7 @@ def _tally(paths: list[Path]) -> dict[str, object]:
         "needs_review_not_applicable_to_some": scoped,
         "executable_by_kind": dict(by_kind.most_common()),
         "needs_review_by_kind": dict(review_kind.most_common()),
+        "groups_by_join": dict(groups.most_common()),
     }
 
 

@@ -210,3 +210,41 @@ def test_an_organ_word_before_a_lower_case_word_is_part_of_a_name() -> None:
 
 def test_a_decimal_comma_is_not_a_list_of_scores() -> None:
     assert compile_rule(form("ECOG 0,1 or 2")).when == {"observation": "ecog", "op": "between", "value": [0.0, 2.0]}
+
+
+_CHIA_NCT00305097 = (
+    "Abnormal hepatic function (liver function test > twice the normal range), abnormal renal function (creatinine "
+    "> 1.1 mg/dl), fasting plasma glucose in the diabetic range (>/= 126 mg/dl), or blood pressure > 140/90 mmHg."
+)
+
+
+def test_clauses_not_read_stand_for_review_beside_those_read() -> None:
+    """Chia NCT00305097: a creatinine above 1.1 mg/dl excludes whatever the hepatic and glucose clauses say;
+    below it, those two are left for review."""
+    compiled = compile_rule(real(_CHIA_NCT00305097, "exclusion"))
+    tests = compiled.when["any"]
+    assert [("needs_review" in t) for t in tests] == [True, False, True, False]
+    assert tests[1] == {"observation": "creatinine", "op": ">", "value": 1.1, "unit": "mg/dl"}
+    assert "partly executable: 'Abnormal hepatic function" in compiled.note
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # the bound after "and" shares the subject of the clause before it: it is not an age
+        pytest.param(
+            "Duration of current episode of depression ≥4 weeks and ≤3 years", "inclusion", id="bound-fragment"
+        ),
+        # in an exclusion, "and" may join requirements both needed or list reasons to exclude
+        pytest.param("Labile disease course and serum creatinine > 2 mg/dL", "exclusion", id="exclusion-and-unread"),
+    ],
+)
+def test_clauses_not_read_that_could_qualify_the_others_keep_the_criterion_for_review(text: str, kind: str) -> None:
+    assert not compile_rule(form(text, kind)).executable
+
+
+def test_a_listed_clause_not_read_in_an_exclusion_stands_for_review() -> None:
+    """The same clauses listed with a comma: each excludes, so a creatinine above 2 mg/dL decides."""
+    compiled = compile_rule(form("Labile disease course, serum creatinine > 2 mg/dL", "exclusion"))
+    assert compiled.when["any"][1] == {"observation": "creatinine", "op": ">", "value": 2.0, "unit": "mg/dL"}
+    assert "needs_review" in compiled.when["any"][0]

@@ -164,7 +164,11 @@ def _record_check(nct: str, sex: str, age: float) -> dict[str, str]:
         pytest.param("NCT02699827", "Age < 20 or > 35 years", "female", 19, "violated", id="age-below-or-bound"),
         pytest.param("NCT02699827", "Age < 20 or > 35 years", "female", 28, "satisfied", id="age-between-or-bounds"),
         pytest.param("NCT01174550", "men age ≥55 years", "female", 70, "not_applicable", id="men-age-for-a-woman"),
-        pytest.param("NCT01174550", "men age ≥55 years", "male", 50, "violated", id="men-age-for-a-young-man"),
+        pytest.param("NCT01174550", "men age ≥55 years", "male", 40, "violated", id="men-age-for-a-young-man"),
+        # 50 is under 55, but "men age ≥45 years with increased probability of CAD …" may still admit him
+        pytest.param("NCT01174550", "men age ≥55 years", "male", 50, "needs_review", id="men-age-alternative-open"),
+        pytest.param("NCT01174550", "men age ≥45 years", "male", 40, "violated", id="men-age-with-words-too-young"),
+        pytest.param("NCT01174550", "men age ≥45 years", "female", 60, "not_applicable", id="men-age-with-for-a-woman"),
         pytest.param("NCT01174550", "women age ≥65 years", "male", 70, "not_applicable", id="women-age-for-a-man"),
         pytest.param("NCT01174550", "women age ≥65 years", "female", 66, "satisfied", id="women-age-for-a-woman"),
         pytest.param("NCT01174550", "Contraindication to undergoing", "male", 60, "needs_review", id="cta-for-a-man"),

@@ -75,6 +75,11 @@ def _has_content(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
+def _indent(line: str) -> int:
+    """Width of a line's leading white space, tabs counted as four."""
+    return len(line) - len(line.lstrip(" \t")) + 3 * line[: len(line) - len(line.lstrip(" \t"))].count("\t")
+
+
 def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink [start, end) so it neither starts nor ends with white space."""
     while start < end and text[start].isspace():
@@ -150,6 +155,8 @@ def split_criteria(protocol_id: str, text: str, start: int, end: int) -> tuple[C
             continue
         bullet = _BULLET.match(line)
         heading = _HEADING.match(line)
+        if heading and current is not None and _indent(line) > current.indent:
+            heading = None  # a wrapped line of the item above that ends with ':' ("… one of the following:")
         if bullet:
             close()
             indent = len(bullet.group("indent").expandtabs(4))

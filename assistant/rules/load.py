@@ -18,8 +18,9 @@ from assistant.limits import load_yaml
 from assistant.patient.concepts import ConceptSet, load_concepts
 from assistant.rules.context import Evaluator, PatientContext
 from assistant.rules.engine import compile_node
+from assistant.rules.groups import GroupPlan
 from assistant.rules.ops import NOT_APPLICABLE, Result
-from assistant.rules.schema import AppliesTo, Category, RulesDocument, parse_document, parse_node
+from assistant.rules.schema import AppliesTo, Category, Group, RulesDocument, parse_document, parse_node
 from assistant.settings import get_settings
 from assistant.types import CriterionType, Protocol, Status
 
@@ -71,6 +72,8 @@ class RuleSet:
     """(evaluate, statuses, criterion id, type, text) per rule: what the checker's loop reads."""
     administrative: tuple[str, ...] = ()
     """Ids of the administrative criteria (consent, compliance, logistics)."""
+    groups: tuple[GroupPlan, ...] = ()
+    """Criteria stated together (items under a lead-in, alternatives), read over the verdicts of their rules."""
 
 
 def rules_path(protocol_id: str, corpus_dir: Path) -> Path:
@@ -142,7 +145,41 @@ def compile_document(
         )
     plan = tuple((r.evaluate, r.statuses, r.criterion_id, r.type, r.text) for r in compiled)
     administrative = tuple(r.criterion_id for r in compiled if r.category == "administrative")
-    return RuleSet(protocol.id, source, tuple(compiled), document, path, plan, administrative)
+    groups = _group_plans(document.groups, compiled, where)
+    return RuleSet(protocol.id, source, tuple(compiled), document, path, plan, administrative, groups)
+
+
+def _group_plans(groups: tuple[Group, ...], rules: list[CompiledRule], where: str) -> tuple[GroupPlan, ...]:
+    """The groups with their criteria as positions; an unknown id, or an item in two groups, is an error."""
+    position = {r.criterion_id: i for i, r in enumerate(rules)}
+    owner: dict[str, int] = {}
+    for n, group in enumerate(groups):
+        for field, ids in (("lead", (group.lead,) if group.lead else ()), ("members", group.members)):
+            for cid in ids:
+                if cid not in position:
+                    raise RulesError(f"{where}: groups[{n}].{field}: {cid!r} is not a criterion of the protocol")
+        for cid in group.members:
+            if cid in owner:
+                raise RulesError(f"{where}: groups[{n}].members: {cid} is already an item of groups[{owner[cid]}]")
+            owner[cid] = n
+
+    def depth(group: Group, seen: tuple[int, ...] = ()) -> int:
+        parent = owner.get(group.lead) if group.lead else None
+        if parent is None or parent in seen:
+            return 0
+        return 1 + depth(groups[parent], (*seen, parent))
+
+    return tuple(
+        GroupPlan(
+            lead=position[group.lead] if group.lead else None,
+            members=tuple(position[cid] for cid in group.members),
+            join=group.join,
+            at_least=group.at_least,
+            lead_read=group.lead is not None and rules[position[group.lead]].executable,
+            depth=depth(group),
+        )
+        for group in groups
+    )
 
 
 def _applies_to(evaluate: Evaluator, applies: AppliesTo) -> Evaluator:

@@ -323,6 +323,36 @@ class RuleEntry(_Strict):
         return self
 
 
+Join = Literal["any", "all", "examples", "except", "definition"]
+
+
+class Group(_Strict):
+    """Criteria the protocol states together: the items under a lead-in ("… one of the following:") or
+    alternatives side by side ("men age ≥55 years", "women age ≥65 years")."""
+
+    lead: str | None = Field(default=None, description="Criterion id of the lead-in the items are listed under.")
+    members: tuple[str, ...] = Field(min_length=2, description="Criterion ids of the items.")
+    join: Join = Field(
+        description=(
+            "any: at least `at_least` of the items are required (the others are then not needed); all: every item "
+            "is; examples: the items are examples of the lead-in; except: the items are exceptions to it; "
+            "definition: the items define a word of it and are no requirement of their own."
+        )
+    )
+    at_least: int = Field(default=1, ge=1, description="For any and examples: how many items make the lead-in met.")
+    note: str | None = Field(default=None, description="Why the items are read as this group.")
+
+    @model_validator(mode="after")
+    def _counted(self) -> Group:
+        if self.at_least > len(self.members):
+            raise ValueError(f"at_least is {self.at_least}, but the group has {len(self.members)} members")
+        if self.lead is not None and self.lead in self.members:
+            raise ValueError(f"the lead {self.lead} is also a member")
+        if self.join not in ("any", "examples") and self.at_least != 1:
+            raise ValueError(f"at_least applies to join: any or examples, not join: {self.join}")
+        return self
+
+
 class RulesDocument(_Strict):
     """A rules file."""
 
@@ -332,6 +362,7 @@ class RulesDocument(_Strict):
     generated_by: str | None = Field(default=None, description="What drafted them.")
     notes: str | None = Field(default=None, description="Conventions the rules follow.")
     rules: tuple[RuleEntry, ...] = Field(description="One rule per criterion.")
+    groups: tuple[Group, ...] = Field(default=(), description="Criteria the protocol states together.")
 
 
 def parse_document(raw: object, where: str) -> RulesDocument:
@@ -347,6 +378,12 @@ def parse_document(raw: object, where: str) -> RulesDocument:
             if bad:
                 valid = ", ".join(RuleEntry.model_fields)
                 raise RulesError(f"{where}: rules[{i}]: unknown key {bad[0]!r}; valid keys: {valid}")
+    for i, group in enumerate(raw.get("groups") or []):
+        if isinstance(group, dict):
+            bad = [k for k in group if k not in Group.model_fields]
+            if bad:
+                valid = ", ".join(Group.model_fields)
+                raise RulesError(f"{where}: groups[{i}]: unknown key {bad[0]!r}; valid keys: {valid}")
     try:
         return RulesDocument.model_validate(raw)
     except ValidationError as exc:

@@ -24,11 +24,12 @@ from assistant.rules.compile import grammar as g
 from assistant.rules.compile.abbreviations import expand, expansion_note, protocol_abbreviations
 from assistant.rules.compile.clauses import read_clauses
 from assistant.rules.compile.demographics import read_age, read_reproductive, read_sex
+from assistant.rules.compile.groups import draft_groups
 from assistant.rules.compile.occurrence import read_negative_test, read_occurrence, read_since
 from assistant.rules.compile.result import Compiled, review
 from assistant.rules.compile.text import clean
 from assistant.rules.compile.thresholds import read_thresholds
-from assistant.rules.schema import RuleEntry, RulesDocument
+from assistant.rules.schema import Group, RuleEntry, RulesDocument
 from assistant.types import Criterion, CriterionType, Protocol
 
 __all__ = [
@@ -137,12 +138,18 @@ def draft_rules(protocol: Protocol, concepts: ConceptSet | None = None) -> Rules
         generated_by=GENERATOR,
         notes="Drafted from the criteria text; check every rule, then set status: reviewed.",
         rules=tuple(entries),
+        groups=tuple(Group.model_validate(group) for group in draft_groups(protocol)),
     )
 
 
 def dump_rules(document: RulesDocument) -> str:
     """A rules document as YAML, in the layout of the reviewed files."""
     data = document.model_dump(exclude_none=True)
+    if not data["groups"]:
+        del data["groups"]
+    for group in data.get("groups", []):
+        if group["at_least"] == 1:
+            del group["at_least"]
     for rule in data["rules"]:
         if "applies_to" in rule:
             rule["applies_to"] = {"sex": list(rule["applies_to"]["sex"])}

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from assistant.rules.compile import grammar as g
-from assistant.rules.compile.lists import masked
+from assistant.rules.compile.lists import masked, may_stand_for_review
 from assistant.rules.compile.result import Compiled, RuleKind
 from assistant.rules.compile.text import strip_prefixes
 
@@ -88,10 +88,11 @@ def _combine(text: str, parts: list[str], joiner: str, criterion_type: str, comp
     if any(_NEGATED.match(strip_prefixes(part, g.SUBJECTS)[0]) for part in parts[1:]):
         return None  # "CrCl < 30 mL/min, not on dialysis" narrows the clause before it; it is no alternative
     compiled = [compile_part(part) for part in parts]
-    if not all(_standalone(c) for c in compiled):
+    unread = [part for part, c in zip(parts, compiled, strict=True) if not _standalone(c)]
+    if unread and not _partly(parts, compiled, joiner, criterion_type):
         return None
-    kinds = {c.kind for c in compiled}
-    if len(kinds) == 1 and kinds != {"observation"}:
+    kinds = {c.kind for c in compiled if _standalone(c)}
+    if len(kinds) == 1 and kinds != {"observation"} and not unread:
         return None  # a list of one kind is that reader's, which declined it ("X and Y": all or any?)
     operator = "any" if joiner == "or" or (joiner == "list" and criterion_type == "exclusion") else "all"
     why = (
@@ -104,12 +105,47 @@ def _combine(text: str, parts: list[str], joiner: str, criterion_type: str, comp
     if operator == "all" and _contradictory([c.when for c in compiled]):
         return None  # "Age more than 70 yr and less than 40 yr": 'or' may be meant
     notes = " | ".join(f"{part!r}: {c.note}" for part, c in zip(parts, compiled, strict=True))
-    tree: dict[str, Any] = {operator: [c.when for c in compiled]}
+    tests = [c.when if _standalone(c) else _left_for_review(part, c) for part, c in zip(parts, compiled, strict=True)]
+    partly = (
+        f"; partly executable: {', '.join(repr(p) for p in unread)} left for review, so the criterion is decided "
+        f"only when the other clauses settle it"
+        if unread
+        else ""
+    )
     return Compiled(
-        tree,
-        f"read {text!r} as {len(parts)} clauses, {'any of' if operator == 'any' else 'all of'} them ({why}): {notes}",
+        {operator: tests},
+        f"read {text!r} as {len(parts)} clauses, {'any of' if operator == 'any' else 'all of'} them ({why}): "
+        f"{notes}{partly}",
         "combined",
     )
+
+
+#: A clause that opens with a bound or a number has no subject of its own ("≤3 years", "or more than 50 %").
+_FRAGMENT = re.compile(
+    r"^\s*(?:[<>≤≥=~]|\d|(?:less|more|greater|fewer|lower|higher|under|over|above|below|at\s+least|at\s+most|up\s+to)\b)",
+    re.IGNORECASE,
+)
+
+
+def _partly(parts: list[str], compiled: list[Compiled], joiner: str, criterion_type: str) -> bool:
+    """True when clauses the other readers cannot read may stand as tests left for review beside those they
+    read ("creatinine > 1.1 mg/dl, abnormal hepatic function (...)" in an exclusion: a creatinine above the
+    limit excludes whatever the rest says). Only when each clause is a requirement or an alternative of its
+    own: the last clause (whose words may qualify the others) reads, no unread clause holds a word that could
+    qualify or except the rest, and an exclusion's clauses are not joined by 'and' (both needed, or a list?)."""
+    if not _standalone(compiled[-1]) or (joiner == "and" and criterion_type == "exclusion"):
+        return False
+    if any(_FRAGMENT.match(part) for part in parts[1:]):
+        return False  # "… episode of depression ≥4 weeks and ≤3 years": the bound shares the clause before's subject
+    unread = [part for part, c in zip(parts, compiled, strict=True) if not _standalone(c)]
+    return all(may_stand_for_review(part) and re.search(r"[A-Za-z]{3}", part) for part in unread)
+
+
+def _left_for_review(part: str, compiled: Compiled) -> dict[str, Any]:
+    """The test standing for a clause that is not read alone: a person decides it."""
+    reason = compiled.when.get("needs_review") if not compiled.executable else None
+    why = reason if isinstance(reason, str) else f"read only as {compiled.kind} ({compiled.note})"
+    return {"needs_review": f"{part!r}: {why}"}
 
 
 def _with_threshold(text: str, compile_part: Compile) -> Compiled | None:
@@ -123,6 +159,14 @@ def _with_threshold(text: str, compile_part: Compile) -> Compiled | None:
         if not body or _NEGATED.match(body):
             continue
         first, second = compile_part(left), compile_part(right)
+        if _narrowed_age(first, second, right):
+            return Compiled(
+                {"all": [first.when, _left_for_review(right, second)]},
+                f"read {text!r}: the age with words not read, both required: {left!r}: {first.note} | {right!r} "
+                f"left for review; partly executable: the age alone can only rule the criterion out",
+                "combined",
+                applies_to=first.applies_to,
+            )
         if not (_standalone(first) and _standalone(second)):
             continue
         if first.kind in _OCCURS and second.kind == "observation":
@@ -137,6 +181,29 @@ def _with_threshold(text: str, compile_part: Compile) -> Compiled | None:
             "combined",
         )
     return None
+
+
+_NOT_ONLY_NARROWING = re.compile(
+    rf"\b(?:{'|'.join(re.escape(w) for w in (*g.EXCEPT, 'if', 'otherwise', 'regardless'))}"
+    rf"|{'|'.join(re.escape(w) for w in g.SEX_WORDS)})\b",
+    re.IGNORECASE,
+)
+
+
+def _narrowed_age(first: Compiled, second: Compiled, right: str) -> bool:
+    """True for "<age> with <words not read>" ("men age ≥45 years with increased probability of CAD due to …"):
+    the words only narrow who is meant, so the age is required whatever they say, unless they make an
+    exception ("unless", "if"), or name another sex (a second population, not a narrowing)."""
+    return (
+        first.kind == "age"
+        and first.executable
+        and first.category is None
+        and not first.narrowed
+        and not _standalone(second)
+        and second.category is None
+        and re.search(r"[A-Za-z]{3}", right) is not None
+        and _NOT_ONLY_NARROWING.search(right) is None
+    )
 
 
 def _standalone(compiled: Compiled) -> bool:

@@ -180,6 +180,13 @@ def _shared_use(core: str, item: str, items: list[str]) -> str | None:
 _ITEM_STOP = re.compile(rf"\b(?:{alternation((*g.NARROWING, *g.UNLINKED_ITEM_STOPS))})\b", re.IGNORECASE)
 
 
+def may_stand_for_review(item: str) -> bool:
+    """True when words the compiler cannot read may stand as a test left for review beside the tests it reads:
+    they hold no word that could qualify the others or make an exception to them ("unless", "requiring",
+    "in the opinion of"), and are more than a modifier of the next item."""
+    return _ITEM_STOP.search(item) is None and not _modifier(item)
+
+
 def _modifier(item: str) -> bool:
     """True for an item that may be only a modifier of the next one ("moderate or severe arthritis",
     "pyloric or intestinal obstruction"): one word, or opening with a judgement word."""
@@ -200,7 +207,7 @@ def link_some(
         return None
     linked = [_link_item(item, items, concepts, kinds) for item in items]
     unlinked = [item for item, link in zip(items, linked, strict=True) if link is None]
-    if linked[-1] is None or not unlinked or any(_ITEM_STOP.search(item) or _modifier(item) for item in unlinked):
+    if linked[-1] is None or not unlinked or not all(may_stand_for_review(item) for item in unlinked):
         return None
     return [link for link in linked if link is not None], unlinked
 

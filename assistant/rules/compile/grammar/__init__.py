@@ -5,6 +5,7 @@ come from the concept vocabulary through the linker."""
 
 from __future__ import annotations
 
+from assistant.rules.compile.grammar.lists import ALL_OF, COUNT_OF, DEFINING_IF, EXAMPLES, EXCEPT
 from assistant.rules.compile.grammar.logistics import ADMINISTRATIVE
 from assistant.rules.compile.grammar.occurrence import (
     ABBREVIATION_LINKS,
@@ -42,6 +43,11 @@ from assistant.rules.compile.grammar.timing import (
 )
 
 __all__ = [
+    "ALL_OF",
+    "COUNT_OF",
+    "DEFINING_IF",
+    "EXAMPLES",
+    "EXCEPT",
     "ABBREVIATION_LINKS",
     "ADMINISTRATIVE",
     "AGE_FILLER",
