@@ -40,6 +40,7 @@ CNS = ("NCT02481830.xml", "NCT02481830:E1")  # 'Untreated or symptomatic central
         pytest.param(PAIN, "Chronic pain, followed by the pain clinic.", "unknown", id="chronic-pain-not-the-syndrome"),
         pytest.param(ALLERGY, "Medications: none. Allergies: none known.", "satisfied", id="allergy-list-empty"),
         pytest.param(ALLERGY, "Allergies: NKDA.", "unknown", id="abbreviation-not-read"),
+        pytest.param(ALLERGY, "Allergies: NKA.", "satisfied", id="no-known-allergies-abbreviated"),
         pytest.param(ALLERGY, "He denies allergies today.", "unknown", id="denied-now-only"),
         pytest.param(GUT, "History: no heart, lung or gastrointestinal illness.", "satisfied", id="list-illness"),
         pytest.param(CARDIAC, "PMH: No cardiac history.", "satisfied", id="cardiac-history"),
@@ -51,3 +52,11 @@ def test_read_facts_settle_criteria_as_far_as_the_words_go(
     criterion: tuple[str, str], note: str, expected: str
 ) -> None:
     assert status_of(*criterion, note) == expected
+
+
+def test_an_allergy_listed_is_present_but_the_criterion_narrows_it() -> None:
+    """An allergy, but to the trial's drugs? The criterion's narrowing words are for a clinician."""
+    one, rules = compiled_one("ctgov-legacy-xml/NCT01841593.xml", "NCT01841593:E11")
+    verdict = check_patient(one, read_note("Allergies: penicillin (rash).", TODAY).facts, TODAY, rules).verdicts[0]
+    assert verdict.status == "unknown"
+    assert verdict.reason.startswith("Allergy: recorded"), verdict.reason

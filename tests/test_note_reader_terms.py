@@ -91,13 +91,33 @@ def test_a_negated_allergy_list_is_an_absence_of_allergy_covering_the_past(text:
 @pytest.mark.parametrize(
     "text",
     [
-        pytest.param("Allergies: penicillin.", id="a-drug-named"),
-        pytest.param("Allergies: NKDA.", id="an-abbreviation-not-read"),
+        pytest.param("Allergies: NKDA.", id="drug-allergies-only-denied"),
         pytest.param("Allergies: none to medications; peanuts cause hives.", id="none-of-one-kind"),
     ],
 )
-def test_an_allergy_title_not_stated_absent_is_not_a_fact(text: str) -> None:
+def test_an_allergy_title_neither_stated_absent_nor_listing_is_not_a_fact(text: str) -> None:
     assert "hpo:HP:0012393" not in conditions(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "present"),
+    [
+        pytest.param("Allergies: penicillin.", True, id="a-drug-named"),
+        pytest.param("Allergies: penicillin (rash).", True, id="a-drug-and-its-reaction"),
+        pytest.param(
+            "Allergies: iodinated contrast - generalised hives and wheeze after a contrast CT in 2019.",
+            True,
+            id="contrast-with-its-story",
+        ),
+        pytest.param("Allergies: abacavir hypersensitivity.", True, id="a-hypersensitivity"),
+        pytest.param("Allergies: NKA.", False, id="no-known-allergies-abbreviated"),
+        pytest.param("Allergies: no known allergies.", False, id="no-known-allergies"),
+    ],
+)
+def test_an_allergy_list_that_names_something_is_an_allergy(text: str, present: bool) -> None:
+    """Dev notes: the allergy list names what the patient reacts to, so the patient has an allergy; what it
+    names is still not a drug taken."""
+    assert conditions(text)["hpo:HP:0012393"].present is present
 
 
 @pytest.mark.parametrize(

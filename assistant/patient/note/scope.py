@@ -31,16 +31,25 @@ _HISTORY_AFTER = re.compile(r"[ \t]*(?:history|hx)\b", re.IGNORECASE)
 _NOW = re.compile(r"\b(?:active|current|currently|acute|now|at present|presently|today|ongoing)\b", re.IGNORECASE)
 
 
-_NONE = re.compile(r"\s*(?:none|nil)(?:\s+known)?\s*(?:[.;,\n]|$)", re.IGNORECASE)
-"""An allergy list that is empty and says nothing more ("none", "nil", "none known"; not "none to drugs")."""
+_NONE = re.compile(
+    r"[\s:]*(?:none|nil|nka|no\s+known\s+allergies)(?:\s+known)?\s*(?:[.;,\n]|$)", re.IGNORECASE
+)
+"""An allergy list that is empty and says nothing more ("none", "nil", "none known", "NKA"; not "none to drugs",
+nor "NKDA", which denies drug allergies only)."""
+_LISTED = re.compile(r"[\s:]*(?!(?:none|nil|nkda|nka|no|not|nor|denies|unknown|see|n/?a)\b)[A-Za-z]", re.IGNORECASE)
+"""An allergy list that names something ("penicillin (rash)", "iodinated contrast - hives")."""
 
 
-def _empty_allergy_list(ent: Span) -> bool:
-    """True when ``ent`` is the title of an allergy section whose list is stated empty ("Allergies: none")."""
+def _allergy_list(ent: Span) -> str | None:
+    """For the title of an allergy section (the matched "Allergies"): ``empty`` when its list is stated empty
+    ("Allergies: none", "Allergies: NKDA"), ``listed`` when it names something ("Allergies: penicillin"),
+    else None."""
     title = ent._.section_title
     if ent._.section_category not in _ALLERGY_SECTIONS or title is None or not title.start <= ent.start < title.end:
-        return False
-    return bool(_NONE.match(ent.doc.text, title.end_char))
+        return None
+    if _NONE.match(ent.doc.text, title.end_char):
+        return "empty"
+    return "listed" if _LISTED.match(ent.doc.text, title.end_char) else None
 
 
 def context_of(ent: Span) -> NoteContext:
@@ -48,16 +57,20 @@ def context_of(ent: Span) -> NoteContext:
 
     A family flag that only the section gives holds within the section title's paragraph, and so does the
     allergy section's hypothetical flag (the drug of "Allergies: penicillin" is not taken, but the next
-    paragraph's are); the allergy title itself stated absent ("Allergies: none") is an absence of allergy.
+    paragraph's are); the allergy title itself is an absence of allergy when the list is stated empty
+    ("Allergies: none", "Allergies: NKDA") and an allergy when the list names something ("Allergies: penicillin").
     A negation does not reach a stated value across a comma or semicolon ("no haemolysis, creatinine 0.8
     mg/dL")."""
     categories = {m.category for m in ent._.modifiers}
     family = bool(ent._.is_family) and ("FAMILY" in categories or in_title_paragraph(ent.doc, ent.start))
     family = family or _a_relative_has(ent)
     hypothetical = bool(ent._.is_hypothetical)
+    negated = bool(ent._.is_negated)
     if hypothetical and "HYPOTHETICAL" not in categories and ent._.section_category in _ALLERGY_SECTIONS:
         lent = in_title_paragraph(ent.doc, ent.start)
-        hypothetical = lent and not (ent._.is_negated and _empty_allergy_list(ent))
+        listing = _allergy_list(ent)
+        hypothetical = lent and listing is None
+        negated = listing == "empty" or (negated and listing != "listed")
     historical = bool(ent._.is_historical) and ("TAKING" not in categories or "HISTORICAL" in categories)
     past = [m for m in ent._.modifiers if m.category == "HISTORICAL"]
     if historical and past and ent._.section_category not in _HISTORY_SECTIONS:
@@ -65,7 +78,7 @@ def context_of(ent: Span) -> NoteContext:
     if historical and "TAKING" in categories:  # "History of kidney transplant in 2018 on tacrolimus": taken now
         historical = any(not _of_another(ent, m) for m in past)
     return NoteContext(
-        negated=bool(ent._.is_negated),
+        negated=negated,
         # a section of the history does not make a drug the note says the patient is on past ("PMH: AF on
         # apixaban"); a word of the past still does ("previously on warfarin")
         historical=historical,
