@@ -31,9 +31,7 @@ _HISTORY_AFTER = re.compile(r"[ \t]*(?:history|hx)\b", re.IGNORECASE)
 _NOW = re.compile(r"\b(?:active|current|currently|acute|now|at present|presently|today|ongoing)\b", re.IGNORECASE)
 
 
-_NONE = re.compile(
-    r"[\s:]*(?:none|nil|nka|no\s+known\s+allergies)(?:\s+known)?\s*(?:[.;,\n]|$)", re.IGNORECASE
-)
+_NONE = re.compile(r"[\s:]*(?:none|nil|nka|no\s+known\s+allergies)(?:\s+known)?\s*(?:[.;,\n]|$)", re.IGNORECASE)
 """An allergy list that is empty and says nothing more ("none", "nil", "none known", "NKA"; not "none to drugs",
 nor "NKDA", which denies drug allergies only)."""
 _LISTED = re.compile(r"[\s:]*(?!(?:none|nil|nkda|nka|no|not|nor|denies|unknown|see|n/?a)\b)[A-Za-z]", re.IGNORECASE)
