@@ -269,6 +269,27 @@ def test_real_criterion_with_an_accent_folded_name_links(
         ),
         pytest.param("Grade 2 or 3", None, id="a-grade-of-nothing-named-stays-unread"),
         pytest.param(
+            "Mini-Mental State Examination exam score < 24",
+            {"observation": "mmse", "op": "<", "value": 24.0},
+            id="scale-name-then-exam-score",
+        ),
+        pytest.param(
+            "Patients must have a score of greater than 20 on the Yale-Brown Obsessive Compulsive Scale",
+            {"observation": "ybocs", "op": ">", "value": 20.0},
+            id="must-have-a-score-on-the-scale",
+        ),
+        pytest.param(
+            "Subjects must score 2 or higher on the modified Medical Research Council Dyspnea scale",
+            {"observation": "mmrc_dyspnea", "op": ">=", "value": 2.0},
+            id="must-score-on-the-scale",
+        ),
+        pytest.param(
+            "American Society of Anesthesiologists Status 1 -3",
+            {"observation": "asa_class", "op": "between", "value": [1.0, 3.0]},
+            id="society-status",
+        ),
+        pytest.param("The score of HAMD =21", None, id="hamd-without-its-item-count-stays-unread"),
+        pytest.param(
             "Bilirubin level at/above 100 umol per liter (5.8 mg/dL)",
             {"observation": "bilirubin", "op": ">=", "value": 100.0, "unit": "umol/liter"},
             id="at-slash-above-and-a-restated-limit",

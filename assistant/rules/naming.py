@@ -182,7 +182,19 @@ def joined_name(
     return text[found[0] : end].strip(), found[0], found[1]
 
 
-_GENERIC = re.compile(r"(?:(?:a|an|the|total|overall|global)\s+)*(?:score|rating|grade|class|stage)", re.IGNORECASE)
+_GENERIC = re.compile(
+    r"(?:(?:a|an|the|total|overall|global)\s+)*(?:score|rating|grade|class|stage|status)", re.IGNORECASE
+)
+_SCALE_WORD = re.compile(
+    r"(?P<scale>[A-Za-z].*?[A-Za-z)])\s+(?:(?:exam(?:ination)?|test|total)\s+)?(?:score|status)", re.IGNORECASE
+)
+"""A scale's name and a word that only says its result is meant: "Mini-Mental State Examination exam score"."""
+_SCORE_LEAD = re.compile(
+    r"(?:(?:patients?|subjects?|participants?)\s+)?(?:must|should|shall|will)\s+(?:(?:have|obtain|achieve)\s+)?"
+    r"(?:(?:a|an|the)\s+)?",
+    re.IGNORECASE,
+)
+"""Words requiring a score before its name: "must have a score", "must score"."""
 _BRACKET_END = re.compile(r"(?:\([^()]*\)|\[[^\[\]]*\])\s*$")
 _SCALE_AFTER = re.compile(r"\s*(?:points?\s+)?(?:on|in|by|using)\s+(?:the\s+)?", re.IGNORECASE)
 _SCALE_STOP = re.compile(r"[,;:.()\[\]]|\b(?:and|or|at|for|within|to|during|in)\b", re.IGNORECASE)
@@ -195,7 +207,17 @@ def scale_name(
     Group (ECOG) score", "Mini-mental State Examination (MMSE) [18] score") or after its limit ("a score of
     > 10 on the Epworth sleepiness scale"), when that scale is a score of the vocabulary: the scale's words,
     the span widened to hold them; else the measurement as cut."""
-    if concepts is None or m_start < 0 or not _GENERIC.fullmatch(measurement.strip()):
+    if concepts is None or m_start < 0:
+        return measurement, m_start, m_end, None
+    named = _SCALE_WORD.fullmatch(measurement.strip())
+    if named is not None:  # "Mini-Mental State Examination exam score < 24": the scale's own name before "score"
+        concept = measured_concept(named.group("scale"), "", None, concepts)
+        if concept is not None and _is_scale(concept, concepts):
+            return measurement, m_start, m_end, concept
+    lead = _SCORE_LEAD.match(measurement)
+    if lead is not None and lead.end() < len(measurement):  # "must have a score of > 20 on the …": the score
+        m_start, measurement = m_start + lead.end(), measurement[lead.end() :]
+    if not _GENERIC.fullmatch(measurement.strip()):
         return measurement, m_start, m_end, None
     before = _scale_before(text, m_start, concepts)
     if before is not None:
