@@ -209,9 +209,9 @@ def scale_name(
     the span widened to hold them; else the measurement as cut."""
     if concepts is None or m_start < 0:
         return measurement, m_start, m_end, None
-    named = _SCALE_WORD.fullmatch(measurement.strip())
-    if named is not None:  # "Mini-Mental State Examination exam score < 24": the scale's own name before "score"
-        concept = measured_concept(named.group("scale"), "", None, concepts)
+    scale = _SCALE_WORD.fullmatch(measurement.strip())
+    if scale is not None:  # "Mini-Mental State Examination exam score < 24": the scale's own name before "score"
+        concept = measured_concept(scale.group("scale"), "", None, concepts)
         if concept is not None and _is_scale(concept, concepts):
             return measurement, m_start, m_end, concept
     lead = _SCORE_LEAD.match(measurement)
