@@ -84,6 +84,7 @@ def test_a_line_has_every_field(tmp_path: Path) -> None:
         "active": True,
         "onset": None,
         "abatement": None,
+        "dated_to": "day",
         "source": "message",
     }
 

@@ -18,6 +18,9 @@ Comparator = Literal["<", "<=", ">", ">="]
 AgeUnit = Literal["years", "months", "weeks", "days"]
 
 
+DatedTo = Literal["day", "month", "year"]
+
+
 class _Fact(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -63,6 +66,11 @@ class Condition(_Fact):
     )
     onset: dt.date | None = Field(default=None, description="Onset date, when known.")
     abatement: dt.date | None = Field(default=None, description="Resolution date, when known.")
+    dated_to: DatedTo = Field(
+        default="day",
+        description="How precisely its dates are known: 'month' ('in March 2025') or 'year' ('in 2019') stands for "
+        "any day of that month or year, so a time window whose start falls inside it is not decided.",
+    )
     source: str = Field(default="", description="Where the fact came from.")
 
 
@@ -83,6 +91,11 @@ class Medication(_Fact):
     start: dt.date | None = Field(default=None, description="First day taken.")
     end: dt.date | None = Field(default=None, description="Last day taken; None while ongoing.")
     active: bool = Field(default=True, description="True while the patient is still taking it.")
+    dated_to: DatedTo = Field(
+        default="day",
+        description="How precisely its dates are known: 'month' ('in March 2025') or 'year' ('in 2019') stands for "
+        "any day of that month or year, so a time window whose start falls inside it is not decided.",
+    )
     source: str = Field(default="", description="Where the fact came from.")
 
 
@@ -98,6 +111,11 @@ class Procedure(_Fact):
         "'history of' or time-window criterion.",
     )
     date: dt.date | None = Field(default=None, description="When it was performed (end date of a period).")
+    dated_to: DatedTo = Field(
+        default="day",
+        description="How precisely its dates are known: 'month' ('in March 2025') or 'year' ('in 2019') stands for "
+        "any day of that month or year, so a time window whose start falls inside it is not decided.",
+    )
     source: str = Field(default="", description="Where the fact came from.")
 
 

@@ -36,7 +36,7 @@ from assistant.errors import PatientDataError
 from assistant.limits import load_json
 from assistant.patient import validate
 from assistant.patient.concepts import LOINC, Concept, ConceptSet, Kind, load_concepts
-from assistant.patient.facts import Comparator, Condition, Medication, Observation, PatientFacts, Procedure
+from assistant.patient.facts import Comparator, Condition, DatedTo, Medication, Observation, PatientFacts, Procedure
 from assistant.patient.units import converts
 from assistant.settings import get_settings
 
@@ -349,13 +349,10 @@ class _Reader:
         concept = self.concept(res.code, "condition")
         if concept is None:
             return []
-        onset = self.date(
-            res.onsetDateTime or (res.onsetPeriod.start if res.onsetPeriod else None), f"{ref} onsetDateTime"
-        )
-        abatement = self.date(
-            res.abatementDateTime or (res.abatementPeriod.end if res.abatementPeriod else None),
-            f"{ref} abatementDateTime",
-        )
+        onset_value = res.onsetDateTime or (res.onsetPeriod.start if res.onsetPeriod else None)
+        abatement_value = res.abatementDateTime or (res.abatementPeriod.end if res.abatementPeriod else None)
+        onset = self.date(onset_value, f"{ref} onsetDateTime")
+        abatement = self.date(abatement_value, f"{ref} abatementDateTime")
         validate.period(onset, abatement, ref, "onsetDateTime", "abatementDateTime")
         clinical = _code(res.clinicalStatus)
         active = clinical in ("active", "recurrence", "relapse") if clinical else abatement is None
@@ -366,6 +363,7 @@ class _Reader:
                 active=active,
                 onset=onset,
                 abatement=abatement,
+                dated_to=_dated_to(onset_value, abatement_value),
                 source=ref,
             )
         ]
@@ -385,19 +383,24 @@ class _Reader:
             return [Medication(concept=concept.name, present=False, source=ref)]
         dosages = getattr(res, "dosage", None) or getattr(res, "dosageInstruction", None) or ()
         start = end = None
+        given: tuple[Any, ...] = ()
         if ref.startswith("MedicationStatement"):
             if res.effectivePeriod is not None:
                 start = self.date(res.effectivePeriod.start, f"{ref} effectivePeriod.start")
                 end = self.date(res.effectivePeriod.end, f"{ref} effectivePeriod.end")
+                given = (res.effectivePeriod.start, res.effectivePeriod.end)
             elif res.effectiveDateTime is not None:
                 start = self.date(res.effectiveDateTime, f"{ref} effectiveDateTime")
                 end = start if status in ("completed", "stopped") else None
+                given = (res.effectiveDateTime,)
         else:
             start = self.date(res.authoredOn, f"{ref} authoredOn")
+            given = (res.authoredOn,)
             bounds = dosages[0].timing.repeat.boundsPeriod if dosages and _has_bounds(dosages[0]) else None
             if bounds is not None:
                 start = self.date(bounds.start, f"{ref} dosageInstruction[0].timing.repeat.boundsPeriod.start") or start
                 end = self.date(bounds.end, f"{ref} dosageInstruction[0].timing.repeat.boundsPeriod.end")
+                given = (bounds.start or res.authoredOn, bounds.end)
         validate.period(start, end, ref, "start", "end")
         dose, dose_unit, per_day = self.dose(ref, dosages)
         return [
@@ -409,6 +412,7 @@ class _Reader:
                 start=start,
                 end=end,
                 active=status == "active" and (end is None or end >= self.today),
+                dated_to=_dated_to(*given),
                 source=ref,
             )
         ]
@@ -452,7 +456,8 @@ class _Reader:
             performed = res.performedPeriod.end or res.performedPeriod.start
             field = "performedPeriod"
             self.period(ref, field, res.performedPeriod)
-        return [Procedure(concept=concept.name, date=self.date(performed, f"{ref} {field}"), source=ref)]
+        date = self.date(performed, f"{ref} {field}")
+        return [Procedure(concept=concept.name, date=date, dated_to=_dated_to(performed), source=ref)]
 
 
 def _float(value: Any, where: str) -> float:
@@ -487,3 +492,10 @@ def _number(text: str, where: str) -> float:
 
 
 __all__ = ["LOINC", "read_fhir_bundle"]
+
+
+def _dated_to(*values: Any) -> DatedTo:
+    """How precisely FHIR dates are given, the coarsest of them: "2024" a year, "2024-12" a month."""
+    parts = [len(str(v).split("T")[0].split("-")) for v in values if v is not None and not isinstance(v, dt.date)]
+    coarsest = min(parts, default=3)
+    return "year" if coarsest == 1 else "month" if coarsest == 2 else "day"

@@ -13,7 +13,7 @@ from assistant.patient.concepts import Concept, ConceptSet
 from assistant.patient.facts import Medication
 from assistant.patient.units import format_number, ureg
 from assistant.rules import schema as s
-from assistant.rules.context import Evaluator, PatientContext, describe_date
+from assistant.rules.context import Evaluator, PatientContext, describe_date, describe_period
 from assistant.rules.definitions import Decide, defined_by
 from assistant.rules.ops import FALSE, OP_TEXT, TRUE, UNKNOWN, Result, compare
 from assistant.rules.windows import cutoffs, delta_of
@@ -234,12 +234,19 @@ def _windowed(lookup: Lookup, concept: Concept, delta: relativedelta, window: st
         records, used = found
         cutoff = cutoff_of(ctx.as_of)
         unknown = False
+        straddling = None
         for record in records:
-            last = ctx.last_day(record, event_like)
-            if last is None:
+            days = ctx.last_days(record, event_like)
+            if days is None:
                 unknown = True
-            elif last >= cutoff:
-                return yes, f"{label} on {describe_date(last)}, within {window} of {ctx.as_of_text}", used, ()
+            elif days[0] >= cutoff:
+                return yes, f"{label} on {describe_date(days[1])}, within {window} of {ctx.as_of_text}", used, ()
+            elif days[1] >= cutoff:
+                straddling = describe_period(days[0], record.dated_to)
+        if straddling is not None:
+            period = straddling
+            reason = f"{label} dated to {period} only; the window of {window} before {ctx.as_of_text} begins inside it"
+            return UNKNOWN, reason, used, (f"day of {label} in {period}",)
         if unknown:
             return UNKNOWN, no_end, used, missing_end
         return no, f"{label} last before {describe_date(cutoff)} (outside {window})", used, ()
@@ -289,13 +296,24 @@ def since(node: s.SinceTest, concept: Concept, concepts: ConceptSet) -> Evaluato
         cutoff = cutoff_of(as_of)
         unknown = False
         latest = None
+        surely = None  # the latest of the records' earliest possible last days
+        vague = None
         for record in records:
-            last = ctx.last_day(record, event_like)
-            if last is None:
+            span = ctx.last_days(record, event_like)
+            if span is None:
                 unknown = True
                 continue
-            if latest is None or last > latest:
-                latest = last
+            if surely is None or span[0] > surely:
+                surely = span[0]
+            if latest is None or span[1] > latest:
+                latest = span[1]
+                vague = describe_period(span[0], record.dated_to) if span[0] != span[1] else None
+        if surely is not None and (surely > cutoff or (strict and surely == cutoff)):
+            latest = surely
+        elif vague is not None and latest is not None and (latest > cutoff or (strict and latest == cutoff)):
+            period = vague
+            reason = f"last {label} dated to {period} only; {need} before {as_of_text} cannot be told from it"
+            return UNKNOWN, reason, used, (f"day of the last {label} in {period}",)
         if latest is not None and (latest > cutoff or (strict and latest == cutoff)):
             days = (as_of - latest).days
             return (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from dateutil import parser as date_parser
 from dateutil.relativedelta import relativedelta
@@ -25,7 +26,12 @@ _ISO = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b")
 _NUMERIC = re.compile(r"\b(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{2}|\d{4})\b")
 _ON_MONTH_DAY = re.compile(r"\bon\s+(?P<m>\d{1,2})/(?P<d>\d{1,2})\b(?!\s*/)", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:in|since|during|from|until|of)\s+(?P<y>(?:19|20)\d{2})\b", re.IGNORECASE)
+_DAY_OF_MONTH = re.compile(r"(?<!\d)\d{1,2}(?!\d)")
+"""A day number in a month-and-year date ("3 March 2025", "March 3rd, 2025"; not "March 2025")."""
 _DAY_WORD = re.compile(r"\b(?P<w>yesterday|today)\b", re.IGNORECASE)
+
+
+Precision = Literal["day", "month", "year"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +46,8 @@ class StatedDate:
     """The day it resolves to (the first of the month or mid-year when only those are given)."""
     text: str
     """The expression as written."""
+    precision: Precision = "day"
+    """How precisely the expression dates it: a day, or only a month ("in March 2021") or a year ("in 2019")."""
 
 
 def _count(word: str) -> int:
@@ -68,9 +76,9 @@ def find_dates(text: str, today: dt.date, age: float | None = None) -> list[Stat
     """Every date expression in ``text``, resolved against ``today`` (and the patient's ``age`` for "at age N")."""
     found: list[StatedDate] = []
 
-    def add(match: re.Match[str], day: dt.date | None) -> None:
+    def add(match: re.Match[str], day: dt.date | None, precision: Precision = "day") -> None:
         if day is not None and not any(f.start <= match.start() < f.end for f in found):
-            found.append(StatedDate(match.start(), match.end(), day, match.group(0)))
+            found.append(StatedDate(match.start(), match.end(), day, match.group(0), precision))
 
     for m in _RELATIVE.finditer(text):
         add(m, _ago(today, _count(m.group("n")), m.group("unit")))
@@ -85,14 +93,14 @@ def find_dates(text: str, today: dt.date, age: float | None = None) -> list[Stat
         year = int(m.group("y"))
         add(m, _safe_date(year + 2000 if year < 100 else year, int(m.group("m")), int(m.group("d"))))
     for m in _MONTH_YEAR.finditer(text):
-        add(m, _parse_month_year(m.group("text")))
+        add(m, _parse_month_year(m.group("text")), "day" if _DAY_OF_MONTH.search(m.group("text")) else "month")
     for m in _ON_MONTH_DAY.finditer(text):
         day = _safe_date(today.year, int(m.group("m")), int(m.group("d")))
         if day is not None and day > today:
             day = _safe_date(today.year - 1, day.month, day.day)
         add(m, day)
     for m in _YEAR.finditer(text):
-        add(m, _safe_date(int(m.group("y")), 7, 1))
+        add(m, _safe_date(int(m.group("y")), 7, 1), "year")
     for m in _DAY_WORD.finditer(text):
         add(m, today - dt.timedelta(days=1) if m.group("w").lower() == "yesterday" else today)
     return sorted(found, key=lambda f: f.start)

@@ -99,7 +99,7 @@ def _year_after(ent: Span, reading: Reading) -> StatedDate | None:
     match = _YEAR_AFTER.match(reading.text, ent.end_char)
     if match is None or int(match.group("y")) > reading.today.year:
         return None
-    return StatedDate(match.start("y"), match.end("y"), dt.date(int(match.group("y")), 7, 1), match.group("y"))
+    return StatedDate(match.start("y"), match.end("y"), dt.date(int(match.group("y")), 7, 1), match.group("y"), "year")
 
 
 def _in_clause(dates: list[StatedDate], ent: Span) -> list[StatedDate]:
@@ -231,7 +231,7 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
     ctx = context_of(ent)
     sent = ent.sent
     dates = find_dates(sent.text, reading.today, reading.age)
-    local = [StatedDate(d.start + sent.start_char, d.end + sent.start_char, d.date, d.text) for d in dates]
+    local = [replace(d, start=d.start + sent.start_char, end=d.end + sent.start_char) for d in dates]
     own = _not_anothers(local if kind == "observation" else _in_clause(local, ent), ent)
     stated = nearest_date(own, ent.start_char, ent.end_char)
     taken_now = kind == "medication" and _TAKEN_NOW.search(reading.text, sent.start_char, ent.start_char) is not None
@@ -288,7 +288,9 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
     past = (ctx.historical and not began) or (
         date is not None and date < reading.today and not since and not began and kind != "procedure"
     )
-    when = f" ({stated.text} → {date.isoformat()})" if stated is not None and date is not None else ""
+    precision = stated.precision if stated is not None and date is not None else "day"
+    shown = {"day": "%Y-%m-%d", "month": "%Y-%m, the month only", "year": "%Y, the year only"}[precision]
+    when = f" ({stated.text} → {date.strftime(shown)})" if stated is not None and date is not None else ""
     covers_past = absence_covers_past(ent) if ctx.negated else True
     fact: Condition | Medication | Procedure
     if kind == "condition":
@@ -304,6 +306,7 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
             present=not ctx.negated,
             active=active,
             onset=date,
+            dated_to=precision,
             source=reading.source,
             covers_past=covers_past,
         )
@@ -325,6 +328,7 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
             end=date if given else None,
             dose=dose.number if dose is not None and dose.unit else None,
             dose_unit=dose.unit if dose is not None and dose.unit else None,
+            dated_to=precision,
             source=reading.source,
             covers_past=covers_past,
         )
@@ -333,7 +337,12 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
         state = "not taken" if ctx.negated else ("past" if given else "current")
     else:
         fact = Procedure(
-            concept=name, present=not ctx.negated, date=date, source=reading.source, covers_past=covers_past
+            concept=name,
+            present=not ctx.negated,
+            date=date,
+            dated_to=precision,
+            source=reading.source,
+            covers_past=covers_past,
         )
         state = "not done" if ctx.negated else "done"
     words = reading.text[ent.start_char : end]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from spacy.tokens import Doc
 
 from assistant.patient.concepts import load_concepts, normalize_text
 from assistant.patient.facts import Observation
-from assistant.patient.note.dates import StatedDate, find_dates, nearest_date
+from assistant.patient.note.dates import find_dates, nearest_date
 from assistant.patient.note.reading import Reading, add_mention
 from assistant.patient.note.types import NoteContext
 from assistant.patient.note.vocabulary import concept_details
@@ -133,7 +134,7 @@ def read_normal(doc: Doc, reading: Reading) -> None:
             if span is None or span[0]._.section_category == _FAMILY:
                 continue
             dates = [
-                StatedDate(d.start + sent.start_char, d.end + sent.start_char, d.date, d.text)
+                replace(d, start=d.start + sent.start_char, end=d.end + sent.start_char)
                 for d in find_dates(sent.text, reading.today, reading.age)
             ]
             stated = nearest_date(dates, start, end)
