@@ -44,6 +44,19 @@ def test_a_wrapped_line_ending_with_a_colon_stays_in_its_criterion() -> None:
 
 
 @pytest.mark.parametrize(
+    ("nct", "criterion", "words"),
+    [
+        pytest.param("NCT03599518", "NCT03599518:E2", "rearranged during transfection (RET) rearrangement", id="ret"),
+        pytest.param("NCT03245528", "NCT03245528:I1", "norepinephrine (NE) equivalent unit dose", id="ne"),
+    ],
+)
+def test_a_bracketed_abbreviation_opening_a_wrapped_line_is_no_bullet(nct: str, criterion: str, words: str) -> None:
+    """ "(RET) rearrangement, …" on a line of its own continues the criterion; "(a)", "(2)", "(iv)" are bullets."""
+    criteria = {c.id: " ".join(c.text.split()) for c in _record(nct).criteria}
+    assert words in criteria[criterion]
+
+
+@pytest.mark.parametrize(
     ("nct", "lead", "join", "at_least", "members"),
     [
         pytest.param("NCT01298141", "NCT01298141:I3", "any", 1, 5, id="by-meeting-one-of-the-following"),
@@ -51,11 +64,12 @@ def test_a_wrapped_line_ending_with_a_colon_stays_in_its_criterion() -> None:
         pytest.param("NCT01298141", "NCT01298141:I4", "examples", 2, 4, id="or-any-2-of-the-following"),
         pytest.param("NCT00482794", "NCT00482794:I1", "any", 1, 2, id="one-or-both-of-the-following"),
         pytest.param("NCT00513591", "NCT00513591:I3", "examples", 1, 10, id="including"),
-        pytest.param("NCT03599518", "NCT03599518:E9", "except", 1, 4, id="except"),
+        pytest.param("NCT03599518", "NCT03599518:E8", "except", 1, 4, id="except"),
         pytest.param("NCT04207047", "NCT04207047:I7", "definition", 1, 3, id="not-of-childbearing-potential-if"),
         pytest.param("NCT01841593", "NCT01841593:E1", "any", 1, 11, id="exclusion-header"),
         pytest.param("NCT02586688", "NCT02586688:E10", "any", 1, 9, id="unless-inside-brackets-is-no-exception"),
         pytest.param("NCT01174550", None, "any", 1, 4, id="one-sex-at-two-ages"),
+        pytest.param("NCT03599518", "NCT03599518:I3", "any", 1, 2, id="items-ending-with-or"),
     ],
 )
 def test_groups_drafted_from_the_words(nct: str, lead: str | None, join: str, at_least: int, members: int) -> None:

@@ -22,7 +22,7 @@ from tests.conftest import compiled_one
 TODAY = dt.date(2025, 6, 15)
 MI = (
     "ctgov-legacy-xml/NCT03599518.xml",
-    "NCT03599518:E16",
+    "NCT03599518:E15",
 )  # 'Has history of myocardial infarction within the past 6 months'
 
 

@@ -44,8 +44,11 @@ NO_REQUIREMENT = re.compile(r"^\s*(not specified|unspecified|n/?a|none)\s*$", re
 BOILERPLATE = re.compile(r"^(the information listed above|for more information)", re.IGNORECASE)
 
 _BULLET = re.compile(
-    r"^(?P<indent>[ \t]*)(?:(?P<mark>[•·▪◦])[ \t]*|(?P<mark2>[\-*]|\d{1,3}[.)]|[a-zA-Z][.)]|\(\w{1,3}\))[ \t]+)"
+    r"^(?P<indent>[ \t]*)(?:(?P<mark>[•·▪◦])[ \t]*|(?P<mark2>[\-*]|\d{1,3}[.)]|[a-zA-Z][.)]"
+    r"|\((?:\d{1,3}|[a-zA-Z]|[ivx]{1,4}|[IVX]{1,4})\))[ \t]+)"
 )
+"""A bullet: a mark, "1." / "1)", "a." / "a)", or "(1)", "(a)", "(iv)"; not a bracketed abbreviation that opens a
+wrapped line ("(RET) rearrangement, …")."""
 # A heading that switches the type: "Inclusion Criteria:", "Key Exclusion Criteria", "Transplant Exclusion:".
 _TYPE_HEADING = re.compile(
     r"^\s*(?:[\w/-]+\s+){0,3}(?P<kind>inclusion|exclusion)(?:\s+criteria)?\b[^.;]{0,40}$", re.IGNORECASE

@@ -32,6 +32,8 @@ _EXAMPLES = re.compile(rf"\b(?:{alternation(g.EXAMPLES)})\s*:?\s*$", re.IGNORECA
 _ALL = re.compile(rf"\b(?:{alternation(g.ALL_OF)})\b", re.IGNORECASE)
 _IF = re.compile(rf"\b(?:{alternation(g.DEFINING_IF)})\b", re.IGNORECASE)
 _OR = re.compile(r"\bor\b", re.IGNORECASE)
+_OR_END = re.compile(r"\bor\s*[,;]?\s*$", re.IGNORECASE)
+"""An item that ends with 'or' ("… L861Q) OR"): the items are alternatives."""
 _SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z])")
 _POPULATION = re.compile(
     rf"^\s*(?P<sex>{alternation(list(g.SEX_WORDS))})\s+(?:(?:aged?|ages)\s+)?"
@@ -53,7 +55,8 @@ def draft_groups(protocol: Protocol) -> list[Drafted]:
     for lead_id, members in items.items():
         if lead_id not in by_id:
             continue  # a protocol made of some criteria only
-        read = _lead_in(by_id[lead_id].text, by_id[lead_id].type)
+        alternatives = all(_OR_END.search(m.text) for m in members[:-1])
+        read = _lead_in(by_id[lead_id].text, by_id[lead_id].type, alternatives)
         if read is None or len(members) < 2:
             continue
         join, count, why = read
@@ -68,8 +71,9 @@ def draft_groups(protocol: Protocol) -> list[Drafted]:
     return groups + _populations(protocol, taken)
 
 
-def _lead_in(text: str, kind: CriterionType) -> tuple[str, int, str] | None:
-    """(join, how many, why) the last sentence of a lead-in states of the items listed under it, or None."""
+def _lead_in(text: str, kind: CriterionType, alternatives: bool = False) -> tuple[str, int, str] | None:
+    """(join, how many, why) the last sentence of a lead-in states of the items listed under it, or None;
+    ``alternatives`` when every item but the last ends with 'or' ("… L861Q) OR")."""
     tail = " ".join(_SENTENCE.split(text)[-1].split())
     shown = tail if len(tail) <= 80 else "…" + tail[-79:]
     if _EXCEPT.search(tail):
@@ -91,6 +95,8 @@ def _lead_in(text: str, kind: CriterionType) -> tuple[str, int, str] | None:
     if _ALL.search(tail) and tail.endswith((":", "by", "as")):
         if kind == "exclusion":
             return "any", 1, f"{shown!r}: a list in an exclusion, any item excludes"
+        if alternatives:
+            return "any", 1, f"{shown!r}: its items end with 'or', so one of them is required"
         return "all", 1, f"{shown!r}: every item is required"
     return None
 
