@@ -127,3 +127,29 @@ def test_month_end_birthday() -> None:
 def test_an_unknown_unit_is_a_rules_error() -> None:
     with pytest.raises(RulesError):
         parse_node({"age": "<", "value": 3, "unit": "fortnights"}, "when")
+
+
+_PER_SEX_AND = "Men ≥ 45 years and women ≥ 55 years"
+_PER_SEX_OR = "Males aged 18-65 or females aged 18-55"
+
+
+@pytest.mark.parametrize(
+    ("text", "facts", "truth"),
+    [
+        # each sex's bounds are its own: they were read as one list of bounds for every patient, so a man of 50
+        # failed 'age ≥ 55' and a woman of 60 passed 'age 18-65'
+        pytest.param(_PER_SEX_AND, PatientFacts(sex="male", age=50), TRUE, id="man-50-meets-the-men-bound"),
+        pytest.param(_PER_SEX_AND, PatientFacts(sex="female", age=50), FALSE, id="woman-50-is-under-the-women-bound"),
+        pytest.param(_PER_SEX_AND, PatientFacts(sex="female", age=60), TRUE, id="woman-60"),
+        pytest.param(_PER_SEX_AND, PatientFacts(age=50), UNKNOWN, id="sex-unknown-50"),
+        pytest.param(_PER_SEX_OR, PatientFacts(sex="female", age=60), FALSE, id="woman-60-over-the-women-range"),
+        pytest.param(_PER_SEX_OR, PatientFacts(sex="male", age=60), TRUE, id="man-60-within-the-men-range"),
+    ],
+)
+def test_age_bounds_stated_for_each_sex(text: str, facts: PatientFacts, truth: int) -> None:
+    assert _verdict(text, facts) == truth
+
+
+def test_age_bounds_without_a_sex_before_each_are_left_for_review() -> None:
+    """ "Aged 18-65 for men, 18-55 for women": the sex comes after its bounds; not read."""
+    assert not compile_rule(form("Aged 18-65 for men and 18-55 for women")).executable

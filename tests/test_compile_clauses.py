@@ -248,3 +248,40 @@ def test_a_listed_clause_not_read_in_an_exclusion_stands_for_review() -> None:
     compiled = compile_rule(form("Labile disease course, serum creatinine > 2 mg/dL", "exclusion"))
     assert compiled.when["any"][1] == {"observation": "creatinine", "op": ">", "value": 2.0, "unit": "mg/dL"}
     assert "needs_review" in compiled.when["any"][0]
+
+
+_NCT03599518_I12 = (
+    "Has Eastern Cooperative Oncology Group (ECOG) performance status (PS) of 0 or 1, with\n"
+    "             no deterioration over the previous 2 weeks"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        pytest.param(
+            _NCT03599518_I12, {"observation": "ecog", "op": "between", "value": [0.0, 1.0]}, id="threshold-with-words"
+        ),
+        pytest.param(
+            "Patients aged 18 years or older with a diagnosis confirmed by a specialist",
+            {"age": ">=", "value": 18.0},
+            id="age-with-words",
+        ),
+    ],
+)
+def test_an_age_or_threshold_with_words_not_read_is_required_whatever_they_say(text: str, first: Any) -> None:
+    """NCT03599518:I12: an ECOG of 2 rules the patient out; 0 or 1 leaves "no deterioration" for review."""
+    compiled = compile_rule(form(text, "inclusion"))
+    required, words = compiled.when["all"]
+    assert required == first and "needs_review" in words
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("ANC >= 1500/mm3 with or without G-CSF", id="or-without-widens"),
+        pytest.param("Hemoglobin >= 9 g/dL with transfusion allowed", id="allowed-widens"),
+    ],
+)
+def test_words_after_with_that_widen_keep_the_criterion_for_review(text: str) -> None:
+    assert not compile_rule(form(text, "inclusion")).executable

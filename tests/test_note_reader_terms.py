@@ -336,6 +336,30 @@ def test_a_planned_medication_is_not_taken(text: str, planned: str, taken: str |
     assert [m.concept for m in r.facts.medications] == ([taken] if taken else [])
 
 
+@pytest.mark.parametrize(
+    ("text", "concept", "hypothetical"),
+    [
+        # dev note nct03599518-c: the planned operation is a plan; the pancreatitis before it happened
+        pytest.param(
+            "Gallstone pancreatitis in November 2024, managed conservatively, cholecystectomy planned.",
+            "icd10:K85.1",
+            False,
+            id="a-plan-at-the-end-of-a-sentence",
+        ),
+        pytest.param(
+            "No surgery in the past year; knee replacement planned for August.",
+            "knee_replacement",
+            True,
+            id="the-procedure-planned",
+        ),
+    ],
+)
+def test_planned_reaches_the_words_next_to_it_only(text: str, concept: str, hypothetical: bool) -> None:
+    r = read_note(text, TODAY)
+    found = [m for m in r.mentions if m.concept == concept]
+    assert found and all((m.fact is None) == hypothetical for m in found), [m.rendering for m in r.mentions]
+
+
 def test_a_header_date_is_not_lent_to_the_paragraph_under_it() -> None:
     """A blank line ends a sentence; an examination's undated findings are of the note's day."""
     text = (

@@ -120,6 +120,9 @@ def _combine(text: str, parts: list[str], joiner: str, criterion_type: str, comp
     )
 
 
+#: Words after "with" that widen what comes before it rather than narrow it ("with or without G-CSF",
+#: "transfusion allowed").
+_WIDENING = ("if", "otherwise", "regardless", "or without", "and/or", "allowed", "permitted", "acceptable", "may")
 #: A clause that opens with a bound or a number has no subject of its own ("≤3 years", "or more than 50 %").
 _FRAGMENT = re.compile(
     r"^\s*(?:[<>≤≥=~]|\d|(?:less|more|greater|fewer|lower|higher|under|over|above|below|at\s+least|at\s+most|up\s+to)\b)",
@@ -154,7 +157,7 @@ def _with_threshold(text: str, compile_part: Compile) -> Compiled | None:
     diabetes")."""
     hidden = masked(text)
     for match in _WITH.finditer(hidden):
-        left, right = text[: match.start()].strip(), text[match.end() :].strip(" .;")
+        left, right = text[: match.start()].strip(" ,;"), text[match.end() :].strip(" .;")
         body, _ = strip_prefixes(left, g.SUBJECTS)
         if not body or _NEGATED.match(body):
             continue
@@ -162,8 +165,8 @@ def _with_threshold(text: str, compile_part: Compile) -> Compiled | None:
         if _narrowed_age(first, second, right):
             return Compiled(
                 {"all": [first.when, _left_for_review(right, second)]},
-                f"read {text!r}: the age with words not read, both required: {left!r}: {first.note} | {right!r} "
-                f"left for review; partly executable: the age alone can only rule the criterion out",
+                f"read {text!r}: the {first.kind} with words not read, both required: {left!r}: {first.note} | "
+                f"{right!r} left for review; partly executable: the {first.kind} alone can only rule the criterion out",
                 "combined",
                 applies_to=first.applies_to,
             )
@@ -184,18 +187,20 @@ def _with_threshold(text: str, compile_part: Compile) -> Compiled | None:
 
 
 _NOT_ONLY_NARROWING = re.compile(
-    rf"\b(?:{'|'.join(re.escape(w) for w in (*g.EXCEPT, 'if', 'otherwise', 'regardless'))}"
+    rf"\b(?:{'|'.join(re.escape(w) for w in (*g.EXCEPT, *_WIDENING))}"
     rf"|{'|'.join(re.escape(w) for w in g.SEX_WORDS)})\b",
     re.IGNORECASE,
 )
 
 
 def _narrowed_age(first: Compiled, second: Compiled, right: str) -> bool:
-    """True for "<age> with <words not read>" ("men age ≥45 years with increased probability of CAD due to …"):
-    the words only narrow who is meant, so the age is required whatever they say, unless they make an
-    exception ("unless", "if"), or name another sex (a second population, not a narrowing)."""
+    """True for "<age or threshold> with <words not read>" ("men age ≥45 years with increased probability of CAD
+    due to …", "ECOG performance status of 0 or 1, with no deterioration over the previous 2 weeks"): the words
+    only narrow who is meant, so the age or threshold is required whatever they say, unless they make an
+    exception or widen it ("unless", "if", "or without", "allowed"), or name another sex (a second population,
+    not a narrowing)."""
     return (
-        first.kind == "age"
+        first.kind in ("age", "observation")
         and first.executable
         and first.category is None
         and not first.narrowed

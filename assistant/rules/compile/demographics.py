@@ -92,6 +92,7 @@ def read_age(text: str) -> Compiled | None:
         return None
     nodes: list[dict[str, Any]] = []
     spans: list[tuple[int, int]] = []
+    starts: list[int] = []  # where the match of each node begins
     residual = text
     for pattern, op in _AGE_FORMS:
         for match in pattern.finditer(residual):
@@ -109,6 +110,7 @@ def read_age(text: str) -> Compiled | None:
                     )
             else:
                 nodes.append(_in_unit({"age": op, "value": parse_number(match.group("n"))}, unit))
+            starts += [match.start()] * (len(nodes) - len(starts))
             spans.append((match.start(), match.end()))
             residual = residual[: match.start()] + " " * (match.end() - match.start()) + residual[match.end() :]
     if not nodes or (any("unit" in n for n in nodes) and not _AGE_WORD.search(text)):
@@ -127,6 +129,8 @@ def read_age(text: str) -> Compiled | None:
     if joined is None:
         return review(f"read {read}, but cannot tell how 'and' and 'or' group them", "age: ambiguous", "age")
     sexes = _sexes(leftover)
+    if len(sexes) > 1 and len(nodes) > 1:
+        return _per_sex(text, nodes, starts, joined)
     applies = {"sex": sexes} if len(sexes) == 1 else None
     when = nodes[0] if len(nodes) == 1 else {joined: nodes}
     how = " or " if joined == "any" else " and "
@@ -136,6 +140,38 @@ def read_age(text: str) -> Compiled | None:
     if applies is not None:
         note += f"; concerns {sexes[0]} patients only"
     return Compiled(when, note, "age", applies)
+
+
+_SEX_WORD = re.compile(
+    rf"\b(?:{'|'.join(sorted(map(re.escape, g.SEX_WORDS), key=len, reverse=True))})\b", re.IGNORECASE
+)
+
+
+def _per_sex(text: str, nodes: list[dict[str, Any]], starts: list[int], joined: str) -> Compiled:
+    """Age bounds each stated for one sex ("Men ≥ 45 years and women ≥ 55 years", "Males aged 18-65 or females
+    aged 18-55"): for each sex its own bounds, the patient's sex choosing which apply; review when a bound has no
+    sex named before it."""
+    marks = [(m.start(), g.SEX_WORDS[m.group().lower()]) for m in _SEX_WORD.finditer(text)]
+    by_sex: dict[str, list[dict[str, Any]]] = {}
+    for node, start in sorted(zip(nodes, starts, strict=True), key=lambda pair: pair[1]):
+        before = [sex for at, sex in marks if at < start]
+        if not before:
+            read = "; ".join(_bound(n) for n in nodes)
+            return review(f"read {read}, but not which sex each bound is for", "age per sex: not read", "age")
+        by_sex.setdefault(before[-1], []).append(node)
+    if len(by_sex) < 2:
+        read = "; ".join(_bound(n) for n in nodes)
+        return review(f"read {read} for one sex only, but the criterion names both", "age per sex: not read", "age")
+    within = "any" if joined == "any" and any(len(group) > 1 for group in by_sex.values()) else "all"
+    branches = [
+        {"all": [{"sex": [sex]}, group[0] if len(group) == 1 else {within: group}]} for sex, group in by_sex.items()
+    ]
+    shown = "; ".join(f"{sex}: {' and '.join(_bound(n) for n in group)}" for sex, group in by_sex.items())
+    return Compiled(
+        {"any": branches},
+        f"read {text!r} as age bounds for each sex ({shown}): the patient's sex decides which apply",
+        "age",
+    )
 
 
 def _bound(node: dict[str, Any]) -> str:
