@@ -25,6 +25,7 @@ from assistant.patient.facts import AgeUnit, Condition, Conflict, Medication, Ob
 from assistant.patient.site_ranges import SiteRange
 from assistant.patient.units import format_number, is_uln, to_canonical
 from assistant.rules.ops import Result
+from assistant.rules.windows import period_of
 
 Event = Condition | Medication | Procedure
 Prepared = tuple[float | None, float | None, tuple[str], str, float | None, str]
@@ -38,11 +39,6 @@ Found = tuple[()] | tuple[list[Event], tuple[str, ...]]
 def describe_date(day: dt.date | None) -> str:
     """A date for a reason: ISO, or ``undated`` (remembered: a patient's dates recur in every check)."""
     return day.isoformat() if day is not None else "undated"
-
-
-def describe_period(first: dt.date, dated_to: str) -> str:
-    """The month or year a date is known to only, for a reason: "March 2025", "2019"."""
-    return first.strftime("%B %Y") if dated_to == "month" else str(first.year)
 
 
 def describe_observation(obs: Observation) -> str:
@@ -341,20 +337,12 @@ class PatientContext:
         return fact.date
 
     def last_days(self, fact: Event, event_like: bool) -> tuple[dt.date, dt.date] | None:
-        """The earliest and the latest the record's last day may be: one day, or the days of the month or year
-        its date is known to (``dated_to``) up to ``as_of``; None when not known."""
+        """The earliest and latest the last day may be (a month or year known only: ``dated_to``); None if unknown."""
         last = self.last_day(fact, event_like)
         if last is None or fact.dated_to == "day" or last == self.as_of:
             return None if last is None else (last, last)
-        if fact.dated_to == "month":
-            first = last.replace(day=1)
-            after = (
-                first.replace(year=first.year + 1, month=1)
-                if first.month == 12
-                else first.replace(month=first.month + 1)
-            )
-            return first, min(after - dt.timedelta(days=1), self.as_of)
-        return last.replace(month=1, day=1), min(last.replace(month=12, day=31), self.as_of)
+        first, end = period_of(last, fact.dated_to)
+        return first, min(end, self.as_of)
 
     def is_current(self, fact: Event) -> bool | None:
         """True when a condition is active, or a medication is being taken, on ``as_of``; None when a

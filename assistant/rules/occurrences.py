@@ -13,10 +13,10 @@ from assistant.patient.concepts import Concept, ConceptSet
 from assistant.patient.facts import Medication
 from assistant.patient.units import format_number, ureg
 from assistant.rules import schema as s
-from assistant.rules.context import Evaluator, PatientContext, describe_date, describe_period
+from assistant.rules.context import Evaluator, PatientContext, describe_date
 from assistant.rules.definitions import Decide, defined_by
 from assistant.rules.ops import FALSE, OP_TEXT, TRUE, UNKNOWN, Result, compare
-from assistant.rules.windows import cutoffs, delta_of
+from assistant.rules.windows import cutoffs, delta_of, describe_period
 from assistant.settings import get_settings
 
 

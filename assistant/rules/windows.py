@@ -1,4 +1,5 @@
-"""Time windows of rules: a rule's duration as a relativedelta, and the cut-off day ``as_of - delta`` per day."""
+"""Time windows of rules: a rule's duration as a relativedelta, the cut-off day ``as_of - delta`` per day, and
+the days a date known to a month or a year only may stand for."""
 
 from __future__ import annotations
 
@@ -31,3 +32,16 @@ def cutoffs(delta: relativedelta) -> Callable[[dt.date], dt.date]:
         return day
 
     return cutoff
+
+
+def period_of(day: dt.date, dated_to: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of the month (``dated_to="month"``) or year (``"year"``) ``day`` falls in."""
+    if dated_to == "month":
+        first = day.replace(day=1)
+        return first, first + relativedelta(months=1, days=-1)
+    return day.replace(month=1, day=1), day.replace(month=12, day=31)
+
+
+def describe_period(first: dt.date, dated_to: str) -> str:
+    """The month or year a date is known to only, for a reason: "March 2025", "2019"."""
+    return first.strftime("%B %Y") if dated_to == "month" else str(first.year)
