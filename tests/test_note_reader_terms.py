@@ -121,6 +121,21 @@ def test_an_allergy_list_that_names_something_is_an_allergy(text: str, present: 
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Allergies: NKDA.", id="nkda"),
+        pytest.param("Allergies: NKDA; he had a contrast CT in 2021 without any reaction.", id="nkda-then-more"),
+        pytest.param("Allergies: no known drug allergies.", id="spelt-out"),
+    ],
+)
+def test_an_allergy_list_denying_drug_allergies_is_no_drug_allergy_only(text: str) -> None:
+    """Dev notes write "Allergies: NKDA": no drug allergy is known; other allergies are not denied."""
+    found = conditions(text)
+    assert found["hpo:HP:0410323"].present is False
+    assert "hpo:HP:0012393" not in found
+
+
+@pytest.mark.parametrize(
     ("text", "concept", "used"),
     [
         pytest.param("Allergies: aspirin (rash), metformin.", "metformin", False, id="same-paragraph-allergen"),

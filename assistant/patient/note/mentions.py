@@ -15,12 +15,13 @@ from assistant.patient.note.pipeline import other_senses, term_of
 from assistant.patient.note.reading import Reading, add_mention, not_used_reason
 from assistant.patient.note.scope import (
     absence_covers_past,
+    allergy_list,
     context_of,
     negation_narrowed,
     resolved_not_absent,
 )
 from assistant.patient.note.values import value_after
-from assistant.patient.note.vocabulary import Term, concept_details
+from assistant.patient.note.vocabulary import Term, concept_details, drug_allergy_term
 
 _NOUN_ONLY = frozenset({"fit"})
 """One-word condition terms read only as nouns (see ``_adjective_sense``); "fits" is a plural noun already."""
@@ -226,6 +227,8 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
     """Read one matched span (``limit``: where the next match in its sentence begins) as the vocabulary
     term it stands for, or as ``term``."""
     term = term or term_of(ent)
+    if allergy_list(ent) == "no drug":  # "Allergies: NKDA" denies drug allergies, not every allergy
+        term = drug_allergy_term() or term
     kind = term.kind
     name = term.concept
     ctx = context_of(ent)

@@ -34,19 +34,23 @@ _NOW = re.compile(r"\b(?:active|current|currently|acute|now|at present|presently
 _NONE = re.compile(r"[\s:]*(?:none|nil|nka|no\s+known\s+allergies)(?:\s+known)?\s*(?:[.;,\n]|$)", re.IGNORECASE)
 """An allergy list that is empty and says nothing more ("none", "nil", "none known", "NKA"; not "none to drugs",
 nor "NKDA", which denies drug allergies only)."""
+_NO_DRUG_ALLERGY = re.compile(r"[\s:]*(?:nkda|no\s+known\s+drug\s+allergies)\s*(?:[.;,\n]|$)", re.IGNORECASE)
+"""An allergy list that denies drug allergies only ("NKDA", "no known drug allergies")."""
 _LISTED = re.compile(r"[\s:]*(?!(?:none|nil|nkda|nka|no|not|nor|denies|unknown|see|n/?a)\b)[A-Za-z]", re.IGNORECASE)
 """An allergy list that names something ("penicillin (rash)", "iodinated contrast - hives")."""
 
 
-def _allergy_list(ent: Span) -> str | None:
+def allergy_list(ent: Span) -> str | None:
     """For the title of an allergy section (the matched "Allergies"): ``empty`` when its list is stated empty
-    ("Allergies: none", "Allergies: NKDA"), ``listed`` when it names something ("Allergies: penicillin"),
-    else None."""
+    ("Allergies: none", "Allergies: NKA"), ``no drug`` when it denies drug allergies only ("Allergies: NKDA"),
+    ``listed`` when it names something ("Allergies: penicillin"), else None."""
     title = ent._.section_title
     if ent._.section_category not in _ALLERGY_SECTIONS or title is None or not title.start <= ent.start < title.end:
         return None
     if _NONE.match(ent.doc.text, title.end_char):
         return "empty"
+    if _NO_DRUG_ALLERGY.match(ent.doc.text, title.end_char):
+        return "no drug"
     return "listed" if _LISTED.match(ent.doc.text, title.end_char) else None
 
 
@@ -56,7 +60,8 @@ def context_of(ent: Span) -> NoteContext:
     A family flag that only the section gives holds within the section title's paragraph, and so does the
     allergy section's hypothetical flag (the drug of "Allergies: penicillin" is not taken, but the next
     paragraph's are); the allergy title itself is an absence of allergy when the list is stated empty
-    ("Allergies: none", "Allergies: NKDA") and an allergy when the list names something ("Allergies: penicillin").
+    ("Allergies: none", "Allergies: NKA"; "Allergies: NKDA" is read by the caller as no drug allergy) and an
+    allergy when the list names something ("Allergies: penicillin").
     A negation does not reach a stated value across a comma or semicolon ("no haemolysis, creatinine 0.8
     mg/dL")."""
     categories = {m.category for m in ent._.modifiers}
@@ -66,9 +71,9 @@ def context_of(ent: Span) -> NoteContext:
     negated = bool(ent._.is_negated)
     if hypothetical and "HYPOTHETICAL" not in categories and ent._.section_category in _ALLERGY_SECTIONS:
         lent = in_title_paragraph(ent.doc, ent.start)
-        listing = _allergy_list(ent)
+        listing = allergy_list(ent)
         hypothetical = lent and listing is None
-        negated = listing == "empty" or (negated and listing != "listed")
+        negated = listing in ("empty", "no drug") or (negated and listing != "listed")
     historical = bool(ent._.is_historical) and ("TAKING" not in categories or "HISTORICAL" in categories)
     past = [m for m in ent._.modifiers if m.category == "HISTORICAL"]
     if historical and past and ent._.section_category not in _HISTORY_SECTIONS:

@@ -75,6 +75,12 @@ def vocabulary_terms() -> tuple[Term, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
+def drug_allergy_term() -> Term | None:
+    """The vocabulary's condition named "drug allergy", which "NKDA" (no known drug allergies) denies."""
+    return next((t for t in vocabulary_terms() if t.text == "drug allergy" and t.kind == "condition"), None)
+
+
 def concept_details(name: str) -> Concept | None:
     """The concept's unit, value kind and molar mass, when the concept file has it."""
     return load_concepts().concepts.get(name)
