@@ -146,3 +146,43 @@ def test_a_washout_is_decided_only_when_the_whole_month_is_on_one_side(date: str
     )
     verdict = next(v for v in check_patient(protocol, facts, TODAY).verdicts if v.criterion_id == "NCT01267695:I35")
     assert verdict.status == status, verdict.reason
+
+
+def _lab_bundle(effective: str) -> dict[str, Any]:
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"resource": {"resourceType": "Patient", "id": "p", "gender": "male", "birthDate": "1960-01-01"}},
+            {
+                "resource": {
+                    "resourceType": "Observation",
+                    "id": "cr",
+                    "status": "final",
+                    "subject": {"reference": "Patient/p"},
+                    "code": {"coding": [{"system": "http://loinc.org", "code": "2160-0"}], "text": "Creatinine"},
+                    "effectiveDateTime": effective,
+                    "valueQuantity": {"value": 1.0, "unit": "mg/dL"},
+                }
+            },
+        ],
+    }
+
+
+# dev record NCT01174550:I8, 'Serum creatinine ≤ 1.5 mg/dL within the past 90 days'; 90 days before 2025-06-15 is 03-17
+CREATININE = ("ctgov-legacy-xml/NCT01174550.xml", "NCT01174550:I8")
+
+
+@pytest.mark.parametrize(
+    ("effective", "status"),
+    [
+        # FHIR "2025-03" was placed on 31 March, inside the window, though the lab may be from 1 March
+        pytest.param("2025-03", "unknown", id="lab-month-straddles"),
+        pytest.param("2025-04", "satisfied", id="lab-month-inside"),
+        pytest.param("2025-03-20", "satisfied", id="lab-day-inside"),
+        pytest.param("2025-02", "unknown", id="lab-month-before"),
+    ],
+)
+def test_a_lab_dated_to_a_month_meets_a_window_only_when_the_whole_month_is_inside(effective: str, status: str) -> None:
+    found, reason = _status(CREATININE, read_fhir_bundle(_lab_bundle(effective), TODAY))
+    assert found == status, reason

@@ -43,6 +43,11 @@ class Observation(_Fact):
         default=None, description="Qualitative result: True positive/present, False negative/absent."
     )
     date: dt.date | None = Field(default=None, description="When it was measured; undated facts count as current.")
+    dated_to: DatedTo = Field(
+        default="day",
+        description="How precisely the date is known: 'month' or 'year' stands for any day of it, so a window "
+        "whose start falls inside it is not met by this value.",
+    )
     reference_high: float | None = Field(default=None, description="Upper limit of normal of the measuring lab.")
     reference_high_unit: str | None = Field(default=None, description="Unit of reference_high.")
     source: str = Field(default="", description="Where the fact came from, e.g. 'Observation/plt-1' or 'message'.")

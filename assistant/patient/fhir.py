@@ -240,16 +240,16 @@ class _Reader:
         concept = self.concept(res.code, "observation")
         if concept is None:
             return []
-        day = self.date(
+        when = (
             res.effectiveDateTime
             or (res.effectivePeriod.end or res.effectivePeriod.start if res.effectivePeriod else None)
             or res.effectiveInstant
-            or res.issued,
-            f"{ref} effectiveDateTime",
+            or res.issued
         )
+        day = self.date(when, f"{ref} effectiveDateTime")
         if res.effectivePeriod is not None:
             self.period(ref, "effectivePeriod", res.effectivePeriod)
-        fields: dict[str, Any] = {"concept": concept.name, "date": day, "source": ref}
+        fields: dict[str, Any] = {"concept": concept.name, "date": day, "dated_to": _dated_to(when), "source": ref}
         if concept.value == "flag":
             fields["flag"] = self.flag(ref, res)
         elif res.valueQuantity is not None:

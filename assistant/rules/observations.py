@@ -16,7 +16,7 @@ from assistant.patient.units import to_canonical as canonical
 from assistant.rules import schema as s
 from assistant.rules.context import Evaluator, PatientContext, describe_date
 from assistant.rules.ops import COMPARATORS, FALSE, OP_TEXT, TRUE, UNKNOWN, Result, compare_bound
-from assistant.rules.windows import cutoffs, delta_of
+from assistant.rules.windows import cutoffs, delta_of, describe_period, period_of
 
 
 def observation(
@@ -46,11 +46,16 @@ def _windowed(test: Evaluator, concept: Concept, within: s.Duration) -> Evaluato
         if obs.date is None:
             reason = f"latest {label} is undated; a value within {window} of {ctx.as_of_text} is asked for"
             return UNKNOWN, reason, (ctx.describe(obs),), missing
-        if obs.date < cutoff:
+        first, last = (obs.date, obs.date) if obs.dated_to == "day" else period_of(obs.date, obs.dated_to)
+        if last < cutoff:
             reason = (
                 f"latest {label} dated {describe_date(obs.date)}, before {describe_date(cutoff)}: "
                 f"outside {window} of {ctx.as_of_text}"
             )
+            return UNKNOWN, reason, (ctx.describe(obs),), missing
+        if first < cutoff:
+            period = describe_period(first, obs.dated_to)
+            reason = f"latest {label} dated to {period} only; the {window} before {ctx.as_of_text} begin inside it"
             return UNKNOWN, reason, (ctx.describe(obs),), missing
         truth, reason, used, lacking = test(ctx)
         return truth, f"{reason} (dated within {window} of {ctx.as_of_text})", used, lacking
