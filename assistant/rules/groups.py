@@ -84,7 +84,7 @@ def _any(out: list[Verdict], group: GroupPlan) -> None:
     states = [_holds(v) for v in members]
     met = [v for v, s in zip(members, states, strict=True) if s is True]
     open_ = [v for v, s in zip(members, states, strict=True) if s in _OPEN]
-    if not met and not open_ and all(s is None for s in states):
+    if all(s is None for s in states):
         return
     need = group.at_least
     rule = _rule(out, group)
@@ -92,17 +92,17 @@ def _any(out: list[Verdict], group: GroupPlan) -> None:
         for i, v in zip(group.members, members, strict=True):
             if v.type == "inclusion" and _holds(v) is not True:
                 out[i] = replace(v, status="not_applicable", reason=f"not needed: {_names(met)} met, and {rule}")
-        _lead(out, group, True, f"met by {_names(met)}: {rule}")
+        _lead(out, group, _status(_lead_type(out, group), True), f"met by {_names(met)}: {rule}")
         return
     if len(met) + len(open_) < need:
-        _lead(out, group, False, f"not met by any of them: {rule}")
+        _lead(out, group, _status(_lead_type(out, group), False), f"not met by any of them: {rule}")
         return
     status: Status = "unknown" if any(v.status == "unknown" for v in open_) else "needs_review"
     still = f"{_names(open_)} {'is' if len(open_) == 1 else 'are'} still open"
     for i, v in zip(group.members, members, strict=True):
         if v.type == "inclusion" and _holds(v) is False:
             out[i] = replace(v, status=status, reason=f"{v.reason}; not decisive: {rule}, and {still}")
-    _lead_open(out, group, status, f"{rule}; {still}")
+    _lead(out, group, status, f"{rule}; {still}")
 
 
 def _rule(out: list[Verdict], group: GroupPlan) -> str:
@@ -120,19 +120,20 @@ def _all(out: list[Verdict], group: GroupPlan) -> None:
     states = [_holds(v) for v in members]
     failed = [v for v, s in zip(members, states, strict=True) if s is False]
     open_ = [v for v, s in zip(members, states, strict=True) if s in _OPEN]
+    kind = _lead_type(out, group)
     if failed:
-        _lead(out, group, False, f"not met: {_names(failed)} of {_all_names(out, group)}")
+        _lead(out, group, _status(kind, False), f"not met: {_names(failed)} of {_all_names(out, group)}")
     elif open_:
         status: Status = "unknown" if any(v.status == "unknown" for v in open_) else "needs_review"
-        _lead_open(out, group, status, f"each of {_all_names(out, group)} is required; {_names(open_)} still open")
+        _lead(out, group, status, f"each of {_all_names(out, group)} is required; {_names(open_)} still open")
     elif any(s is True for s in states):
-        _lead(out, group, True, f"met: each of {_all_names(out, group)}")
+        _lead(out, group, _status(kind, True), f"met: each of {_all_names(out, group)}")
 
 
 def _examples(out: list[Verdict], group: GroupPlan) -> None:
     members = [out[i] for i in group.members]
     met = [v for v in members if _holds(v) is True]
-    where = _short(out[group.lead].criterion_id) if group.lead is not None else "the criterion above"
+    where = _lead_name(out, group)
     for i, v in zip(group.members, members, strict=True):
         if v.type == "inclusion" and _holds(v) is not True:
             out[i] = replace(v, status="not_applicable", reason=f"an example {where} lists, no requirement of its own")
@@ -144,11 +145,10 @@ def _examples(out: list[Verdict], group: GroupPlan) -> None:
 
 
 def _except(out: list[Verdict], group: GroupPlan) -> None:
-    lead = out[group.lead] if group.lead is not None else None
-    where = _short(lead.criterion_id) if lead is not None else "the criterion above"
+    where = _lead_name(out, group)
     for i in group.members:
         out[i] = replace(out[i], status="not_applicable", reason=f"an exception to {where}, read with it")
-    if lead is not None and group.lead is not None and lead.status == "violated":
+    if group.lead is not None and (lead := out[group.lead]).status == "violated":
         out[group.lead] = replace(
             lead,
             status="needs_review",
@@ -157,7 +157,7 @@ def _except(out: list[Verdict], group: GroupPlan) -> None:
 
 
 def _definition(out: list[Verdict], group: GroupPlan) -> None:
-    where = _short(out[group.lead].criterion_id) if group.lead is not None else "the criterion above"
+    where = _lead_name(out, group)
     for i in group.members:
         out[i] = replace(out[i], status="not_applicable", reason=f"part of the definition in {where}, read with it")
 
@@ -166,19 +166,22 @@ def _all_names(out: list[Verdict], group: GroupPlan) -> str:
     return _names([out[i] for i in group.members])
 
 
-def _lead(out: list[Verdict], group: GroupPlan, holds: bool, reason: str) -> None:
-    """The lead-in the compiler could not read, decided by its items."""
+def _lead_name(out: list[Verdict], group: GroupPlan) -> str:
+    return _short(out[group.lead].criterion_id) if group.lead is not None else "the criterion above"
+
+
+def _lead_type(out: list[Verdict], group: GroupPlan) -> CriterionType:
+    return out[group.lead].type if group.lead is not None else "inclusion"
+
+
+def _lead(out: list[Verdict], group: GroupPlan, status: Status, reason: str) -> None:
+    """The lead-in the compiler could not read, given the status its items decide (a decided one needs no data;
+    an open one keeps what its own rule asks for)."""
     if group.lead is None or group.lead_read:
         return
     lead = out[group.lead]
-    out[group.lead] = replace(lead, status=_status(lead.type, holds), reason=reason, missing=())
-
-
-def _lead_open(out: list[Verdict], group: GroupPlan, status: Status, reason: str) -> None:
-    if group.lead is None or group.lead_read:
-        return
-    lead = out[group.lead]
-    out[group.lead] = replace(lead, status=status, reason=reason)
+    missing = lead.missing if status in _OPEN else ()
+    out[group.lead] = replace(lead, status=status, reason=reason, missing=missing)
 
 
 _RESOLVERS = {"any": _any, "all": _all, "examples": _examples, "except": _except, "definition": _definition}

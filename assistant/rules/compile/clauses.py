@@ -3,12 +3,16 @@
 < 45%", "Type 2 diabetes mellitus with HbA1c > 7.5 %".
 
 A criterion is split at the separators outside brackets (";", ",", "or", "and", "and/or", "as well as")
-and each clause is compiled on its own; the criterion is executable only when every clause is. Clauses
+and each clause is compiled on its own; the criterion is executable when every clause is, or when the clauses
+not read may stand as tests left for review beside the others (``_partly``: each an alternative or a
+requirement of its own, none able to qualify the rest; data then decides only where the clauses read settle
+it). Clauses
 joined by "or" are alternatives (``any``), by "and" all required (``all``); a list joined by commas or
 semicolons alone is a list of requirements in an inclusion and of reasons to exclude in an exclusion.
 "and" and "or" in one list cannot be grouped safely and are left for review. A condition "with" a
 threshold ("X with HbA1c > 7.5 %", "Warfarin therapy with INR > 3") needs both, as does an age "with" a
-condition ("Patients aged 18 years or older with type 2 diabetes").
+condition ("Patients aged 18 years or older with type 2 diabetes"); an age or threshold "with" words not read
+is required whatever those words say, which are left for review ("ECOG 0 or 1, with no deterioration …").
 
 Leading words scope over the whole list ("No history of stroke or HbA1c > 8 %"), so a criterion whose
 first clause opens with a negation or a timing word is not split; a later clause that opens with a

@@ -53,11 +53,11 @@ def draft_groups(protocol: Protocol) -> list[Drafted]:
     by_id = {c.id: c for c in protocol.criteria}
     groups: list[Drafted] = []
     for lead_id, members in items.items():
-        if lead_id not in by_id:
-            continue  # a protocol made of some criteria only
+        if lead_id not in by_id or len(members) < 2:
+            continue  # a protocol made of some criteria only, or a lone item
         alternatives = all(_OR_END.search(m.text) for m in members[:-1])
         read = _lead_in(by_id[lead_id].text, by_id[lead_id].type, alternatives)
-        if read is None or len(members) < 2:
+        if read is None:
             continue
         join, count, why = read
         if count > len(members):
