@@ -5,7 +5,8 @@ note reader (``assistant.patient.note.read_note``) is run on the same messages a
 values compared in each concept's canonical unit (the note reader converts, the file keeps the unit stated):
 a fact counts as read when the concept is there with the same presence, value (within 0.1%), flag and, where
 the file gives one, reference limit. Reported: expected facts read, facts read beyond the file's, and cases
-read exactly. This measures the reader the chat is to use in place of its own; it changes nothing.
+read exactly. The chat reads its messages with this reader (``assistant.chat.extract``); this measures the
+reader alone, without the chat's rules for questions, and changes nothing.
 
 Run: ``.venv/bin/python eval/reader_parity.py [--details]``.
 """

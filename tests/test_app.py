@@ -96,7 +96,7 @@ def test_patient_answer_names_the_patient_and_puts_violated_rows_first(app: AppT
         "Worksheet (HTML, printable)",
     ]
     assert not app.dataframe, "no scrolling table box"
-    assert any("90,000" in c.value for c in app.caption)
+    assert any("platelet count 90 10*9/L" in c.value for c in app.caption)
     assert any(e.label.startswith("The other") for e in app.expander)
 
 

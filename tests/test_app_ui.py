@@ -162,7 +162,7 @@ def test_feedback_from_the_chat_reader() -> None:
 
     message = "72 year old woman, ANC 2.0, platelets 90k, zorbulin 3.4 units"
     fb = feedback(message, extract_facts(message, AS_OF))
-    assert any("90,000" in u for u in fb.used)
+    assert any("platelet count 90 10*9/L" in u for u in fb.used)
     assert [n.text for n in fb.not_used] == ["'ANC 2.0'"] and "unit" in fb.not_used[0].how
     assert fb.not_understood == ("zorbulin 3.4 units",)
     assert feedback(message, None).empty

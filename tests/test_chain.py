@@ -42,7 +42,7 @@ def test_patient_question_is_verified_by_the_checker(session: ChatSession, seed:
     got = statuses(response)
     assert (got["I7"], got["I8"], got["I9"]) == ("satisfied", "satisfied", "violated")
     assert response.answer.text.startswith("Not eligible")
-    assert any("90,000" in shown for shown in response.facts_shown)
+    assert any("platelet count 90 10*9/L" in shown for shown in response.facts_shown)
     cited = {c["criterion_id"] for c in data["citations"]}
     assert {"NCT01267695:I7", "NCT01267695:I8", "NCT01267695:I9"} <= cited
     for citation in data["citations"]:

@@ -61,7 +61,7 @@ def test_the_loaded_patient_is_eligible_on_its_own(session: ChatSession) -> None
             ["80,000/mm3", "200,000/mm3", "another"],
             id="second-patient",
         ),
-        pytest.param("platelets 8O,OOO/mm3, can she enroll?", ["no unit"], id="letter-o-for-zero"),
+        pytest.param("platelets 8O,OOO/mm3, can she enroll?", ["unit 'O' cannot be converted"], id="letter-o-for-zero"),
         pytest.param("Her platelets are 95 today, can she enroll?", ["no unit"], id="no-unit"),
         pytest.param("platelets 90,000/mm, can she enroll?", ["'/mm'"], id="unconvertible-unit"),
     ],

@@ -18,7 +18,9 @@ from assistant.chat.extract import extract_facts
 from assistant.chat.route import SCHEDULE_STEPS
 from assistant.chat.state import ConversationState
 from assistant.parse import parse_protocol
+from assistant.patient.concepts import load_concepts
 from assistant.patient.facts import PatientFacts
+from assistant.patient.units import is_uln, to_canonical
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = yaml.safe_load((ROOT / "eval" / "patient_questions.yaml").read_text(encoding="utf-8"))
@@ -94,6 +96,14 @@ def _observed(facts: PatientFacts) -> dict[str, Any]:
     return out
 
 
+def _canonical(concept: str, value: float, unit: str | None) -> tuple[float, str | None]:
+    """``value`` in ``unit`` in the concept's canonical unit: "90,000 /mm3" and "90 10*9/L" are one value."""
+    details = load_concepts().get(concept)
+    if details is None or details.unit is None or unit is None or is_uln(unit):
+        return value, unit
+    return to_canonical(value, unit, details, concept), details.unit
+
+
 def _compare(expected: dict[str, Any], facts: PatientFacts) -> None:
     observed = _observed(facts)
     assert ("age" in observed) == ("age" in expected)
@@ -107,11 +117,22 @@ def _compare(expected: dict[str, Any], facts: PatientFacts) -> None:
         for concept, item in wanted.items():
             fields = got[concept]
             if kind == "observations":  # unit, flag and range: what is not listed must be absent
-                for key in ("value", "unit", "flag", "reference_high", "reference_high_unit"):
-                    if key in ("value", "reference_high") and item.get(key) is not None:
-                        assert fields[key] == pytest.approx(float(item[key])), (concept, key)
-                    else:
-                        assert fields[key] == item.get(key), (concept, key)
+                for value_key, unit_key in (("value", "unit"), ("reference_high", "reference_high_unit")):
+                    if item.get(value_key) is None:
+                        assert fields[value_key] is None and fields[unit_key] == item.get(unit_key), (
+                            concept,
+                            value_key,
+                        )
+                        continue
+                    stated = _canonical(concept, float(item[value_key]), item.get(unit_key))
+                    read = _canonical(concept, fields[value_key], fields[unit_key])
+                    assert read[0] == pytest.approx(stated[0]) and read[1] == stated[1], (
+                        concept,
+                        value_key,
+                        read,
+                        stated,
+                    )
+                assert fields["flag"] == item.get("flag"), (concept, "flag")
             else:
                 for key, value in item.items():
                     if key != "concept":

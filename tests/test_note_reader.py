@@ -173,8 +173,8 @@ def test_obstetric_history_is_not_a_current_pregnancy() -> None:
 def test_conflicts_are_not_resolved_and_a_dated_series_is_kept() -> None:
     r = reading(CONFL)
     conflicts = {c.concept: c for c in r.facts.conflicts}
-    assert conflicts["platelets"].values == ("80,000/mm3", "85,000/mm3")
-    assert conflicts["anc"].values == ("1.2 x10^9/L", "1.5 x10^9/L")
+    assert conflicts["platelets"].values == ("Platelets 80,000/mm3", "platelets 85,000/mm3")
+    assert conflicts["anc"].values == ("ANC 1.2 x10^9/L", "1.5 x10^9/L")
     assert {c.source for c in conflicts.values()} == {"note"}
     assert not facts_of(CONFL, "platelets") and not facts_of(CONFL, "anc")
     unused = [m for m in r.mentions if m.concept == "platelets" and "conflicting" in m.rendering]

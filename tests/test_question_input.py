@@ -10,11 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.chat.route import classify
-from assistant.chat.timing import find_times
 from assistant.cli import load_commands
 from assistant.errors import DateRangeError, EmptyQuestionError, QuestionError
 from assistant.question import clean_question
 from assistant.schedule.compute import parse_date
+from assistant.schedule.message_dates import find_times
 from assistant.settings import Settings
 
 TODAY = dt.date(2024, 6, 3)

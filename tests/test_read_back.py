@@ -19,32 +19,32 @@ TODAY = dt.date(2026, 12, 2)
     [
         pytest.param(
             "My patient is 64, history of sarcoidosis, takes warfarin daily - can he enroll?",
-            ["history of sarcoidosis"],
-            ["warfarin"],
-            id="history-of-unread-term",
+            [],
+            ["warfarin: current", "sarcoidosis"],
+            id="history-ends-at-takes",
         ),
         pytest.param(
             "Status post appendectomy 10 years ago, denies seizures, never smoked; she is 55 with ECOG 1.",
-            ["Status post appendectomy 10 years ago", "denies seizures", "never smoked"],
-            ["ecog 1", "age 55"],
+            ["Status post appendectomy 10 years ago"],
+            ["ecog performance status 1", "age 55", "seizures", "tobacco smoking (current): absent"],
             id="negated-and-historical-clauses",
         ),
         pytest.param(
             "Platelets 90k, ANC 1.2 x10^9/L, no history of hepatitis B. Can she enroll?",
-            ["no history of hepatitis B"],
-            ["platelets 90,000", "anc 1.2"],
+            [],
+            ["platelet count 90 10*9/L", "absolute neutrophil count 1.2", "hepatitis B (viral hepatitis B"],
             id="read-labs-not-repeated",
         ),
         pytest.param(
             "She had a hysterectomy in 2019; BNP 400.",
-            ["hysterectomy in 2019", "BNP 400"],
-            [],
+            ["hysterectomy in 2019"],
+            ["B-type natriuretic peptide 400 pg/mL (unit not written: pg/mL assumed) (from 'BNP 400')"],
             id="numbers-with-words",
         ),
         pytest.param(
             "My patient is 72, platelets 90k, ECOG 2, creatinine 1.1 mg/dL - can she enroll?",
             [],
-            ["creatinine 1.1 mg/dL", "ecog 2"],
+            ["creatinine 1.1 mg/dL", "ecog performance status 2"],
             id="everything-read",
         ),
     ],
@@ -60,7 +60,7 @@ def test_what_was_not_read_is_listed_once(message: str, unread: list[str], read:
 
 def test_without_a_date_only_numbers_are_listed() -> None:
     message = "She had a hysterectomy in 2019, denies seizures; BNP 400."
-    assert feedback(message, extract_facts(message, TODAY)).not_understood == ("hysterectomy in 2019", "BNP 400")
+    assert feedback(message, extract_facts(message, TODAY)).not_understood == ("hysterectomy in 2019",)
 
 
 @pytest.mark.parametrize(

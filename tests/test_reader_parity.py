@@ -26,9 +26,9 @@ CASES: dict[str, dict[str, Any]] = {
         ),
         pytest.param(
             "P12-washout-too-short",
-            {"sex", "chemotherapy", "radiotherapy"},
-            {"rapidly_progressing_disease"},
-            id="misses",
+            {"sex", "chemotherapy", "radiotherapy", "rapidly_progressing_disease"},
+            set(),
+            id="negated-synonym",
         ),
     ],
 )

@@ -131,7 +131,7 @@ def test_follow_up_updates_the_same_patient_and_general_follow_up_keeps_protocol
     patient = state.patient
     assert patient is not None
     concepts = {o.concept: (o.value, o.unit) for o in patient.observations}
-    assert concepts == {"platelets": (150000.0, "/mm3"), "ecog": (1.0, None), "creatinine": (2.1, "mg/dL")}
+    assert concepts == {"platelets": (150.0, "10*9/L"), "ecog": (1.0, None), "creatinine": (2.1, "mg/dL")}
     assert patient.age == 72.0 and patient.sex == "female"
 
     general = state.update_from_message("what about the exclusion criteria?")
@@ -167,7 +167,7 @@ def test_a_later_statement_replaces_the_earlier_value() -> None:
     state.update_from_message("my patient: platelets 90k")
     state.update_from_message("sorry, platelets are 190k")
     assert state.patient is not None
-    assert [(o.concept, o.value) for o in state.patient.observations] == [("platelets", 190000.0)]
+    assert [(o.concept, o.value) for o in state.patient.observations] == [("platelets", 190.0)]
 
 
 def test_new_patient_starts_afresh_and_loaded_patient_is_updated() -> None:

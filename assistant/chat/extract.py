@@ -1,12 +1,11 @@
-"""Facts a clinician states about a patient in a chat message, read deterministically.
+"""Facts a clinician states about a patient in a chat message, read by the clinical-note reader.
 
-``extract_facts(message, today)`` returns the stated facts as ``PatientFacts`` (``source="message"``)
-and one ``Mention`` per fact: the exact text it came from and how it is shown back ("platelets
-90,000 /mm3 (from '90k')"). It reads age, sex, labs with their units, ECOG/Karnofsky/NYHA,
-tumour size, mitotic count, and conditions, medications and procedures stated present or absent,
-with dates and doses. It is conservative: a number with no analyte, a bound ("> 100k"), a range,
-a hedge ("possible brain mets"), a question about people in general ("can pregnant women
-enroll?"), or two values that disagree are not facts; ``notes`` says what was left out and why.
+``extract_facts(message, today)`` runs ``assistant.patient.note.read_note`` on the message (ConText for
+negation, history, hypothetical, family and uncertainty; the vocabulary's terminologies) and keeps what the
+chat needs: the facts as ``PatientFacts`` (``source="message"``) and one ``Mention`` per fact used, with the
+exact words it came from. A message is a question, not a note, so one rule is the chat's own: a condition,
+medication or procedure named in a message that states nothing else of a patient (no age, sex, value, and no
+"she", "my patient" …) is named, not stated ("What dose of imatinib is given?").
 """
 
 from __future__ import annotations
@@ -14,250 +13,131 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from assistant.chat import lexicon as lx
-from assistant.chat.model import ExtractedFacts, Mention, MentionKind
-from assistant.chat.phrases import read_phrases
-from assistant.chat.quantities import Candidate, find_quantities, orphan_values
-from assistant.chat.scope import Scopes, any_of, rx
-from assistant.chat.timing import find_times
-from assistant.errors import UnitError
-from assistant.patient.concepts import load_concepts
-from assistant.patient.facts import Condition, Conflict, Medication, Observation, PatientFacts, Procedure, Sex
-from assistant.patient.units import is_uln, to_canonical
+from assistant.chat.model import ExtractedFacts, Mention
+from assistant.patient.facts import Conflict, PatientFacts
+from assistant.patient.note import read_note
+from assistant.patient.note.types import NoteMention
 
 __all__ = ["ExtractedFacts", "Mention", "extract_facts"]
 
-
-def _age(message: str, scopes: Scopes) -> tuple[list[Mention], list[str], Mention | None]:
-    mentions: list[Mention] = []
-    notes: list[str] = []
-    letter_sex: Mention | None = None
-    not_after = rx(lx.AGE_NOT_AFTER)
-    for pattern in lx.AGE_PATTERNS:
-        for match in rx(pattern).finditer(message):
-            start, end = match.start(), match.end()
-            text = message[start:end]
-            if any(m.start < end and start < m.end for m in mentions):
-                continue
-            if not_after.search(message, max(0, start - 20), start) or scopes.is_generic(start, end):
-                notes.append(f"'{text}': an age limit or about patients in general, not this patient's age")
-                continue
-            age = int(match.group("age"))
-            if not lx.AGE_MIN < age <= lx.AGE_MAX:
-                continue
-            letter = match.groupdict().get("sexletter")
-            if letter:
-                sex = "female" if letter == "F" else "male"
-                letter_sex = Mention(
-                    "sex", "sex", match.start("sexletter"), match.end("sexletter"), letter, f"sex {sex} (from '{text}')"
-                )
-            mentions.append(Mention("age", "age", start, end, text, f"age {age} years (from '{text}')"))
-    return mentions, notes, letter_sex
-
-
-def _sex(message: str, scopes: Scopes, letter_sex: Mention | None) -> tuple[list[Mention], list[str]]:
-    first: dict[str, Mention] = {}
-    for sex, words in lx.SEX_WORDS.items():
-        for match in rx(r"(?<![\w])" + any_of(words) + r"(?![\w])").finditer(message):
-            if scopes.is_generic(match.start(), match.end()):
-                continue
-            first.setdefault(
-                sex,
-                Mention(
-                    "sex", "sex", match.start(), match.end(), match.group(0), f"sex {sex} (from '{match.group(0)}')"
-                ),
-            )
-            break
-    if letter_sex is not None:
-        first.setdefault(letter_sex.rendering.split()[1], letter_sex)
-    if len(first) > 1:
-        return [], ["both female and male words are used; sex not taken from this message"]
-    return list(first.values()), []
-
-
-def _resolve(candidates: list[Candidate]) -> list[Candidate]:
-    """Drop values whose text overlaps a value read with higher priority (or earlier)."""
-    kept: list[Candidate] = []
-    for cand in sorted(candidates, key=lambda c: (c.priority, c.mention.start)):
-        m = cand.mention
-        clash = any(
-            k.mention.start < m.end and m.start < k.mention.end and (k.mention.start, k.mention.end) != (m.start, m.end)
-            for k in kept
+PATIENT_REFERENCES = re.compile(
+    "|".join(
+        (
+            r"\b(?:my|this|our|that)\s+(?:patient|pt|lady|gentleman|woman|man|guy|girl|boy)\b",
+            r"\bi\s+(?:have|see|saw|am\s+seeing|'m\s+seeing)\s+(?:a|an)\b",
+            r"\b(?:she|he|her|him|his|hers|herself|himself)\b",
+            r"(?-i:\b(?:Mr|Mrs|Ms|Miss)\.?\s+[A-Z])",
+            r"\bpatient\s+(?:#\s*)?\d+\b",
+            r"\bmy\s+pt\b",
         )
-        same = any((k.mention.start, k.mention.end, k.mention.concept) == (m.start, m.end, m.concept) for k in kept)
-        if not clash and not same:
-            kept.append(cand)
-    return kept
-
-
-def _fact_key(mention: Mention) -> tuple[object, ...]:
-    fact = mention.fact
-    if isinstance(fact, Observation):
-        return (fact.value, fact.unit, fact.flag)
-    if isinstance(fact, Condition | Procedure):
-        return (fact.present,)
-    if isinstance(fact, Medication):
-        return (fact.present,)
-    return ()
-
-
-def _one_per_concept(mentions: list[Mention], conflicts: list[Conflict]) -> list[Mention]:
-    """Keep one mention per concept; when two disagree (a repeat, a correction), keep neither and
-    record the conflict, so no criterion is decided on either value or on an older one."""
-    by_concept: dict[tuple[MentionKind, str], list[Mention]] = {}
-    for mention in mentions:
-        by_concept.setdefault((mention.kind, mention.concept), []).append(mention)
-    kept: list[Mention] = []
-    for (kind, concept), group in by_concept.items():
-        if len({_fact_key(m) for m in group}) > 1:
-            values = tuple(m.text for m in sorted(group, key=lambda m: m.start))
-            conflicts.append(
-                Conflict(
-                    concept=concept,
-                    kind=kind,
-                    values=values,
-                    reason="stated more than once with different values",
-                    source="message",
-                )
-            )
-            continue
-        best = max(group, key=lambda m: m.end - m.start)
-        kept.append(best)
-    return sorted(kept, key=lambda m: (m.start, m.concept))
-
-
-def _usable(mentions: list[Mention], conflicts: list[Conflict]) -> list[Mention]:
-    """The mentions whose values can be used; a quantity with no unit, or one that cannot be
-    converted to its concept's unit, becomes a conflict naming the problem (the stated value is
-    not used, and neither is an older value of the same concept in its place)."""
-    concepts = load_concepts()
-    kept: list[Mention] = []
-    for mention in mentions:
-        fact = mention.fact
-        if isinstance(fact, Observation) and fact.value is not None and not is_uln(fact.unit):
-            concept = concepts.concepts.get(fact.concept)
-            if concept is not None and concept.value == "quantity":
-                try:
-                    to_canonical(fact.value, fact.unit, concept, "unit")
-                except UnitError as exc:
-                    problem = str(exc).removeprefix("unit: ")
-                    conflicts.append(
-                        Conflict(
-                            concept=fact.concept,
-                            kind="observation",
-                            values=(mention.text,),
-                            reason=problem,
-                            source="message",
-                        )
-                    )
-                    continue
-        kept.append(mention)
-    return kept
-
-
-_NOT_A_VALUE = re.compile(
-    r"(?:range|normal|ref(?:erence)?|uln|limit|between|from|[<>≤≥]|[-–]|\bto|\bor)\W*$", re.IGNORECASE
+    ),
+    re.IGNORECASE,
 )
+"""Words that point at one patient; a bare name ("brain mets") is a fact only next to one."""
 
+_NAMED = ("condition", "medication", "procedure")
 
-def _orphans(message: str, mentions: list[Mention], conflicts: list[Conflict], notes: list[str]) -> list[Mention]:
-    """A value with a lab unit that no analyte claims ("platelets 200,000/mm3 – correction: 80,000/mm3",
-    "…; the lab corrected it to 200,000/mm3"). It belongs to a value of a compatible unit read in the
-    same sentence, else to the only such value of the message: then both are in conflict and neither
-    is used. Otherwise it is listed as not understood. Bounds and reference ranges are not values."""
-    concepts = load_concepts()
-    taken = [(m.start, m.end) for m in mentions]
-    dropped: set[int] = set()
-    for start, end, value, unit in orphan_values(message, taken):
-        if _NOT_A_VALUE.search(message, max(0, start - 24), start):
-            continue
-        sentence_start = max(message.rfind(stop, 0, start) for stop in ".?!\n") + 1
-        compatible: list[tuple[int, Mention]] = []
-        for i, mention in enumerate(mentions):
-            fact = mention.fact
-            concept = concepts.concepts.get(fact.concept) if isinstance(fact, Observation) else None
-            if concept is None or concept.value != "quantity" or mention.start > start:
-                continue
-            try:
-                to_canonical(value, unit, concept, "unit")
-            except UnitError:
-                continue
-            compatible.append((i, mention))
-        near = [c for c in compatible if c[1].start >= sentence_start]
-        owners = near[-1:] or (compatible if len({m.concept for _, m in compatible}) == 1 else [])
-        if not owners:
-            notes.append(f"'{message[start:end]}': a value with no analyte named; not understood")
-            continue
-        i, mention = owners[-1]
-        dropped.update(j for j, m in compatible if m.concept == mention.concept)
-        conflicts.append(
-            Conflict(
-                concept=mention.concept,
-                kind="observation",
-                values=(mention.text, message[start:end]),
-                reason="a second value is stated (a repeat or a correction?)",
-                source="message",
-            )
-        )
-    return [m for i, m in enumerate(mentions) if i not in dropped]
+STATING_CUES = re.compile(
+    r"\b(?:has|had|have|having|with|history\s+of|hx\s+of|h/o|known|diagnosed|developed|suffers?|presents?"
+    r"|presented|s/p|underwent|found|shows?|showed|confirmed|proven|on|taking|takes|received|prior"
+    r"|previous(?:ly)?|started|stopped|finished|completed|currently|positive|negative|(?:well[- ])?controlled)\b"
+    r"|[+]|\(\s*[+-]\s*\)",
+    re.IGNORECASE,
+)
+"""Words beside a name that state it of the patient ("known brain mets", "HIV positive", "on warfarin")
+rather than only name it ("What dose of imatinib is given?")."""
+GENERAL_QUESTION = re.compile(
+    r"^\W*(?:how|what|which|when|why|where|who|whose|is|are|was|were|can|could|may|might|must|should|shall|does|do"
+    r"|did|will|would|has|have)\b[^?]*\?\W*$",
+    re.IGNORECASE,
+)
+"""A message that is one question opened by a question word ("How long must heart surgery have been?"): the
+conditions, medications and procedures it names are what it asks about, unless it points at a patient."""
 
 
 def refers_to_patient(message: str) -> bool:
     """True when the message points at one patient ("my patient", "she", "Mrs K")."""
-    return bool(rx(any_of(lx.PATIENT_REFERENCES)).search(message))
+    return bool(PATIENT_REFERENCES.search(message))
+
+
+def _facts_of(mention: NoteMention, facts: PatientFacts) -> bool:
+    """Whether the fact of ``mention`` is among ``facts`` (a value in conflict with another is not)."""
+    if mention.kind == "age":
+        return facts.age is not None
+    if mention.kind == "sex":
+        return facts.sex is not None
+    pool = {
+        "observation": facts.observations,
+        "condition": facts.conditions,
+        "medication": facts.medications,
+        "procedure": facts.procedures,
+    }.get(mention.kind, ())
+    return mention.fact is not None and any(f is mention.fact or f == mention.fact for f in pool)
+
+
+def _bare(mention: NoteMention, message: str) -> bool:
+    """A condition, medication or procedure only named: no negation, history or other context, no date or
+    dose, and no stating word beside it."""
+    if mention.kind not in _NAMED or mention.context.describe() != "asserted":
+        return False
+    fact = mention.fact
+    details = ("onset", "date", "start", "end", "dose", "abatement")
+    if fact is not None and any(getattr(fact, d, None) is not None for d in details):
+        return False
+    window = message[max(0, mention.start - 30) : min(len(message), mention.end + 10)]
+    return not STATING_CUES.search(window)
+
+
+def _mention(m: NoteMention) -> Mention:
+    return Mention(m.concept, m.kind, m.start, m.end, m.text, m.rendering, m.fact)  # type: ignore[arg-type]
 
 
 def extract_facts(message: str, today: dt.date) -> ExtractedFacts:
     """The facts ``message`` states about its patient, as of ``today`` (for "3 weeks ago")."""
-    scopes = Scopes(message)
-    notes: list[str] = []
-    age_mentions, age_notes, letter_sex = _age(message, scopes)
-    sex_mentions, sex_notes = _sex(message, scopes, letter_sex)
-    candidates, quantity_notes = find_quantities(message, scopes)
-    times = find_times(message, today)
-    phrase_mentions, phrase_notes, bare = read_phrases(message, scopes, times, today)
-    notes += age_notes + sex_notes + quantity_notes + phrase_notes
-    values = [c.mention for c in _resolve(candidates)]
-    stated = [m for i, m in enumerate(phrase_mentions) if i not in bare]
-    if not (age_mentions or sex_mentions or values or stated or refers_to_patient(message)):
-        notes += [f"'{m.text}': named, but not stated of a patient" for m in phrase_mentions]
-        phrase_mentions = []
-    conflicts: list[Conflict] = []
-    mentions = _one_per_concept(age_mentions + values + phrase_mentions, conflicts)
-    mentions = _usable(_orphans(message, mentions, conflicts, notes), conflicts)
-    return _assemble(mentions + sex_mentions, notes, tuple(conflicts))
-
-
-def _assemble(mentions: list[Mention], notes: list[str], conflicts: tuple[Conflict, ...] = ()) -> ExtractedFacts:
-    age = next((float(m.rendering.split()[1]) for m in mentions if m.kind == "age"), None)
-    sex_words = [m.rendering.split()[1] for m in mentions if m.kind == "sex"]
-    sex: Sex | None = ("female" if sex_words[0] == "female" else "male") if sex_words else None
-    facts = PatientFacts(
-        age=age,
-        sex=sex,
-        observations=tuple(m.fact for m in mentions if isinstance(m.fact, Observation)),
-        conditions=tuple(m.fact for m in mentions if isinstance(m.fact, Condition)),
-        medications=tuple(m.fact for m in mentions if isinstance(m.fact, Medication)),
-        procedures=tuple(m.fact for m in mentions if isinstance(m.fact, Procedure)),
-        conflicts=conflicts,
-    )
-    ordered = sorted(mentions, key=lambda m: (m.start, m.concept))
-    return ExtractedFacts(facts=facts, mentions=tuple(ordered), notes=tuple(dict.fromkeys(notes)))
+    if not message.strip():
+        return ExtractedFacts(facts=PatientFacts(), mentions=())
+    reading = read_note(message, today, source="message", question=True)
+    facts = reading.facts
+    used = [m for m in reading.mentions if _facts_of(m, facts)]
+    in_conflict = [f"'{v}'" for c in facts.conflicts for v in c.values] + [
+        f"{c.concept.replace('_', ' ')}: " for c in facts.conflicts
+    ]
+    notes = [  # a conflict is shown as one; the reader's note on it would say it twice
+        n
+        for n in reading.notes
+        if not n.startswith("nothing was read: no age") and not any(n.startswith(c) for c in in_conflict)
+    ]
+    notes += [
+        f"'{m.text}': {m.rendering.split(' (from ')[0]}; not used" for m in reading.mentions if m.kind == "obstetric"
+    ]
+    general = GENERAL_QUESTION.match(message) is not None and not refers_to_patient(message)
+    if general:  # "How long before transplantation must heart surgery have been?"
+        named = [m for m in used if m.kind in _NAMED]
+        notes += [f"'{m.text}': named in a question, not stated of a patient" for m in named]
+        used = [m for m in used if m.kind not in _NAMED]
+        facts = _assemble(facts, [_mention(m) for m in used], [], facts.conflicts).facts
+    if used and all(_bare(m, message) for m in used) and not refers_to_patient(message):
+        notes += [f"'{m.text}': named, but not stated of a patient" for m in used]
+        facts = PatientFacts(conflicts=facts.conflicts)
+        used = []
+    mentions = tuple(_mention(m) for m in sorted(used, key=lambda m: (m.start, m.concept)))
+    return ExtractedFacts(facts=facts, mentions=mentions, notes=tuple(dict.fromkeys(notes)))
 
 
 def without(extracted: ExtractedFacts, drop: list[Mention], why: str) -> ExtractedFacts:
     """``extracted`` less the mentions in ``drop``, each noted with ``why``."""
     kept = [m for m in extracted.mentions if m not in drop]
     notes = list(extracted.notes) + [f"'{m.text}': {why}" for m in drop]
-    return _assemble(kept, notes, extracted.facts.conflicts)
+    return _assemble(extracted.facts, kept, notes, extracted.facts.conflicts)
 
 
-def split_patients(message: str, boundary: int, today: dt.date) -> ExtractedFacts:
-    """The facts of a message that speaks of a second patient from ``boundary`` on ("…; another
-    patient: platelets 200,000/mm3"): what comes before is this patient's; each concept stated after
-    the boundary is a conflict (which patient does it describe?), never a fact of this patient."""
-    first = extract_facts(message[:boundary], today)
-    second = extract_facts(" " * boundary + message[boundary:], today)
+def split_patients(message: str, boundary: tuple[int, int], today: dt.date) -> ExtractedFacts:
+    """The facts of a message that speaks of a second patient from ``boundary`` (the words that say so) on
+    ("…; another patient: platelets 200,000/mm3"): what comes before is this patient's; each concept stated
+    after the boundary is a conflict (which patient does it describe?), never a fact of this patient."""
+    start, end = boundary
+    first = extract_facts(message[:start], today)
+    second = extract_facts(" " * end + message[end:], today)
     later = [m for m in second.mentions if m.kind not in ("age", "sex")] + [
         m for m in second.mentions if m.kind in ("age", "sex") and any(f.kind == m.kind for f in first.mentions)
     ]
@@ -280,7 +160,29 @@ def split_patients(message: str, boundary: int, today: dt.date) -> ExtractedFact
         )
     kept = [m for m in first.mentions if m.concept not in named]
     notes = list(first.notes) + [f"'{m.text}': stated for another patient; not used" for m in second.mentions]
-    return _assemble(kept, notes, tuple(conflicts))
+    return _assemble(first.facts, kept, notes, tuple(conflicts))
+
+
+def _assemble(
+    base: PatientFacts, mentions: list[Mention], notes: list[str], conflicts: tuple[Conflict, ...]
+) -> ExtractedFacts:
+    """``base`` with only the facts of ``mentions`` kept, and ``conflicts`` in place of its own."""
+    kept = [m.fact for m in mentions if m.fact is not None]
+    kinds = {m.kind for m in mentions}
+    facts = base.model_copy(
+        update={
+            "age": base.age if "age" in kinds else None,
+            "birth_date": base.birth_date if "age" in kinds else None,
+            "sex": base.sex if "sex" in kinds else None,
+            "observations": tuple(o for o in base.observations if o in kept),
+            "conditions": tuple(c for c in base.conditions if c in kept),
+            "medications": tuple(m for m in base.medications if m in kept),
+            "procedures": tuple(p for p in base.procedures if p in kept),
+            "conflicts": conflicts,
+        }
+    )
+    ordered = sorted(mentions, key=lambda m: (m.start, m.concept))
+    return ExtractedFacts(facts=facts, mentions=tuple(ordered), notes=tuple(dict.fromkeys(notes)))
 
 
 def mask_markup(message: str) -> str:

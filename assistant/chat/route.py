@@ -1,7 +1,7 @@
 """Which kind of question a chat message asks: general, about one patient, about the schedule.
 
-``classify(message, history, today=...)`` decides deterministically from cue lists (the data at the
-top of this module) and from the facts ``extract_facts`` reads. A message can be about a patient
+``classify(message, history, today=...)`` decides deterministically from cue lists (the data in
+``assistant.chat.cues``) and from the facts ``extract_facts`` reads. A message can be about a patient
 and about the schedule at once; it is general when it is neither.
 
 * patient: the message states a fact about a patient, or points at one ("my patient", "she", "can
@@ -13,7 +13,7 @@ and about the schedule at once; it is general when it is neither.
   an eligibility criterion asks for ("how long after radiotherapy can a patient start the study?").
 * dates: every date in the message with its role — ``surgery`` ("surgery was on 3 March"),
   ``start`` ("<drug> started 2025-01-10") or ``other`` — resolved against ``today`` by
-  ``assistant.chat.timing`` (a date without a year is the latest such day not after ``today``, or
+  ``assistant.schedule.message_dates`` (a date without a year is the latest such day not after ``today``, or
   the next one on or after it when its clause speaks of the future).
 
 ``routing_chain`` wraps this as a LangChain runnable that hands the message to the answerers whose
@@ -32,21 +32,32 @@ from typing import Any, Literal, Protocol
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from assistant.chat import lexicon as lx
+from assistant.chat.cues import (
+    ELIGIBILITY_QUESTIONS,
+    ELIGIBILITY_WAITS,
+    FOLLOW_UP_OPENERS,
+    NEW_PATIENT,
+    ROLE_CUES,
+    STUDY_EVENTS,
+    TIMING_QUESTIONS,
+    TOPICS,
+    TREATMENT_STEPS,
+    Role,
+)
 from assistant.chat.extract import (
+    PATIENT_REFERENCES,
     ExtractedFacts,
+    Mention,
     extract_facts,
     mask_markup,
-    refers_to_patient,
     split_patients,
     without,
 )
-from assistant.chat.named import fact_phrases, tumour_words
-from assistant.chat.scope import any_of, clause_bounds, rx
 from assistant.chat.steps import current_steps
-from assistant.chat.timing import find_times
+from assistant.clauses import clause_bounds, rx
+from assistant.patient.note import named_terms
+from assistant.schedule.message_dates import find_times
 
-Role = Literal["start", "surgery", "other"]
 Kind = Literal["patient", "schedule", "general"]
 
 
@@ -63,119 +74,6 @@ class History(Protocol):
         """True when facts of a patient are already held."""
 
 
-# --------------------------------------------------------------------------------------- cue data
-ELIGIBILITY_QUESTIONS: tuple[str, ...] = (
-    r"\b(?:can|could|may|would|will)\s+(?:she|he)\s+(?:be\s+)?(?:enrol(?:l?ed)?|enroll|join|participate|take\s+part"
-    r"|go\s+on|be\s+included|be\s+randomi[sz]ed|qualify)\b",
-    r"\b(?:is|would|will)\s+(?:she|he)\s+(?:be\s+)?(?:eligible|ineligible|excluded|included|a\s+candidate|ok|okay)\b",
-    r"(?-i:\b(?:is|would|will|can|could)\s+(?:Mr|Mrs|Ms|Miss|Dr)?\.?\s*(?!It\b|This\b|That\b|There\b|The\b)"
-    r"[A-Z][a-z]+\s+(?:be\s+)?(?i:eligible|enrol|enroll|included|excluded|qualify))",
-    r"\bdoes\s+(?:she|he)\s+(?:qualify|meet)\b",
-)
-"""Questions about one person's eligibility, beyond the words of ``lexicon.PATIENT_REFERENCES``."""
-
-FOLLOW_UP_OPENERS: tuple[str, ...] = (
-    r"^\s*(?:and|also|plus|but|now|actually|correction|update|oh|ok(?:ay)?|what\s+about|how\s+about|what\s+if)\b",
-    r"\b(?:her|his)\s+\w+",
-    r"^\s*\w+(?:\s+\w+)?\s+(?:is|was|are|now)\s+\d",
-)
-"""How a follow-up about the patient already in the conversation opens."""
-
-NEW_PATIENT: tuple[str, ...] = (
-    r"\b(?:another|a\s+new|a\s+different|the\s+next|a\s+second|new)\s+(?:patient|pt|case)\b",
-    r"\bdifferent\s+patient\b",
-)
-"""A new patient: the facts gathered so far no longer apply."""
-
-TIMING_QUESTIONS: tuple[str, ...] = (
-    r"\bwhen\b",
-    r"\bhow\s+long\b",
-    r"\bhow\s+many\s+(?:days|weeks|months|years)\b",
-    r"\bwhat\s+dates?\b",
-    r"\bwhich\s+(?:date|day|week|month)\b",
-    r"\bdates?\b",
-    r"\btime\s*-?\s*line\b",
-    r"\bschedule[ds]?\b",
-    r"\bcalendar\b",
-    r"\bduration\b",
-    r"\bby\s+when\b",
-    r"\buntil\b",
-    r"\bhow\s+soon\b",
-    r"\bdue\b",
-    r"\btiming\b",
-    r"\bwindow\b",
-    r"\bhow\s+long\s+(?:after|before)\b",
-    r"\bweeks?\s+(?:after|before)\b",
-)
-"""Words that ask about time."""
-
-TREATMENT_STEPS: tuple[str, ...] = (
-    r"\bsurgery\b",
-    r"\bsurgical\b",
-    r"\bresection\b",
-    r"\boperation\b",
-    r"\bpost-?\s?operative(?:ly)?\b",
-    r"\bpre-?\s?operative(?:ly)?\b",
-    r"\bperi-?\s?operative\b",
-    r"\badjuvant\b",
-    r"\bneo-?adjuvant\b",
-    r"\btreatment\b",
-    r"\btherapy\b",
-    r"\bdos(?:e|es|ing)\b",
-    r"\bcourse\b",
-    r"\bfollow-?\s?up\b",
-    r"\bvisits?\b",
-    r"\brestart\b",
-    r"\bresume\b",
-    r"\bstart\b",
-    r"\bstop\b",
-    r"\bcomplet(?:e|ed|ion)\b",
-    r"\bdrug\b",
-    r"\bmedication\b",
-)
-"""Steps of the treatment a timing question can be about; the names of the medications the schedule files
-schedule are steps too (``assistant.chat.steps``)."""
-
-STUDY_EVENTS: tuple[str, ...] = (
-    r"\b(?:when|what\s+date)\s+(?:did|does|do|was|is|will|were)\s+(?:the\s+)?(?:study|trial|recruitment|enrol\w*"
-    r"|accrual)\b(?!\s+(?:drug|treatment|medication|therapy))",
-    r"\b(?:study|trial)\s+(?:start|end|completion|close|closing)\s*(?:date)?\b",
-    r"\b(?:start|completion|end|first\s+posted|last\s+update)\s+date\b",
-)
-"""Questions about the study's own dates (the record's fields), not a patient's timeline."""
-
-ELIGIBILITY_WAITS: tuple[str, ...] = (
-    r"\b(?:can|could|may|must|should)\s+(?:a|the|my|this)?\s*(?:patient|subject|participant|person|someone|one|they"
-    r"|she|he|you)?\s*(?:start|begin|enter|join|go\s+on|be\s+(?:enrol\w*|included|randomi[sz]ed|eligible)|enrol\w*"
-    r"|participate|take\s+part|qualify)\b(?:\s+(?:the|in|on|into)\s+(?:the\s+)?(?:study|trial|protocol))?",
-    r"\bsince\s+(?:the\s+)?(?:prior|previous|last|their|his|her|any)\b",
-    r"\b(?:wait|washout|wash-out)\b",
-    r"\bhow\s+(?:long|many\s+(?:days|weeks|months))\s+(?:since|after)\s+(?:prior|previous|last)?\s*"
-    r"(?:chemo\w*|radio\w*|radiation|biologic\w*|investigational|immuno\w*|steroid\w*|transplant\w*)\b",
-)
-"""Eligibility questions about the time since a prior treatment ("how long after radiotherapy can a patient
-start the study?"): the protocol's criteria answer them, not the trial's timeline."""
-
-ROLE_CUES: dict[Role, str] = {
-    "surgery": r"\b(?:surgery|surgical|operation|operated|resection|resected|gastrectomy|laparotomy|op)\b",
-    "start": r"\b(?:start(?:ed|s|ing)?|began|begun|begin(?:s|ning)?|commenc(?:e|ed|ing)|initiat(?:e|ed|ing)"
-    r"|first\s+dose)\b",
-}
-"""Words that give a date its role in the schedule; "<scheduled medication> from/since <date>" is a start too."""
-
-TOPICS: tuple[tuple[str, str], ...] = (
-    ("exclusion criteria", r"\bexclusions?(?:\s+criteri(?:a|on))?\b"),
-    ("inclusion criteria", r"\binclusions?(?:\s+criteri(?:a|on))?\b"),
-    ("eligibility", r"\beligib\w*|\bcriteri(?:a|on)\b|\benrol\w*"),
-    ("schedule", r"\bschedule\b|\btime\s*-?\s*line\b|\bcalendar\b"),
-    ("dosing", r"\bdos(?:e|es|ing|age)\b"),
-    ("outcomes", r"\b(?:outcomes?|end\s*-?\s*points?|recurrence|survival)\b"),
-    ("contacts", r"\b(?:contacts?|sites?|locations?|sponsor|investigators?)\b"),
-    ("design", r"\b(?:phase|enrol?lment|randomi[sz]\w*|arms?|design|masking)\b"),
-)
-"""What a message is about, kept by the conversation for follow-ups ("what about the exclusion criteria?")."""
-
-
 def __getattr__(name: str) -> Any:
     if name == "SCHEDULE_STEPS":  # concepts that, dated in a schedule question, are the trial's own steps
         return current_steps().concepts
@@ -188,14 +86,6 @@ def _role_patterns() -> dict[Role, str]:
 
 
 PROTOCOL_ID = r"\bNCT\d{8}\b"
-
-_CONCEPT_NAMES = any_of(
-    [p for names in lx.LAB_NAMES.values() for p in names]
-    + [p for p, _ in lx.LAB_GROUPS]
-    + [p for names, _, _ in lx.SCORES.values() for p in names]
-    + [p for _, _, p in fact_phrases()]
-    + [tumour_words() + r"\s+size", lx.MITOTIC_NAMES]
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,6 +212,15 @@ def find_dates(message: str, today: dt.date) -> tuple[DateMention, ...]:
     )
 
 
+def _dated_by(mention: Mention, date: DateMention) -> bool:
+    """Whether ``date`` is the date of the fact ``mention`` read (its words, or the day its fact holds)."""
+    if mention.start <= date.start and date.end <= mention.end:
+        return True
+    fact = mention.fact
+    days = [getattr(fact, name, None) for name in ("start", "end", "date", "onset")]
+    return date.date is not None and date.date in days
+
+
 def classify(message: str, history: History | None = None, *, today: dt.date | None = None) -> Route:
     """Route ``message``: patient-specific, schedule, both, or general. ``today`` (default: the
     conversation's ``as_of``, else the system date) is the day relative dates count from."""
@@ -339,8 +238,7 @@ def classify(message: str, history: History | None = None, *, today: dt.date | N
         anchors = [
             m
             for m in facts.mentions
-            if m.concept in steps.concepts
-            and any(m.start <= d.start and d.end <= m.end for d in dates if d.role != "other")
+            if m.concept in steps.concepts and any(_dated_by(m, d) for d in dates if d.role != "other")
         ]
         facts = without(facts, anchors, "a date of the trial's treatment, used for the schedule") if anchors else facts
     reasons: list[str] = []
@@ -349,14 +247,14 @@ def classify(message: str, history: History | None = None, *, today: dt.date | N
     if new_patient and any(m.start < new_patient.start() for m in facts.mentions):
         # facts before "another patient": two people in one message; the later ones are not this patient's
         reasons.append(f"second patient in the message: {new_patient.group(0)}")
-        facts = split_patients(message, new_patient.start(), day)
+        facts = split_patients(message, new_patient.span(), day)
         new_patient = None
     elif new_patient:
         reasons.append(f"new patient: {new_patient.group(0)}")
     concepts = facts.concepts
     if concepts:
         reasons.append("fact: " + ", ".join(concepts))
-    reference = rx(any_of(lx.PATIENT_REFERENCES)).search(message) if refers_to_patient(message) else None
+    reference = PATIENT_REFERENCES.search(message)
     if reference:
         reasons.append(f"patient reference: {reference.group(0)}")
     question = _first(message, ELIGIBILITY_QUESTIONS)
@@ -367,9 +265,11 @@ def classify(message: str, history: History | None = None, *, today: dt.date | N
     has_patient = history is not None and history.has_patient and not new_patient
     if has_patient and not (concepts or reference or question):
         opener = _first(message, FOLLOW_UP_OPENERS)
-        named = rx(r"(?<![\w])" + _CONCEPT_NAMES + r"(?![\w])").search(message)
+        named = named_terms(message)[:1] if opener else []
         if opener and named:
-            reasons.append(f"follow-up on the patient: {opener.group(0).strip()} … {named.group(0)}")
+            reasons.append(
+                f"follow-up on the patient: {opener.group(0).strip()} … {message[named[0][0] : named[0][1]]}"
+            )
     patient = bool(concepts or reference or question or any(r.startswith("follow-up") for r in reasons))
 
     if schedule and timing:

@@ -19,6 +19,16 @@ _RELATIVE = re.compile(
 )
 _LAST = re.compile(r"\b(?:last|past|previous)\s+(?P<unit>week|month|year)\b", re.IGNORECASE)
 _AT_AGE = re.compile(r"\bat\s+(?:the\s+)?age\s+(?:of\s+)?(?P<age>\d{1,3})\b", re.IGNORECASE)
+_DAY_MONTH = re.compile(
+    r"\b(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>"
+    + _MONTHS
+    + r")|(?P<m2>"
+    + _MONTHS
+    + r")\s+(?P<d2>\d{1,2})"
+    r"(?:st|nd|rd|th)?)(?!\w|\.\d|,?\s*\d)",
+    re.IGNORECASE,
+)
+"""A day of a month with no year ("on 3 March", "March 3rd"): the latest such day not after the note's date."""
 _MONTH_YEAR = re.compile(
     r"\b(?P<text>(?:\d{1,2}\s+)?" + _MONTHS + r"(?:\s+\d{1,2}(?:st|nd|rd|th)?,?)?\s+(?:of\s+)?\d{4})\b", re.IGNORECASE
 )
@@ -94,6 +104,16 @@ def find_dates(text: str, today: dt.date, age: float | None = None) -> list[Stat
         add(m, _safe_date(year + 2000 if year < 100 else year, int(m.group("m")), int(m.group("d"))))
     for m in _MONTH_YEAR.finditer(text):
         add(m, _parse_month_year(m.group("text")), "day" if _DAY_OF_MONTH.search(m.group("text")) else "month")
+    for m in _DAY_MONTH.finditer(text):
+        month_word = m.group("m1") or m.group("m2")
+        if month_word == "may":  # the verb ("she may 2 …"), not the month
+            continue
+        month = _month_number(month_word)
+        number = int(m.group("d1") or m.group("d2"))
+        day = _safe_date(today.year, month, number) if month is not None else None
+        if day is not None and day > today:
+            day = _safe_date(today.year - 1, month, number) if month is not None else None
+        add(m, day)
     for m in _ON_MONTH_DAY.finditer(text):
         day = _safe_date(today.year, int(m.group("m")), int(m.group("d")))
         if day is not None and day > today:
@@ -104,6 +124,14 @@ def find_dates(text: str, today: dt.date, age: float | None = None) -> list[Stat
     for m in _DAY_WORD.finditer(text):
         add(m, today - dt.timedelta(days=1) if m.group("w").lower() == "yesterday" else today)
     return sorted(found, key=lambda f: f.start)
+
+
+def _month_number(word: str) -> int | None:
+    """The month a month's name or abbreviation names ("Sept." → 9)."""
+    try:
+        return date_parser.parse(word.rstrip("."), default=dt.datetime(2000, 1, 1)).month
+    except (ValueError, OverflowError):
+        return None
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:

@@ -9,6 +9,7 @@ from dataclasses import replace
 from spacy.tokens import Span
 
 from assistant.patient.facts import Condition, Medication, Procedure
+from assistant.patient.note.controlled import read_controlled
 from assistant.patient.note.dates import StatedDate, find_dates, nearest_date
 from assistant.patient.note.observations import read_observation, read_tumour_size
 from assistant.patient.note.pipeline import other_senses, term_of
@@ -20,6 +21,7 @@ from assistant.patient.note.scope import (
     negation_narrowed,
     resolved_not_absent,
 )
+from assistant.patient.note.senses import measured_sense
 from assistant.patient.note.values import value_after
 from assistant.patient.note.vocabulary import Term, concept_details, drug_allergy_term
 
@@ -96,7 +98,8 @@ def _episode(name: str) -> bool:
 
 
 def _year_after(ent: Span, reading: Reading) -> StatedDate | None:
-    """The bare year written just after a procedure's name, when it is not after the note's date."""
+    """The bare year written just after a procedure's or condition's name, when it is not after the note's
+    date."""
     match = _YEAR_AFTER.match(reading.text, ent.end_char)
     if match is None or int(match.group("y")) > reading.today.year:
         return None
@@ -235,6 +238,10 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
     sent = ent.sent
     dates = find_dates(sent.text, reading.today, reading.age)
     local = [replace(d, start=d.start + sent.start_char, end=d.end + sent.start_char) for d in dates]
+    if kind == "observation":  # a lab's date may head its sentence ("Labs 3/1/2025: Cr 1.2; Hb 12"), but a
+        # year or month in another clause dates something else ("hysterectomy in 2019; BNP 400")
+        clause = _in_clause(local, ent)
+        local = [d for d in local if d.precision == "day" or d in clause]
     own = _not_anothers(local if kind == "observation" else _in_clause(local, ent), ent)
     stated = nearest_date(own, ent.start_char, ent.end_char)
     taken_now = kind == "medication" and _TAKEN_NOW.search(reading.text, sent.start_char, ent.start_char) is not None
@@ -244,7 +251,7 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
         stated = None  # "radiation in 2018, on anastrozole": the year is the radiation's
     if kind == "medication" and stated is not None:
         stated = _stop_date(reading.text, ent, own) or stated
-    if stated is None and kind == "procedure":
+    if stated is None and kind in ("procedure", "condition"):  # "appendectomy 2015", "MI 2019"
         stated = _year_after(ent, reading)
     base = {"kind": kind, "concept": name, "context": ctx, "code": term.code, "system": term.system}
     reason = not_used_reason(ctx)
@@ -261,6 +268,10 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
     words = reading.text[ent.start_char : end]
     if kind == "condition" and _TEST_OR_VACCINE.match(reading.text, end, limit):  # "HIV 1/2 antibody negative"
         reading.not_understood.append(reading.text[ent.start_char : limit].strip().split("\n")[0])
+        return
+    measured = measured_sense(ent, limit) if kind == "condition" else None
+    if measured is not None:  # "MI 5/50 HPF": a mitotic index, not an infarction
+        read_mention(ent, limit, reading, measured)
         return
     if kind == "condition" and _adjective_sense(ent):
         reading.notes.append(f"'{words}': not used: the adjective ('fit for treatment'), not the condition")
@@ -335,9 +346,10 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
             source=reading.source,
             covers_past=covers_past,
         )
+        state = "not taken" if ctx.negated else ("past" if given else "current")
         if dose is not None and dose.unit:
             end = dose.end
-        state = "not taken" if ctx.negated else ("past" if given else "current")
+            state += f", {dose.text}"
     else:
         fact = Procedure(
             concept=name,
@@ -355,3 +367,4 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
     add_mention(reading, base, ent.start_char, end, f"{label}: {state}{when} (from '{words}')", fact)
     if kind == "condition" and not ctx.negated:
         read_tumour_size(ent, term, reading, ctx)
+        read_controlled(ent, term, reading, ctx)

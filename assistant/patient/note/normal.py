@@ -59,7 +59,7 @@ _ENDS_CLAUSE = re.compile(r"\s*(?:[.;,)\n]|$)")
 
 
 @lru_cache(maxsize=1)
-def _panels() -> dict[str, tuple[str, ...]]:
+def panel_tests() -> dict[str, tuple[str, ...]]:
     """Each panel name (normalised) → the tests a normal result of it bounds."""
     raw = json.loads((_HERE / "panels.json").read_text(encoding="utf-8"))
     found: dict[str, tuple[str, ...]] = {}
@@ -69,13 +69,25 @@ def _panels() -> dict[str, tuple[str, ...]]:
     return found
 
 
+@lru_cache(maxsize=1)
+def multiple_panels() -> dict[str, tuple[str, ...]]:
+    """Each name (normalised) of a panel whose stated multiple of the ULN describes each of its tests."""
+    raw = json.loads((_HERE / "panels.json").read_text(encoding="utf-8"))
+    found: dict[str, tuple[str, ...]] = {}
+    for panel in raw["panels"].values():
+        if panel.get("multiple_applies_to_each", False):
+            for name in panel["names"]:
+                found[normalize_text(name)] = tuple(panel["tests"])
+    return found
+
+
 def _tests_named(words: str) -> tuple[str, ...] | None:
     """The tests ``words`` names: a panel's, or one test of a panel named alone ("creatinine", "ALT"); a vital
     sign has no upper limit of normal, and "heart rate normal" is not read so."""
     norm = normalize_text(_LEAD.sub("", words.strip()))
     if not norm:
         return None
-    panels = _panels()
+    panels = panel_tests()
     panel = panels.get(norm)
     if panel is not None:
         return panel

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from spacy.tokens import Span
 
@@ -23,6 +24,7 @@ from assistant.patient.note.values import (
     convert,
     count_before,
     is_thousands,
+    looks_like_unit,
     other_plausible_units,
     reference_after,
     roman_after,
@@ -33,8 +35,11 @@ from assistant.patient.note.vocabulary import PAIR_CONCEPT, Term, concept_detail
 from assistant.patient.units import format_number, is_uln
 
 _FLAG = re.compile(r"\b(?P<w>positive|negative|not detected|detected|reactive|non-?reactive)\b", re.IGNORECASE)
-_RANGE_AFTER = re.compile(r"\s*(?:-|–|to)\s*\d")
+_RANGE_AFTER = re.compile(r"\s*(?:-|–|to)\s*\d+(?:\.\d+)?")
 """A second number after a value that makes it a range ("ECOG 1-2", "ALT 40 to 60")."""
+_NUMERAL = re.compile(r"[\d.]+")
+_DECIMAL_COMMA = re.compile(r",\d{1,2}(?![\d,])")
+"""A comma and one or two digits right after a number: a decimal comma ("1,2"), not a thousands separator."""
 _NOT_TESTED = re.compile(
     r"\b(?:not|never)\s+(?:yet\s+)?(?:been\s+)?(?:tested|done|performed|checked|measured|available|sent|obtained|drawn)\b"
     r"|\b(?:pending|awaited|not\s+known|unknown)\b",
@@ -178,6 +183,10 @@ def _one_value(
 ) -> None:
     ctx: NoteContext = base["context"]  # type: ignore[assignment]
     text = reading.text
+    if concept is not None and concept.value == "score" and value.unit and not looks_like_unit(value.unit):
+        numeral = _NUMERAL.match(text, value.start)  # "ECOG 3 allowed": the word after a score is no unit
+        value = replace(value, end=numeral.end() if numeral else value.end, unit=None)
+        value = replace(value, text=text[value.start : value.end])
     start, end = min(ent.start_char, value.start), value.end  # a count may come before its name
     words = (
         text[start:end] if value.start - ent.end_char < 40 else text[ent.start_char : ent.end_char] + " … " + value.text
@@ -195,6 +204,9 @@ def _one_value(
         date = reading.today
     if value.comparator is not None and value.second is not None:  # "BP <140/90": a goal, not a reading
         reading.notes.append(f"'{words}': a bound on two numbers, not a reading; not used")
+        return
+    if value.comparator is not None and reading.question:  # "can a patient with platelets > 50,000 enrol?"
+        reading.notes.append(f"'{words}': a bound in a question is a threshold, not the patient's value; not used")
         return
     parts = pair_parts()
     if value.second is not None and (concept is None or concept.value != "score"):
@@ -216,8 +228,13 @@ def _one_value(
         name, base, words = concept.name, dict(base, concept=concept.name), text[start:end]
     label = concept.label if concept is not None else name.replace("_", " ")
     bound = f"{value.comparator} " if value.comparator else ""
-    if _RANGE_AFTER.match(text, value.end) and value.second is None:
-        _unusable(reading, name, f"{words}…", "a range, not one value")
+    decimal = _DECIMAL_COMMA.match(text, value.end) if value.unit is None else None
+    if decimal is not None:  # "platelets 1,2 x10^9/L": 1.2, or a list "1, 2"? not for the reader to guess
+        _unusable(reading, name, text[start : decimal.end()], "a number with a decimal comma; write it with a point")
+        return
+    span = _RANGE_AFTER.match(text, value.end)
+    if span is not None and value.second is None:
+        _unusable(reading, name, text[start : span.end()], "a range, not one value")
         return
     bounds = plausible_range(concept)
     if concept is not None and concept.value == "score" and bounds is not None and not bounds[0] <= number <= bounds[1]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import sys
 import time
 from functools import lru_cache
@@ -63,6 +64,13 @@ def _line_sentences(doc: Doc) -> Doc:
     return doc
 
 
+def _split_capital_and_period(nlp: Language) -> None:
+    """Split a period off a single capital letter ("hepatitis B." → "B", "."): spaCy keeps "B." whole, as an
+    initial, so a term ending in a letter ("hepatitis B", "vitamin D") went unmatched at a sentence's end."""
+    suffixes = nlp.tokenizer.suffix_search.__self__  # type: ignore[union-attr]
+    nlp.tokenizer.suffix_search = re.compile(suffixes.pattern + r"|(?<=^[A-Z])\.$").search  # type: ignore[union-attr]
+
+
 @lru_cache(maxsize=1)
 def note_pipeline() -> Language:
     """The shared pipeline: tokenizer, sentences (spaCy's punctuation sentencizer and the note's line breaks),
@@ -73,6 +81,7 @@ def note_pipeline() -> Language:
     from medspacy.section_detection import SectionRule
 
     nlp = medspacy.load(medspacy_enable=["medspacy_tokenizer"])
+    _split_capital_and_period(nlp)
     nlp.add_pipe("sentencizer")
     Language.component("note_line_sentences", func=_line_sentences)
     nlp.add_pipe("note_line_sentences")
@@ -145,3 +154,10 @@ def other_senses(span: Span) -> list[Term]:
 def build_seconds() -> float | None:
     """How long building the pipeline took in this process, once it is built."""
     return _build_seconds[0] if _build_seconds else None
+
+
+def named_terms(text: str) -> list[tuple[int, int, str]]:
+    """The vocabulary terms ``text`` names, as (start, end, concept), in text order: what a message is about
+    ("and her creatinine?"), whether or not it states a value."""
+    doc = note_pipeline()(text)
+    return [(e.start_char, e.end_char, term_of(e).concept) for e in doc.ents]

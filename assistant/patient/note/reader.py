@@ -22,6 +22,8 @@ from assistant.patient.note.demographics import Found, ages, obstetric, sexes
 from assistant.patient.note.derived import derived_bmi, derived_not_pregnant
 from assistant.patient.note.mentions import read_mention
 from assistant.patient.note.normal import read_normal
+from assistant.patient.note.orphans import find_second_values
+from assistant.patient.note.panel_values import read_panel_multiples
 from assistant.patient.note.pipeline import note_pipeline
 from assistant.patient.note.reading import Reading
 from assistant.patient.note.types import NoteContext, NoteMention, NoteReading
@@ -69,10 +71,13 @@ def _language(text: str) -> tuple[str, float]:
     return str(best.lang), float(best.prob)
 
 
-def read_note(text: str, today: dt.date, *, source: str = "note") -> NoteReading:
-    """The patient facts a clinical note states about its patient, each with the words it came from."""
+def read_note(text: str, today: dt.date, *, source: str = "note", question: bool = False) -> NoteReading:
+    """The patient facts a clinical note states about its patient, each with the words it came from.
+    ``question``: the text is a clinician's chat message (a bound in it is a threshold, not a result)."""
     _check_input(text)
-    clean = _blank(_blank(_blank(text, _COMMENT), _TAG), _OTHER_PERSON)
+    clean = _blank(_blank(text, _COMMENT), _TAG)
+    if not question:  # in a chat message "Another patient: …" starts a new patient, which the chat handles
+        clean = _blank(clean, _OTHER_PERSON)
     if len(_PROSE_WORD.findall(clean)) >= 6:
         language, probability = _language(clean)
         if language != "en" and probability >= 0.9:  # read nothing rather than guess at a few shared words
@@ -81,7 +86,7 @@ def read_note(text: str, today: dt.date, *, source: str = "note") -> NoteReading
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"\[W036\]")  # medspaCy's empty regex matcher, every call
         doc = note_pipeline()(clean + "\n")  # a rule that looks one token past a word ("HIV negative") sees an end
-    reading = Reading(text=text, today=today, source=source, age=None)
+    reading = Reading(text=text, today=today, source=source, age=None, question=question)
     age, conflicts = _age(doc, reading)
     reading.age = age
     ents = [  # "5 mg": a unit, not a lab; but "12 mitoses per 50 HPF" is a count before its name
@@ -100,9 +105,12 @@ def read_note(text: str, today: dt.date, *, source: str = "note") -> NoteReading
         nxt = ents[i + 1].start_char if i + 1 < len(ents) and ents[i + 1].sent == ent.sent else ent.sent.end_char
         read_mention(ent, nxt, reading)
     read_normal(doc, reading)
+    read_panel_multiples(doc, reading)
     sex, sex_conflict = _sex(doc, reading)
     conflicts += sex_conflict
     _obstetric(doc, reading)
+    if question:  # a note's other numbers ("resected with 2 cm margins") name other things more often
+        find_second_values(clean, reading)
     observations, obs_conflicts = _series(reading)
     observations += derived_bmi(reading, observations)
     from assistant.settings import get_settings
@@ -195,20 +203,20 @@ def _series(reading: Reading) -> tuple[tuple[Observation, ...], list[Conflict]]:
             or len(dates) != len(set(dates))
             and len({(f.date, f.value, f.comparator) for f in facts}) > len(set(dates))
         )
-        if clash:
-            stated = tuple(_stated_value(reading, m) for m in mentions)
+        seconds = tuple(reading.second_values.get(concept, ()))
+        if clash or seconds:
+            reason = "different values stated" if clash else "a second value stated: a repeat or a correction?"
+            stated = tuple(_stated_value(reading, m) for m in mentions) + seconds
             conflicts.append(
                 Conflict(
                     concept=concept,
                     kind="observation",
                     values=stated,
-                    reason="different values stated",
+                    reason=reason,
                     source=reading.source,
                 )
             )
-            reading.notes.append(
-                f"{concept.replace('_', ' ')}: different values stated ({'; '.join(stated)}); none used"
-            )
+            reading.notes.append(f"{concept.replace('_', ' ')}: {reason} ({'; '.join(stated)}); none used")
             for m in mentions:
                 unused = replace(m, fact=None, rendering=f"{m.rendering}: not used: conflicting values")
                 reading.mentions[reading.mentions.index(m)] = unused
@@ -237,8 +245,9 @@ def _unusable_values(reading: Reading, taken: set[str]) -> list[Conflict]:
 
 def _stated_value(reading: Reading, mention: NoteMention) -> str:
     for m, value, _ in reading.series:
-        if m is mention:
-            return value.text
+        if m is mention:  # the words with the test's name ("platelets 80k"), unless they hold another number
+            before = m.text[: m.text.rfind(value.text)] if value.text in m.text else "0"
+            return m.text if not any(c.isdigit() for c in before) and len(before) <= 40 else value.text
     fact = mention.fact
     assert isinstance(fact, Observation)
     return format_number(fact.value) if fact.value is not None else str(fact.flag)

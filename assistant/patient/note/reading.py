@@ -23,9 +23,13 @@ class Reading:
     not_understood: list[str] = field(default_factory=list)
     used_spans: list[tuple[int, int]] = field(default_factory=list)
     series: list[tuple[NoteMention, StatedValue, StatedDate | None]] = field(default_factory=list)
+    question: bool = False
+    """The text is a clinician's message, not a note: a bound in it is a threshold asked about, not a result."""
     unusable: list[tuple[str, str, str]] = field(default_factory=list)
     """Values stated of the patient that cannot be used, as (concept, words, why): a unit missing or unknown,
     a range, a number off the scale or outside the plausible range."""
+    second_values: dict[str, list[str]] = field(default_factory=dict)
+    """Per concept, values no name claims that can only be a second value of it ("Correction: 200,000/mm3")."""
 
 
 def not_used_reason(ctx: NoteContext) -> str | None:

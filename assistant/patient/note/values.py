@@ -167,9 +167,17 @@ _COUNT_BEFORE = re.compile(r"(?<![\w.,/])(?P<num>\d+(?:\.\d+)?)\s*$")
 _PER_UNIT_AFTER = re.compile(r"\s*(?P<unit>(?:per|/)\s*(?:\d+\s*)?[A-Za-z][A-Za-z0-9\[\]]*)\b", re.IGNORECASE)
 
 
+_THOUSANDS_BEFORE = re.compile(r"(?<![\w.,/])(?P<num>\d+(?:\.\d+)?)(?P<k>[kK])\s+$")
+
+
 def count_before(text: str, start: int, end: int, floor: int) -> StatedValue | None:
     """A count written before a name with its unit after it ("12 mitoses per 50 HPF"): the number just before
-    ``start`` (not before ``floor``) and a unit of "per" or "/" just after ``end``."""
+    ``start`` (not before ``floor``) and a unit of "per" or "/" just after ``end``; or a count in thousands
+    written before its name ("90k platelets")."""
+    thousands = _THOUSANDS_BEFORE.search(text, floor, start)
+    if thousands is not None:
+        words = text[thousands.start() : end]
+        return StatedValue(thousands.start(), end, float(thousands.group("num")), None, thousands.group("k"), words)
     number = _COUNT_BEFORE.search(text, floor, start)
     unit = _PER_UNIT_AFTER.match(text, end)
     if number is None or unit is None:

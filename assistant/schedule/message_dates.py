@@ -1,4 +1,4 @@
-"""Dates and time spans written in a message, resolved against a reference day.
+"""Dates and time spans written in a chat message, resolved against a reference day, for the schedule.
 
 Absolute dates are found by pattern and read by python-dateutil; spans ("3 weeks ago", "last
 month") by ``relativedelta``. A date without a year ("3 March") is the most recent such day on or
@@ -19,11 +19,27 @@ from typing import Literal
 from dateutil import parser as date_parser
 from dateutil.relativedelta import relativedelta
 
-from assistant.chat.lexicon import WORD_NUMBERS
-from assistant.chat.scope import clause_bounds, rx
+from assistant.clauses import clause_bounds, rx
 from assistant.dates import checked, shifted
 
 Precision = Literal["day", "imprecise"]
+
+WORD_NUMBERS: dict[str, int] = {  # the counts a span may be written in
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|(?-i:May|MAY|may(?=\s+\d{4}))|june?|july?|aug(?:ust)?"
