@@ -11,6 +11,7 @@ from spacy.tokens import Span
 
 from assistant.patient.facts import Condition
 from assistant.patient.note.reading import Reading, add_mention
+from assistant.patient.note.spans import sentence, text_of
 from assistant.patient.note.types import NoteContext
 from assistant.patient.note.vocabulary import Term, vocabulary_terms
 
@@ -35,8 +36,8 @@ def _uncontrolled_terms() -> dict[str, Term]:
 def _controlled_beside(ent: Span) -> tuple[int, int, bool] | None:
     """The span of "controlled" or "uncontrolled" written just before or after ``ent`` in its clause, and
     whether it says uncontrolled ("poorly controlled", "not controlled"), or None."""
-    text = ent.doc.text
-    lo, hi = max(ent.sent.start_char, ent.start_char - 24), min(ent.sent.end_char, ent.end_char + 24)
+    text = text_of(ent.doc)
+    lo, hi = max(sentence(ent).start_char, ent.start_char - 24), min(sentence(ent).end_char, ent.end_char + 24)
     for match in _CONTROLLED.finditer(text, lo, hi):
         gap = (
             text[ent.end_char : match.start()] if match.start() >= ent.end_char else text[match.end() : ent.start_char]

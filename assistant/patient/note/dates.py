@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from dateutil import parser as date_parser
@@ -84,6 +85,12 @@ def _ago(today: dt.date, n: int, unit: str) -> dt.date:
 
 def find_dates(text: str, today: dt.date, age: float | None = None) -> list[StatedDate]:
     """Every date expression in ``text``, resolved against ``today`` (and the patient's ``age`` for "at age N")."""
+    return list(_dates_in(text, today, age))
+
+
+@lru_cache(maxsize=256)
+def _dates_in(text: str, today: dt.date, age: float | None) -> tuple[StatedDate, ...]:
+    """``find_dates``, once per sentence: each term of a sentence asks for its dates."""
     found: list[StatedDate] = []
 
     def add(match: re.Match[str], day: dt.date | None, precision: Precision = "day") -> None:
@@ -123,7 +130,7 @@ def find_dates(text: str, today: dt.date, age: float | None = None) -> list[Stat
         add(m, _safe_date(int(m.group("y")), 7, 1), "year")
     for m in _DAY_WORD.finditer(text):
         add(m, today - dt.timedelta(days=1) if m.group("w").lower() == "yesterday" else today)
-    return sorted(found, key=lambda f: f.start)
+    return tuple(sorted(found, key=lambda f: f.start))
 
 
 def _month_number(word: str) -> int | None:

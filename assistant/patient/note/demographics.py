@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
+from assistant.patient.note.spans import text_of
 from assistant.patient.note.values import looks_like_unit
 
 _AGE = re.compile(
@@ -79,7 +80,7 @@ def in_title_paragraph(doc: Doc, i: int) -> bool:
     for section in doc._.sections:
         if section.body_start <= i < section.body_end or section.title_start <= i < section.title_end:
             start = doc[section.title_start].idx if section.title_start < len(doc) else 0
-            return not _PARAGRAPH_BREAK.search(doc.text, start, doc[i].idx)
+            return not _PARAGRAPH_BREAK.search(text_of(doc), start, doc[i].idx)
     return True
 
 
@@ -88,17 +89,17 @@ def ages(doc: Doc) -> list[Found]:
     sentences about relatives."""
     family = _family_tokens(doc)
     out: list[Found] = []
-    for m in _AGE.finditer(doc.text):
-        if _AT_AGE.search(doc.text[max(0, m.start() - 12) : m.start() + 4]) or _AT_BEFORE.search(
-            doc.text, max(0, m.start() - 8), m.start()
+    for m in _AGE.finditer(text_of(doc)):
+        if _AT_AGE.search(text_of(doc)[max(0, m.start() - 12) : m.start() + 4]) or _AT_BEFORE.search(
+            text_of(doc), max(0, m.start() - 8), m.start()
         ):
             continue  # "at age 26", "at 45 years of age": when something happened, not the age now
-        if _BOUND_BEFORE.search(doc.text, max(0, m.start() - 12), m.start()):
+        if _BOUND_BEFORE.search(text_of(doc), max(0, m.start() - 12), m.start()):
             continue
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if span is not None and any(t.i in family for t in span):
             continue
-        if m.group("e") is not None and _unit_follows(doc.text, m.end()):
+        if m.group("e") is not None and _unit_follows(text_of(doc), m.end()):
             continue  # "he is 50 kg", "she is 5 months post-op": a measurement, not an age
         years = next(g for g in m.groups() if g is not None)
         if 0 < int(years) < 130:
@@ -151,4 +152,4 @@ def _after_age(token: object) -> bool:
 
 def obstetric(doc: Doc) -> list[Found]:
     """Gravida/para summaries ("G2P2", "G3P1-0-2-1"): obstetric history, never a current pregnancy."""
-    return [Found(m.start(), m.end(), m.group(0)) for m in _GRAVIDA.finditer(doc.text)]
+    return [Found(m.start(), m.end(), m.group(0)) for m in _GRAVIDA.finditer(text_of(doc))]

@@ -22,6 +22,7 @@ from assistant.patient.note.scope import (
     resolved_not_absent,
 )
 from assistant.patient.note.senses import measured_sense
+from assistant.patient.note.spans import sentence, sentence_ents, text_of
 from assistant.patient.note.values import value_after
 from assistant.patient.note.vocabulary import Term, concept_details, drug_allergy_term
 
@@ -76,15 +77,16 @@ def _anothers_before_a_break(ent: Span, stated: StatedDate) -> bool:
     """True when a drug has a date before it that ends another item of its list: a comma or semicolon between
     the date and the drug, and another condition, procedure or drug in the date's own item ("radiation in 2018,
     on anastrozole", "dexamethasone started 3 days ago, pantoprazole"; not "In 2019, started on tamoxifen")."""
-    text = ent.doc.text
+    text = text_of(ent.doc)
     if stated.end > ent.start_char:
         return False
     taking = any(m.category == "TAKING" for m in ent._.modifiers)  # "kidney transplant in 2018 on tacrolimus"
     if not taking and not re.search(r"[,;]", text[stated.end : ent.start_char]):
         return False
-    item = max(ent.sent.start_char, text.rfind(",", 0, stated.start) + 1, text.rfind(";", 0, stated.start) + 1)
+    item = max(sentence(ent).start_char, text.rfind(",", 0, stated.start) + 1, text.rfind(";", 0, stated.start) + 1)
     return any(
-        e.start_char != ent.start_char and item <= e.start_char and e.end_char <= stated.start for e in ent.sent.ents
+        e.start_char != ent.start_char and item <= e.start_char and e.end_char <= stated.start
+        for e in sentence_ents(ent)
     )
 
 
@@ -109,7 +111,7 @@ def _year_after(ent: Span, reading: Reading) -> StatedDate | None:
 def _in_clause(dates: list[StatedDate], ent: Span) -> list[StatedDate]:
     """The dates of ``ent``'s sentence not beyond a semicolon from it: in "osteoporosis diagnosed in 2022;
     no surgery" the year is the osteoporosis's, and in "aspirin; warfarin stopped in 2019" the warfarin's."""
-    text, sent = ent.doc.text, ent.sent
+    text, sent = text_of(ent.doc), sentence(ent)
     start = text.rfind(";", sent.start_char, ent.start_char) + 1 or sent.start_char
     end = text.find(";", ent.end_char, sent.end_char)
     end = sent.end_char if end < 0 else end
@@ -120,7 +122,7 @@ def _began(text: str, ent: Span, stated: StatedDate) -> bool:
     """True when the words from a medication to its date say it was started then, and none of its clause
     that it stopped: "letrozole started 2025-03-03", "started on warfarin 3 weeks ago", not "tamoxifen
     started in 2019 and stopped in 2023"."""
-    sent = ent.sent
+    sent = sentence(ent)
     start = max(sent.start_char, min(ent.start_char - 12, stated.start))
     end = max(ent.end_char, stated.end)
     clause_start = text.rfind(";", sent.start_char, ent.start_char) + 1 or sent.start_char
@@ -132,7 +134,7 @@ def _began(text: str, ent: Span, stated: StatedDate) -> bool:
 def _stop_date(text: str, ent: Span, dates: list[StatedDate]) -> StatedDate | None:
     """The date right after a word of stopping in a medication's clause: the day it ended, whatever other
     date is nearer its name ("tamoxifen started in 2019 and stopped in 2023")."""
-    for stop in _STOPPED.finditer(text, ent.end_char, ent.sent.end_char):
+    for stop in _STOPPED.finditer(text, ent.end_char, sentence(ent).end_char):
         after = [d for d in dates if stop.end() <= d.start <= stop.end() + 12]
         if after:
             return after[0]
@@ -151,7 +153,7 @@ def _not_anothers(dates: list[StatedDate], ent: Span) -> list[StatedDate]:
     measured = ent.label_ == "OBSERVATION"
     others = [
         e
-        for e in ent.sent.ents
+        for e in sentence_ents(ent)
         if (not measured or e.label_ != "OBSERVATION")
         and e != ent
         and not _same_regimen(ent, e)
@@ -175,7 +177,7 @@ def _same_regimen(ent: Span, other: Span) -> bool:
     if ent._.section_category != "medications":
         return True
     first, second = (ent, other) if ent.start_char < other.start_char else (other, ent)
-    return not re.search(r"[,;\n]", ent.doc.text[first.end_char : second.start_char])
+    return not re.search(r"[,;\n]", text_of(ent.doc)[first.end_char : second.start_char])
 
 
 def _adjective_sense(ent: Span) -> bool:
@@ -195,9 +197,9 @@ def _heads_test_results(ent: Span) -> bool:
     """True when a condition's name is followed by a colon and its clause reads only positive/negative test
     results ("Hepatitis B: HBsAg negative, anti-HBc positive"): the name heads the results, it is no diagnosis;
     the results are read as observations. A problem with its values ("Diabetes: HbA1c 8.2%") is a diagnosis."""
-    if _HEADING.match(ent.doc.text, ent.end_char) is None:
+    if _HEADING.match(text_of(ent.doc), ent.end_char) is None:
         return False
-    results = [e for e in ent.sent.ents if e.label_ == "OBSERVATION" and e.start_char > ent.end_char]
+    results = [e for e in sentence_ents(ent) if e.label_ == "OBSERVATION" and e.start_char > ent.end_char]
     return bool(results) and all(_is_flag(term_of(e).concept) for e in results)  # "Diabetes: HbA1c 8.2%" has it
 
 
@@ -221,8 +223,8 @@ def _drug_sense(ent: Span) -> Term | None:
         return None
     if ent._.section_category == "medications":
         return drug
-    text = ent.doc.text
-    start = max(ent.sent.start_char, *(text.rfind(c, 0, ent.start_char) + 1 for c in ",;:("))
+    text = text_of(ent.doc)
+    start = max(sentence(ent).start_char, *(text.rfind(c, 0, ent.start_char) + 1 for c in ",;:("))
     return drug if _DRUG_CUE.search(text, start, ent.start_char) else None
 
 
@@ -235,8 +237,9 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
     kind = term.kind
     name = term.concept
     ctx = context_of(ent)
-    sent = ent.sent
-    dates = find_dates(sent.text, reading.today, reading.age)
+    sent = sentence(ent)
+    sent_text = text_of(ent.doc)[sent.start_char : sent.end_char]  # Span.text joins its tokens on each call
+    dates = find_dates(sent_text, reading.today, reading.age)
     local = [replace(d, start=d.start + sent.start_char, end=d.end + sent.start_char) for d in dates]
     if kind == "observation":  # a lab's date may head its sentence ("Labs 3/1/2025: Cr 1.2; Hb 12"), but a
         # year or month in another clause dates something else ("hysterectomy in 2019; BNP 400")
@@ -311,9 +314,9 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
         # a past episode stated over ("pneumonia 2019, resolved") is over; a dated or undated entry of the
         # history without such words ("hepatitis B in 2019", "PMH: hypertension") may still be current, so
         # that is left unknown (an event's date is its onset whatever this says)
-        ended = over or bool(_RESOLVED.search(sent.text)) or (date is not None and _episode(name))
+        ended = over or bool(_RESOLVED.search(sent_text)) or (date is not None and _episode(name))
         active: bool | None = (
-            True if not past or (_DIAGNOSED.search(sent.text) and not ended) else (False if ended else None)
+            True if not past or (_DIAGNOSED.search(sent_text) and not ended) else (False if ended else None)
         )
         fact = Condition(
             concept=name,

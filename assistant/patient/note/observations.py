@@ -16,6 +16,7 @@ from assistant.patient.note.pipeline import term_of
 from assistant.patient.note.reading import Reading, add_mention, not_used_reason
 from assistant.patient.note.scope import context_of, negation_reaches_value
 from assistant.patient.note.sizes import TUMOUR_SIZE_LOINC, is_primary_tumour, size_beside, tumour_size_concept
+from assistant.patient.note.spans import sentence, sentence_ents
 from assistant.patient.note.types import NoteContext, NoteMention
 from assistant.patient.note.values import (
     THOUSANDS,
@@ -61,12 +62,12 @@ def read_observation(
     ctx: NoteContext = base["context"]  # type: ignore[assignment]
     text = reading.text
     if concept is not None and concept.value == "flag":
-        clause = max(ent.sent.start_char, *(text.rfind(c, 0, ent.start_char) + 1 for c in ",;"))
+        clause = max(sentence(ent).start_char, *(text.rfind(c, 0, ent.start_char) + 1 for c in ",;"))
         sign = _SIGN.match(text, ent.end_char, limit)  # "HBsAg (-)", "HCV Ab+"
         found = sign or _FLAG.search(text, ent.end_char, limit)
         if found is None and not _NOT_TESTED.search(text, ent.end_char, limit):  # "HCV negative; HBsAg pending"
             found = _FLAG.search(text, clause, ent.start_char)  # "negative for HBsAg"
-        if found is None and (not ctx.negated or _NOT_TESTED.search(ent.sent.text)):  # "HBsAg not done"
+        if found is None and (not ctx.negated or _NOT_TESTED.search(sentence(ent).text)):  # "HBsAg not done"
             reading.not_understood.append(text[ent.start_char : limit].strip())
             return
         word = (sign.group("w") or sign.group("bare")) if sign is not None else found.group("w") if found else ""
@@ -86,7 +87,7 @@ def read_observation(
     if first is None and concept is not None and concept.value == "score":
         first = roman_after(text, ent.end_char, limit)
     if first is None:
-        first = count_before(text, ent.start_char, ent.end_char, ent.sent.start_char)
+        first = count_before(text, ent.start_char, ent.end_char, sentence(ent).start_char)
     if first is None and (len(ent.text) <= 3 or stated_normal(text, ent.start_char, ent.end_char, limit)):
         return  # a short abbreviation with no value is more often something else ("Mrs. K", "mg"); see normal.py
     if first is None:
@@ -117,11 +118,11 @@ def _paired(
     join = _PAIR_JOIN.match(text, ent.end_char, limit + 1)
     if join is None or join.end() != limit:
         return False
-    second = next((e for e in ent.sent.ents if e.start_char == limit and e.label_ == "OBSERVATION"), None)
+    second = next((e for e in sentence_ents(ent) if e.start_char == limit and e.label_ == "OBSERVATION"), None)
     if second is None:
         return False
-    later = [e.start_char for e in ent.sent.ents if e.start_char > second.start_char]
-    value = value_after(text, second.end_char, later[0] if later else ent.sent.end_char)
+    later = [e.start_char for e in sentence_ents(ent) if e.start_char > second.start_char]
+    value = value_after(text, second.end_char, later[0] if later else sentence(ent).end_char)
     if value is None:
         return False
     term = term_of(second)

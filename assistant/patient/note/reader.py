@@ -26,6 +26,7 @@ from assistant.patient.note.orphans import find_second_values
 from assistant.patient.note.panel_values import read_panel_multiples
 from assistant.patient.note.pipeline import note_pipeline
 from assistant.patient.note.reading import Reading
+from assistant.patient.note.spans import sentence
 from assistant.patient.note.types import NoteContext, NoteMention, NoteReading
 from assistant.patient.note.values import count_before, looks_like_unit, values_in
 from assistant.patient.units import format_number
@@ -96,13 +97,17 @@ def read_note(text: str, today: dt.date, *, source: str = "note", question: bool
         or (
             e.label_ == "OBSERVATION"
             and not looks_like_unit(e.text)
-            and count_before(clean, e.start_char, e.end_char, e.sent.start_char) is not None
+            and count_before(clean, e.start_char, e.end_char, sentence(e).start_char) is not None
         )
     ]
     for i, ent in enumerate(ents):
         if any(s <= ent.start_char < e for s, e in reading.used_spans):
             continue
-        nxt = ents[i + 1].start_char if i + 1 < len(ents) and ents[i + 1].sent == ent.sent else ent.sent.end_char
+        nxt = (
+            ents[i + 1].start_char
+            if i + 1 < len(ents) and sentence(ents[i + 1]) == sentence(ent)
+            else sentence(ent).end_char
+        )
         read_mention(ent, nxt, reading)
     read_normal(doc, reading)
     read_panel_multiples(doc, reading)

@@ -9,6 +9,7 @@ from typing import Any
 from spacy.tokens import Span
 
 from assistant.patient.note.demographics import in_title_paragraph
+from assistant.patient.note.spans import sentence, sentence_ents, text_of
 from assistant.patient.note.types import NoteContext
 
 _RESOLVED_TRIGGERS = frozenset({"resolved", "now resolved", "no longer present"})
@@ -47,11 +48,11 @@ def allergy_list(ent: Span) -> str | None:
     title = ent._.section_title
     if ent._.section_category not in _ALLERGY_SECTIONS or title is None or not title.start <= ent.start < title.end:
         return None
-    if _NONE.match(ent.doc.text, title.end_char):
+    if _NONE.match(text_of(ent.doc), title.end_char):
         return "empty"
-    if _NO_DRUG_ALLERGY.match(ent.doc.text, title.end_char):
+    if _NO_DRUG_ALLERGY.match(text_of(ent.doc), title.end_char):
         return "no drug"
-    return "listed" if _LISTED.match(ent.doc.text, title.end_char) else None
+    return "listed" if _LISTED.match(text_of(ent.doc), title.end_char) else None
 
 
 def context_of(ent: Span) -> NoteContext:
@@ -100,8 +101,8 @@ def _a_relative_has(ent: Span) -> bool:
     cancer"): "has" ends ConText's scopes ("No fever, has cough"), the family one too."""
     from assistant.patient.note.pipeline import relation_words
 
-    text = ent.doc.text
-    clause = max(ent.sent.start_char, text.rfind(";", 0, ent.start_char) + 1)
+    text = text_of(ent.doc)
+    clause = max(sentence(ent).start_char, text.rfind(";", 0, ent.start_char) + 1)
     subjects = [m["who"].lower() for m in _HAS.finditer(text, clause, ent.start_char)]
     return bool(subjects) and subjects[-1] in relation_words()  # the nearest: "… and he has X" is the patient's
 
@@ -119,12 +120,13 @@ _HISTORY_SECTIONS = frozenset({"past_medical_history", "sexual_and_social_histor
 def _of_another(ent: Span, modifier: Any) -> bool:
     """True when another condition, drug or procedure stands between a modifier before ``ent`` and ``ent``: the
     history it opens is of that one ("History of kidney transplant … on tacrolimus")."""
+
     start, end = modifier.modifier_span
     if start >= ent.start:
         return False
     return any(
         e.label_ != "OBSERVATION" and e.start_char != ent.start_char and end <= e.start and e.end <= ent.start
-        for e in ent.sent.ents
+        for e in sentence_ents(ent)
     )
 
 
@@ -141,7 +143,11 @@ def _between(ent: Span, modifier: Any) -> str:
     """The text between a ConText modifier and the span it modifies, on whichever side it stands."""
     doc = ent.doc
     start, end = modifier.modifier_span
-    return doc.text[doc[end - 1].idx : ent.start_char] if end <= ent.start else doc.text[ent.end_char : doc[start].idx]
+    return (
+        text_of(doc)[doc[end - 1].idx : ent.start_char]
+        if end <= ent.start
+        else text_of(doc)[ent.end_char : doc[start].idx]
+    )
 
 
 def negation_reaches_value(ent: Span) -> bool:
@@ -168,18 +174,19 @@ def resolved_not_absent(ent: Span) -> bool:
 def absence_covers_past(ent: Span) -> bool:
     """Whether a negated mention also speaks of the past: "no history of", "never", "no known", or a negative in a
     past-history section not limited to the present ("PMH: no diabetes" but not "PMH: no active hepatitis")."""
+
     doc = ent.doc
     triggers = [
         doc[m.modifier_span[0] : m.modifier_span[1]].text
         for m in ent._.modifiers
         if m.category in ("NEGATED_EXISTENCE", "HISTORICAL")
     ]
-    before = doc.text[ent.sent.start_char : ent.start_char]
+    before = text_of(doc)[sentence(ent).start_char : ent.start_char]
     if _NOW.search(before):
         return False
     if any(_PAST_WORDS.search(t) for t in triggers) or _PERFECT.search(before) or _NO_KNOWN.search(before):
         return True
-    if _HISTORY_AFTER.match(doc.text, ent.end_char):  # "no cancer history"
+    if _HISTORY_AFTER.match(text_of(doc), ent.end_char):  # "no cancer history"
         return True
     if ent._.section_category in _ALLERGY_SECTIONS:
         return in_title_paragraph(doc, ent.start)
@@ -206,9 +213,10 @@ def negation_narrowed(ent: Span) -> bool:
     triggers = [m.modifier_span for m in ent._.modifiers if m.category == "NEGATED_EXISTENCE"]
     if not any(start < ent.start for start, _ in triggers):
         return False  # denied only by words after it ("treatment-naive"): nothing before it narrows a denial
+
     in_term = {i for other in doc.ents if other != ent for i in range(other.start, other.end)}
-    i = ent.start - 1
-    while i >= ent.sent.start:
+    i, floor = ent.start - 1, sentence(ent).start
+    while i >= floor:
         token = doc[i]
         if any(start <= i < end for start, end in triggers) or i in in_term or not token.is_alpha:
             return False

@@ -14,6 +14,7 @@ from spacy.tokens import Span
 from assistant.errors import UnitError
 from assistant.patient.concepts import load_concepts
 from assistant.patient.note.sizes import tumour_size_concept
+from assistant.patient.note.spans import text_of
 from assistant.patient.note.values import THOUSANDS, convert, is_thousands, looks_like_unit, value_after
 from assistant.patient.note.vocabulary import Term, plausible_range
 
@@ -47,7 +48,7 @@ def measured_sense(ent: Span, limit: int) -> Term | None:
     """The measurement a condition's words stand for when the value after them has a unit only it takes."""
     if len(ent.text) > 4 or not ent.text.isupper():
         return None
-    value = value_after(ent.doc.text, ent.end_char, limit)
+    value = value_after(text_of(ent.doc), ent.end_char, limit)
     if value is None or value.unit is None or not looks_like_unit(value.unit):
         return None
     unit = THOUSANDS if is_thousands(value.unit) else value.unit

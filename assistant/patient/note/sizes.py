@@ -13,6 +13,7 @@ from functools import lru_cache
 from spacy.tokens import Span
 
 from assistant.patient.concepts import Concept, load_concepts
+from assistant.patient.note.spans import sentence, text_of
 from assistant.patient.note.vocabulary import Term, concept_details
 
 TUMOUR_SIZE_LOINC = "21889-1"
@@ -63,12 +64,12 @@ def is_primary_tumour(term: Term) -> bool:
 
 def size_beside(ent: Span) -> tuple[float, str, int, int] | None:
     """The size written just before or just after a tumour's name: (size, unit, start, end) in the note."""
-    text = ent.doc.text
-    sent_start = ent.sent.start_char
+    text = text_of(ent.doc)
+    sent_start = sentence(ent).start_char
     before = _BEFORE.search(text, sent_start, ent.start_char)
     if before is not None:
         return float(before.group("size")), before.group("unit").lower(), before.start(), ent.end_char
-    after = _AFTER.match(text[ent.end_char : ent.sent.end_char])
+    after = _AFTER.match(text[ent.end_char : sentence(ent).end_char])
     if after is not None:
         return float(after.group("size")), after.group("unit").lower(), ent.start_char, ent.end_char + after.end()
     return None
