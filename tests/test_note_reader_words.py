@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from assistant.patient.concepts import load_concepts
 from assistant.patient.facts import Condition, Medication, Observation, Procedure
 from assistant.patient.note import read_note
 
@@ -79,6 +80,24 @@ def facts(text: str) -> dict[str, Fact]:
         pytest.param(
             "On warfarin 5 mg daily.", "warfarin", lambda f: (f.dose, f.dose_unit) == (5.0, "mg"), id="dose-kept"
         ),
+        pytest.param(
+            "Obstructive sleep apnoea confirmed on polysomnography in October 2024.",
+            "obstructive_sleep_apnea",
+            lambda f: f.active is True,
+            id="a-confirmed-diagnosis-stands",
+        ),
+        pytest.param(
+            "Polysomnography: AHI 28 events/h.",
+            "apnea_hypopnea_index",
+            lambda f: f.value == pytest.approx(28.0),
+            id="events-per-hour-is-a-count",
+        ),
+        pytest.param(
+            "On methotrexate 15 mg weekly for rheumatoid arthritis.",
+            "methotrexate",
+            lambda f: f.active,
+            id="methotrexate-is-its-own-drug",
+        ),
     ],
 )
 def test_reads(text: str, concept: str, check: object) -> None:
@@ -107,3 +126,15 @@ def test_does_not_read(text: str, concept: str) -> None:
 def test_a_decimal_comma_and_a_range_are_said() -> None:
     notes = " ".join(read_note("Platelets 1,2 x10^9/L. ECOG 1-2.", TODAY).notes)
     assert "decimal comma" in notes and "'ECOG 1-2'" in notes
+
+
+@pytest.mark.parametrize(
+    ("drug_class", "drug"),
+    [
+        pytest.param("immunosuppressant", "methotrexate", id="methotrexate-immunosuppressant-atc-l04ax03"),
+        pytest.param("chemotherapy", "methotrexate", id="methotrexate-antimetabolite-atc-l01ba01"),
+        pytest.param("immunosuppressant", "tacrolimus", id="tacrolimus"),
+    ],
+)
+def test_a_drug_counts_for_each_class_it_is_in(drug_class: str, drug: str) -> None:
+    assert drug in load_concepts().descendants(drug_class)

@@ -51,6 +51,7 @@ _REPLACEMENTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\[HPF\]", re.IGNORECASE), "HPF"),
     (re.compile(r"\bcells?\b", re.IGNORECASE), ""),
     (re.compile(r"\bcop(?:y|ies)\b", re.IGNORECASE), ""),  # a viral load's "copies/mL" is a count, as UCUM's {copies}
+    (re.compile(r"\b(?:events?|episodes?)\b", re.IGNORECASE), ""),  # an AHI's "events/h" is a count per hour
     (re.compile(r"^\s*[x×]\s*(?=10)"), ""),  # "x10^9/L"
     (re.compile(r"^[kK]\s*/"), "10*3/"),  # "K/uL": thousands per microlitre, not kelvin
     (re.compile(r"(?<![\w.*^])([A-Za-z]+)(\d)(?![\w.])"), r"\1**\2"),  # mm3 → mm**3

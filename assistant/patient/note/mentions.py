@@ -34,7 +34,7 @@ _STARTED = re.compile(r"\b(?:start(?:ed|ing)?|began|begun|initiated|commenced)\b
 _STOPPED = re.compile(
     r"\b(?:stop(?:ped)?|discontinued|completed|finished|ended|ceased|held|last\s+dose|withdrawn)\b", re.IGNORECASE
 )
-_DIAGNOSED = re.compile(r"\bdiagnos", re.IGNORECASE)
+_DIAGNOSED = re.compile(r"\b(?:diagnos|confirmed\b)", re.IGNORECASE)
 _RESOLVED = re.compile(
     r"\b(?:resolved|resolution|recovered|recovery|cured|remission|healed|no\s+recurrence|no\s+residual)\b",
     re.IGNORECASE,
