@@ -93,6 +93,15 @@ def facts(text: str) -> dict[str, Fact]:
             id="events-per-hour-is-a-count",
         ),
         pytest.param(
+            "She is a woman with diabetes.", "diabetes_mellitus", lambda f: f.present, id="is-a-woman-is-not-anyone"
+        ),
+        pytest.param(
+            "He does a 30-minute walk daily despite COPD.",
+            "hpo:HP:0006510",
+            lambda f: f.present,
+            id="does-a-walk-is-not-a-question",
+        ),
+        pytest.param(
             "On methotrexate 15 mg weekly for rheumatoid arthritis.",
             "methotrexate",
             lambda f: f.active,
@@ -115,6 +124,9 @@ def test_reads(text: str, concept: str, check: object) -> None:
         pytest.param("Transaminases < 2 x ULN is required.", "ast", id="a-bound-is-not-a-value"),
         pytest.param("If transaminases 3 x ULN, hold the dose.", "alt", id="a-condition-is-not-a-value"),
         pytest.param("Surgery is due next week.", "surgery", id="due-is-to-come"),
+        pytest.param("Is prior imatinib allowed?", "imatinib", id="allowed-asks-about-anyone"),
+        pytest.param("Does a patient with HIV qualify?", "hiv", id="does-a-patient-asks-about-anyone"),
+        pytest.param("When does imatinib start?", "imatinib", id="start-asks-about-what-is-to-come"),
         pytest.param("ECOG 1-2.", "ecog", id="a-range"),
         pytest.param("Platelets 1,2 x10^9/L.", "platelets", id="a-decimal-comma"),
     ],
