@@ -7,7 +7,8 @@ elements read here). Read: Patient (birthDate, gender); Observation by LOINC cod
 (a ``valueQuantity.comparator`` — "<20 copies/mL" — keeps the value as the bound it is);
 Condition by ICD-10-CM or SNOMED CT code, else by text, with clinical and verification status, onset
 and abatement; MedicationStatement / MedicationRequest by RxNorm code or drug name, with dose and
-period; Procedure by SNOMED CT code or text, with its date.
+period; Procedure by SNOMED CT code or text, with its date. Observations are read in
+``assistant.patient.fhir_observations``.
 
 Anything that cannot be read as stated — a malformed resource, a value missing without a
 ``dataAbsentReason``, a unit that does not convert, a negative count, a date in the future —
@@ -26,7 +27,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from fhir.resources.R4B import get_fhir_model_class
@@ -36,32 +37,10 @@ from assistant.errors import PatientDataError
 from assistant.limits import load_json
 from assistant.patient import validate
 from assistant.patient.concepts import LOINC, Concept, ConceptSet, Kind, load_concepts
-from assistant.patient.facts import Comparator, Condition, DatedTo, Medication, Observation, PatientFacts, Procedure
-from assistant.patient.units import converts
+from assistant.patient.facts import Condition, Medication, Observation, PatientFacts, Procedure
+from assistant.patient.fhir_observations import UCUM, as_float, dated_to, read_observation
 from assistant.settings import get_settings
 
-UCUM = "http://unitsofmeasure.org"
-_BOUNDS: tuple[str, ...] = get_args(Comparator)
-"""FHIR Quantity comparators that bound a value; "ad" (sufficient to achieve a total) is none."""
-_POSITIVE = frozenset(
-    {"positive", "pos", "detected", "det", "present", "reactive", "true", "yes", "10828004", "260373001", "la6576-8"}
-)
-_NEGATIVE = frozenset(
-    {
-        "negative",
-        "neg",
-        "not detected",
-        "nd",
-        "absent",
-        "non-reactive",
-        "nonreactive",
-        "false",
-        "no",
-        "260385009",
-        "260415000",
-        "la6577-6",
-    }
-)
 _STATUSES: dict[str, frozenset[str]] = {
     "Observation": frozenset(
         {"registered", "preliminary", "final", "amended", "corrected", "cancelled", "entered-in-error", "unknown"}
@@ -235,112 +214,7 @@ class _Reader:
         }
 
     def observation(self, ref: str, res: Any) -> list[Observation]:
-        if res.status in ("entered-in-error", "cancelled"):
-            return []
-        concept = self.concept(res.code, "observation")
-        if concept is None:
-            return []
-        when = (
-            res.effectiveDateTime
-            or (res.effectivePeriod.end or res.effectivePeriod.start if res.effectivePeriod else None)
-            or res.effectiveInstant
-            or res.issued
-        )
-        day = self.date(when, f"{ref} effectiveDateTime")
-        if res.effectivePeriod is not None:
-            self.period(ref, "effectivePeriod", res.effectivePeriod)
-        fields: dict[str, Any] = {"concept": concept.name, "date": day, "dated_to": _dated_to(when), "source": ref}
-        if concept.value == "flag":
-            fields["flag"] = self.flag(ref, res)
-        elif res.valueQuantity is not None:
-            fields.update(self.quantity(ref, "valueQuantity", res.valueQuantity, concept))
-            fields["comparator"] = self.comparator(ref, res.valueQuantity)
-        elif res.valueInteger is not None:
-            fields["value"] = validate.number(res.valueInteger, f"{ref} valueInteger")
-        elif res.valueCodeableConcept is not None and concept.value == "score":
-            fields["value"] = self.score(ref, res.valueCodeableConcept, concept)
-        elif res.valueString is not None and concept.value == "score":
-            fields["value"] = _number(res.valueString, f"{ref} valueString")
-        elif res.dataAbsentReason is not None:
-            return []
-        else:
-            kinds = "valueQuantity or valueInteger" if concept.value != "flag" else "a value"
-            raise PatientDataError(f"{ref} value[x]: missing; {concept.label} needs {kinds} (or a dataAbsentReason)")
-        if fields.get("value") is not None and fields["value"] < 0:
-            raise PatientDataError(f"{ref} value: negative {concept.label} {fields['value']:g}")
-        if fields.get("value") is not None:
-            validate.plausible(fields["value"], fields.get("unit"), concept, f"{ref} value")
-        for i, rng in enumerate(res.referenceRange or ()):
-            if rng.high is not None and concept.value == "quantity":
-                high = self.quantity(ref, f"referenceRange[{i}].high", rng.high, concept)
-                validate.plausible(high["value"], high["unit"], concept, f"{ref} referenceRange[{i}].high")
-                fields["reference_high"] = high["value"]
-                fields["reference_high_unit"] = high["unit"]
-                break
-        return [Observation(**fields)]
-
-    def quantity(self, ref: str, field: str, qty: Any, concept: Concept) -> dict[str, Any]:
-        if qty.value is None:
-            raise PatientDataError(f"{ref} {field}.value: missing")
-        validate.visible(qty.unit, f"{ref} {field}.unit")
-        validate.visible(qty.code, f"{ref} {field}.code")
-        unit = qty.code if qty.system == UCUM and qty.code else (qty.unit or qty.code)
-        value = validate.number(_float(qty.value, f"{ref} {field}.value"), f"{ref} {field}.value") or 0.0
-        if concept.value == "quantity":
-            converts(unit, concept, f"{ref} {field}.unit")
-            if value < 0:
-                raise PatientDataError(f"{ref} {field}.value: negative {concept.label} {value:g}")
-        return {"value": value, "unit": unit}
-
-    def comparator(self, ref: str, qty: Any) -> str | None:
-        """The bound a lab reported instead of a value ("<" for a viral load of "<20 copies/mL"), or None."""
-        given = qty.comparator
-        if given is None:
-            return None
-        if given not in _BOUNDS:
-            raise PatientDataError(
-                f"{ref} valueQuantity.comparator: {given!r} is not a bound the checker reads; "
-                f"expected one of {', '.join(_BOUNDS)}"
-            )
-        return str(given)
-
-    def flag(self, ref: str, res: Any) -> bool | None:
-        if res.valueBoolean is not None:
-            return bool(res.valueBoolean)
-        texts: list[str] = []
-        if res.valueCodeableConcept is not None:
-            texts += [c.code for c in res.valueCodeableConcept.coding or () if c.code]
-            texts += [c.display for c in res.valueCodeableConcept.coding or () if c.display]
-            texts += [res.valueCodeableConcept.text] if res.valueCodeableConcept.text else []
-        if res.valueString is not None:
-            texts.append(res.valueString)
-        for interp in res.interpretation or ():
-            texts += [c.code for c in interp.coding or () if c.code in ("POS", "NEG", "DET", "ND")]
-        for text in texts:
-            norm = text.strip().lower()
-            if norm in _POSITIVE:
-                return True
-            if norm in _NEGATIVE:
-                return False
-        if res.dataAbsentReason is not None:
-            return None
-        shown = ", ".join(repr(t) for t in texts) or "nothing"
-        raise PatientDataError(
-            f"{ref} value[x]: cannot read {shown} as positive or negative; give valueBoolean, valueString "
-            "'positive'/'negative' or a SNOMED/LOINC answer code"
-        )
-
-    def score(self, ref: str, value: Any, concept: Concept) -> float:
-        for coding in value.coding or ():
-            if coding.code in concept.answers:
-                return concept.answers[coding.code]
-        for text in (value.text, *(c.code for c in value.coding or ()), *(c.display for c in value.coding or ())):
-            if text is not None:
-                try:
-                    return _number(text, "")
-                except PatientDataError:
-                    continue
-        raise PatientDataError(f"{ref} valueCodeableConcept: no {concept.label} score in it")
+        return read_observation(self, ref, res)
 
     def condition(self, ref: str, res: Any) -> list[Condition]:
         verification = _code(res.verificationStatus)
@@ -363,7 +237,7 @@ class _Reader:
                 active=active,
                 onset=onset,
                 abatement=abatement,
-                dated_to=_dated_to(onset_value, abatement_value),
+                dated_to=dated_to(onset_value, abatement_value),
                 source=ref,
             )
         ]
@@ -412,7 +286,7 @@ class _Reader:
                 start=start,
                 end=end,
                 active=status == "active" and (end is None or end >= self.today),
-                dated_to=_dated_to(*given),
+                dated_to=dated_to(*given),
                 source=ref,
             )
         ]
@@ -428,7 +302,7 @@ class _Reader:
         if qty.value is None:
             raise PatientDataError(f"{ref} dosage[0].doseAndRate[0].doseQuantity.value: missing")
         where = f"{ref} dosage[0].doseAndRate[0].doseQuantity.value"
-        value = validate.number(_float(qty.value, where), where) or 0.0
+        value = validate.number(as_float(qty.value, where), where) or 0.0
         if value < 0:
             raise PatientDataError(f"{where}: negative dose {value:g}")
         validate.visible(qty.unit, f"{ref} dosage[0].doseAndRate[0].doseQuantity.unit")
@@ -457,15 +331,7 @@ class _Reader:
             field = "performedPeriod"
             self.period(ref, field, res.performedPeriod)
         date = self.date(performed, f"{ref} {field}")
-        return [Procedure(concept=concept.name, date=date, dated_to=_dated_to(performed), source=ref)]
-
-
-def _float(value: Any, where: str) -> float:
-    """A FHIR decimal as a float; PatientDataError when it is not a finite number."""
-    try:
-        return float(value)
-    except (TypeError, ValueError, OverflowError):
-        raise PatientDataError(f"{where}: {validate.shown(value)} is not a number") from None
+        return [Procedure(concept=concept.name, date=date, dated_to=dated_to(performed), source=ref)]
 
 
 def _code(concept: Any) -> str | None:
@@ -483,19 +349,4 @@ def _has_bounds(dosage: Any) -> bool:
     )
 
 
-def _number(text: str, where: str) -> float:
-    cleaned = text.strip().lower().removeprefix("ecog").removeprefix("grade").strip()
-    try:
-        return float(cleaned)
-    except ValueError:
-        raise PatientDataError(f"{where}: {text!r} is not a number") from None
-
-
 __all__ = ["LOINC", "read_fhir_bundle"]
-
-
-def _dated_to(*values: Any) -> DatedTo:
-    """How precisely FHIR dates are given, the coarsest of them: "2024" a year, "2024-12" a month."""
-    parts = [len(str(v).split("T")[0].split("-")) for v in values if v is not None and not isinstance(v, dt.date)]
-    coarsest = min(parts, default=3)
-    return "year" if coarsest == 1 else "month" if coarsest == 2 else "day"
