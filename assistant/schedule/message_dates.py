@@ -21,25 +21,12 @@ from dateutil.relativedelta import relativedelta
 
 from assistant.clauses import clause_bounds, rx
 from assistant.dates import checked, shifted
+from assistant.numbers import NUMBER_WORDS
 
 Precision = Literal["day", "imprecise"]
 
-WORD_NUMBERS: dict[str, int] = {  # the counts a span may be written in
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
+WORD_NUMBERS: dict[str, int] = {"a": 1, "an": 1, **NUMBER_WORDS}
+"""The counts a span may be written in ("a week ago", "three days ago")."""
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|(?-i:May|MAY|may(?=\s+\d{4}))|june?|july?|aug(?:ust)?"

@@ -11,8 +11,9 @@ from typing import Literal
 from dateutil import parser as date_parser
 from dateutil.relativedelta import relativedelta
 
-_COUNT = r"(?P<n>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few)"
-_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+from assistant.numbers import NUMBER_WORDS
+
+_COUNT = r"(?P<n>\d+|an?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r"|several|few)"
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 
 _RELATIVE = re.compile(
@@ -69,7 +70,7 @@ def _count(word: str) -> int:
         return 1
     if word in ("several", "few"):
         return 3
-    return _NUMBER_WORDS.index(word) + 1
+    return NUMBER_WORDS[word]
 
 
 def _ago(today: dt.date, n: int, unit: str) -> dt.date:

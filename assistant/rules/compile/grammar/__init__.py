@@ -5,6 +5,7 @@ come from the concept vocabulary through the linker."""
 
 from __future__ import annotations
 
+from assistant.numbers import NUMBER_WORDS
 from assistant.rules.compile.grammar.lists import ALL_OF, COUNT_OF, DEFINING_IF, EXAMPLES, EXCEPT
 from assistant.rules.compile.grammar.logistics import ADMINISTRATIVE
 from assistant.rules.compile.grammar.occurrence import (
@@ -37,7 +38,6 @@ from assistant.rules.compile.grammar.timing import (
     ANCHOR_MOMENTS,
     ANCHORS,
     NOW_ANCHORS,
-    NUMBER_WORDS,
     TIME_UNITS,
     WINDOW_OPENERS,
 )

@@ -1,25 +1,6 @@
-"""Time in criteria: small numbers, time units, windows and what they are counted back from."""
+"""Time in criteria: time units, windows and what they are counted back from (number words: ``assistant.numbers``)."""
 
 from __future__ import annotations
-
-#: Words for small numbers in time windows ("within three months").
-NUMBER_WORDS: dict[str, int] = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fourteen": 14,
-    "twenty-four": 24,
-    "thirty": 30,
-}
 
 #: Time units as written → the unit of a rule's window.
 TIME_UNITS: dict[str, str] = {
