@@ -442,3 +442,15 @@ def test_never_raises_and_every_span_is_exact(message: str) -> None:
         assert 0 <= mention.start <= mention.end <= len(message)
         assert message[mention.start : mention.end] == mention.text
         assert mention.text in mention.rendering or mention.kind == "sex"
+
+
+@pytest.mark.parametrize(
+    ("message", "heading"),
+    [
+        pytest.param("platelets 90k", "Facts read from your message:", id="a-fact-read"),
+        pytest.param("ECOG 1-2", "No fact of your message could be used.", id="only-a-range"),
+        pytest.param("", "No patient facts were read from the message.", id="nothing"),
+    ],
+)
+def test_the_read_back_says_first_whether_anything_was_used(message: str, heading: str) -> None:
+    assert describe(extract_facts(message, TODAY)).splitlines()[0] == heading

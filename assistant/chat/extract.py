@@ -204,7 +204,8 @@ def describe(extracted: ExtractedFacts) -> str:
     """The facts read, one per line, as shown back before any verdict."""
     if extracted.empty:
         return "No patient facts were read from the message."
-    lines = ["Facts read from your message:"] + [f"- {m.rendering}" for m in extracted.mentions]
+    heading = "Facts read from your message:" if extracted.mentions else "No fact of your message could be used."
+    lines = [heading] + [f"- {m.rendering}" for m in extracted.mentions]
     unused = [c.describe() for c in extracted.facts.conflicts] + list(extracted.notes)
     if unused:
         lines += ["Not used:"] + [f"- {note}" for note in unused]
