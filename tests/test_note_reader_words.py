@@ -56,6 +56,12 @@ def facts(text: str) -> dict[str, Fact]:
             "Transaminases 4 x ULN.", "alt", lambda f: (f.value, f.unit) == (4.0, "ULN"), id="panel-multiple-alt"
         ),
         pytest.param(
+            "Transaminases 4 x ULN in March 2019, since normal.",
+            "ast",
+            lambda f: (f.date.year, f.dated_to) == (2019, "month"),
+            id="panel-multiple-keeps-its-date",
+        ),
+        pytest.param(
             "Major surgery on 3 March.", "major_surgery", lambda f: f.date == dt.date(2025, 3, 3), id="day-month"
         ),
         pytest.param(
@@ -75,6 +81,12 @@ def facts(text: str) -> dict[str, Fact]:
             "hemoglobin",
             lambda f: f.date == dt.date(2025, 3, 1),
             id="a-day-heading-the-sentence-dates-each-lab",
+        ),
+        pytest.param(
+            "Diabetes well controlled on metformin.",
+            "diabetes_uncontrolled",
+            lambda f: not f.covers_past,
+            id="controlled-now-says-nothing-of-the-past",
         ),
         pytest.param("90k platelets.", "platelets", lambda f: f.value == pytest.approx(90.0), id="thousands-before"),
         pytest.param(
@@ -128,6 +140,9 @@ def test_reads(text: str, concept: str, check: object) -> None:
         pytest.param("Does a patient with HIV qualify?", "hiv", id="does-a-patient-asks-about-anyone"),
         pytest.param("When does imatinib start?", "imatinib", id="start-asks-about-what-is-to-come"),
         pytest.param("ECOG 1-2.", "ecog", id="a-range"),
+        pytest.param(
+            "HTN well controlled, diabetes on insulin.", "diabetes_uncontrolled", id="controlled-of-the-item-before"
+        ),
         pytest.param("Platelets 1,2 x10^9/L.", "platelets", id="a-decimal-comma"),
     ],
 )

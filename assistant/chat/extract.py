@@ -3,9 +3,12 @@
 ``extract_facts(message, today)`` runs ``assistant.patient.note.read_note`` on the message (ConText for
 negation, history, hypothetical, family and uncertainty; the vocabulary's terminologies) and keeps what the
 chat needs: the facts as ``PatientFacts`` (``source="message"``) and one ``Mention`` per fact used, with the
-exact words it came from. A message is a question, not a note, so one rule is the chat's own: a condition,
-medication or procedure named in a message that states nothing else of a patient (no age, sex, value, and no
-"she", "my patient" …) is named, not stated ("What dose of imatinib is given?").
+exact words it came from. A message is a question, not a note: the reader is run in question mode (a bound
+is a threshold asked about, "platelets > 100k"; a second value no name claims is a repeat or a correction),
+and the chat adds its own rules. A condition, medication or procedure is named, not stated, when the message
+states nothing else of a patient (no age, sex, value, no "she", "my patient" …) and no word beside it states
+it ("What dose of imatinib is given?"), or when the message is one question opened by a question word and
+points at no patient ("How long must heart surgery have been?"). An empty message states nothing.
 """
 
 from __future__ import annotations

@@ -44,7 +44,8 @@ def _controlled_beside(ent: Span) -> tuple[int, int, bool] | None:
         )
         if match.start() < ent.end_char and match.end() > ent.start_char:
             continue
-        if _BREAK.search(gap) or len(gap.replace(",", " ").split()) > 2:
+        before = match.start() < ent.start_char  # "well-controlled diabetes"; not "HTN well controlled, diabetes"
+        if _BREAK.search(gap) or (before and "," in gap) or len(gap.replace(",", " ").split()) > 2:
             continue
         return match.start(), match.end(), match.group("not") is not None
     return None
@@ -61,7 +62,8 @@ def read_controlled(ent: Span, term: Term, reading: Reading, ctx: NoteContext) -
     if uncontrolled is None or span is None:
         return
     present = span[2]
-    fact = Condition(concept=uncontrolled.concept, present=present, source=reading.source)
+    # controlled now says nothing of the past: it settles no "history of uncontrolled …" criterion
+    fact = Condition(concept=uncontrolled.concept, present=present, covers_past=present, source=reading.source)
     base = {
         "kind": "condition",
         "concept": uncontrolled.concept,
@@ -72,5 +74,5 @@ def read_controlled(ent: Span, term: Term, reading: Reading, ctx: NoteContext) -
     start, end = min(ent.start_char, span[0]), max(ent.end_char, span[1])
     words = reading.text[start:end]
     label = uncontrolled.label or uncontrolled.concept.replace("_", " ")
-    state = "present (stated uncontrolled)" if present else "absent (stated controlled)"
+    state = "present (stated uncontrolled)" if present else "absent now (stated controlled; the history not stated)"
     add_mention(reading, base, start, end, f"{label}: {state} (from '{words}')", fact)

@@ -5,11 +5,13 @@ describe one test of the panel. A bound ("transaminases < 2x ULN") is not read."
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 from spacy.tokens import Doc
 
 from assistant.patient.facts import Observation
+from assistant.patient.note.dates import find_dates, nearest_date
 from assistant.patient.note.normal import multiple_panels
 from assistant.patient.note.reading import Reading, add_mention
 from assistant.patient.note.types import NoteContext
@@ -44,11 +46,24 @@ def read_panel_multiples(doc: Doc, reading: Reading) -> None:
             if span is None or span[0]._.section_category == "family_history":
                 continue
             words = text[name.start() : value.end]
+            dates = [
+                replace(d, start=d.start + sent.start_char, end=d.end + sent.start_char)
+                for d in find_dates(text[sent.start_char : sent.end_char], reading.today, reading.age)
+            ]
+            stated = nearest_date(dates, name.start(), value.end)
+            day = stated.date if stated is not None else None
             for test in multiple_panels()[name.group().lower()]:
                 concept = concept_details(test)
                 if test in valued or concept is None or concept.value != "quantity":
                     continue
-                fact = Observation(concept=test, value=value.number, unit="ULN", source=reading.source)
+                fact = Observation(
+                    concept=test,
+                    value=value.number,
+                    unit="ULN",
+                    date=day,
+                    dated_to=stated.precision if stated is not None else "day",
+                    source=reading.source,
+                )
                 code = sorted(concept.loinc)[0] if concept.loinc else None
                 base = {
                     "kind": "observation",
@@ -57,5 +72,6 @@ def read_panel_multiples(doc: Doc, reading: Reading) -> None:
                     "code": code,
                     "system": "LOINC",
                 }
-                shown = f"{concept.label} {format_number(value.number)} x ULN (from '{words}')"
+                dated = f" on {day.isoformat()}" if day is not None else ""
+                shown = f"{concept.label} {format_number(value.number)} x ULN{dated} (from '{words}')"
                 add_mention(reading, base, name.start(), value.end, shown, fact)
