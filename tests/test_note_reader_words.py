@@ -10,6 +10,7 @@ import pytest
 from assistant.patient.concepts import load_concepts
 from assistant.patient.facts import Condition, Medication, Observation, Procedure
 from assistant.patient.note import read_note
+from assistant.patient.note.dates import find_dates
 
 TODAY = dt.date(2025, 6, 1)
 Fact = Observation | Condition | Medication | Procedure
@@ -136,6 +137,7 @@ def test_reads(text: str, concept: str, check: object) -> None:
         pytest.param("Transaminases < 2 x ULN is required.", "ast", id="a-bound-is-not-a-value"),
         pytest.param("If transaminases 3 x ULN, hold the dose.", "alt", id="a-condition-is-not-a-value"),
         pytest.param("Surgery is due next week.", "surgery", id="due-is-to-come"),
+        pytest.param("Major surgery booked on 3 June.", "major_surgery", id="booked-is-to-come"),
         pytest.param("Is prior imatinib allowed?", "imatinib", id="allowed-asks-about-anyone"),
         pytest.param("Does a patient with HIV qualify?", "hiv", id="does-a-patient-asks-about-anyone"),
         pytest.param("When does imatinib start?", "imatinib", id="start-asks-about-what-is-to-come"),
@@ -165,3 +167,17 @@ def test_a_decimal_comma_and_a_range_are_said() -> None:
 )
 def test_a_drug_counts_for_each_class_it_is_in(drug_class: str, drug: str) -> None:
     assert drug in load_concepts().descendants(drug_class)
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "day"),
+    [
+        pytest.param("surgery on 3 March", dt.date(2025, 6, 1), dt.date(2025, 3, 3), id="earlier-this-year"),
+        pytest.param("seen on 28 December", dt.date(2025, 1, 5), dt.date(2024, 12, 28), id="last-year"),
+        pytest.param("caesarean on 26 June", dt.date(2025, 6, 23), None, id="a-day-to-come"),
+        pytest.param("seen on 29 February", dt.date(2025, 3, 10), dt.date(2024, 2, 29), id="leap-day"),
+    ],
+)
+def test_a_day_and_month_is_the_nearest_occurrence_not_to_come(text: str, today: dt.date, day: dt.date | None) -> None:
+    found = find_dates(text, today)
+    assert [d.date for d in found] == ([day] if day is not None else [])

@@ -30,7 +30,8 @@ _DAY_MONTH = re.compile(
     r"(?:st|nd|rd|th)?)(?!\w|\.\d|,?\s*\d)",
     re.IGNORECASE,
 )
-"""A day of a month with no year ("on 3 March", "March 3rd"): the latest such day not after the note's date."""
+"""A day of a month with no year ("on 3 March", "March 3rd"): the occurrence nearest the note's date, unless it is
+still to come."""
 _MONTH_YEAR = re.compile(
     r"\b(?P<text>(?:\d{1,2}\s+)?" + _MONTHS + r"(?:\s+\d{1,2}(?:st|nd|rd|th)?,?)?\s+(?:of\s+)?\d{4})\b", re.IGNORECASE
 )
@@ -117,21 +118,25 @@ def _dates_in(text: str, today: dt.date, age: float | None) -> tuple[StatedDate,
         if month_word == "may":  # the verb ("she may 2 …"), not the month
             continue
         month = _month_number(month_word)
-        number = int(m.group("d1") or m.group("d2"))
-        day = _safe_date(today.year, month, number) if month is not None else None
-        if day is not None and day > today:
-            day = _safe_date(today.year - 1, month, number) if month is not None else None
-        add(m, day)
+        if month is not None:
+            add(m, _nearest_past(today, month, int(m.group("d1") or m.group("d2"))))
     for m in _ON_MONTH_DAY.finditer(text):
-        day = _safe_date(today.year, int(m.group("m")), int(m.group("d")))
-        if day is not None and day > today:
-            day = _safe_date(today.year - 1, day.month, day.day)
-        add(m, day)
+        add(m, _nearest_past(today, int(m.group("m")), int(m.group("d"))))
     for m in _YEAR.finditer(text):
         add(m, _safe_date(int(m.group("y")), 7, 1), "year")
     for m in _DAY_WORD.finditer(text):
         add(m, today - dt.timedelta(days=1) if m.group("w").lower() == "yesterday" else today)
     return tuple(sorted(found, key=lambda f: f.start))
+
+
+def _nearest_past(today: dt.date, month: int, day: int) -> dt.date | None:
+    """The day a date with no year stands for: the occurrence nearest the note's date, when that one is not
+    after it. "On 26 June" in a note of 23 June is a day to come (a booking), not 26 June of last year."""
+    found = [d for d in (_safe_date(today.year + k, month, day) for k in (-1, 0, 1)) if d is not None]
+    if not found:
+        return None
+    nearest = min(found, key=lambda d: abs((d - today).days))
+    return nearest if nearest <= today else None
 
 
 def _month_number(word: str) -> int | None:
