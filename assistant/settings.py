@@ -88,6 +88,13 @@ class Settings(BaseSettings):
         description="A negative pregnancy test a note dates at most this many days before the note (or leaves "
         "undated) is read as 'not pregnant' at the note's date; an older one says nothing of now.",
     )
+    note_date_ahead_days: int = Field(
+        default=60,
+        ge=0,
+        description="A day and month a note gives without a year ('on 26 June') is the latest such day not after "
+        "the note's date, unless the next one is at most this many days ahead and nearer: then it is a day to "
+        "come (a booking) and dates nothing the note reports.",
+    )
     condition_definition_days: int = Field(
         default=30,
         ge=0,

@@ -176,8 +176,11 @@ def test_a_drug_counts_for_each_class_it_is_in(drug_class: str, drug: str) -> No
         pytest.param("seen on 28 December", dt.date(2025, 1, 5), dt.date(2024, 12, 28), id="last-year"),
         pytest.param("caesarean on 26 June", dt.date(2025, 6, 23), None, id="a-day-to-come"),
         pytest.param("seen on 29 February", dt.date(2025, 3, 10), dt.date(2024, 2, 29), id="leap-day"),
+        pytest.param("seen on 1 December", dt.date(2024, 6, 3), dt.date(2023, 12, 1), id="half-a-year-either-way"),
     ],
 )
-def test_a_day_and_month_is_the_nearest_occurrence_not_to_come(text: str, today: dt.date, day: dt.date | None) -> None:
+def test_a_day_and_month_is_the_latest_past_one_unless_a_nearer_one_is_just_ahead(
+    text: str, today: dt.date, day: dt.date | None
+) -> None:
     found = find_dates(text, today)
     assert [d.date for d in found] == ([day] if day is not None else [])

@@ -30,8 +30,8 @@ _DAY_MONTH = re.compile(
     r"(?:st|nd|rd|th)?)(?!\w|\.\d|,?\s*\d)",
     re.IGNORECASE,
 )
-"""A day of a month with no year ("on 3 March", "March 3rd"): the occurrence nearest the note's date, unless it is
-still to come."""
+"""A day of a month with no year ("on 3 March", "March 3rd"): the latest such day not after the note's date, unless
+a nearer one is just ahead (see ``_nearest_past``)."""
 _MONTH_YEAR = re.compile(
     r"\b(?P<text>(?:\d{1,2}\s+)?" + _MONTHS + r"(?:\s+\d{1,2}(?:st|nd|rd|th)?,?)?\s+(?:of\s+)?\d{4})\b", re.IGNORECASE
 )
@@ -130,13 +130,17 @@ def _dates_in(text: str, today: dt.date, age: float | None) -> tuple[StatedDate,
 
 
 def _nearest_past(today: dt.date, month: int, day: int) -> dt.date | None:
-    """The day a date with no year stands for: the occurrence nearest the note's date, when that one is not
-    after it. "On 26 June" in a note of 23 June is a day to come (a booking), not 26 June of last year."""
-    found = [d for d in (_safe_date(today.year + k, month, day) for k in (-1, 0, 1)) if d is not None]
-    if not found:
+    """The day a date with no year stands for: the latest such day not after the note's date, unless the next
+    one is nearer and at most ``note_date_ahead_days`` ahead ("on 26 June" in a note of 23 June is a booking,
+    not 26 June of last year): then None."""
+    from assistant.settings import get_settings
+
+    past = next((d for d in (_safe_date(today.year - k, month, day) for k in range(0, 5)) if d and d <= today), None)
+    ahead = next((d for d in (_safe_date(today.year + k, month, day) for k in range(0, 5)) if d and d > today), None)
+    soon = ahead is not None and (ahead - today).days <= get_settings().note_date_ahead_days
+    if soon and ahead is not None and (past is None or (ahead - today) < (today - past)):
         return None
-    nearest = min(found, key=lambda d: abs((d - today).days))
-    return nearest if nearest <= today else None
+    return past
 
 
 def _month_number(word: str) -> int | None:
