@@ -7,7 +7,7 @@ exact words it came from. A message is a question, not a note: the reader is run
 is a threshold asked about, "platelets > 100k"; a second value no name claims is a repeat or a correction),
 and the chat adds its own rules. A condition, medication or procedure is named, not stated, when the message
 states nothing else of a patient (no age, sex, value, no "she", "my patient" …) and no word beside it states
-it ("What dose of imatinib is given?"), or when the message is one question opened by a question word and
+it ("What dose of warfarin is allowed?"), or when the message is one question opened by a question word and
 points at no patient ("How long must heart surgery have been?"). An empty message states nothing.
 """
 
@@ -48,7 +48,7 @@ STATING_CUES = re.compile(
     re.IGNORECASE,
 )
 """Words beside a name that state it of the patient ("known brain mets", "HIV positive", "on warfarin")
-rather than only name it ("What dose of imatinib is given?")."""
+rather than only name it ("What dose of warfarin is allowed?")."""
 GENERAL_QUESTION = re.compile(
     r"^\W*(?:how|what|which|when|why|where|who|whose|is|are|was|were|can|could|may|might|must|should|shall|does|do"
     r"|did|will|would|has|have)\b[^?]*\?\W*$",

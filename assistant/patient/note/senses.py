@@ -56,7 +56,7 @@ def measured_sense(ent: Span, limit: int) -> Term | None:
         unit = f"/{value.second:g}{value.unit}"
     name = _only_concept(value.number, unit)
     size = tumour_size_concept()
-    if name is None or (size is not None and name == size.name):  # "GIST of 12 cm": the tumour's size
+    if name is None or (size is not None and name == size.name):  # "sarcoma of 12 cm": the tumour's size
         return None
     concept = load_concepts().concepts[name]
     return Term(ent.text.lower(), name, "observation", None, None, concept.label)
