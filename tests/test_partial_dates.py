@@ -186,3 +186,22 @@ CREATININE = ("ctgov-legacy-xml/NCT01174550.xml", "NCT01174550:I8")
 def test_a_lab_dated_to_a_month_meets_a_window_only_when_the_whole_month_is_inside(effective: str, status: str) -> None:
     found, reason = _status(CREATININE, read_fhir_bundle(_lab_bundle(effective), TODAY))
     assert found == status, reason
+
+
+@pytest.mark.parametrize(
+    ("note", "status"),
+    [
+        # a note's "in March 2025" was read as 1 March at day precision: outside the window, though the lab may
+        # be from 20 March, inside it
+        pytest.param("Labs: serum creatinine 1.0 mg/dL in March 2025.", "unknown", id="note-lab-month-straddles"),
+        pytest.param("Labs: serum creatinine 1.0 mg/dL in April 2025.", "satisfied", id="note-lab-month-inside"),
+        pytest.param("Labs: serum creatinine 1.0 mg/dL on 20 March 2025.", "satisfied", id="note-lab-day-inside"),
+    ],
+)
+def test_a_note_lab_dated_to_a_month_meets_a_window_only_when_the_whole_month_is_inside(note: str, status: str) -> None:
+    reading = read_note(note, TODAY)
+    found, reason = _status(CREATININE, reading.facts)
+    assert found == status, reason
+    if "in March" in note:  # before: "dated 2025-03-01, before 2025-03-17: outside 90 days"
+        assert "dated to March 2025 only" in reason
+        assert "in 2025-03 (the month only)" in reading.mentions[0].rendering

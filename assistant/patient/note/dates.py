@@ -175,3 +175,14 @@ def nearest_date(dates: list[StatedDate], start: int, end: int) -> StatedDate | 
         return (max(gap, 0), 0 if d.start >= end else 1)
 
     return min(dates, key=distance)
+
+
+def shown_date(day: dt.date | None, precision: Precision = "day") -> str:
+    """How a fact's date is shown after its value: " on 2025-03-03", " in 2024-10 (the month only)"."""
+    if day is None:
+        return ""
+    if precision == "month":
+        return f" in {day.strftime('%Y-%m')} (the month only)"
+    if precision == "year":
+        return f" in {day.year} (the year only)"
+    return f" on {day.isoformat()}"

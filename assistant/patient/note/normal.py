@@ -11,7 +11,6 @@ that number alone.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from dataclasses import replace
@@ -22,7 +21,7 @@ from spacy.tokens import Doc
 
 from assistant.patient.concepts import load_concepts, normalize_text
 from assistant.patient.facts import Observation
-from assistant.patient.note.dates import find_dates, nearest_date
+from assistant.patient.note.dates import StatedDate, find_dates, nearest_date, shown_date
 from assistant.patient.note.reading import Reading, add_mention
 from assistant.patient.note.types import NoteContext
 from assistant.patient.note.vocabulary import concept_details
@@ -150,17 +149,21 @@ def read_normal(doc: Doc, reading: Reading) -> None:
                 for d in find_dates(sent.text, reading.today, reading.age)
             ]
             stated = nearest_date(dates, start, end)
-            _add(reading, [t for t in tests if t not in valued], start, end, stated.date if stated else None)
+            _add(reading, [t for t in tests if t not in valued], start, end, stated)
 
 
-def _add(reading: Reading, tests: list[str], start: int, end: int, date: dt.date | None) -> None:
+def _add(reading: Reading, tests: list[str], start: int, end: int, stated: StatedDate | None) -> None:
     words = reading.text[start:end]
+    date = stated.date if stated is not None else None
+    precision = stated.precision if stated is not None else "day"
     for name in tests:
         concept = concept_details(name)
         if concept is None or concept.value != "quantity":
             continue
-        fact = Observation(concept=name, value=1.0, unit="ULN", comparator="<=", date=date, source=reading.source)
-        dated = f" on {date.isoformat()}" if date is not None else ""
+        fact = Observation(
+            concept=name, value=1.0, unit="ULN", comparator="<=", date=date, dated_to=precision, source=reading.source
+        )
+        dated = shown_date(date, precision)
         code = sorted(concept.loinc)[0] if concept.loinc else None
         base = {"kind": "observation", "concept": name, "context": NoteContext(), "code": code, "system": "LOINC"}
         rendering = f"{concept.label} ≤ {format_number(1.0)} x ULN (stated normal){dated} (from '{words}')"

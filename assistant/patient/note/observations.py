@@ -10,7 +10,7 @@ from spacy.tokens import Span
 from assistant.errors import UnitError
 from assistant.patient.concepts import Concept, load_concepts
 from assistant.patient.facts import Observation
-from assistant.patient.note.dates import StatedDate
+from assistant.patient.note.dates import StatedDate, shown_date
 from assistant.patient.note.normal import stated_normal
 from assistant.patient.note.pipeline import term_of
 from assistant.patient.note.reading import Reading, add_mention, not_used_reason
@@ -246,11 +246,18 @@ def _one_value(
             f"{format_number(number)} is off the {label} scale ({format_number(bounds[0])}–{format_number(bounds[1])})",
         )
         return
+    precision = when.precision if when is not None and date is not None and not examined else "day"
     if is_uln(unit) and concept is not None and concept.value == "quantity":
         fact = Observation(
-            concept=name, value=number, unit="ULN", comparator=value.comparator, date=date, source=reading.source
+            concept=name,
+            value=number,
+            unit="ULN",
+            comparator=value.comparator,
+            date=date,
+            dated_to=precision,
+            source=reading.source,
         )
-        dated = f" on {date.isoformat()}" if date is not None else ""
+        dated = shown_date(date, precision)
         rendering = f"{label} {bound}{format_number(number)} x ULN{dated} (from '{words}')"
         reading.series.append((_use_observation(reading, base, start, end, rendering, fact), value, when))
         return
@@ -302,11 +309,12 @@ def _one_value(
         comparator=value.comparator,
         unit=shown_unit if concept is None or concept.unit else None,
         date=date,
+        dated_to=precision,
         source=reading.source,
         reference_high=high,
         reference_high_unit=shown_unit if high is not None else None,
     )
-    dated = f" on {date.isoformat()}{' (the examination)' if examined else ''}" if date is not None else ""
+    dated = shown_date(date, precision) + (" (the examination)" if examined and date is not None else "")
     unit_text = f" {shown_unit}" if shown_unit else ""
     limit_text = f", ULN {format_number(high)} {shown_unit}" if high is not None else ""
     rendering = f"{label} {bound}{format_number(number)}{unit_text}{limit_text}{assumed}{dated} (from '{words}')"

@@ -11,7 +11,7 @@ from functools import lru_cache
 from spacy.tokens import Doc
 
 from assistant.patient.facts import Observation
-from assistant.patient.note.dates import find_dates, nearest_date
+from assistant.patient.note.dates import find_dates, nearest_date, shown_date
 from assistant.patient.note.normal import multiple_panels
 from assistant.patient.note.reading import Reading, add_mention
 from assistant.patient.note.types import NoteContext
@@ -72,6 +72,6 @@ def read_panel_multiples(doc: Doc, reading: Reading) -> None:
                     "code": code,
                     "system": "LOINC",
                 }
-                dated = f" on {day.isoformat()}" if day is not None else ""
+                dated = shown_date(day, stated.precision if stated is not None else "day")
                 shown = f"{concept.label} {format_number(value.number)} x ULN{dated} (from '{words}')"
                 add_mention(reading, base, name.start(), value.end, shown, fact)
