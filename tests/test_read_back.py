@@ -73,3 +73,16 @@ def test_without_a_date_only_numbers_are_listed() -> None:
 )
 def test_spans_merge(spans: list[tuple[int, int]], merged: list[tuple[int, int]]) -> None:
     assert merge_spans(spans) == merged
+
+
+def test_the_read_back_uses_the_spans_the_chat_read_and_reads_nothing_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    message = "My patient is 64, history of sarcoidosis, takes warfarin daily - can he enroll?"
+    extracted = extract_facts(message, TODAY)
+    assert extracted.read  # every term the reader found, used or not
+
+    def read_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the message was read a second time")
+
+    monkeypatch.setattr("assistant.patient.note.unread.read_note", read_again)
+    fb = feedback(message, extracted, today=TODAY)
+    assert any("sarcoidosis" in u for u in fb.used) and fb.not_understood == ()

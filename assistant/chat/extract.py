@@ -98,7 +98,7 @@ def _mention(m: NoteMention) -> Mention:
 def extract_facts(message: str, today: dt.date) -> ExtractedFacts:
     """The facts ``message`` states about its patient, as of ``today`` (for "3 weeks ago")."""
     if not message.strip():
-        return ExtractedFacts(facts=PatientFacts(), mentions=())
+        return ExtractedFacts(facts=PatientFacts(), mentions=(), read=())
     reading = read_note(message, today, source="message", question=True)
     facts = reading.facts
     used = [m for m in reading.mentions if _facts_of(m, facts)]
@@ -113,25 +113,27 @@ def extract_facts(message: str, today: dt.date) -> ExtractedFacts:
     notes += [
         f"'{m.text}': {m.rendering.split(' (from ')[0]}; not used" for m in reading.mentions if m.kind == "obstetric"
     ]
-    general = GENERAL_QUESTION.match(message) is not None and not refers_to_patient(message)
-    if general:  # "How long before transplantation must heart surgery have been?"
-        named = [m for m in used if m.kind in _NAMED]
-        notes += [f"'{m.text}': named in a question, not stated of a patient" for m in named]
-        used = [m for m in used if m.kind not in _NAMED]
-        facts = _assemble(facts, [_mention(m) for m in used], [], facts.conflicts).facts
-    if used and all(_bare(m, message) for m in used) and not refers_to_patient(message):
-        notes += [f"'{m.text}': named, but not stated of a patient" for m in used]
-        facts = PatientFacts(conflicts=facts.conflicts)
-        used = []
-    mentions = tuple(_mention(m) for m in sorted(used, key=lambda m: (m.start, m.concept)))
-    return ExtractedFacts(facts=facts, mentions=mentions, notes=tuple(dict.fromkeys(notes)))
+    dropped: list[NoteMention] = []
+    if not refers_to_patient(message):
+        if GENERAL_QUESTION.match(message):  # "How long before transplantation must heart surgery have been?"
+            dropped = [m for m in used if m.kind in _NAMED]
+            notes += [f"'{m.text}': named in a question, not stated of a patient" for m in dropped]
+        elif used and all(_bare(m, message) for m in used):  # "What dose of warfarin is allowed?"
+            dropped = list(used)
+            notes += [f"'{m.text}': named, but not stated of a patient" for m in dropped]
+    kept = [_mention(m) for m in used if m not in dropped]
+    read = tuple((m.start, m.end) for m in reading.mentions if m.kind in (*_NAMED, "observation"))
+    if dropped:
+        return _assemble(facts, kept, notes, facts.conflicts, read)
+    mentions = tuple(sorted(kept, key=lambda m: (m.start, m.concept)))
+    return ExtractedFacts(facts=facts, mentions=mentions, notes=tuple(dict.fromkeys(notes)), read=read)
 
 
 def without(extracted: ExtractedFacts, drop: list[Mention], why: str) -> ExtractedFacts:
     """``extracted`` less the mentions in ``drop``, each noted with ``why``."""
     kept = [m for m in extracted.mentions if m not in drop]
     notes = list(extracted.notes) + [f"'{m.text}': {why}" for m in drop]
-    return _assemble(extracted.facts, kept, notes, extracted.facts.conflicts)
+    return _assemble(extracted.facts, kept, notes, extracted.facts.conflicts, extracted.read)
 
 
 def split_patients(message: str, boundary: tuple[int, int], today: dt.date) -> ExtractedFacts:
@@ -163,11 +165,16 @@ def split_patients(message: str, boundary: tuple[int, int], today: dt.date) -> E
         )
     kept = [m for m in first.mentions if m.concept not in named]
     notes = list(first.notes) + [f"'{m.text}': stated for another patient; not used" for m in second.mentions]
-    return _assemble(first.facts, kept, notes, tuple(conflicts))
+    read = None if first.read is None or second.read is None else first.read + second.read
+    return _assemble(first.facts, kept, notes, tuple(conflicts), read)
 
 
 def _assemble(
-    base: PatientFacts, mentions: list[Mention], notes: list[str], conflicts: tuple[Conflict, ...]
+    base: PatientFacts,
+    mentions: list[Mention],
+    notes: list[str],
+    conflicts: tuple[Conflict, ...],
+    read: tuple[tuple[int, int], ...] | None,
 ) -> ExtractedFacts:
     """``base`` with only the facts of ``mentions`` kept, and ``conflicts`` in place of its own."""
     kept = [m.fact for m in mentions if m.fact is not None]
@@ -185,7 +192,7 @@ def _assemble(
         }
     )
     ordered = sorted(mentions, key=lambda m: (m.start, m.concept))
-    return ExtractedFacts(facts=facts, mentions=tuple(ordered), notes=tuple(dict.fromkeys(notes)))
+    return ExtractedFacts(facts=facts, mentions=tuple(ordered), notes=tuple(dict.fromkeys(notes)), read=read)
 
 
 def mask_markup(message: str) -> str:

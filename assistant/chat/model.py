@@ -41,6 +41,9 @@ class ExtractedFacts:
     """One mention per fact, in message order."""
     notes: tuple[str, ...] = ()
     """Numbers and phrases deliberately not used, with why ("a bound, not a value" …)."""
+    read: tuple[tuple[int, int], ...] | None = None
+    """Spans of every condition, medication, procedure and observation the reader found, used or not; None
+    when not known. The read-back lists those no fact used, without reading the message again."""
 
     @property
     def empty(self) -> bool:

@@ -129,7 +129,7 @@ def feedback(
     if today is not None:
         from assistant.patient.note.unread import merge_spans, unread_spans
 
-        unread = merge_spans([*unread, *unread_spans(message, covered, today)])
+        unread = merge_spans([*unread, *unread_spans(message, covered, today, extracted.read)])
     return FactFeedback(
         used=tuple(m.rendering for m in extracted.mentions),
         not_used=not_used(extracted.facts.conflicts),

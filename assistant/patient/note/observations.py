@@ -67,7 +67,8 @@ def read_observation(
         found = sign or _FLAG.search(text, ent.end_char, limit)
         if found is None and not _NOT_TESTED.search(text, ent.end_char, limit):  # "HCV negative; HBsAg pending"
             found = _FLAG.search(text, clause, ent.start_char)  # "negative for HBsAg"
-        if found is None and (not ctx.negated or _NOT_TESTED.search(sentence(ent).text)):  # "HBsAg not done"
+        sent = sentence(ent)  # "HBsAg not done"
+        if found is None and (not ctx.negated or _NOT_TESTED.search(text, sent.start_char, sent.end_char)):
             reading.not_understood.append(text[ent.start_char : limit].strip())
             return
         word = (sign.group("w") or sign.group("bare")) if sign is not None else found.group("w") if found else ""
@@ -186,8 +187,8 @@ def _one_value(
     text = reading.text
     if concept is not None and concept.value == "score" and value.unit and not looks_like_unit(value.unit):
         numeral = _NUMERAL.match(text, value.start)  # "ECOG 3 allowed": the word after a score is no unit
-        value = replace(value, end=numeral.end() if numeral else value.end, unit=None)
-        value = replace(value, text=text[value.start : value.end])
+        end = numeral.end() if numeral else value.end
+        value = replace(value, end=end, unit=None, text=text[value.start : end])
     start, end = min(ent.start_char, value.start), value.end  # a count may come before its name
     words = (
         text[start:end] if value.start - ent.end_char < 40 else text[ent.start_char : ent.end_char] + " … " + value.text

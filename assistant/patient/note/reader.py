@@ -251,8 +251,9 @@ def _unusable_values(reading: Reading, taken: set[str]) -> list[Conflict]:
 def _stated_value(reading: Reading, mention: NoteMention) -> str:
     for m, value, _ in reading.series:
         if m is mention:  # the words with the test's name ("platelets 80k"), unless they hold another number
-            before = m.text[: m.text.rfind(value.text)] if value.text in m.text else "0"
-            return m.text if not any(c.isdigit() for c in before) and len(before) <= 40 else value.text
+            at = m.text.rfind(value.text)
+            named = at >= 0 and at <= 40 and not any(c.isdigit() for c in m.text[:at])
+            return m.text if named else value.text
     fact = mention.fact
     assert isinstance(fact, Observation)
     return format_number(fact.value) if fact.value is not None else str(fact.flag)

@@ -72,14 +72,19 @@ def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def unread_spans(text: str, used: Iterable[tuple[int, int]], today: dt.date) -> list[tuple[int, int]]:
+def unread_spans(
+    text: str, used: Iterable[tuple[int, int]], today: dt.date, read: Sequence[tuple[int, int]] | None = None
+) -> list[tuple[int, int]]:
     """Spans of ``text`` that look like patient facts (a clinical term the note reader finds, a ConText
-    trigger with the clause it governs) and overlap no ``used`` span."""
+    trigger with the clause it governs) and overlap no ``used`` span. ``read``: the spans of the terms a
+    reading of ``text`` already found (the note is then not read again)."""
     spans = list(used)
-    try:
-        reading = read_note(text, today, source="message")
-    except AssistantError:
-        return []
-    candidates = [(m.start, m.end) for m in reading.mentions if m.kind in _FACT_KINDS]
+    if read is None:
+        try:
+            reading = read_note(text, today, source="message")
+        except AssistantError:
+            return []
+        read = [(m.start, m.end) for m in reading.mentions if m.kind in _FACT_KINDS]
+    candidates = list(read)
     candidates += [(start, end) for start, end, words in _scope_phrases(text) if words.strip()]
     return [(start, end) for start, end in candidates if not _overlaps(start, end, spans)]
