@@ -66,7 +66,7 @@ _YEAR_AFTER = re.compile(
     r"[ \t]*[,:(]?[ \t]*(?P<y>(?:19|20)\d{2})\b(?![.,]?\d)(?![ \t]*(?:mg|mcg|ug|µg|g|ml|units?|iu|mmol|%|/))",
     re.IGNORECASE,
 )
-"""A bare year just after a procedure's name ("kidney transplant 2015", "CABG, 2019"): the year it was done."""
+"""A bare year just after a procedure's or condition's name ("kidney transplant 2015", "MI 2019"): the year of it."""
 
 
 _TAKEN_NOW = re.compile(r"\b(?:now|currently|presently|still)\s+(?:on|taking|receiving|using)\s+$", re.IGNORECASE)
