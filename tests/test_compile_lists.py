@@ -22,6 +22,10 @@ def _rule(text: str, kind: str = "inclusion") -> Any:
     return compile_rule(Criterion("NCT00000000:I1", kind, text, 0, len(text)))  # type: ignore[arg-type]
 
 
+_AST_250 = {"observation": "ast", "op": ">", "value": 250.0, "unit": "U/L"}
+_ALT_250 = {"observation": "alt", "op": ">", "value": 250.0, "unit": "U/L"}
+
+
 @pytest.mark.parametrize(
     ("text", "kind", "expected"),
     [
@@ -232,10 +236,18 @@ def test_only_the_immunosuppressive_jak_inhibitors_are_immunosuppressants() -> N
         ),
         pytest.param(
             "liver failure (AST and ALT > 250 U/L)",
-            {
+            {  # 'and' may ask for both or list them: decided where both readings agree
                 "any": [
-                    {"observation": "ast", "op": ">", "value": 250.0, "unit": "U/L"},
-                    {"observation": "alt", "op": ">", "value": 250.0, "unit": "U/L"},
+                    {"all": [_AST_250, _ALT_250]},
+                    {
+                        "all": [
+                            {"any": [_AST_250, _ALT_250]},
+                            {
+                                "needs_review": "only some of the values joined by 'and' are beyond the limit: "
+                                "each or any one may be meant"
+                            },
+                        ]
+                    },
                 ]
             },
             id="defined-by-a-shared-limit",

@@ -29,7 +29,15 @@ def _rule(text: str) -> Any:
         ),
         pytest.param(
             "Eczema Area and Severity Index (EASI) score ≥16 at the screening visit and the baseline visit",
-            {"observation": "easi", "op": ">=", "value": 16.0},
+            {  # one value is one visit: it settles the criterion only when it fails the limit
+                "all": [
+                    {"observation": "easi", "op": ">=", "value": 16.0},
+                    {
+                        "needs_review": "whether the limits hold at each visit named ('at the screening visit and "
+                        "the baseline visit'): one value is one visit"
+                    },
+                ]
+            },
             id="name-with-and",
         ),
         pytest.param(

@@ -255,7 +255,7 @@ TREATMENTS = [
         {"imatinib": {"start": dt.date(2025, 1, 10), "active": True}},
         id="imatinib-started",
     ),
-    pytest.param("she is on enoxaparin", {"sex": "female", "lmwh": True}, id="lmwh"),
+    pytest.param("she is on enoxaparin", {"sex": "female", "enoxaparin": True}, id="lmwh"),
     pytest.param("major surgery 10 days ago", {"major_surgery": (True, dt.date(2025, 5, 22))}, id="major-surgery"),
     pytest.param(
         "chemo and radiotherapy 3 weeks ago",  # the date is the nearer name's; the chemotherapy stays undated

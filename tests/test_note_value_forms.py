@@ -218,7 +218,7 @@ def test_a_place_is_not_a_condition() -> None:
             "She had chemo 3 weeks ago.", "chemotherapy", (True, False, None, dt.date(2025, 5, 11)), id="chemo"
         ),
         pytest.param(
-            "On enoxaparin prophylaxis, no warfarin.", "lmwh", (True, True, None, None), id="prophylaxis-is-taken"
+            "On enoxaparin prophylaxis, no warfarin.", "enoxaparin", (True, True, None, None), id="prophylaxis-is-taken"
         ),
         pytest.param(
             "On enoxaparin prophylaxis, no warfarin.", "warfarin", (False, False, None, None), id="and-the-denial"

@@ -109,6 +109,12 @@ _AFTER = re.compile(
     r"\s*(?:of\s+)?(?P<m>[A-Za-z][A-Za-z\-]*(?:\s+[A-Za-z][A-Za-z\-]*){0,3}?)(?=\s*(?:[,;:()]|\bon\b|\bin\b|\bat\b|\bfor\b|\bwithin\b|$|\.))",
     re.IGNORECASE,
 )
+_REMARK_BEFORE = re.compile(
+    r"(?P<remark>\((?:[^()]|\([^()]*\))*\)|\[[^\[\]]*\])\s*(?:(?:of|is|was|are|were|at|level|value)\s+)*[:=]?\s*$",
+    re.IGNORECASE,
+)
+"""A bracketed remark between a measurement and its limit: "granulocyte count (i.e., segmented neutrophils +
+bands) of ≥ 1,500/mm3", "Body Mass Index (BMI, weight in kg divided by …) of 18.0 to 30.0 kg/m2"."""
 _PERSON_END = re.compile(r"\b(?:patients?|subjects?|participants?)\s*$", re.IGNORECASE)
 _YEARS = re.compile(r"\b(?:years?|yrs?)\b", re.IGNORECASE)
 _PREDICTED = re.compile(
@@ -232,7 +238,19 @@ def extract_thresholds(text: str, concepts: ConceptSet | None = None) -> list[Th
 
 
 def _measurement(text: str, start: int, end: int) -> tuple[str, int, int]:
-    """The words naming what is compared: back from the comparison to the previous boundary."""
+    """The words naming what is compared: back from the comparison to the previous boundary, over a
+    bracketed remark that stands between the name and its limit."""
+    found = _named_before(text, start, end)
+    if found[1] < 0:
+        remark = _REMARK_BEFORE.search(text, 0, start)
+        if remark is not None and remark.start() > 0:
+            named = _named_before(text, remark.start(), remark.start())
+            if named[1] >= 0:
+                return named
+    return found
+
+
+def _named_before(text: str, start: int, end: int) -> tuple[str, int, int]:
     left = text[:start]
     cut = 0
     for boundary in _BOUNDARY.finditer(left):

@@ -13,7 +13,7 @@ from assistant.patient.concepts import Concept, ConceptSet
 from assistant.patient.facts import Medication
 from assistant.patient.units import format_number, ureg
 from assistant.rules import schema as s
-from assistant.rules.context import Evaluator, PatientContext, describe_date
+from assistant.rules.context import Evaluator, Event, PatientContext, describe_date
 from assistant.rules.definitions import Decide, defined_by
 from assistant.rules.ops import FALSE, OP_TEXT, TRUE, UNKNOWN, Result, compare
 from assistant.rules.windows import cutoffs, delta_of, describe_period
@@ -63,6 +63,22 @@ def _dose_ok(fact: Medication, dose: tuple[str, float, str, bool]) -> bool | Non
             "expected a mass such as mg"
         ) from None
     return compare(float(f"{given:.12g}"), op, value)
+
+
+def _denial(ctx: PatientContext, record: Event, concepts: ConceptSet, past: bool) -> str | None:
+    """A statement that ``record``'s concept, or a broader one, is absent (with ``past``, one that covers the past
+    too: "no history of", "never"), described; None when there is none. A record that shows a concept present
+    beside such a statement says both, and neither is used to decide."""
+    if not (ctx.never if past else ctx.absent):
+        return None
+    stated = ctx.stated_absent(tuple(sorted(concepts.ancestors(record.concept))), None, past)
+    return None if stated is None else ctx.describe(stated)
+
+
+def _both(label: str, record: str, denial: str, used: tuple[str, ...]) -> Result:
+    """The result when the record shows ``label`` and also states it absent."""
+    reason = f"{label}: the record both shows it ({record}) and states it absent ({denial}); neither is used"
+    return UNKNOWN, reason, (*used, denial), (f"which is right: {record} or {denial}",)
 
 
 def occurrence(
@@ -130,10 +146,10 @@ def occurrence(
 
     lookup = (names, name_set, no_record)
     if delta is None:
-        current = _current(lookup, concept, ever, dose, dose_text, yes, no)
+        current = _current(lookup, concept, concepts, ever, dose, dose_text, yes, no)
         return current if measured is None else _measured(current, measured, yes, missing)
     assert within is not None
-    return _windowed(lookup, concept, delta, within.text(), yes, no)
+    return _windowed(lookup, concept, concepts, delta, within.text(), yes, no)
 
 
 Lookup = tuple[tuple[str, ...], frozenset[str], Evaluator]
@@ -143,6 +159,7 @@ Lookup = tuple[tuple[str, ...], frozenset[str], Evaluator]
 def _current(
     lookup: Lookup,
     concept: Concept,
+    concepts: ConceptSet,
     ever: bool,
     dose: tuple[str, float, str, bool] | None,
     dose_text: str,
@@ -169,6 +186,10 @@ def _current(
             return no_record(ctx)
         records, used = found
         if recorded:
+            for record in records:
+                denial = _denial(ctx, record, concepts, True)
+                if denial is not None:
+                    return _both(label, ctx.describe(record), denial, used)
             return yes, f"{label}: recorded ({used[0]})", used, ()
         unknown = False
         unsure = False
@@ -185,6 +206,9 @@ def _current(
                         continue
                     if not ok:
                         continue
+                denial = _denial(ctx, record, concepts, False)
+                if denial is not None:
+                    return _both(label, ctx.describe(record), denial, used)
                 return yes, f"{found_now}{ctx.describe(record)})", used, ()
         if unknown:
             return UNKNOWN, no_dose, used, missing_dose
@@ -216,7 +240,9 @@ def _measured(records: Evaluator, measured: Decide, yes: int, missing: tuple[str
     return test
 
 
-def _windowed(lookup: Lookup, concept: Concept, delta: relativedelta, window: str, yes: int, no: int) -> Evaluator:
+def _windowed(
+    lookup: Lookup, concept: Concept, concepts: ConceptSet, delta: relativedelta, window: str, yes: int, no: int
+) -> Evaluator:
     """The test of an occurrence within ``window`` (``delta``) before ``as_of``: a record whose last day
     falls inside decides it."""
     names, name_set, no_record = lookup
@@ -240,6 +266,9 @@ def _windowed(lookup: Lookup, concept: Concept, delta: relativedelta, window: st
             if days is None:
                 unknown = True
             elif days[0] >= cutoff:
+                denial = _denial(ctx, record, concepts, True)
+                if denial is not None:
+                    return _both(label, ctx.describe(record), denial, used)
                 return yes, f"{label} on {describe_date(days[1])}, within {window} of {ctx.as_of_text}", used, ()
             elif days[1] >= cutoff:
                 straddling = describe_period(days[0], record.dated_to)

@@ -151,9 +151,15 @@ def _link_item(
         shared = link_one(f"{core} {use}", concepts, kinds)
         return (shared, None) if shared is not None and shared.kind == "medication" else None
     rest = strip_prefixes(item, g.OTHER_ITEM)[0] if item is not items[0] else ""
-    if link is None and rest and rest != item:  # "AS or any other inflammatory arthritis"
-        core, qualifiers = strip_prefixes(rest, list(g.QUALIFIERS))
-        link = link_one(core, concepts, kinds)
+    if rest and rest != item:  # "AS or any other inflammatory arthritis", "stroke or other cerebrovascular disease"
+        # the class itself, not a terminology's residual "Other cerebrovascular diseases" (I67) the words also
+        # name; a curated concept the words name ("other malignancy") stands
+        residual = link is not None and ":" in link.concept and link.label.lower().startswith("other ")
+        if link is None or residual:
+            bare, bare_qualifiers = strip_prefixes(rest, list(g.QUALIFIERS))
+            wide = link_one(bare, concepts, kinds)
+            if wide is not None or link is None:
+                link, core, qualifiers = wide, bare, bare_qualifiers
     if link is None and qualifiers and qualifiers[-1] in g.NAMING_QUALIFIERS:  # "systemic sclerosis"
         named = link_one(f"{qualifiers[-1]} {core}", concepts, kinds)
         link, qualifiers = (named, qualifiers[:-1]) if named is not None else (link, qualifiers)
@@ -198,8 +204,9 @@ def link_some(
 ) -> tuple[list[tuple[Linked, str | None]], list[str]] | None:
     """An 'or' list some items of which link to no concept ("Vaginal bleeding or placental abruption"): the
     linked items and the others' words, so the rule tests the first and leaves the rest for review. None
-    unless the list is joined by 'or' only, its last item (whose words may qualify the others) links, and
-    no unlinked item holds words that could qualify or except the rest."""
+    unless the list is joined by 'or' only, its last item (whose words may qualify the others) links or only
+    widens the list ("or other alphavirus vaccine"), and no unlinked item holds words that could qualify or
+    except the rest."""
     if re.search(r"\band\b(?!/)|;", phrase, re.IGNORECASE) or BRACKETED.search(phrase):
         return None
     items = list_items(phrase)
@@ -207,7 +214,9 @@ def link_some(
         return None
     linked = [_link_item(item, items, concepts, kinds) for item in items]
     unlinked = [item for item, link in zip(items, linked, strict=True) if link is None]
-    if linked[-1] is None or not unlinked or not all(may_stand_for_review(item) for item in unlinked):
+    # a last item "other Y" widens the list ("chikungunya or other alphavirus vaccine"); it qualifies nothing
+    widening = strip_prefixes(items[-1], g.OTHER_ITEM)[1] != [] and len(items[-1].split()) > 1
+    if (linked[-1] is None and not widening) or not unlinked or not all(may_stand_for_review(i) for i in unlinked):
         return None
     return [link for link in linked if link is not None], unlinked
 

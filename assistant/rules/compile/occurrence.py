@@ -29,6 +29,14 @@ _TEST = re.compile(rf"\s+(?:{_TEST_WORDS})$", re.IGNORECASE)
 _NOW_ANCHOR = re.compile(g.NOW_ANCHORS, re.IGNORECASE)
 _TRAILING_REMARK = re.compile(r"\s*\([^()]*\)\s*$")
 _OR_NEXT = re.compile(r"^(?:or|and/or)\s+", re.IGNORECASE)
+_COVERING = re.compile(
+    r"^(?:(?:either|any)\s+)?(?:"
+    + "|".join(
+        rf"{a}\s*(?:,\s*|\s+)(?:or|and/or)\s+{b}|{b}\s*(?:,\s*|\s+)(?:or|and/or)\s+{a}" for a, b in g.COVERING_PAIRS
+    )
+    + r")\s+(?=\w)",
+    re.IGNORECASE,
+)
 _PAREN_WINDOW = re.compile(r"\s*\((?P<window>\s*(?:within|in\s+the\s+(?:past|last))\b[^()]*)\)\s*", re.IGNORECASE)
 
 
@@ -230,6 +238,20 @@ def _read_for_sex(text: str, body: str, concepts: ConceptSet) -> Compiled | None
 
 
 def _read_occurrence(text: str, body: str, concepts: ConceptSet) -> Compiled | None:
+    """The criterion read as it stands; when that leaves it for review, read once more without a pair of words
+    that together cover every case of the name ("total or partial gastrectomy"): the terminology's bare name may
+    mean one of the pair ("pancreatitis" is acute pancreatitis in ICD-10-CM), so the pair is dropped only when
+    the criterion does not read with it."""
+    found = _read_once(text, body, concepts, covering=False)
+    if found is not None and found.executable:
+        return found
+    again = _read_once(text, body, concepts, covering=True)
+    if again is not None and again.executable:
+        return dataclasses.replace(again, note=f"{again.note}; a pair of words covering every case set aside")
+    return found
+
+
+def _read_once(text: str, body: str, concepts: ConceptSet, covering: bool) -> Compiled | None:
     body, subjects = strip_prefixes(body, g.SUBJECTS)
     body, negations = strip_prefixes(body, g.NEGATIONS)
     body, qualifiers = strip_prefixes(body, list(g.QUALIFIERS))
@@ -239,6 +261,11 @@ def _read_occurrence(text: str, body: str, concepts: ConceptSet) -> Compiled | N
         body, qualifiers = (rest, [*qualifiers, *more]) if more else (body, qualifiers)
     if not negations:
         body, negations = strip_prefixes(body, g.NEGATIONS)
+    pair = _COVERING.match(body) if covering else None
+    if pair is not None:  # "total or partial gastrectomy": the pair covers every gastrectomy
+        body = body[pair.end() :]
+    elif covering:
+        return None
     unjudged = body
     body, severity = strip_prefixes(body, g.SEVERITY)
     if severity and _OR_NEXT.match(body):  # "chronic or recurrent infections": the word is an item of a list

@@ -26,11 +26,12 @@ def _alternation(phrases: tuple[str, ...] | list[str]) -> str:
 
 _NUMBER = rf"(?:\d+|{_alternation(list(g.NUMBER_WORDS))})"
 _UNIT = _alternation(list(g.TIME_UNITS))
-#: A window at the end of a phrase: "within the past 6 months (prior to screening)".
+#: A window at the end of a phrase: "within the past 6 months (prior to screening)", "within 4 months of
+#: baseline visit".
 WINDOW = re.compile(
     rf"\s*,?\s*(?:{_alternation(g.WINDOW_OPENERS)})\s+(?:\(\s*)?(?P<n>{_NUMBER})\s*\)?\s*(?P<unit>{_UNIT})\b"
     rf"(?:\s+(?:{_alternation(g.ANCHOR_LINKS)})\s+(?:the\s+)?(?:(?:{_alternation(g.ANCHOR_MOMENTS)})\s+(?:the\s+)?)?"
-    rf"(?:{_alternation(g.ANCHORS)}))?\s*$",
+    rf"(?:{_alternation(g.ANCHORS)})(?:\s+visit)?)?\s*$",
     re.IGNORECASE,
 )
 #: A window before its phrase: "in the last 6 months, a myocardial infarction" is rare; not read.

@@ -10,6 +10,7 @@ from assistant.patient.concepts import ConceptSet
 from assistant.rules.compile import grammar as g
 from assistant.rules.compile.acronyms import blank_acronyms, expansions
 from assistant.rules.compile.grammar.readings import THRESHOLD_FILLER
+from assistant.rules.compile.limits import SHARED_TEXT, at_two_visits, join_shared, restating
 from assistant.rules.compile.linking import code_of, link_phrase
 from assistant.rules.compile.readings import read_grades, repeated_tests, split_pairs, window_after
 from assistant.rules.compile.restated import restated_limits
@@ -90,19 +91,21 @@ def read_thresholds(text: str, concepts: ConceptSet, criterion_type: str = "incl
     A bracketed acronym that repeats its name is read either way ("Body Mass Index (BMI)", "... (ECOG)"); when
     the criterion does not read as written, it is read once more without the brackets that only abbreviate
     the words before them ("Estimated glomerular filtration rate (e-GFR)").
-    Measurements that share one limit ("AST/ALT > 3 x ULN") must all meet it in an inclusion and exclude
-    when any of them exceeds it in an exclusion, unless "or" joins them: the reading that never admits a
-    patient the other reading would exclude. The grade of a named scale ("NYHA class III or IV heart failure")
-    and pairs of readings ("BP > 140/90") are read by ``readings``."""
+    Measurements that share one limit ("AST/ALT > 3 x ULN") must all meet it in an inclusion; in an exclusion
+    "or" lists them (any one excludes), and "and" may mean either reading ("AST and ALT > 250 U/L"): the rule
+    decides where both agree and leaves the rest for review, so it never admits a patient either reading would
+    exclude, nor excludes one the other would admit. Limits that must hold at two visits ("at the screening visit
+    and the baseline visit") are settled by one value only when it fails them. The grade of a named scale
+    ("NYHA class III or IV heart failure") and pairs of readings ("BP > 140/90") are read by ``readings``."""
     asides = [*expansions(text), *((m.start(), m.end()) for m in _ASIDES.finditer(text))]
     graded = read_grades(text, concepts, asides, THRESHOLD_FILLER)
     if graded is not None and graded.executable:
-        return graded
+        return at_two_visits(text, graded)
     first = _read(text, text, concepts, criterion_type)
     for other in dict.fromkeys((blank_acronyms(text), unabbreviated(text))):
         if (first is None or not first.executable) and other != text:
             first = _better(first, _read(other, text, concepts, criterion_type))
-    return graded if first is None else first
+    return graded if first is None else at_two_visits(text, first)
 
 
 def _better(first: Compiled | None, second: Compiled | None) -> Compiled | None:
@@ -144,10 +147,15 @@ def _read(text: str, shown: str, concepts: ConceptSet, criterion_type: str) -> C
             between = text[found[group[0]].m_end : found[group[-1]].m_start]
             # "and/or" admits each reading, so an inclusion needs them all: "or" alone offers alternatives
             or_joined = "or" in re.findall(r"[a-z]+", between.lower()) and "and/or" not in between.lower()
-            shared[group[0]] = "any" if or_joined or criterion_type == "exclusion" else "all"
+            # in an exclusion "AST and ALT > 250 U/L" may need both beyond the limit or list them (either one
+            # excludes): the rule decides where the two readings agree ("agree")
+            and_joined = "and" in re.findall(r"[a-z]+", between.lower()) and not or_joined
+            exclusion = criterion_type == "exclusion"
+            shared[group[0]] = "any" if or_joined else "all" if not exclusion else "agree" if and_joined else "any"
             for i in range(found[group[0]].m_end, found[group[-1]].m_start):
                 residual[i] = " "
     set_aside = [*expansions(text), *((m.start(), m.end()) for m in _ASIDES.finditer(text))]
+    set_aside += [span for t in found if (span := restating(text, t)) is not None]
     set_aside += [sex.span()] if sex else []
     set_aside += [defined[1]] if defined else []
     window = window_after(text, found)
@@ -174,11 +182,11 @@ def _read(text: str, shown: str, concepts: ConceptSet, criterion_type: str) -> C
     leaves = [
         n if isinstance(n, dict) else {"needs_review": f"{_shown(t)}: {n}"} for t, n in zip(found, nodes, strict=True)
     ]
-    items = [{shared[g[0]]: [leaves[i] for i in g]} if g[0] in shared else leaves[g[0]] for g in groups]
+    items = [join_shared(shared[g[0]], [leaves[i] for i in g]) if g[0] in shared else leaves[g[0]] for g in groups]
     sharing = "".join(
         f"; {' and '.join(found[i].measurement for i in g)} "
         f"{'share one limit' if len({found[i].value for i in g}) == 1 else 'are read from one pair'}: "
-        f"{'any of them' if shared[g[0]] == 'any' else 'each of them'}"
+        f"{SHARED_TEXT[shared[g[0]]]}"
         for g in groups
         if g[0] in shared
     )

@@ -10,6 +10,7 @@ from assistant.rules.compile.grammar.lists import ALL_OF, COUNT_OF, DEFINING_IF,
 from assistant.rules.compile.grammar.logistics import ADMINISTRATIVE
 from assistant.rules.compile.grammar.occurrence import (
     ABBREVIATION_LINKS,
+    COVERING_PAIRS,
     MEDICATION_USE,
     NAMING_QUALIFIERS,
     NARROWING,
@@ -49,6 +50,7 @@ __all__ = [
     "EXAMPLES",
     "EXCEPT",
     "ABBREVIATION_LINKS",
+    "COVERING_PAIRS",
     "ADMINISTRATIVE",
     "AGE_FILLER",
     "AGE_GROUPS",

@@ -291,6 +291,26 @@ SEVERITY: tuple[str, ...] = (
     "unresectable",
 )
 
+#: Pairs of words before a name that together cover every case of it ("total or partial gastrectomy", "acute or
+#: chronic hepatitis", "unilateral or bilateral"): the pair narrows nothing, and the name alone is meant.
+COVERING_PAIRS: tuple[tuple[str, str], ...] = (
+    ("total", "partial"),
+    ("complete", "partial"),
+    ("complete", "incomplete"),
+    ("acute", "chronic"),
+    ("unilateral", "bilateral"),
+    ("congenital", "acquired"),
+    ("benign", "malignant"),
+    ("treated", "untreated"),
+    ("symptomatic", "asymptomatic"),
+    ("controlled", "uncontrolled"),
+    ("active", "inactive"),
+    ("focal", "generalized"),
+    ("open", "laparoscopic"),
+    ("elective", "emergency"),
+    ("elective", "emergent"),
+)
+
 #: Words opening a clause that narrows the condition before it ("ascites requiring drainage", "angioedema
 #: drug related", "CNV other than due to nAMD"): the condition's absence decides, its presence is left for
 #: review, as with a judgement word. Only a clause with no list in it ("or", "and", a comma) is read so.
