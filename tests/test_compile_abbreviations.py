@@ -88,7 +88,7 @@ def test_any_other_item_reads_as_the_class() -> None:
         pytest.param(
             "ctgov-legacy-xml/NCT03459976.xml",
             "NCT03459976:E3",
-            {"any": [{"condition": "hpo:HP:0003002"}, {"condition": "other_malignancy"}]},
+            {"any": [{"condition": "icd10:C50"}, {"condition": "other_malignancy"}]},
             id="other-malignancy-is-its-own-concept",
         ),
     ],

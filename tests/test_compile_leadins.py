@@ -127,7 +127,7 @@ def test_a_bracket_that_only_abbreviates_the_words_before_it_is_dropped(text: st
         pytest.param(
             "Metastatic breast cancer.",
             "exclusion",
-            {"condition": "hpo:HP:0003002", "qualifier": "metastatic"},
+            {"condition": "icd10:C50", "qualifier": "metastatic"},
             id="stage",
         ),
         pytest.param(

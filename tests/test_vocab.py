@@ -316,7 +316,7 @@ def _vocabulary(tmp_path: Path, extra: str) -> Path:
         pytest.param(
             "x_low:\n  kind: condition\n  label: x\n  defined_by: {observation: platelets, op: '<', value: 1, "
             "unit: 10*9/L, source: s, colour: red}\n",
-            r"x_low.defined_by.colour: Extra inputs are not permitted \(valid keys: observation, op, value, unit, source\)",
+            r"x_low.defined_by.colour: Extra inputs are not permitted \(valid keys: observation, op, value, unit, flag, positive_decides, source\)",
             id="definition-unknown-key",
         ),
         pytest.param(

@@ -8,6 +8,7 @@ encounters) are left out of linking (they still resolve by name, ``icd10:S72.001
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -126,6 +127,25 @@ def _term_surfaces(index: Terminology, term: Term, max_words: int) -> Iterator[S
         yield Surface(text, link, tier * 1_000_000 + 100 + specific, bounded, embedded)
     if index.prefix == "icd10":
         yield from _status_surfaces(index, term, [text for text, *_ in names])
+        for text in cancer_names(term.label):
+            link = Link(index.name(term.code), "condition", index.system, term.code, term.label, text, "synonym", 1.0)
+            yield Surface(text, link, (base + 1) * 1_000_000 + 100 + len(term.code), len(text.split()) <= max_words)
+
+
+_MALIGNANT_OF = re.compile(r"^Malignant neoplasm of (?:the )?(?P<site>[a-z][a-z ]+)$")
+_NOT_A_SITE = re.compile(r"^(?:other|overlapping|unspecified|ectopic)\b|\bof\b")
+
+
+def cancer_names(label: str) -> list[str]:
+    """The everyday names of an ICD-10-CM "Malignant neoplasm of <site>" code: "<site> cancer", "cancer of the
+    <site>" ("Malignant neoplasm of prostate" (C61) → "prostate cancer"); each part of a site of two organs
+    ("bronchus and lung" → "lung cancer"); none for a site with a comma, an "other" or an "of" in it."""
+    match = _MALIGNANT_OF.match(label)
+    if match is None or _NOT_A_SITE.search(match.group("site")):
+        return []
+    site = match.group("site")
+    parts = [site, *site.split(" and ")] if " and " in site else [site]
+    return [name for part in dict.fromkeys(parts) for name in (f"{part} cancer", f"cancer of the {part}")]
 
 
 def _status_surfaces(index: Terminology, term: Term, names: list[str]) -> Iterator[Surface]:

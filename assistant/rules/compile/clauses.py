@@ -41,6 +41,11 @@ _OPENING_SCOPE = re.compile(
     rf"^(?:{'|'.join(re.escape(w) for w in sorted((*g.NEGATIONS, *g.QUALIFIERS), key=len, reverse=True))})\b",
     re.IGNORECASE,
 )
+_NOW = re.compile(
+    "|".join(re.escape(w) for w, when in g.QUALIFIERS.items() if when == "now").replace(r"\ ", r"\s+"), re.IGNORECASE
+)
+"""A leading word that only says "now" ("active bleeding and hemoglobin < 7 g/dL"): it cannot scope over a
+measurement after it."""
 _NEGATED = re.compile(rf"^(?:not|{'|'.join(re.escape(w) for w in g.NEGATIONS)})\b", re.IGNORECASE)
 #: Kinds of clause that may stand in a list of clauses.
 _PART_KINDS: frozenset[RuleKind] = frozenset(
@@ -87,11 +92,14 @@ def _split(text: str) -> tuple[list[str], str] | None:
 
 def _combine(text: str, parts: list[str], joiner: str, criterion_type: str, compile_part: Compile) -> Compiled | None:
     body, _ = strip_prefixes(parts[0], g.SUBJECTS)
-    if _OPENING_SCOPE.match(body):
+    opening = _OPENING_SCOPE.match(body)
+    if opening is not None and not _NOW.fullmatch(opening.group()):
         return None
     if any(_NEGATED.match(strip_prefixes(part, g.SUBJECTS)[0]) for part in parts[1:]):
         return None  # "CrCl < 30 mL/min, not on dialysis" narrows the clause before it; it is no alternative
     compiled = [compile_part(part) for part in parts]
+    if opening is not None and any(c.kind != "observation" for c in compiled[1:]):
+        return None  # "active" may scope over a later condition; over a measurement it cannot
     unread = [part for part, c in zip(parts, compiled, strict=True) if not _standalone(c)]
     if unread and not _partly(parts, compiled, joiner, criterion_type):
         return None

@@ -32,6 +32,11 @@ _EXAMPLES = re.compile(rf"\b(?:{alternation(g.EXAMPLES)})\s*:?\s*$", re.IGNORECA
 _ALL = re.compile(rf"\b(?:{alternation(g.ALL_OF)})\b", re.IGNORECASE)
 _IF = re.compile(rf"\b(?:{alternation(g.DEFINING_IF)})\b", re.IGNORECASE)
 _OR = re.compile(r"\bor\b", re.IGNORECASE)
+_OR_OFFERS = re.compile(r"\bor\b(?:\s+[\w-]+){0,3}\s*$", re.IGNORECASE)
+"""An 'or' just before the count ("excluded by a nephrologist or any 2 of the following"): the items are one way
+to meet the lead-in, the words before the 'or' another; an 'or' further back joins words of the lead-in ("avoid
+pregnancy or fathering children based on 1 of the following")."""
+_DEFINED = re.compile(r"\bdefined\s+(?:as|by)\s*$", re.IGNORECASE)
 _OR_END = re.compile(r"\bor\s*[,;]?\s*$", re.IGNORECASE)
 """An item that ends with 'or' ("… L861Q) OR"): the items are alternatives."""
 _SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z])")
@@ -85,7 +90,7 @@ def _lead_in(text: str, kind: CriterionType, alternatives: bool = False) -> tupl
         before = tail[: count.start()]
         if _IF.search(before):
             return "definition", 1, f"{shown!r}: the items define a word of it, under a condition"
-        if _OR.search(before):
+        if _OR_OFFERS.search(before) or (_OR.search(before) and _DEFINED.search(before)):
             return "examples", how_many, f"{shown!r}: the items are one way to meet it ('or' offers others)"
         if kind == "exclusion" and how_many == 1:
             return "any", 1, f"{shown!r}: any item excludes"

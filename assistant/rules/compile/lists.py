@@ -204,9 +204,9 @@ def link_some(
 ) -> tuple[list[tuple[Linked, str | None]], list[str]] | None:
     """An 'or' list some items of which link to no concept ("Vaginal bleeding or placental abruption"): the
     linked items and the others' words, so the rule tests the first and leaves the rest for review. None
-    unless the list is joined by 'or' only, its last item (whose words may qualify the others) links or only
-    widens the list ("or other alphavirus vaccine"), and no unlinked item holds words that could qualify or
-    except the rest."""
+    unless the list is joined by 'or' only, its last item (whose words may qualify the others: "… or valvular
+    disease of clinical significance") links or only widens the list ("or other alphavirus vaccine"), and no
+    unlinked item holds words that could qualify or except the rest."""
     if re.search(r"\band\b(?!/)|;", phrase, re.IGNORECASE) or BRACKETED.search(phrase):
         return None
     items = list_items(phrase)
@@ -216,7 +216,9 @@ def link_some(
     unlinked = [item for item, link in zip(items, linked, strict=True) if link is None]
     # a last item "other Y" widens the list ("chikungunya or other alphavirus vaccine"); it qualifies nothing
     widening = strip_prefixes(items[-1], g.OTHER_ITEM)[1] != [] and len(items[-1].split()) > 1
-    if (linked[-1] is None and not widening) or not unlinked or not all(may_stand_for_review(i) for i in unlinked):
+    if (linked[-1] is None and not widening) or not unlinked or len(unlinked) == len(items):
+        return None
+    if not all(may_stand_for_review(i) for i in unlinked):
         return None
     return [link for link in linked if link is not None], unlinked
 

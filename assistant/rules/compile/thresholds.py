@@ -251,7 +251,8 @@ def _defined_label(text: str, concepts: ConceptSet) -> tuple[str, tuple[int, int
     """The name and span of a condition the thresholds define, when it links to one: a name whose bracket
     holds the thresholds ("Severe anemia (hemoglobin <8 g/dL)"), or a name they follow after a colon or
     "defined as" ("Abnormal coagulation profile: INR > 2.5", "Hemochromatosis, iron overload, defined as
-    TSAT > 45%"). Asides around them ("as determined by investigator") do not count."""
+    TSAT > 45%"); or any name whose bracket opens with "ie" ("Evidence of platelet engraftment (ie, platelets
+    ≥ 20 × 10^9/L)"). Asides around them ("as determined by investigator") do not count."""
     blanked = _ASIDES.sub(lambda m: " " * len(m.group()), text)
     bracket = _DEFINED.match(blanked)
     lead = None if bracket else _DEFINED_LEAD.match(blanked)
@@ -259,9 +260,17 @@ def _defined_label(text: str, concepts: ConceptSet) -> tuple[str, tuple[int, int
     if match is None:
         return None
     name = match.group("name").strip()
+    restated = _THAT_IS.match(match.group("inner")) if bracket else None
+    if restated is not None and bracket is not None:  # "Evidence of platelet engraftment (ie, platelets ≥ 20 …)"
+        return name, (match.start("name"), match.start("inner") + restated.end())
     if not all(_names_a_condition(item, concepts) for item in re.split(r"\s*,\s*", name)):
         return None
     return (name, match.span("name") if bracket else (match.start("name"), match.end()))
+
+
+_THAT_IS = re.compile(r"\s*(?:i\.?\s?e\.?|that\s+is)\s*[,:]?\s*", re.IGNORECASE)
+"""A bracket that says what the name before it is ("(ie, platelets ≥ 20 × 10^9/L)"): its thresholds define the
+name, whatever the name is; "(eg, …)" gives an example and defines nothing."""
 
 
 def _names_a_condition(name: str, concepts: ConceptSet) -> bool:
