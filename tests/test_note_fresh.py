@@ -27,5 +27,5 @@ def test_every_case_validates(cases: list[NoteCase]) -> None:
 
 def test_its_protocols_are_in_no_other_set(cases: list[NoteCase]) -> None:
     development = {yaml.safe_load(p.read_text())["protocol"] for p in DEV.glob("*.yaml")}
-    fresh = {c.protocol for c in cases}
+    fresh = {c.protocol_id for c in cases}
     assert fresh and fresh.isdisjoint(development) and fresh.isdisjoint(HELD_OUT)
