@@ -99,15 +99,30 @@ def overall_of(statuses: Iterable[Status]) -> Overall:
 
 
 _CACHE: dict[tuple[str, str, str, float], RuleSet] = {}
+_PATHS: dict[tuple[str, str], Path] = {}
+"""(protocol id, corpus folder) → its rules file path, checked once (``rules_path`` resolves it on disk)."""
+_HASHES: dict[tuple[str, str], str] = {}
+"""(protocol id, text) → the text's content hash, worked out once (a check should not hash the protocol)."""
 
 
 def rules_for(protocol: Protocol, corpus_dir: Path | None = None) -> RuleSet:
-    """``load_rules`` remembered per protocol text and rules-file version."""
+    """``load_rules`` remembered per protocol text and rules-file version (the file's mtime is read each time,
+    so an edited rules file is loaded again)."""
     if corpus_dir is None:
         corpus_dir = get_settings().corpus_dir
-    path = rules_path(protocol.id, corpus_dir)
-    stamp = path.stat().st_mtime if path.exists() else -1.0
-    key = (protocol.id, protocol.content_hash, str(corpus_dir), stamp)
+    where = (protocol.id, str(corpus_dir))
+    path = _PATHS.get(where)
+    if path is None:
+        path = _PATHS[where] = rules_path(protocol.id, corpus_dir)
+    try:
+        stamp = path.stat().st_mtime
+    except FileNotFoundError:
+        stamp = -1.0
+    text_key = (protocol.id, protocol.text)
+    digest = _HASHES.get(text_key)
+    if digest is None:
+        digest = _HASHES[text_key] = protocol.content_hash
+    key = (protocol.id, digest, where[1], stamp)
     rules = _CACHE.get(key)
     if rules is None:
         rules = _CACHE[key] = load_rules(protocol, corpus_dir)
