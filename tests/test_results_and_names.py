@@ -124,6 +124,8 @@ def test_a_cancer_named_by_its_site_is_a_malignancy(note: str, status: str) -> N
     ("note", "status"),
     [
         pytest.param("PMH: no transplant.", "satisfied", id="no-transplant-at-all"),
+        pytest.param("PMH: kidney transplant in 2015.", "violated", id="the-operation-shows-the-status"),
+        pytest.param("PMH: kidney transplant in 2015. No transplant.", "unknown", id="shown-and-denied"),
         pytest.param("Listed for transplant.", "unknown", id="listed-is-not-done"),
         pytest.param("Liver transplant candidate.", "unknown", id="candidate-is-not-done"),
     ],
@@ -160,3 +162,27 @@ def test_a_condition_and_a_measurement_both_needed(note: str, status: str) -> No
     scope over the measurement, so the clauses are read apart and both must hold."""
     verdict = note_verdict("ctgov-legacy-xml/NCT03245528.xml", "NCT03245528:E10", note, TODAY)
     assert verdict.status == status, verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("phrase", "concept"),
+    [
+        pytest.param("anti-viral therapy", "antiviral", id="anti-hyphen"),
+        pytest.param("antiviral therapy", "antiviral", id="no-hyphen"),
+        pytest.param("anti-coagulant", "anticoagulant", id="anticoagulant"),
+        pytest.param("anti-platelet agents", "antiplatelet", id="antiplatelet"),
+        pytest.param("ABREVA", "docosanol", id="brand"),
+        pytest.param("valacyclovir", "valaciclovir", id="us-spelling"),
+    ],
+)
+def test_anti_hyphen_and_the_antiviral_class(phrase: str, concept: str) -> None:
+    found = link(phrase, ("medication",), embedding=False)
+    assert found is not None and found.concept == concept
+
+
+def test_a_herpes_antiviral_counts_as_antiviral_therapy() -> None:
+    from assistant.patient.concepts import load_concepts
+
+    concepts = load_concepts()
+    assert concepts.subsumes("antiviral", "valaciclovir") and concepts.subsumes("antiviral", "tenofovir")
+    assert not concepts.subsumes("valaciclovir", "antiviral")

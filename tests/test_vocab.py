@@ -316,7 +316,8 @@ def _vocabulary(tmp_path: Path, extra: str) -> Path:
         pytest.param(
             "x_low:\n  kind: condition\n  label: x\n  defined_by: {observation: platelets, op: '<', value: 1, "
             "unit: 10*9/L, source: s, colour: red}\n",
-            r"x_low.defined_by.colour: Extra inputs are not permitted \(valid keys: observation, op, value, unit, flag, positive_decides, source\)",
+            r"x_low.defined_by.colour: Extra inputs are not permitted "
+            r"\(valid keys: observation, op, value, unit, flag, positive_decides, source\)",
             id="definition-unknown-key",
         ),
         pytest.param(
@@ -324,6 +325,16 @@ def _vocabulary(tmp_path: Path, extra: str) -> Path:
             "unit: mg, source: s}\n",
             r"x_low.defined_by.observation: 'warfarin' is not a quantity or score observation concept",
             id="definition-not-a-measurement",
+        ),
+        pytest.param(
+            "x_status:\n  kind: condition\n  label: x\n  shown_by: [warfarin]\n",
+            r"x_status.shown_by: 'warfarin' is not a procedure concept",
+            id="shown-by-not-a-procedure",
+        ),
+        pytest.param(
+            "x_flag:\n  kind: condition\n  label: x\n  defined_by: {observation: platelets, flag: true, source: s}\n",
+            r"x_flag.defined_by.observation: 'platelets' is not a flag observation concept",
+            id="result-definition-not-a-flag",
         ),
     ],
 )

@@ -85,6 +85,7 @@ class _Spec(BaseModel):
     icd10: tuple[str, ...] = ()
     icd10_exclude: tuple[str, ...] = ()
     hpo: tuple[str, ...] = ()
+    shown_by: tuple[str, ...] = ()
     answers: dict[str, float] = Field(default_factory=dict)
     synonyms: tuple[str, ...] = ()
     includes: tuple[str, ...] = ()
@@ -144,6 +145,9 @@ class Concept:
     """Conditions: the measurement that shows it when no record names it (``thrombocytopenia``: platelets)."""
     charge: int | None = None
     """Ions: the charge (1 for K⁺, 2 for Ca²⁺), for converting equivalents (mEq/L) to substance (mmol/L)."""
+    shown_by: tuple[str, ...] = ()
+    """Conditions that are a status after a procedure: the procedures a record of which shows the condition
+    present (``solid_organ_transplant``: the organ transplant operations)."""
 
     def matches_icd10(self, code: str) -> bool:
         """True when an ICD-10(-CM) code falls under this concept."""
@@ -342,6 +346,7 @@ def _specs(raw: object, path: Path) -> dict[str, Concept]:
             primary_loinc=spec.loinc[0] if spec.loinc else None,
             hpo=spec.hpo,
             defined_by=spec.defined_by,
+            shown_by=spec.shown_by,
         )
     return concepts
 
@@ -356,6 +361,13 @@ def _check(concepts: dict[str, Concept], origin: dict[str, Path], path: Path) ->
             if child not in concepts or concepts[child].kind != concept.kind:
                 where = origin.get(concept.name, path)
                 raise ConceptFileError(f"{where}: {concept.name}.includes: {child!r} is not a {concept.kind} concept")
+        for procedure in concept.shown_by:
+            if concept.kind != "condition" or procedure not in concepts or concepts[procedure].kind != "procedure":
+                where = origin.get(concept.name, path)
+                raise ConceptFileError(
+                    f"{where}: {concept.name}.shown_by: {procedure!r} is not a procedure concept (a status after a "
+                    "procedure belongs to a condition)"
+                )
         definition = concept.defined_by
         if definition is not None:
             measured = concepts.get(definition.observation)

@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 
 from assistant.errors import RulesError, UnitError
 from assistant.patient.concepts import Concept, ConceptSet
-from assistant.patient.facts import Medication
+from assistant.patient.facts import Medication, Procedure
 from assistant.patient.units import format_number, ureg
 from assistant.rules import schema as s
 from assistant.rules.context import Evaluator, Event, PatientContext, describe_date
@@ -21,9 +21,9 @@ from assistant.settings import get_settings
 
 
 def uses_of(concept: Concept, concepts: ConceptSet) -> frozenset[str]:
-    """The names of the facts a test of ``concept`` reads: its own, narrower and broader ones, and the
-    measurement that defines it (``defined_by``)."""
-    names = concepts.descendants(concept.name) | concepts.ancestors(concept.name)
+    """The names of the facts a test of ``concept`` reads: its own, narrower and broader ones, the procedures
+    that show it (``shown_by``) and the measurement that defines it (``defined_by``)."""
+    names = concepts.descendants(concept.name) | concepts.ancestors(concept.name) | _shown_by(concept, concepts)
     return names if concept.defined_by is None else names | {concept.defined_by.observation}
 
 
@@ -65,13 +65,29 @@ def _dose_ok(fact: Medication, dose: tuple[str, float, str, bool]) -> bool | Non
     return compare(float(f"{given:.12g}"), op, value)
 
 
-def _denial(ctx: PatientContext, record: Event, concepts: ConceptSet, past: bool) -> str | None:
+def _shown_by(concept: Concept, concepts: ConceptSet) -> frozenset[str]:
+    """The procedures (and those below them) a record of which shows ``concept`` or a condition it includes:
+    a kidney transplant operation shows "solid organ transplant (recipient)"."""
+    if concept.kind != "condition" or concept.name not in concepts.concepts:
+        return frozenset()
+    found: set[str] = set()
+    for name in concepts.curated_descendants(concept.name):
+        for procedure in concepts.concepts[name].shown_by:
+            found |= concepts.descendants(procedure)
+    return frozenset(found)
+
+
+def _denial(ctx: PatientContext, record: Event, concepts: ConceptSet, past: bool, tested: Concept) -> str | None:
     """A statement that ``record``'s concept, or a broader one, is absent (with ``past``, one that covers the past
     too: "no history of", "never"), described; None when there is none. A record that shows a concept present
-    beside such a statement says both, and neither is used to decide."""
+    beside such a statement says both, and neither is used to decide. A procedure that shows the ``tested``
+    condition (``shown_by``) is denied by a statement of that condition's absence too."""
     if not (ctx.never if past else ctx.absent):
         return None
-    stated = ctx.stated_absent(tuple(sorted(concepts.ancestors(record.concept))), None, past)
+    names = concepts.ancestors(record.concept)
+    if isinstance(record, Procedure) and tested.kind == "condition":
+        names = names | concepts.ancestors(tested.name)
+    stated = ctx.stated_absent(tuple(sorted(names)), None, past)
     return None if stated is None else ctx.describe(stated)
 
 
@@ -93,7 +109,7 @@ def occurrence(
     or — with ``within`` — when any record falls inside the window before ``as_of``. With
     ``negated`` the truth is reversed inside the test (the common "No X"), saving a wrapper call; with
     ``ever`` any record counts, current or not ("history of X", "prior X")."""
-    names = tuple(sorted(concepts.descendants(concept.name)))
+    names = tuple(sorted(concepts.descendants(concept.name) | _shown_by(concept, concepts)))
     name_set = _shared(names)
     broader = tuple(sorted(concepts.ancestors(concept.name)))
     broader_set = _shared(broader)
@@ -187,13 +203,18 @@ def _current(
         records, used = found
         if recorded:
             for record in records:
-                denial = _denial(ctx, record, concepts, True)
+                denial = _denial(ctx, record, concepts, True, concept)
                 if denial is not None:
                     return _both(label, ctx.describe(record), denial, used)
             return yes, f"{label}: recorded ({used[0]})", used, ()
         unknown = False
         unsure = False
         for record in records:
+            if isinstance(record, Procedure):  # a status after a procedure ("kidney transplant"): it stands
+                denial = _denial(ctx, record, concepts, False, concept)
+                if denial is not None:
+                    return _both(label, ctx.describe(record), denial, used)
+                return yes, f"{label}: shown by {ctx.describe(record)}", used, ()
             current = ctx.is_current(record)
             if current is None:
                 unsure = True
@@ -206,7 +227,7 @@ def _current(
                         continue
                     if not ok:
                         continue
-                denial = _denial(ctx, record, concepts, False)
+                denial = _denial(ctx, record, concepts, False, concept)
                 if denial is not None:
                     return _both(label, ctx.describe(record), denial, used)
                 return yes, f"{found_now}{ctx.describe(record)})", used, ()
@@ -266,7 +287,7 @@ def _windowed(
             if days is None:
                 unknown = True
             elif days[0] >= cutoff:
-                denial = _denial(ctx, record, concepts, True)
+                denial = _denial(ctx, record, concepts, True, concept)
                 if denial is not None:
                     return _both(label, ctx.describe(record), denial, used)
                 return yes, f"{label} on {describe_date(days[1])}, within {window} of {ctx.as_of_text}", used, ()

@@ -1,9 +1,9 @@
 """Normalisation of phrases and vocabulary names for exact look-up.
 
-Case, accents ("Sjögren" → "sjogren", by Unicode decomposition), punctuation, possessives,
-British/American spelling of the common medical word parts (tumour/tumor, haem-/hem-, -aemia/-emia,
-oedema/edema, oesophag-/esophag-, …), roman numerals after type/grade/stage/class, and plural/singular
-are folded, so both sides of a look-up meet in one form.
+Case, accents ("Sjögren" → "sjogren", by Unicode decomposition), punctuation, possessives, a hyphen after
+"anti" ("anti-viral" = "antiviral"), British/American spelling of the common medical word parts
+(tumour/tumor, haem-/hem-, -aemia/-emia, oedema/edema, oesophag-/esophag-, …), roman numerals after
+type/grade/stage/class, and plural/singular are folded, so both sides of a look-up meet in one form.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ _SPELLING: dict[str, str] = {
 _BRITISH = re.compile("|".join(sorted(_SPELLING, key=len, reverse=True)))
 _ISE = re.compile(r"([a-z])is(e|ed|ation)\b")
 _PUNCT = re.compile(r"[^\w+]+")
+_ANTI = re.compile(r"\banti-(?=[a-z]{3})")
 _ROMAN = re.compile(r"\b(type|grade|stage|class|phase|category)\s+(iv|iii|ii|i|v)\b")
 _ROMAN_VALUE = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
 _KEEP_S = ("ss", "us", "is", "ous", "ys", "as")
@@ -73,6 +74,8 @@ def normalize(text: str) -> str:
         text = _BRITISH.sub(lambda m: _SPELLING[m.group(0)], text)
     if "is" in text:
         text = _ISE.sub(r"\1iz\2", text)
+    if "anti-" in text:  # "anti-viral", "anti-coagulant": one word, as "antiviral" is written
+        text = _ANTI.sub("anti", text)
     text = _PUNCT.sub(" ", text).replace("_", " ")
     if " i" in text or " v" in text:
         text = _ROMAN.sub(lambda m: f"{m.group(1)} {_ROMAN_VALUE[m.group(2)]}", text)

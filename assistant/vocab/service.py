@@ -16,7 +16,7 @@ from assistant.vocab.linker import LinkIndex, bounded_terms, build_index, embedd
 from assistant.vocab.model import Link
 from assistant.vocab.terminology import FORMAT, write_cache
 
-INDEX_FORMAT = 9
+INDEX_FORMAT = 10
 """Version of the link index layout; bump when it changes shape."""
 
 
