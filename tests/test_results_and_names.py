@@ -186,3 +186,31 @@ def test_a_herpes_antiviral_counts_as_antiviral_therapy() -> None:
     concepts = load_concepts()
     assert concepts.subsumes("antiviral", "valaciclovir") and concepts.subsumes("antiviral", "tenofovir")
     assert not concepts.subsumes("valaciclovir", "antiviral")
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        pytest.param(
+            "Previous allergic reactions to Janus kinase (JAK) inhibitors or excipients", "drug_allergy", id="class"
+        ),
+        pytest.param("Known allergy to any component of the study drug", "drug_allergy", id="drug-words"),
+        pytest.param("Allergy to cats", "hpo:HP:0012393", id="not-a-drug"),
+    ],
+)
+def test_an_allergy_to_a_drug_is_a_drug_allergy(text: str, concept: str) -> None:
+    compiled = compile_rule(Criterion("X:E1", "exclusion", text, 0, len(text)))
+    assert compiled.when.get("condition") == concept and compiled.when.get("qualifier", "").startswith("to ")
+
+
+@pytest.mark.parametrize(
+    ("note", "status"),
+    [
+        pytest.param("Allergies: no known drug allergies.", "satisfied", id="nkda"),
+        pytest.param("Allergies: none known.", "satisfied", id="no-allergy-at-all"),
+        pytest.param("Allergies: penicillin (rash).", "unknown", id="an-allergy-of-unknown-kind"),
+    ],
+)
+def test_no_known_drug_allergy_settles_an_allergy_to_a_drug(note: str, status: str) -> None:
+    verdict = note_verdict(RUXOLITINIB, "NCT03147742:E7", note, TODAY)  # 'Previous allergic reactions to JAK …'
+    assert verdict.status == status, verdict.reason

@@ -156,6 +156,10 @@ def ancestors(concepts: ConceptSet, name: str) -> frozenset[str]:
             if index is not None and prefixes:
                 shared = frozenset.intersection(*(index.ancestors(p) for p in prefixes))
                 result |= _code_names(index, shared)
+            roots = concepts.concepts[curated].hpo
+            if roots and not concepts.concepts[curated].icd10:  # all of it lies under the roots' shared ancestors
+                hpo = terminology("hpo")
+                result |= _code_names(hpo, frozenset.intersection(*(hpo.ancestors(r) for r in roots)))
     elif split is not None:
         prefix, code = split
         index = terminology(prefix)
