@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from assistant.check import check_patient
 from assistant.parse import parse_protocol
-from assistant.patient.concepts import Definition
+from assistant.patient.definition import Definition
 from assistant.patient.note import read_note
 from assistant.rules.compile import compile_rule, draft_rules
 from assistant.rules.compile.groups import draft_groups

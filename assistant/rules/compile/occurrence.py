@@ -9,6 +9,7 @@ from typing import Any
 
 from assistant.patient.concepts import ConceptSet, Kind
 from assistant.rules.compile import grammar as g
+from assistant.rules.compile.allergy import drug_allergy
 from assistant.rules.compile.linking import Linked, link_phrase
 from assistant.rules.compile.lists import BRACKETED, KINDS, is_flag, link_all, link_one, link_some, masked
 from assistant.rules.compile.result import Compiled, RuleKind, review
@@ -37,8 +38,6 @@ _COVERING = re.compile(
     + r")\s+(?=\w)",
     re.IGNORECASE,
 )
-_ALLERGY_TO = re.compile(rf"^(?:{alternation(g.ALLERGY_WORDS)})\s+(?:to|against)\s+(?P<what>\S.*)$", re.IGNORECASE)
-_DRUG_WORDS = re.compile(rf"\b(?:{alternation(g.DRUG_WORDS)})\b", re.IGNORECASE)
 _PAREN_WINDOW = re.compile(r"\s*\((?P<window>\s*(?:within|in\s+the\s+(?:past|last))\b[^()]*)\)\s*", re.IGNORECASE)
 
 
@@ -172,23 +171,6 @@ def _kind_of(links: list[Linked]) -> RuleKind:
     return "condition" if kind == "condition" else "medication" if kind == "medication" else "procedure"
 
 
-def _drug_allergy(phrase: str, concepts: ConceptSet) -> tuple[Linked, str] | None:
-    """The drug allergy concept and the words saying to what, for "allergy / hypersensitivity to X" where X
-    names a medication (a drug or class the vocabulary knows, "any component of the study drug", "excipients");
-    None otherwise. The rule then tests a drug allergy: none recorded decides, one recorded is left for review,
-    as the records seldom say to which drug."""
-    match = _ALLERGY_TO.match(phrase)
-    if match is None:
-        return None
-    what = match.group("what")
-    named = link_all(what, concepts, ("medication",))
-    some = None if not isinstance(named, str) else link_some(what, concepts, ("medication",))
-    if isinstance(named, str) and some is None and _DRUG_WORDS.search(what) is None:
-        return None
-    drug_allergy = link_one("drug allergy", concepts, ("condition",))
-    return None if drug_allergy is None else (dataclasses.replace(drug_allergy, matched=phrase), f"to {what}")
-
-
 def timing_of(qualifiers: list[str]) -> str:
     """ "ever", "recent" or "now", as the qualifiers read time the criterion."""
     timings = {g.QUALIFIERS[q] for q in qualifiers if q in g.QUALIFIERS}
@@ -311,7 +293,7 @@ def _read_once(text: str, body: str, concepts: ConceptSet, covering: bool) -> Co
     timing = "ever" if "ever" in timings else "recent" if "recent" in timings else "now"
     kinds: tuple[Kind, ...] = ("observation", *KINDS) if positive is not None else KINDS
     found = link_all(phrase, concepts, kinds)
-    allergy = _drug_allergy(phrase, concepts)
+    allergy = drug_allergy(phrase, concepts)
     if allergy is not None:  # "allergy to mannitol": a drug allergy, the drug left for review
         found, severity = ([(allergy[0], None)], False), [*severity, allergy[1]]
     if qualifiers and qualifiers[-1] in g.NAMING_QUALIFIERS:  # "Systemic lupus erythematosus" is one coded name

@@ -1,18 +1,16 @@
 """The criterion grammar the compiler reads, as data, one module per concern: time (``timing``), the
-words around what occurs (``occurrence``), sex, age and reproduction (``people``) and logistics
-(``logistics``). Names of conditions, drugs, procedures and measurements are never listed here; they
-come from the concept vocabulary through the linker."""
+words around what occurs (``occurrence``) and those that change what a name names (``modifiers``), sex,
+age and reproduction (``people``) and logistics (``logistics``). Names of conditions, drugs, procedures
+and measurements are never listed here; they come from the concept vocabulary through the linker."""
 
 from __future__ import annotations
 
 from assistant.numbers import NUMBER_WORDS
 from assistant.rules.compile.grammar.lists import ALL_OF, COUNT_OF, DEFINING_IF, EXAMPLES, EXCEPT
 from assistant.rules.compile.grammar.logistics import ADMINISTRATIVE
+from assistant.rules.compile.grammar.modifiers import ALLERGY_WORDS, COVERING_PAIRS, DRUG_WORDS
 from assistant.rules.compile.grammar.occurrence import (
     ABBREVIATION_LINKS,
-    ALLERGY_WORDS,
-    COVERING_PAIRS,
-    DRUG_WORDS,
     MEDICATION_USE,
     NAMING_QUALIFIERS,
     NARROWING,

@@ -198,39 +198,6 @@ MEDICATION_USE: tuple[str, ...] = (
     "administered",
 )
 
-#: Words naming an allergy or a hypersensitivity, before "to" and what it is to ("allergic reactions to JAK
-#: inhibitors"): to a drug it is a drug allergy, whatever the drug.
-ALLERGY_WORDS: tuple[str, ...] = (
-    "allergy",
-    "allergies",
-    "allergic reaction",
-    "allergic reactions",
-    "severe allergic reaction",
-    "severe allergic reactions",
-    "hypersensitivity",
-    "hypersensitivity reaction",
-    "hypersensitivity reactions",
-    "sensitivity or allergy",
-    "hypersensitivity or allergy",
-    "allergy or hypersensitivity",
-)
-#: Words after "allergy to" that name a medicine without naming the drug ("any component of the study drug").
-DRUG_WORDS: tuple[str, ...] = (
-    "drug",
-    "drugs",
-    "medication",
-    "medications",
-    "medicine",
-    "medicines",
-    "study treatment",
-    "study product",
-    "investigational product",
-    "excipient",
-    "excipients",
-    "vaccine",
-    "vaccines",
-)
-
 #: A positive test result stated before what was tested ("Positive blood screen for", "Seropositive for").
 POSITIVE_RESULT = (
     r"^(?:a\s+|known\s+)?(?:sero)?positive\s+(?:(?:blood|serum|plasma|urine|laboratory|lab|serological|serology)\s+)*"
@@ -322,26 +289,6 @@ SEVERITY: tuple[str, ...] = (
     "advanced",
     "locally advanced",
     "unresectable",
-)
-
-#: Pairs of words before a name that together cover every case of it ("total or partial gastrectomy", "acute or
-#: chronic hepatitis", "unilateral or bilateral"): the pair narrows nothing, and the name alone is meant.
-COVERING_PAIRS: tuple[tuple[str, str], ...] = (
-    ("total", "partial"),
-    ("complete", "partial"),
-    ("complete", "incomplete"),
-    ("acute", "chronic"),
-    ("unilateral", "bilateral"),
-    ("congenital", "acquired"),
-    ("benign", "malignant"),
-    ("treated", "untreated"),
-    ("symptomatic", "asymptomatic"),
-    ("controlled", "uncontrolled"),
-    ("active", "inactive"),
-    ("focal", "generalized"),
-    ("open", "laparoscopic"),
-    ("elective", "emergency"),
-    ("elective", "emergent"),
 )
 
 #: Words opening a clause that narrows the condition before it ("ascites requiring drainage", "angioedema
