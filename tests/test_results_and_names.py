@@ -214,3 +214,16 @@ def test_an_allergy_to_a_drug_is_a_drug_allergy(text: str, concept: str) -> None
 def test_no_known_drug_allergy_settles_an_allergy_to_a_drug(note: str, status: str) -> None:
     verdict = note_verdict(RUXOLITINIB, "NCT03147742:E7", note, TODAY)  # 'Previous allergic reactions to JAK …'
     assert verdict.status == status, verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "present"),
+    [
+        pytest.param("She is on anti-coagulants for AF.", "anticoagulant", True, id="plural"),
+        pytest.param("No anti-platelet agents.", "antiplatelet", False, id="denied"),
+        pytest.param("Started anti-viral therapy last week.", "antiviral", True, id="antiviral"),
+    ],
+)
+def test_a_note_writes_anti_with_a_hyphen(text: str, concept: str, present: bool) -> None:
+    found = [m.present for m in read_note(text, TODAY).facts.medications if m.concept == concept]
+    assert found == [present]

@@ -1,7 +1,8 @@
 """The note reader's vocabulary matcher: the longest vocabulary terms of a note, as ``doc.ents``.
 
-Matching is on lower-case tokens, as spaCy's PhraseMatcher with ``attr="LOWER"`` does, with two ways a
-note writes a term's last word otherwise: a plural ("drug allergies" for the term "drug allergy") and a
+Matching is on lower-case tokens, as spaCy's PhraseMatcher with ``attr="LOWER"`` does; a term opening
+with "anti" is also found hyphenated ("anti-coagulants"). There are two ways a note writes a term's last
+word otherwise: a plural ("drug allergies" for the term "drug allergy") and a
 head noun that means the same in that place ("gastrointestinal illness", "no cardiac history" for the
 terms "gastrointestinal disease", "cardiac disease"). A word of a list that shares the head of the
 term ending it ("no cardiac, renal or liver disease") is a term of its own.
@@ -87,6 +88,15 @@ class VocabularyMatcher:
                 self.prefixes.update(SEP.join(parts[:n]) for n in range(1, len(parts)))
             elif row[3] != first[3] and all(row[3] != other[3] for other in self.others.get(key, ())):
                 self.others.setdefault(key, []).append(row)
+        for key, row in list(self.rows.items()):  # "anti-coagulants" as a note writes "anticoagulants"
+            parts = key.split(SEP)
+            word = parts[0]
+            if len(word) > 6 and word.startswith("anti") and word[4].isalpha():
+                hyphened = SEP.join(["anti", "-", word[4:], *parts[1:]])
+                if hyphened not in self.rows:
+                    self.rows[hyphened] = row
+                    split = hyphened.split(SEP)
+                    self.prefixes.update(SEP.join(split[:n]) for n in range(1, len(split)))
 
     def __len__(self) -> int:
         return len(self.rows)
