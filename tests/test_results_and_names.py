@@ -227,3 +227,25 @@ def test_no_known_drug_allergy_settles_an_allergy_to_a_drug(note: str, status: s
 def test_a_note_writes_anti_with_a_hyphen(text: str, concept: str, present: bool) -> None:
     found = [m.present for m in read_note(text, TODAY).facts.medications if m.concept == concept]
     assert found == [present]
+
+
+@pytest.mark.parametrize(
+    ("text", "drug_taken", "allergy"),
+    [
+        pytest.param("Allergic to penicillin.", [], [], id="allergic-to"),
+        pytest.param("Penicillin allergy (rash).", [], [True], id="drug-then-allergy"),
+        pytest.param("No penicillin allergy.", [], [], id="one-allergy-denied-is-not-all"),
+        pytest.param("She is allergic to amoxicillin and takes warfarin.", ["warfarin"], [], id="scope-ends"),
+        pytest.param("No known allergies.", [], [False], id="all-denied"),
+    ],
+)
+def test_a_drug_named_as_an_allergen_is_not_taken(text: str, drug_taken: list[str], allergy: list[bool]) -> None:
+    facts = read_note(text, TODAY).facts
+    assert [m.concept for m in facts.medications if m.present] == drug_taken
+    assert [c.present for c in facts.conditions if c.concept == "hpo:HP:0012393"] == allergy
+
+
+def test_an_allergy_to_penicillin_is_a_drug_allergy() -> None:
+    text = "History of hypersensitivity to penicillin"
+    compiled = compile_rule(Criterion("X:E1", "exclusion", text, 0, len(text)))
+    assert compiled.when == {"condition": "drug_allergy", "ever": True, "qualifier": "to penicillin"}

@@ -75,6 +75,10 @@ def context_of(ent: Span) -> NoteContext:
         listing = allergy_list(ent)
         hypothetical = lent and listing is None
         negated = listing in ("empty", "no drug") or (negated and listing != "listed")
+    if negated and _allergy_to_a_named_drug(ent):  # "No penicillin allergy" denies one allergy, not all
+        negated, hypothetical = False, True
+    if _named_as_allergen(ent):  # "penicillin allergy": the drug is not taken, and its denial is not of the drug
+        negated, hypothetical = False, True
     historical = bool(ent._.is_historical) and ("TAKING" not in categories or "HISTORICAL" in categories)
     past = [m for m in ent._.modifiers if m.category == "HISTORICAL"]
     if historical and past and ent._.section_category not in _HISTORY_SECTIONS:
@@ -91,6 +95,24 @@ def context_of(ent: Span) -> NoteContext:
         uncertain=bool(ent._.is_uncertain),
         generic="GENERIC" in categories,
     )
+
+
+_ALLERGY_WORDS = frozenset({"allergy", "allergies", "hypersensitivity", "intolerance", "reaction", "reactions"})
+
+
+def _allergy_to_a_named_drug(ent: Span) -> bool:
+    """True for an allergy word right after a drug the note names ("penicillin allergy"): a statement about an
+    allergy to that drug, whose denial says nothing of other allergies."""
+    if ent.label_ != "CONDITION" or ent.text.lower() not in _ALLERGY_WORDS:
+        return False
+    return any(other.end == ent.start and other.label_ == "MEDICATION" for other in ent.doc.ents)
+
+
+def _named_as_allergen(ent: Span) -> bool:
+    """True for a drug right before an allergy word ("penicillin allergy", "no amoxicillin intolerance")."""
+    if ent.label_ != "MEDICATION":
+        return False
+    return any(other.start == ent.end and _allergy_to_a_named_drug(other) for other in ent.doc.ents)
 
 
 _HAS = re.compile(r"\b(?P<who>[A-Za-z]+)(?:'s)?\s+(?:also\s+)?(?:has|have)\b", re.IGNORECASE)
