@@ -77,24 +77,30 @@ def _shown_by(concept: Concept, concepts: ConceptSet) -> frozenset[str]:
     return frozenset(found)
 
 
-def _denial(ctx: PatientContext, record: Event, concepts: ConceptSet, past: bool, tested: Concept) -> str | None:
-    """A statement that ``record``'s concept, or a broader one, is absent (with ``past``, one that covers the past
-    too: "no history of", "never"), described; None when there is none. A record that shows a concept present
-    beside such a statement says both, and neither is used to decide. A procedure that shows the ``tested``
+def _both(
+    ctx: PatientContext, record: Event, concepts: ConceptSet, past: bool, tested: Concept, used: tuple[str, ...]
+) -> Result | None:
+    """The result when ``record`` shows ``tested`` present beside a statement that its concept, or a broader one,
+    is absent (with ``past``, one that covers the past too: "no history of", "never"): the record says both, and
+    neither is used to decide. None when there is no such statement. A procedure that shows the ``tested``
     condition (``shown_by``) is denied by a statement of that condition's absence too."""
     if not (ctx.never if past else ctx.absent):
         return None
-    names = concepts.ancestors(record.concept)
-    if isinstance(record, Procedure) and tested.kind == "condition":
-        names = names | concepts.ancestors(tested.name)
-    stated = ctx.stated_absent(tuple(sorted(names)), None, past)
-    return None if stated is None else ctx.describe(stated)
+    shown_by = isinstance(record, Procedure) and tested.kind == "condition"
+    stated = ctx.stated_absent(_broader(concepts, record.concept, tested.name if shown_by else None), None, past)
+    if stated is None:
+        return None
+    denial, shown = ctx.describe(stated), ctx.describe(record)
+    reason = f"{tested.label}: the record both shows it ({shown}) and states it absent ({denial}); neither is used"
+    return UNKNOWN, reason, (*used, denial), (f"which is right: {shown} or {denial}",)
 
 
-def _both(label: str, record: str, denial: str, used: tuple[str, ...]) -> Result:
-    """The result when the record shows ``label`` and also states it absent."""
-    reason = f"{label}: the record both shows it ({record}) and states it absent ({denial}); neither is used"
-    return UNKNOWN, reason, (*used, denial), (f"which is right: {record} or {denial}",)
+@lru_cache(maxsize=4096)
+def _broader(concepts: ConceptSet, name: str, also: str | None) -> tuple[str, ...]:
+    """The names a statement of absence may use to deny a record of ``name`` (and of ``also``), sorted, worked
+    out once: the contradiction check runs on every record a rule finds."""
+    names = concepts.ancestors(name) | (concepts.ancestors(also) if also is not None else frozenset())
+    return tuple(sorted(names))
 
 
 def occurrence(
@@ -203,18 +209,16 @@ def _current(
         records, used = found
         if recorded:
             for record in records:
-                denial = _denial(ctx, record, concepts, True, concept)
-                if denial is not None:
-                    return _both(label, ctx.describe(record), denial, used)
+                both = _both(ctx, record, concepts, True, concept, used)
+                if both is not None:
+                    return both
             return yes, f"{label}: recorded ({used[0]})", used, ()
         unknown = False
         unsure = False
         for record in records:
             if isinstance(record, Procedure):  # a status after a procedure ("kidney transplant"): it stands
-                denial = _denial(ctx, record, concepts, False, concept)
-                if denial is not None:
-                    return _both(label, ctx.describe(record), denial, used)
-                return yes, f"{label}: shown by {ctx.describe(record)}", used, ()
+                shown = (yes, f"{label}: shown by {ctx.describe(record)}", used, ())
+                return _both(ctx, record, concepts, False, concept, used) or shown
             current = ctx.is_current(record)
             if current is None:
                 unsure = True
@@ -227,10 +231,8 @@ def _current(
                         continue
                     if not ok:
                         continue
-                denial = _denial(ctx, record, concepts, False, concept)
-                if denial is not None:
-                    return _both(label, ctx.describe(record), denial, used)
-                return yes, f"{found_now}{ctx.describe(record)})", used, ()
+                now = (yes, f"{found_now}{ctx.describe(record)})", used, ())
+                return _both(ctx, record, concepts, False, concept, used) or now
         if unknown:
             return UNKNOWN, no_dose, used, missing_dose
         if unsure:
@@ -287,10 +289,8 @@ def _windowed(
             if days is None:
                 unknown = True
             elif days[0] >= cutoff:
-                denial = _denial(ctx, record, concepts, True, concept)
-                if denial is not None:
-                    return _both(label, ctx.describe(record), denial, used)
-                return yes, f"{label} on {describe_date(days[1])}, within {window} of {ctx.as_of_text}", used, ()
+                inside = (yes, f"{label} on {describe_date(days[1])}, within {window} of {ctx.as_of_text}", used, ())
+                return _both(ctx, record, concepts, True, concept, used) or inside
             elif days[1] >= cutoff:
                 straddling = describe_period(days[0], record.dated_to)
         if straddling is not None:

@@ -88,10 +88,10 @@ class VocabularyMatcher:
                 self.prefixes.update(SEP.join(parts[:n]) for n in range(1, len(parts)))
             elif row[3] != first[3] and all(row[3] != other[3] for other in self.others.get(key, ())):
                 self.others.setdefault(key, []).append(row)
-        for key, row in list(self.rows.items()):  # "anti-coagulants" as a note writes "anticoagulants"
+        for key, row in [(k, r) for k, r in self.rows.items() if k.startswith("anti")]:  # "anti-coagulants"
             parts = key.split(SEP)
             word = parts[0]
-            if len(word) > 6 and word.startswith("anti") and word[4].isalpha():
+            if len(word) > 6 and word[4].isalpha():
                 hyphened = SEP.join(["anti", "-", word[4:], *parts[1:]])
                 if hyphened not in self.rows:
                     self.rows[hyphened] = row

@@ -102,17 +102,21 @@ _ALLERGY_WORDS = frozenset({"allergy", "allergies", "hypersensitivity", "intoler
 
 def _allergy_to_a_named_drug(ent: Span) -> bool:
     """True for an allergy word right after a drug the note names ("penicillin allergy"): a statement about an
-    allergy to that drug, whose denial says nothing of other allergies."""
-    if ent.label_ != "CONDITION" or ent.text.lower() not in _ALLERGY_WORDS:
+    allergy to that drug, whose denial says nothing of other allergies. Read from the tokens' entity marks, so
+    each mention costs the same however long the note."""
+    if ent.label_ != "CONDITION" or ent.text.lower() not in _ALLERGY_WORDS or ent.start == 0:
         return False
-    return any(other.end == ent.start and other.label_ == "MEDICATION" for other in ent.doc.ents)
+    return ent.doc[ent.start - 1].ent_type_ == "MEDICATION"
 
 
 def _named_as_allergen(ent: Span) -> bool:
     """True for a drug right before an allergy word ("penicillin allergy", "no amoxicillin intolerance")."""
-    if ent.label_ != "MEDICATION":
+    doc = ent.doc
+    if ent.label_ != "MEDICATION" or ent.end >= len(doc):
         return False
-    return any(other.start == ent.end and _allergy_to_a_named_drug(other) for other in ent.doc.ents)
+    after = doc[ent.end]
+    alone = ent.end + 1 == len(doc) or doc[ent.end + 1].ent_iob_ != "I"
+    return after.ent_iob_ == "B" and after.ent_type_ == "CONDITION" and after.lower_ in _ALLERGY_WORDS and alone
 
 
 _HAS = re.compile(r"\b(?P<who>[A-Za-z]+)(?:'s)?\s+(?:also\s+)?(?:has|have)\b", re.IGNORECASE)
