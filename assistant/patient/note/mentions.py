@@ -20,6 +20,7 @@ from assistant.patient.note.scope import (
     context_of,
     negation_narrowed,
     resolved_not_absent,
+    stated_over,
 )
 from assistant.patient.note.senses import measured_sense
 from assistant.patient.note.spans import sentence, sentence_ents, text_of
@@ -35,11 +36,6 @@ _STOPPED = re.compile(
     r"\b(?:stop(?:ped)?|discontinued|completed|finished|ended|ceased|held|last\s+dose|withdrawn)\b", re.IGNORECASE
 )
 _DIAGNOSED = re.compile(r"\b(?:diagnos|confirmed\b)", re.IGNORECASE)
-_RESOLVED = re.compile(
-    r"\b(?:resolved|resolution|recovered|recovery|cured|remission|healed|no\s+recurrence|no\s+residual)\b",
-    re.IGNORECASE,
-)
-"""Words stating that a past condition is over; a dated past mention without them may still be current."""
 _TEST_OR_VACCINE = re.compile(
     r"[\s-]*(?:[\w/.-]{1,4}\s+)?(?:antibod(?:y|ies)|antigens?|tests?|testing|screen(?:ing)?|serology|pcr"
     r"|viral\s+load|(?:western\s+)?blots?|elisa|immunoassays?|vaccines?|vaccinations?|vaccinated|immuni[sz]ations?"
@@ -314,9 +310,14 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
         # a past episode stated over ("pneumonia 2019, resolved") is over; a dated or undated entry of the
         # history without such words ("hepatitis B in 2019", "PMH: hypertension") may still be current, so
         # that is left unknown (an event's date is its onset whatever this says)
-        ended = over or bool(_RESOLVED.search(sent_text)) or (date is not None and _episode(name))
+        over_now = stated_over(ent)  # "AML in complete remission": present in the history, over now
+        ended = over or over_now or (date is not None and _episode(name))
         active: bool | None = (
-            True if not past or (_DIAGNOSED.search(sent_text) and not ended) else (False if ended else None)
+            False
+            if over_now
+            else True
+            if not past or (_DIAGNOSED.search(sent_text) and not ended)
+            else (False if ended else None)
         )
         fact = Condition(
             concept=name,
