@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from assistant.errors import RulesError
+from assistant.vocab.bridge import equivalents
 from assistant.vocab.terminology import Terminology, split_name, terminology
 
 if TYPE_CHECKING:
@@ -108,7 +109,21 @@ def _hpo_root(root: str, curated: str) -> str:
 
 
 def descendants(concepts: ConceptSet, name: str) -> frozenset[str]:
-    """``name`` and every concept name whose facts count as ``name``."""
+    """``name`` and every concept name whose facts count as ``name``, across ICD-10-CM and the HPO where
+    a code of one is the same words as a term of the other (``bridge``)."""
+    key = ("bridged descendants", name)
+    found = concepts.cache.get(key)
+    if found is None:
+        result = set(_descendants(concepts, name))
+        pairs = equivalents()
+        for other in {e for n in result for e in pairs.get(n, ())}:
+            result |= _descendants(concepts, other)
+        found = concepts.cache[key] = frozenset(result)
+    return found
+
+
+def _descendants(concepts: ConceptSet, name: str) -> frozenset[str]:
+    """``name`` and every concept name whose facts count as ``name``, within each terminology."""
     key = ("descendants", name)
     found = concepts.cache.get(key)
     if found is not None:
@@ -141,7 +156,21 @@ def descendants(concepts: ConceptSet, name: str) -> frozenset[str]:
 
 
 def ancestors(concepts: ConceptSet, name: str) -> frozenset[str]:
-    """``name`` and every concept name a fact on ``name`` also counts as."""
+    """``name`` and every concept name a fact on ``name`` also counts as, across ICD-10-CM and the HPO
+    (``bridge``)."""
+    key = ("bridged ancestors", name)
+    found = concepts.cache.get(key)
+    if found is None:
+        result = set(_ancestors(concepts, name))
+        pairs = equivalents()
+        for other in {e for n in result for e in pairs.get(n, ())}:
+            result |= _ancestors(concepts, other)
+        found = concepts.cache[key] = frozenset(result)
+    return found
+
+
+def _ancestors(concepts: ConceptSet, name: str) -> frozenset[str]:
+    """``name`` and every concept name a fact on ``name`` also counts as, within each terminology."""
     key = ("ancestors", name)
     found = concepts.cache.get(key)
     if found is not None:

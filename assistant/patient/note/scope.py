@@ -331,12 +331,25 @@ _NEUTRAL = frozenset(
 receiving")."""
 
 
+_SITUATION_AFTER = re.compile(
+    r"[ \t]+(?:at\s+(?:rest|night)|on\s+(?:exertion|exercise|effort|walking|standing|lying|swallowing)"
+    r"|with\s+(?:exertion|exercise|effort|activity|meals|eating|swallowing)|during\s+(?:exercise|exertion|the\s+day)"
+    r"|after\s+(?:meals|eating|exercise|exertion)|when\s+(?:walking|lying|standing|eating|swallowing))\b",
+    re.IGNORECASE,
+)
+"""A situation just after a term, which a denial is then limited to ("no pain at rest", "no dyspnoea on
+exertion"): the term is not denied as a whole."""
+
+
 def negation_narrowed(ent: Span) -> bool:
-    """True when a word just before a negated term narrows it ("no back surgery", "no peripheral arthritis"):
-    the note denies a kind of the term, which says nothing of the term itself. Words of a list ("serious or
+    """True when a word just before a negated term narrows it ("no back surgery", "no peripheral arthritis"),
+    or a situation just after it ("no pain at rest"): the note denies a kind of the term, which says nothing
+    of the term itself. Words of a list ("serious or
     recurrent infections"), of the negation or of another term stop the search."""
     doc = ent.doc
     triggers = [m.modifier_span for m in ent._.modifiers if m.category == "NEGATED_EXISTENCE"]
+    if _SITUATION_AFTER.match(text_of(doc), ent.end_char):
+        return True  # "no pain at rest": a denial of the pain in one situation, not of all pain
     if not any(start < ent.start for start, _ in triggers):
         return False  # denied only by words after it ("treatment-naive"): nothing before it narrows a denial
 
