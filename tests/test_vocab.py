@@ -336,6 +336,11 @@ def _vocabulary(tmp_path: Path, extra: str) -> Path:
             r"x_flag.defined_by.observation: 'platelets' is not a flag observation concept",
             id="result-definition-not-a-flag",
         ),
+        pytest.param(
+            "x_drug:\n  kind: medication\n  label: x\n  denials_only: true\n",
+            r"x_drug.denials_only: true is for conditions, not medication",
+            id="denials-only-not-a-condition",
+        ),
     ],
 )
 def test_loader_rejects(tmp_path: Path, extra: str, message: str) -> None:

@@ -53,6 +53,7 @@ class _Spec(BaseModel):
     icd10_exclude: tuple[str, ...] = ()
     hpo: tuple[str, ...] = ()
     shown_by: tuple[str, ...] = ()
+    denials_only: bool = False
     answers: dict[str, float] = Field(default_factory=dict)
     synonyms: tuple[str, ...] = ()
     includes: tuple[str, ...] = ()
@@ -115,6 +116,9 @@ class Concept:
     shown_by: tuple[str, ...] = ()
     """Conditions that are a status after a procedure: the procedures a record of which shows the condition
     present (``solid_organ_transplant``: the organ transplant operations)."""
+    denials_only: bool = False
+    """A note's mention of it is read only when it is denied ("not taking part in any other clinical trial"):
+    its words are also used of what is not it (the trial a patient is screened for, one asked about)."""
 
     def matches_icd10(self, code: str) -> bool:
         """True when an ICD-10(-CM) code falls under this concept."""
@@ -314,6 +318,7 @@ def _specs(raw: object, path: Path) -> dict[str, Concept]:
             hpo=spec.hpo,
             defined_by=spec.defined_by,
             shown_by=spec.shown_by,
+            denials_only=spec.denials_only,
         )
     return concepts
 
@@ -335,6 +340,9 @@ def _check(concepts: dict[str, Concept], origin: dict[str, Path], path: Path) ->
                     f"{where}: {concept.name}.shown_by: {procedure!r} is not a procedure concept (a status after a "
                     "procedure belongs to a condition)"
                 )
+        if concept.denials_only and concept.kind != "condition":
+            where = origin.get(concept.name, path)
+            raise ConceptFileError(f"{where}: {concept.name}.denials_only: true is for conditions, not {concept.kind}")
         definition = concept.defined_by
         if definition is not None:
             measured = concepts.get(definition.observation)

@@ -325,7 +325,7 @@ _NEUTRAL = frozenset(
     "radiographic personal history hx prior previous past current currently presently active further documented "
     "is was are were be been being has had have having on receiving received receives receive taking takes "
     "taken take took using uses used use given started starting reports reported experienced developed "
-    "shows showed seen noted found".split()
+    "shows showed seen noted found part enrolled participated participating involved".split()
 )
 """Words between a negation and its term that do not narrow what is denied ("no known", "no other", "not
 receiving")."""

@@ -1,4 +1,5 @@
-"""Words of consent, compliance, willingness and logistics criteria: decided by the study team."""
+"""Words of consent, compliance, willingness and logistics criteria: decided by the study team. Taking part in
+another trial is a fact of the patient's history (``clinical_trial_participation``), not logistics."""
 
 from __future__ import annotations
 
@@ -39,15 +40,6 @@ ADMINISTRATIVE: tuple[str, ...] = (
     "literate",
     "registered with",
     "insurance",
-    "participation in another",
-    "participating in another",
-    "participated in another",
-    "enrolled in another",
-    "involved in interventional",
-    "other clinical trial",
-    "another clinical trial",
-    "another clinical study",
-    "another investigational study",
     "employee",
     "staff",
     "available for",

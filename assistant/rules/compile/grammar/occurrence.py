@@ -130,6 +130,23 @@ QUALIFIERS: dict[str, str] = {
     "been previously treated with": "ever",
     "previously treated with": "ever",
     "been exposed to": "ever",
+    "participation in": "now",
+    "concurrent participation in": "now",
+    "current participation in": "now",
+    "participating in": "now",
+    "currently participating in": "now",
+    "enrolled in": "now",
+    "currently enrolled in": "now",
+    "enrollment in": "now",
+    "concurrent enrollment in": "now",
+    "concurrent enrolment in": "now",
+    "enrolment in": "now",
+    "involved in": "now",
+    "taking part in": "now",
+    "previous participation in": "ever",
+    "prior participation in": "ever",
+    "participated in": "ever",
+    "previously participated in": "ever",
 }
 """A suspicion joined to a diagnosis ("Diagnosed or suspected X") widens what counts, it does not weaken it:
 X recorded decides as X present, X stated absent as X absent. A receipt stated in the past ("Patients who
@@ -174,6 +191,11 @@ SUBJECTS: tuple[str, ...] = (
     "having",
     "patients",
     "subjects",
+    "participants",
+    "patients who are",
+    "subjects who are",
+    "participants who are",
+    "who are",
 )
 
 #: Words joining a sex to what its patients have ("Women with SLE", "Men who have hypogonadism"): the
@@ -342,6 +364,7 @@ NARROWING: tuple[str, ...] = (
     "suspicious for",
     "suggestive of",
     "consistent with",
+    "in which",
 )
 
 #: Words that keep an item of a list from standing as a test left for review when it links to no concept
