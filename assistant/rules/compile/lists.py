@@ -30,8 +30,12 @@ BRACKETED = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])")
 
 def masked(phrase: str) -> str:
     """``phrase`` with the inside of each bracket blanked out (offsets kept), so that words and commas in a
-    bracket ("sleep study (polysomnography, PSG)") neither split a list nor open a clause."""
-    return BRACKETED.sub(lambda m: re.sub(r"\S", "_", m.group()), phrase)
+    bracket ("sleep study (polysomnography, PSG)") neither split a list nor open a clause; so are the commas
+    of a number's thousands ("platelets < 50,000/mm3")."""
+    return _THOUSANDS.sub("_", BRACKETED.sub(lambda m: re.sub(r"\S", "_", m.group()), phrase))
+
+
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
 def list_items(phrase: str) -> list[str]:
