@@ -1,4 +1,5 @@
-"""Words that neither narrow nor widen a criterion: a closing "regardless of …" clause, and a name its
+"""Words that neither narrow nor widen a criterion: a closing "regardless of …" clause, how a diagnosis was
+shown ("histologically or cytologically-documented"), and a name its
 bracketed thresholds define ("end stage renal function (CrCl < 15 mL/min …)"); and a number's thousands
 comma, which is no clause separator ("Active bleeding or platelets < 50,000/mm3")."""
 
@@ -46,6 +47,12 @@ def test_a_closing_regardless_clause_and_a_defined_organ_function() -> None:
             },
             id="thousands-comma-is-no-separator",
         ),
+        pytest.param(
+            "Histologically or cytologically-documented NSCLC",
+            {"condition": "non_small_cell_lung_cancer"},
+            id="how-a-diagnosis-was-shown",
+        ),
+        pytest.param("Pathologically proven breast cancer", {"condition": "icd10:C50"}, id="pathologically-proven"),
         pytest.param(
             "Seizures regardless of age or sex, and epilepsy",
             None,

@@ -457,7 +457,7 @@ def test_curated_concepts_are_named_with_their_own_code() -> None:
         pytest.param(
             "Histologically or cytologically confirmed small cell lung cancer (SCLC)",
             "inclusion",
-            {"condition": "hpo:HP:0030357"},
+            {"condition": "small_cell_lung_cancer"},
             True,
             id="histologically-confirmed-acronym",
         ),

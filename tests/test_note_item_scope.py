@@ -88,3 +88,18 @@ def test_a_value_after_the_moment_it_was_taken(note: str, concept: str, value: f
     read = {o.concept: o for o in read_note(note, TODAY).facts.observations}
     assert concept in read, read_note(note, TODAY).notes
     assert read[concept].value == pytest.approx(value, rel=1e-3)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        pytest.param("Small cell lung cancer, extensive stage.", id="taken-for-italian-before"),
+        pytest.param("NSCLC stage IIIA, lobectomy 2021.", id="abbreviation"),
+    ],
+)
+def test_a_short_english_line_is_read_and_a_lung_cancer_is_a_malignancy(note: str) -> None:
+    read = read_note(note, TODAY)
+    assert not any("not in English" in n for n in read.notes), read.notes
+    verdict = note_verdict(*ACTIVE_MALIGNANCY, note, TODAY)
+    assert verdict.status in ("violated", "unknown") and "malignancy" in verdict.reason, verdict.reason
+    assert read.facts.conditions and read.facts.conditions[0].concept.endswith("lung_cancer")

@@ -39,8 +39,9 @@ _OTHER_PERSON = re.compile(
 )
 _PROSE_WORD = re.compile(r"(?<![\w/])(?=[^\W\d_]*[^\W\d_A-Z])[^\W\d_]{4,}(?![\w/])")
 """A word of prose: four letters or more, not all capitals, not part of a unit ("mg/dL") or a code. The
-language is asked only of a note with a few such words: a list of abbreviated labs ("Cr 1.4 mg/dl, ULN
-1.1") is in no language, and a detector takes it for one."""
+language is asked only of a note with six such words, four of them beyond the vocabulary's terms: a list
+of abbreviated labs ("Cr 1.4 mg/dl, ULN 1.1") is in no language, and on a line of terms ("Small cell lung
+cancer, extensive stage") the detector names another."""
 
 
 def _blank(text: str, pattern: re.Pattern[str]) -> str:
@@ -79,14 +80,19 @@ def read_note(text: str, today: dt.date, *, source: str = "note", question: bool
     clean = _blank(_blank(text, _COMMENT), _TAG)
     if not question:  # in a chat message "Another patient: …" starts a new patient, which the chat handles
         clean = _blank(clean, _OTHER_PERSON)
-    if len(_PROSE_WORD.findall(clean)) >= 6:
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"\[W036\]")  # medspaCy's empty regex matcher, every call
+        doc = note_pipeline()(clean + "\n")  # a rule that looks one token past a word ("HIV negative") sees an end
+    pieces, last = [], 0
+    for ent in doc.ents:  # the vocabulary's own words are English whatever the detector makes of them
+        pieces.append(clean[last : ent.start_char])
+        last = ent.end_char
+    pieces.append(clean[last:])
+    if len(_PROSE_WORD.findall(clean)) >= 6 and len(_PROSE_WORD.findall(" ".join(pieces))) >= 4:
         language, probability = _language(clean)
         if language != "en" and probability >= 0.9:  # read nothing rather than guess at a few shared words
             note = f"nothing was read: the note is not in English (detected language {language!r}, p={probability:.2f})"
             return NoteReading(PatientFacts(), (), (note,), ())
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=r"\[W036\]")  # medspaCy's empty regex matcher, every call
-        doc = note_pipeline()(clean + "\n")  # a rule that looks one token past a word ("HIV negative") sees an end
     reading = Reading(text=text, today=today, source=source, age=None, question=question)
     age, conflicts = _age(doc, reading)
     reading.age = age
