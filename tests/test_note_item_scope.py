@@ -103,3 +103,16 @@ def test_a_short_english_line_is_read_and_a_lung_cancer_is_a_malignancy(note: st
     verdict = note_verdict(*ACTIVE_MALIGNANCY, note, TODAY)
     assert verdict.status in ("violated", "unknown") and "malignancy" in verdict.reason, verdict.reason
     assert read.facts.conditions and read.facts.conditions[0].concept.endswith("lung_cancer")
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        pytest.param("Hepatocellular carcinoma on surveillance imaging.", id="hepatocellular"),
+        pytest.param("Basal cell carcinoma of the nose.", id="basal-cell"),
+        pytest.param("Renal cell carcinoma, on sunitinib.", id="renal-cell"),
+    ],
+)
+def test_a_carcinoma_the_hpo_files_under_its_organ_is_a_malignancy(note: str) -> None:
+    verdict = note_verdict(*ACTIVE_MALIGNANCY, note, TODAY)
+    assert verdict.status == "violated", verdict.reason

@@ -47,7 +47,9 @@ def test_smoking_status_is_read_with_its_context(note: str, expected: tuple[bool
 @pytest.mark.parametrize(
     ("note", "concept", "present"),
     [
-        pytest.param("Stage IV non-small cell lung cancer.", "non_small_cell_lung_cancer", True, id="a-whole-name-with-non"),
+        pytest.param(
+            "Stage IV non-small cell lung cancer.", "non_small_cell_lung_cancer", True, id="a-whole-name-with-non"
+        ),
         # "ex-" does not make it a former condition; the ex-husband's HIV is his, not the patient's
         pytest.param("Ex-husband has HIV.", "hiv", None, id="ex-before-a-person"),
         pytest.param("Her ex-husband has HIV; she has HIV too.", "hiv", True, id="ex-before-a-person-and-hers"),
