@@ -66,3 +66,10 @@ def test_words_that_neither_narrow_nor_widen(text: str, expected: dict[str, Any]
         assert not compiled.executable, compiled.when
     else:
         assert compiled.when == expected, compiled.note
+
+
+def test_a_decimal_point_ends_no_sentence() -> None:
+    from assistant.rules.compile.text import clean
+
+    assert clean("Neutropenia, regardless of ANC < 1.5 x 10^9/L") == "Neutropenia"
+    assert clean("ANC < 1.5 x 10^9/L regardless of G-CSF; platelets < 100") == "ANC < 1.5 x 10^9/L; platelets < 100"

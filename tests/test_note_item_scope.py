@@ -49,6 +49,29 @@ HYPERTENSION = ("ctgov-legacy-xml/NCT01298141.xml", "NCT01298141:I8")  # inclusi
         pytest.param(
             ACTIVE_MALIGNANCY, "Multiple myeloma in partial remission on lenalidomide.", "violated", id="partial"
         ),
+        pytest.param(ACTIVE_MALIGNANCY, "AML, resolved neutropenic fever.", "violated", id="next-items-resolved"),
+        pytest.param(
+            ACTIVE_MALIGNANCY, "Metastatic breast cancer, healed rib fracture.", "violated", id="next-items-healed"
+        ),
+        pytest.param(
+            ACTIVE_MALIGNANCY, "Lung cancer, staging high-resolution CT done.", "violated", id="high-resolution"
+        ),
+        pytest.param(ACTIVE_MALIGNANCY, "AML on remission induction chemotherapy.", "violated", id="induction"),
+        pytest.param(ACTIVE_MALIGNANCY, "AML, not in complete remission.", "violated", id="not-in-remission"),
+        pytest.param(
+            ACTIVE_MALIGNANCY, "Breast cancer, failed to achieve remission.", "violated", id="failed-to-achieve"
+        ),
+        pytest.param(
+            ACTIVE_MALIGNANCY,
+            "Metastatic breast cancer, no evidence of disease progression on CT.",
+            "violated",
+            id="no-progression-is-not-no-disease",
+        ),
+        pytest.param(HYPERTENSION, "Hypertension, not resolved.", "satisfied", id="not-resolved"),
+        pytest.param(HYPERTENSION, "Hypertension, diabetes, CKD: none.", "violated", id="a-denial-closing-a-list"),
+        pytest.param(
+            HYPERTENSION, "Pneumonia resolved, hypertension on amlodipine.", "satisfied", id="resolved-before-a-comma"
+        ),
     ],
 )
 def test_words_closing_an_item_speak_of_that_item(criterion: tuple[str, str], note: str, status: str) -> None:
@@ -68,6 +91,9 @@ def test_words_closing_an_item_speak_of_that_item(criterion: tuple[str, str], no
         pytest.param("HIV, VL negative.", "violated", id="a-measure-of-the-infection-is-no-item"),
         pytest.param("Known HIV and diabetes, troponin negative.", "violated", id="not-a-list-of-infections"),
         pytest.param("Known HIV on ART; HCV negative.", "violated", id="another-clause"),
+        pytest.param("HIV positive, HCV negative.", "violated", id="its-own-result"),
+        pytest.param("HIV, CXR negative.", "violated", id="not-an-infection"),
+        pytest.param("HIV, ANA negative.", "violated", id="a-test-of-no-infection"),
     ],
 )
 def test_one_negative_result_closing_a_list_of_infections(note: str, status: str) -> None:
@@ -116,3 +142,8 @@ def test_a_short_english_line_is_read_and_a_lung_cancer_is_a_malignancy(note: st
 def test_a_carcinoma_the_hpo_files_under_its_organ_is_a_malignancy(note: str) -> None:
     verdict = note_verdict(*ACTIVE_MALIGNANCY, note, TODAY)
     assert verdict.status == "violated", verdict.reason
+
+
+def test_a_baseline_value_is_not_todays() -> None:
+    read = read_note("Acute kidney injury, creatinine baseline 1.0 mg/dL.", TODAY)
+    assert read.facts.observations == ()

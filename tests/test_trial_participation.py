@@ -70,3 +70,10 @@ def test_taking_part_in_another_trial_compiles(record: str, criterion: str, when
 def test_a_note_settles_it_only_by_a_denial(note: str, status: str) -> None:
     verdict = note_verdict(*ENROLLED, note, TODAY)
     assert verdict.status == status, verdict.reason
+
+
+def test_a_mention_beside_a_denial_is_a_conflict() -> None:
+    note = "She is in another clinical trial; no other research studies."
+    verdict = note_verdict(*ENROLLED, note, TODAY)
+    assert verdict.status == "unknown", verdict.reason
+    assert "another clinical trial" in verdict.reason and "research studies" in verdict.reason, verdict.reason

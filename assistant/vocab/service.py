@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import pickle
 from functools import lru_cache
 from importlib.metadata import version
-from pathlib import Path
 
 from assistant.errors import VocabularyError
 from assistant.patient.concepts import KINDS, Kind, load_concepts, vocabulary_files
@@ -14,7 +12,7 @@ from assistant.settings import Settings, get_settings
 from assistant.vocab.embedding import VectorIndex, build_vectors, embed
 from assistant.vocab.linker import LinkIndex, bounded_terms, build_index, embedded_terms
 from assistant.vocab.model import Link
-from assistant.vocab.terminology import FORMAT, write_cache
+from assistant.vocab.terminology import FORMAT, read_cache, write_cache
 
 INDEX_FORMAT = 10
 """Version of the link index layout; bump when it changes shape."""
@@ -36,22 +34,13 @@ def _index_key(settings: Settings) -> str:
     return digest.hexdigest()[:16]
 
 
-def _read(path: Path) -> LinkIndex | None:
-    try:
-        with path.open("rb") as handle:
-            cached = pickle.load(handle)
-        return cached if isinstance(cached, LinkIndex) else None
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
-        return None
-
-
 @lru_cache(maxsize=1)
 def get_index() -> LinkIndex:
     """The exact and synonym look-up over the whole vocabulary, from the cache when it is warm."""
     settings = get_settings()
     path = settings.data_dir / "vocab" / f"links-{_index_key(settings)}.pickle"
     if path.exists():
-        cached = _read(path)
+        cached = read_cache(path, LinkIndex)
         if cached is not None:
             return cached
     built = build_index(load_concepts(), settings.vocab_term_max_words)

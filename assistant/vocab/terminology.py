@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, TypeVar
 
 from assistant.errors import VocabularyError
 
 Prefix = Literal["icd10", "hpo"]
+T = TypeVar("T")
 FORMAT = 2
 """Version of the cache layout; bump when the derived index changes shape."""
 HPO_PHENOTYPE_ROOT = "HP:0000118"
@@ -158,18 +159,25 @@ def terminology(prefix: Prefix) -> Terminology:
     """The ICD-10-CM (``icd10``) or HPO (``hpo``) index, from the cache when it is warm."""
     if prefix not in _BUILDERS:
         raise VocabularyError(f"unknown terminology {prefix!r}; known: {', '.join(_BUILDERS)}")
-    path = _cache_path(prefix)
-    if path.exists():
-        try:
-            with path.open("rb") as cache:
-                cached = pickle.load(cache)
-            if isinstance(cached, Terminology):
-                return cached
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
-            pass  # a stale or partial cache is rebuilt below
+    cached = read_cache(_cache_path(prefix), Terminology)
+    if cached is not None:
+        return cached
     built = _BUILDERS[prefix][0]()
-    write_cache(path, built)
+    write_cache(_cache_path(prefix), built)
     return built
+
+
+def read_cache(path: Path, kind: type[T]) -> T | None:
+    """The value pickled at ``path`` when it is a ``kind``; None when there is none or it is stale or partial
+    (the caller rebuilds it)."""
+    if not path.exists():
+        return None
+    try:
+        with path.open("rb") as cache:
+            cached = pickle.load(cache)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+        return None
+    return cached if isinstance(cached, kind) else None
 
 
 def write_cache(path: Path, value: object) -> None:

@@ -95,6 +95,10 @@ def _episode(name: str) -> bool:
     return (concept is not None and concept.event) or name.startswith("icd10:O")
 
 
+ONLY_DENIALS = "a mention of it is read only when it is denied"
+"""Why a mention of a ``denials_only`` concept that does not deny it states no fact."""
+
+
 def _denials_only(name: str) -> bool:
     """A concept a note's mention says something of only when it denies it (``denials_only``)."""
     concept = concept_details(name)
@@ -292,7 +296,7 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
     if kind == "condition" and reason is None and _heads_test_results(ent):
         return  # "Hepatitis B: HBsAg negative, anti-HBc positive": a heading of results, which say the rest
     if reason is None and kind == "condition" and not ctx.negated and _denials_only(name):
-        reason = "a mention of it is read only when it is denied"  # "screening for the X study"
+        reason = ONLY_DENIALS  # "screening for the X study"
     if reason is not None:
         add_mention(reading, base, ent.start_char, end, f"{words}: not used: {reason}", None)
         reading.notes.append(f"'{words}': not used: {reason}")

@@ -20,7 +20,7 @@ from assistant.patient.facts import Conflict, Observation, PatientFacts
 from assistant.patient.note.dates import find_dates
 from assistant.patient.note.demographics import Found, ages, obstetric, sexes
 from assistant.patient.note.derived import derived_bmi, derived_not_pregnant
-from assistant.patient.note.mentions import read_mention
+from assistant.patient.note.mentions import ONLY_DENIALS, read_mention
 from assistant.patient.note.normal import read_normal
 from assistant.patient.note.orphans import find_second_values
 from assistant.patient.note.panel_values import read_panel_multiples
@@ -129,6 +129,7 @@ def read_note(text: str, today: dt.date, *, source: str = "note", question: bool
     derived_not_pregnant(reading, observations, get_settings().note_pregnancy_test_days)
     conflicts += obs_conflicts
     conflicts += _unusable_values(reading, {c.concept for c in conflicts})
+    conflicts += _mentioned_beside_a_denial(reading)
     _unread_values(clean, reading)
     if not reading.mentions:
         reading.notes.append("nothing was read: no age, sex or vocabulary term was found in the note")
@@ -143,6 +144,31 @@ def read_note(text: str, today: dt.date, *, source: str = "note", question: bool
     )
     mentions = tuple(sorted(reading.mentions, key=lambda m: (m.start, m.end)))
     return NoteReading(facts, mentions, tuple(reading.notes), tuple(dict.fromkeys(reading.not_understood)))
+
+
+def _mentioned_beside_a_denial(reading: Reading) -> list[Conflict]:
+    """A concept read only from its denials (``denials_only``) that the note also mentions without denying it
+    ("She is in another clinical trial; no other research studies"): neither is used, and the conflict says
+    both."""
+    shown = [m for m in reading.mentions if m.fact is None and m.rendering.endswith(ONLY_DENIALS)]
+    found: list[Conflict] = []
+    for concept in dict.fromkeys(m.concept for m in shown):
+        denials = [m for m in reading.mentions if m.concept == concept and m.fact is not None]
+        if not denials:
+            continue
+        for denial in denials:
+            reading.mentions[reading.mentions.index(denial)] = replace(denial, fact=None)
+        words = tuple(m.text for m in sorted([*shown, *denials], key=lambda m: m.start) if m.concept == concept)
+        found.append(
+            Conflict(
+                concept=concept,
+                kind="condition",
+                values=words,
+                reason="mentioned without a denial beside a denial",
+                source=reading.source,
+            )
+        )
+    return found
 
 
 def _mention(reading: Reading, kind: str, concept: str, found: Found, rendering: str) -> None:

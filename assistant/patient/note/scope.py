@@ -9,13 +9,13 @@ from typing import Any
 from spacy.tokens import Span
 
 from assistant.patient.note.demographics import in_title_paragraph
-from assistant.patient.note.pipeline import term_of
+from assistant.patient.note.infections import denied_with_a_list
 from assistant.patient.note.spans import sentence, sentence_ents, text_of
 from assistant.patient.note.types import NoteContext
-from assistant.patient.note.vocabulary import concept_details
 
 _RESOLVED_TRIGGERS = frozenset({"resolved", "now resolved", "no longer present"})
-"""ConText negation triggers that state a condition is over, not that it never was ("hepatitis C, resolved")."""
+"""ConText negation triggers that state a condition is over, not that it never was ("resolved hepatitis C",
+"hepatitis C, now resolved")."""
 _PAST_WORDS = re.compile(r"\b(?:history|hx|h/o|prior|previous|previously|past|ever|never)\b", re.IGNORECASE)
 """Words of a negation (or of a history trigger beside it) that make it cover the past: "no history of"."""
 _PERFECT = re.compile(
@@ -43,29 +43,55 @@ _LISTED = re.compile(r"[\s:]*(?!(?:none|nil|nkda|nka|no|not|nor|denies|unknown|s
 """An allergy list that names something ("penicillin (rash)", "iodinated contrast - hives")."""
 
 
-_OVER = re.compile(
-    r"\b(?:resolved|resolution|recovered|cured|healed|no\s+recurrence|no\s+residual|disease[\s-]*free"
-    r"|no\s+evidence\s+of\s+(?:disease|recurrence)"
-    r"|(?<!partial\s)(?<!partially\s)(?<!not\s)(?<!not\sin\s)(?:in\s+)?(?:(?:complete|full|sustained|durable)\s+)?remission)\b",
+_OVER_WORDS = (
+    r"(?:(?:now|since|has|have|had|was|is|been|fully|completely|clinically)\s+)*(?:resolved|cured|healed|recovered)"
+    r"|in\s+(?:(?:complete|full|sustained|durable|clinical|ha?ematologic(?:al)?|molecular)\s+)*remission"
+    r"|disease[\s-]*free|no\s+evidence\s+of\s+(?:disease|recurrence)(?!\s+progression)|no\s+recurrence"
+)
+_OVER = re.compile(rf"\b(?:{_OVER_WORDS})\b", re.IGNORECASE)
+_OVER_ALONE = re.compile(
+    rf"\s*(?:{_OVER_WORDS})(?:\s+(?:since(?:\s+then)?|now|for\s+\w+\s+\w+|after\s+[\w\s-]+))?\s*[.]?\s*$",
+    re.IGNORECASE,
+)
+_NOT_OVER = re.compile(
+    r"\b(?:not|never|without|yet|failed|fails|awaiting|pending|partial|partially|incomplete|nor)\b|\bno\s+(?!evidence|recurrence)",
     re.IGNORECASE,
 )
 """Words stating that a condition is over ("pneumonia, resolved", "AML in complete remission", "breast cancer,
-disease-free since"; not "in partial remission", which is still disease)."""
+disease-free since"), and words that deny it ("not in complete remission", "in partial remission", "not yet
+resolved")."""
 
 
 def stated_over(ent: Span) -> bool:
-    """True when words of its own item state ``ent`` over: after it with no other term between ("hypertension,
-    pneumonia last year, resolved": the pneumonia only) or before it in its clause ("resolved pneumonia")."""
+    """True when words of its own item state ``ent`` over: after it in its item ("AML in complete remission
+    after induction"), or as the whole next item ("hypertension, pneumonia last year, resolved": the pneumonia
+    only), or just before it ("resolved pneumonia"); never words another term's item holds ("AML, resolved
+    neutropenic fever") or words that deny it ("not in complete remission", "failed to achieve remission")."""
     text = text_of(ent.doc)
     sent = sentence(ent)
     others = [e for e in sentence_ents(ent) if e.start != ent.start]
-    after_limit = min((e.start_char for e in others if e.start_char >= ent.end_char), default=sent.end_char)
-    if _OVER.search(text, ent.end_char, after_limit):
+
+    def alone(start: int, stop: int) -> bool:
+        return not any(start <= e.start_char < stop for e in others)
+
+    own_end = _item_end(text, ent.end_char, sent.end_char)
+    own = text[ent.end_char : own_end]
+    if alone(ent.end_char, own_end) and _OVER.search(own) and not _NOT_OVER.search(own):
         return True
+    if own_end < sent.end_char and text[own_end] in ",;":
+        next_end = _item_end(text, own_end + 1, sent.end_char)
+        following = text[own_end + 1 : next_end]
+        if alone(own_end + 1, next_end) and _OVER_ALONE.match(following) and not _NOT_OVER.search(following):
+            return True
     before = max((e.end_char for e in others if e.end_char <= ent.start_char), default=sent.start_char)
-    lead = text[before : ent.start_char]
-    clause = re.split(r"[,;]", lead)[-1]
-    return bool(_OVER.search(clause))
+    lead = re.split(r"[,;]", text[before : ent.start_char])[-1]
+    return bool(re.search(r"\b(?:resolved|healed|cured)\s*$", lead)) and not _NOT_OVER.search(lead)
+
+
+def _item_end(text: str, start: int, limit: int) -> int:
+    """Where the list item that begins at ``start`` ends: its comma or semicolon, else ``limit``."""
+    found = re.compile(r"[,;]").search(text, start, limit)
+    return found.start() if found is not None else limit
 
 
 def allergy_list(ent: Span) -> str | None:
@@ -103,8 +129,8 @@ def context_of(ent: Span) -> NoteContext:
         hypothetical = lent and listing is None
         negated = listing in ("empty", "no drug") or (negated and listing != "listed")
     denials = [m for m in ent._.modifiers if m.category == "NEGATED_EXISTENCE"]
-    if negated and denials and all(_after_in_another_item(ent, m) for m in denials):
-        negated = False  # "Hypertension, diabetes, PE unlikely": the denial is of its own item's words
+    if negated and denials and all(_in_another_item(ent, m) for m in denials):
+        negated = False  # "Hypertension, diabetes, PE unlikely", "Pneumonia resolved, hypertension": another item's
     if not negated and ent.label_ == "CONDITION" and denied_with_a_list(ent):
         negated = True  # "HIV, HBsAg and anti-HCV negative": the result is each item's
     if negated and _allergy_to_a_named_drug(ent):  # "No penicillin allergy" denies one allergy, not all
@@ -129,72 +155,23 @@ def context_of(ent: Span) -> NoteContext:
     )
 
 
-def _after_in_another_item(ent: Span, modifier: Any) -> bool:
-    """True when a negation after ``ent`` is in a later item of a list, after words of its own ("diabetes, PE
-    unlikely"; not "hepatitis C, resolved", whose item is the negation alone)."""
+_ITEM_BOUND = frozenset({"unlikely", "free", "now resolved", "no longer present", "resolved"})
+"""Denials that speak of their own list item only ("diabetes, PE unlikely", "seizure-free", "pneumonia
+resolved, hypertension"), unlike a denial that closes a whole list ("hypertension, diabetes, CKD: none")."""
+
+
+def _in_another_item(ent: Span, modifier: Any) -> bool:
+    """True when an item-bound denial (``_ITEM_BOUND``) lies in another item of a list than ``ent``: after it,
+    after words of its own ("diabetes, PE unlikely"; not "pneumonia, now resolved", whose item is the denial
+    alone), or before it across a comma or semicolon ("Pneumonia resolved, hypertension")."""
     doc = ent.doc
-    start = modifier.modifier_span[0]
-    if start < ent.end:
+    if modifier.rule.literal not in _ITEM_BOUND:
         return False
-    between = text_of(doc)[ent.end_char : doc[start].idx]
-    items = re.split(r"[,;]", between)
-    return len(items) > 1 and bool(re.search(r"\w", items[-1]))
-
-
-_RESULT_WORDS = r"(?:serolog(?:y|ies)|antibod(?:y|ies)|antigens?|tests?|testing|screens?|screening|results?)"
-_JOIN = re.compile(r"\s*(?:,|/|&|\band\b|\bor\b)\s*(?:and\s+)?", re.IGNORECASE)
-_ABBREVIATION = re.compile(r"(?=[\w-]*[A-Z])[A-Za-z][\w-]{0,9}\b")
-_CLOSING_NEGATIVE = re.compile(
-    r"(?:\s+" + _RESULT_WORDS + r")?\s*(?:were|was|are|is|all|both|:|\s)*\s*(?:negative|non-?reactive)\b",
-    re.IGNORECASE,
-)
-
-
-_NOT_AN_ITEM = frozenset({"vl", "rna", "dna", "cd4", "pcr"})
-"""Abbreviations of measures of an infection, not of another infection: "HIV, VL negative" is no absence of HIV."""
-
-
-def denied_with_a_list(ent: Span) -> bool:
-    """True when the infection ``ent`` opens a list of infections or their tests that one negative result
-    closes ("HIV, HBsAg and anti-HCV negative", "Hepatitis B and C serologies negative"): the result is each
-    item's. Each later item is an infection the vocabulary knows or a capitalised abbreviation ("HCV", "C");
-    "hypertension and diabetes, troponin negative" is no such list, and "HIV, viral load undetectable" is no
-    absence of HIV."""
-    if not _infection(term_of(ent).concept):
-        return False
-    text = text_of(ent.doc)
-    limit = sentence(ent).end_char
-    starts = {e.start_char: e for e in sentence_ents(ent) if e.start_char >= ent.end_char}
-    position, items = ent.end_char, 0
-    while (join := _JOIN.match(text, position, limit)) is not None:
-        item = starts.get(join.end())
-        if item is not None and _infection(term_of(item).concept):
-            position = item.end_char
-        elif (
-            item is None
-            and (word := _ABBREVIATION.match(text, join.end(), limit)) is not None
-            and word.group(0).lower() not in _NOT_AN_ITEM
-        ):
-            position = word.end()
-        else:
-            return False
-        items += 1
-        if _CLOSING_NEGATIVE.match(text, position, limit):
-            return True
-    return False
-
-
-def _infection(name: str) -> bool:
-    """True for an infection or a positive/negative test: a concept coded in ICD-10-CM chapter 1 (A00-B99),
-    defined by a test, or a test read as positive or negative ("HBsAg")."""
-    concept = concept_details(name)
-    if concept is not None and concept.kind == "observation":
-        return concept.value == "flag"
-    own = (name.removeprefix("icd10:"),) if name.startswith("icd10:") else ()
-    codes = (concept.icd10 if concept is not None else ()) or own
-    return (concept is not None and concept.defined_by is not None and concept.defined_by.flag) or any(
-        code[:1] in ("A", "B") for code in codes
-    )
+    start, end = modifier.modifier_span
+    if start >= ent.end:
+        items = re.split(r"[,;]", text_of(doc)[ent.end_char : doc[start].idx])
+        return len(items) > 1 and bool(re.search(r"\w", items[-1]))
+    return end <= ent.start and bool(re.search(r"[,;]", text_of(doc)[doc[end - 1].idx : ent.start_char]))
 
 
 _ALLERGY_WORDS = frozenset({"allergy", "allergies", "hypersensitivity", "intolerance", "reaction", "reactions"})

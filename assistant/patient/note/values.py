@@ -21,7 +21,7 @@ _LEAD = re.compile(
     r"(?:[\s:=,~(]|-(?=\s)|[–—]|\b(?:is|was|were|are|of|at|level|count|value|measured|remains|remained|"
     r"reading|score|status|class|grade|result|to|up|around|about|approximately|now|today|actually|still|currently|"
     r"only|this\s+(?:morning|afternoon|evening)|yesterday|overnight|on\s+(?:admission|arrival|presentation)"
-    r"|(?:admission|presentation|baseline|screening))\b)*",
+    r"|(?:admission|presentation|screening))\b)*",
     re.IGNORECASE,
 )
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d.,])|\d+(?:\.\d+)?"

@@ -9,17 +9,18 @@ from assistant.rules.compile import grammar as g
 
 
 def clean(text: str) -> str:
-    """The criterion without bullets, registry escapes (``\\>``), a closing "regardless of …" clause, trailing
-    punctuation and runs of spaces."""
+    """The criterion without bullets, registry escapes (``\\>``), a "regardless of …" clause that ends its
+    sentence, trailing punctuation and runs of spaces."""
     text = re.sub(r"^\s*(?:[-•*·]|\d{1,2}[.)])\s*", "", text)
     text = text.replace("\\>", ">").replace("\\<", "<").replace("\\=", "=")
     text = _WHATEVER.sub("", text)
     return re.sub(r"\s+", " ", text).strip().rstrip(".;,:… ").strip()
 
 
-_WHATEVER = re.compile(r",?\s*\b(?:regardless|irrespective)\s+of\b[^.;(),]*(?=[.;]|$)", re.IGNORECASE)
-"""A closing "regardless of …" clause: it says what does not matter, so it neither narrows nor widens ("…, regardless
-of whether hemodialysis is required", "cirrhosis irrespective of liver enzyme levels")."""
+_WHATEVER = re.compile(r",?\s*\b(?:regardless|irrespective)\s+of\b[^;(),]*?(?=[.;](?!\d)|$)", re.IGNORECASE)
+"""A "regardless of …" clause that runs to the end of its sentence: it says what does not matter, so it neither
+narrows nor widens ("…, regardless of whether hemodialysis is required", "cirrhosis irrespective of liver enzyme
+levels"); a decimal point ("ANC < 1.5") ends no sentence."""
 
 
 def alternation(phrases: tuple[str, ...] | list[str]) -> str:

@@ -3,6 +3,8 @@ judgement words, narrowing clauses and test results. Names of what occurs are ne
 
 from __future__ import annotations
 
+from assistant.rules.compile.grammar.shown import SHOWN_BY
+
 #: Leading words stating that the criterion's subject is absent.
 NEGATIONS: tuple[str, ...] = (
     "no",
@@ -69,13 +71,6 @@ QUALIFIERS: dict[str, str] = {
     "recent": "recent",
     "recently": "recent",
     "current or recent": "recent",
-    "histologically or cytologically confirmed": "now",
-    "cytologically or histologically confirmed": "now",
-    "histologically confirmed": "now",
-    "cytologically confirmed": "now",
-    "pathologically confirmed": "now",
-    "histologically proven": "now",
-    "histologically documented": "now",
     "biopsy-proven": "now",
     "biopsy proven": "now",
     "confirmed diagnosis of": "now",
@@ -147,19 +142,8 @@ QUALIFIERS: dict[str, str] = {
     "prior participation in": "ever",
     "participated in": "ever",
     "previously participated in": "ever",
+    **SHOWN_BY,
 }
-_BY_WHOM = ("histologically", "cytologically", "pathologically", "radiologically", "clinically")
-_SHOWN = ("confirmed", "documented", "proven", "verified")
-for _first in _BY_WHOM:
-    for _shown in _SHOWN:
-        for _joint in (" ", "-"):
-            QUALIFIERS.setdefault(f"{_first}{_joint}{_shown}", "now")
-            for _second in _BY_WHOM:
-                if _second != _first:
-                    QUALIFIERS.setdefault(f"{_first} or {_second}{_joint}{_shown}", "now")
-                    QUALIFIERS.setdefault(f"{_first} and/or {_second}{_joint}{_shown}", "now")
-"""How a diagnosis was shown ("histologically or cytologically-documented", "pathologically proven"): it is
-present now; the way it was shown is the record's, not a condition of the criterion."""
 """A suspicion joined to a diagnosis ("Diagnosed or suspected X") widens what counts, it does not weaken it:
 X recorded decides as X present, X stated absent as X absent. A receipt stated in the past ("Patients who
 have received a live vaccine within 30 days …", "Prior receipt of any X", "have been treated with X") is

@@ -1,0 +1,22 @@
+"""How a diagnosis was shown ("histologically or cytologically-documented", "pathologically proven"): the
+record's way of knowing it, not a condition of the criterion, so it reads as present now."""
+
+from __future__ import annotations
+
+from itertools import permutations
+
+_BY_WHOM = ("histologically", "cytologically", "pathologically", "radiologically", "clinically")
+_SHOWN = ("confirmed", "documented", "proven", "verified")
+_JOINTS = (" ", "-")
+
+#: Every "<how> <shown>", "<how> or <how> <shown>" and "<how> and/or <how> <shown>", timed "now".
+SHOWN_BY: dict[str, str] = {
+    **{f"{how}{joint}{shown}": "now" for how in _BY_WHOM for shown in _SHOWN for joint in _JOINTS},
+    **{
+        f"{first} {link} {second}{joint}{shown}": "now"
+        for first, second in permutations(_BY_WHOM, 2)
+        for link in ("or", "and/or")
+        for shown in _SHOWN
+        for joint in _JOINTS
+    },
+}
