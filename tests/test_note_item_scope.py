@@ -68,6 +68,7 @@ HYPERTENSION = ("ctgov-legacy-xml/NCT01298141.xml", "NCT01298141:I8")  # inclusi
             id="no-progression-is-not-no-disease",
         ),
         pytest.param(HYPERTENSION, "Hypertension, not resolved.", "satisfied", id="not-resolved"),
+        pytest.param(HYPERTENSION, "Hypertension on a salt-free diet.", "satisfied", id="free-is-its-own-word"),
         pytest.param(HYPERTENSION, "Hypertension, diabetes, CKD: none.", "violated", id="a-denial-closing-a-list"),
         pytest.param(
             HYPERTENSION, "Pneumonia resolved, hypertension on amlodipine.", "satisfied", id="resolved-before-a-comma"
