@@ -11,6 +11,7 @@ import pytest
 
 from assistant.patient.concepts import load_concepts
 from assistant.patient.note import read_note
+from assistant.vocab import link
 from assistant.vocab.bridge import equivalents
 from assistant.vocab.terminology import terminology
 from tests.conftest import note_verdict
@@ -73,3 +74,18 @@ def test_a_denial_limited_to_a_situation_is_not_used(note: str, concept: str) ->
     read = read_note(note, TODAY)
     assert read.facts.conditions == ()
     assert any(concept in line and "narrower kind is denied" in line for line in read.notes), read.notes
+
+
+@pytest.mark.parametrize(
+    ("phrase", "concept"),
+    [
+        pytest.param("arthritis", "hpo:HP:0001369", id="not-other-and-unspecified-osteoarthritis"),
+        pytest.param("hepatitis", "hpo:HP:0012115", id="not-other-inflammatory-liver-diseases"),
+        pytest.param("arrhythmia", "hpo:HP:0011675", id="not-other-cardiac-arrhythmias"),
+        pytest.param("myocardial infarction", "myocardial_infarction", id="a-curated-name-still-first"),
+        pytest.param("osteoarthritis", "icd10:M15-M19", id="an-icd-name-still-before-hpo"),
+    ],
+)
+def test_a_bare_word_is_not_a_residual_code(phrase: str, concept: str) -> None:
+    found = link(phrase)
+    assert found is not None and found.concept == concept, found

@@ -110,15 +110,18 @@ def _curated_surfaces(concepts: ConceptSet) -> Iterator[Surface]:
 def _term_surfaces(index: Terminology, term: Term, max_words: int) -> Iterator[Surface]:
     """Names of one code. A shared ICD-10-CM name goes to the broader code (facts on narrower codes
     count for it through the hierarchy), and an inclusion term marked "NOS" — listed at the
-    "unspecified" code — to that code's category: "Myocardial infarction (acute) NOS" (I21.9) → I21."""
+    "unspecified" code — to that code's category: "Myocardial infarction (acute) NOS" (I21.9) → I21; after
+    the HPO's names when that category is a residual ("Arthritis NOS", M19)."""
     base = 2 if index.prefix == "icd10" else 4
     broad = index.prefix == "hpo" or "-" in term.code or len(term.code.replace(".", "")) <= 4
     names: list[tuple[str, Method, int, Term]] = [(text, "exact", base, term) for text in variants(term.label)]
     for synonym in term.synonyms:
-        target = term
+        target, tier = term, base + 1
         if index.prefix == "icd10" and NOS.search(synonym) and "-" not in term.code and term.code[:3] in index.terms:
             target = index.terms[term.code[:3]]
-        names.extend((text, "synonym", base + 1, target) for text in variants(synonym))
+            if _RESIDUAL.match(target.label):  # "Arthritis NOS" under M19 "Other and unspecified osteoarthritis"
+                tier = _AFTER_HPO_NAMES
+        names.extend((text, "synonym", tier, target) for text in variants(synonym))
     for text, method, tier, target in names:
         specific = len(target.code) if index.prefix == "icd10" else 0
         link = Link(index.name(target.code), "condition", index.system, target.code, target.label, text, method, 1.0)
@@ -132,6 +135,12 @@ def _term_surfaces(index: Terminology, term: Term, max_words: int) -> Iterator[S
             yield Surface(text, link, (base + 1) * 1_000_000 + 100 + len(term.code), len(text.split()) <= max_words)
 
 
+_RESIDUAL = re.compile(r"^other\b", re.IGNORECASE)
+_AFTER_HPO_NAMES = 4
+"""The tier of an ICD-10-CM "X NOS" inclusion term whose category is a residual ("Other and unspecified
+osteoarthritis" holds "Arthritis NOS"): after the HPO's preferred names, since the residual is narrower than
+the bare word ("arthritis" is HPO Arthritis, not osteoarthritis); before HPO synonyms, which are often narrower
+still ("neuropathy" is one of "Peripheral neuropathy")."""
 _MALIGNANT_OF = re.compile(r"^Malignant neoplasm of (?:the )?(?P<site>[a-z][a-z ]+)$")
 _NOT_A_SITE = re.compile(r"^(?:other|overlapping|unspecified|ectopic)\b|\bof\b")
 
