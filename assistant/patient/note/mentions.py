@@ -324,13 +324,13 @@ def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = No
         # that is left unknown (an event's date is its onset whatever this says)
         over_now = stated_over(ent)  # "AML in complete remission": present in the history, over now
         ended = over or over_now or (date is not None and _episode(name))
-        active: bool | None = (
-            False
-            if over_now
-            else True
-            if not past or (_DIAGNOSED.search(sent_text) and not ended)
-            else (False if ended else None)
-        )
+        active: bool | None
+        if over_now or (past and ended):
+            active = False
+        elif not past or _DIAGNOSED.search(sent_text):
+            active = True
+        else:
+            active = None
         fact = Condition(
             concept=name,
             present=not ctx.negated,

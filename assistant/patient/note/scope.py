@@ -88,9 +88,12 @@ def stated_over(ent: Span) -> bool:
     return bool(re.search(r"\b(?:resolved|healed|cured)\s*$", lead)) and not _NOT_OVER.search(lead)
 
 
+_ITEM_SEPARATOR = re.compile(r"[,;]")
+
+
 def _item_end(text: str, start: int, limit: int) -> int:
     """Where the list item that begins at ``start`` ends: its comma or semicolon, else ``limit``."""
-    found = re.compile(r"[,;]").search(text, start, limit)
+    found = _ITEM_SEPARATOR.search(text, start, limit)
     return found.start() if found is not None else limit
 
 
