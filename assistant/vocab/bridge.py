@@ -3,8 +3,10 @@
 A criterion's phrase and a note's phrase may link to different systems ("suicidal ideation" is ICD-10-CM
 R45.851 "Suicidal ideations" and HPO HP:0031589 "Suicidal ideation"); without a bridge a record on one
 says nothing of a criterion on the other. A pair is made only when an ICD-10-CM description, less a
-trailing ", unspecified" or "NOS", is word for word an HPO term's preferred name: "Shock" is R57.9 "Shock,
-unspecified" and HP:0031273, "Cardiogenic shock" R57.0 and HP:0030149. A code "not elsewhere classified" is
+trailing ", unspecified" (or ", unspecified organism", "… species", "… type", "… site": the whole of the
+condition, not one side or limb of it) or "NOS", is word for word an HPO term's preferred name: "Shock" is
+R57.9 "Shock, unspecified" and HP:0031273, "Cardiogenic shock" R57.0 and HP:0030149, "Pneumonia" J18
+"Pneumonia, unspecified organism" and HP:0002090. A code "not elsewhere classified" is
 a residual of its chapter, not the whole of what its words name (G89 "Pain, not elsewhere classified" sits
 among the nervous system's diseases), so it makes no pair; nor do residual codes ("Other …") or HPO
 synonyms (their scope, exact or related, is not kept). The map is built once per pair of package versions
@@ -22,9 +24,9 @@ from assistant.vocab.normalize import normalize
 from assistant.vocab.terminology import FORMAT as TERMINOLOGY_FORMAT
 from assistant.vocab.terminology import read_cache, terminology, write_cache
 
-FORMAT = 2
+FORMAT = 3
 """Version of the cached map's layout."""
-_UNSPECIFIED = re.compile(r"(?:,\s*unspecified|\s+NOS)$", re.IGNORECASE)
+_UNSPECIFIED = re.compile(r"(?:,\s*unspecified(?:\s+(?:organism|species|type|site))?|\s+NOS)$", re.IGNORECASE)
 _RESIDUAL = re.compile(r"^other\b", re.IGNORECASE)
 
 

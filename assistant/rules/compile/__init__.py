@@ -25,8 +25,9 @@ from assistant.rules.compile.abbreviations import expand, expansion_note, protoc
 from assistant.rules.compile.clauses import read_clauses
 from assistant.rules.compile.demographics import read_age, read_reproductive, read_sex
 from assistant.rules.compile.groups import draft_groups
-from assistant.rules.compile.occurrence import read_negative_test, read_occurrence, read_since
+from assistant.rules.compile.occurrence import read_occurrence, read_since
 from assistant.rules.compile.result import Compiled, review
+from assistant.rules.compile.results import read_negative_test
 from assistant.rules.compile.text import clean
 from assistant.rules.compile.thresholds import read_thresholds
 from assistant.rules.schema import Group, RuleEntry, RulesDocument

@@ -10,8 +10,10 @@ from typing import Any
 from assistant.patient.concepts import ConceptSet, Kind
 from assistant.rules.compile import grammar as g
 from assistant.rules.compile.allergy import drug_allergy
+from assistant.rules.compile.coordination import coordinated_modifiers
+from assistant.rules.compile.heads import set_aside_modifiers
 from assistant.rules.compile.linking import Linked, link_phrase
-from assistant.rules.compile.lists import BRACKETED, KINDS, is_flag, link_all, link_one, link_some, masked
+from assistant.rules.compile.lists import BRACKETED, KINDS, link_all, link_one, link_some, masked
 from assistant.rules.compile.result import Compiled, RuleKind, review
 from assistant.rules.compile.text import alternation, duration, split_window, strip_prefixes, unabbreviated
 
@@ -24,12 +26,10 @@ _SINCE = re.compile(
     re.IGNORECASE,
 )
 _POSITIVE = re.compile(g.POSITIVE_RESULT, re.IGNORECASE)
-_NEGATIVE = re.compile(g.NEGATIVE_RESULT, re.IGNORECASE)
-_TEST_WORDS = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(g.TEST_WORDS, key=len, reverse=True))
-_TEST = re.compile(rf"\s+(?:{_TEST_WORDS})$", re.IGNORECASE)
 _NOW_ANCHOR = re.compile(g.NOW_ANCHORS, re.IGNORECASE)
 _TRAILING_REMARK = re.compile(r"\s*\([^()]*\)\s*$")
 _OR_NEXT = re.compile(r"^(?:or|and/or)\s+", re.IGNORECASE)
+_JOINED_ON = re.compile(r"^(?:,|(?:or|and/or|and)\s)", re.IGNORECASE)
 _COVERING = re.compile(
     r"^(?:(?:either|any)\s+)?(?:"
     + "|".join(
@@ -39,46 +39,6 @@ _COVERING = re.compile(
     re.IGNORECASE,
 )
 _PAREN_WINDOW = re.compile(r"\s*\((?P<window>\s*(?:within|in\s+the\s+(?:past|last))\b[^()]*)\)\s*", re.IGNORECASE)
-
-
-def _link_test(phrase: str, concepts: ConceptSet) -> Linked | None:
-    """The positive/negative test a phrase names: "hepatitis B surface antigen test" → HBsAg."""
-    for form in dict.fromkeys((phrase, _TEST.sub("", phrase))):
-        found = link_one(form, concepts, ("observation",))
-        if found is not None and is_flag(found, concepts):
-            return found
-    return None
-
-
-def read_negative_test(text: str, concepts: ConceptSet) -> Compiled | None:
-    """ "Negative HIV test at screening": the test's result is negative; every item of a list must be."""
-    body, _ = strip_prefixes(unabbreviated(text), g.SUBJECTS)
-    match = _NEGATIVE.match(body)
-    if match is None:
-        return None
-    phrase = _NOW_ANCHOR.sub("", body[match.end() :]).strip(" ,")
-    items = [phrase]
-    whole = _link_test(phrase, concepts)
-    links: list[Linked | None] = [whole] if whole is not None else []
-    if whole is None:
-        items = [_NEGATIVE.sub("", i).strip() for i in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", phrase) if i.strip()]
-        links = [_link_test(_NOW_ANCHOR.sub("", i), concepts) for i in items]
-    if not phrase or any(link is None for link in links):
-        missing = next((i for i, link in zip(items, links, strict=True) if link is None), phrase)
-        return review(
-            f"no pattern of the rule compiler reads this criterion: a negative test of {missing!r}, which is not "
-            "linked to a positive/negative test",
-            "negative test not linked",
-            "observation",
-        )
-    found = [link for link in links if link is not None]
-    tests = [{"observation": link.concept, "flag": False} for link in found]
-    notes = "; ".join(link.note() for link in found)
-    return Compiled(
-        tests[0] if len(tests) == 1 else {"all": tests},
-        f"read {text!r}: a negative result of {', '.join(link.label for link in found)}; {notes}",
-        "observation",
-    )
 
 
 _NARROWING = re.compile(rf"\s+(?:{alternation(g.NARROWING)})\b", re.IGNORECASE)
@@ -122,6 +82,14 @@ def _narrowed(phrase: str, concepts: ConceptSet) -> tuple[tuple[list[tuple[Linke
         found = link_all(head, concepts, kinds)
         if not isinstance(found, str) and all(link.kind in kinds for link, _ in found[0]):
             return found, dropped
+    for head, dropped, _ in [(phrase, "", KINDS), *candidates]:  # "invasive candidiasis": a case of candidiasis
+        lowered = head.lower()
+        if _LIST_WORDS.search(masked(head)) or BRACKETED.search(head) or any(c in lowered for c in g.REPRODUCTIVE):
+            continue
+        for rest, modifiers in set_aside_modifiers(head):
+            link = link_one(rest, concepts, ("condition",))
+            if link is not None and link.kind == "condition":
+                return ([(link, None)], False), " ".join(filter(None, (modifiers, dropped)))
     return None
 
 
@@ -242,17 +210,19 @@ def _read_occurrence(text: str, body: str, concepts: ConceptSet) -> Compiled | N
     """The criterion read as it stands; when that leaves it for review, read once more without a pair of words
     that together cover every case of the name ("total or partial gastrectomy"): the terminology's bare name may
     mean one of the pair ("pancreatitis" is acute pancreatitis in ICD-10-CM), so the pair is dropped only when
-    the criterion does not read with it."""
-    found = _read_once(text, body, concepts, covering=False)
+    the criterion does not read with it; then once more with modifiers joined before the name read as bearing
+    on it ("severe or uncontrolled hypertension", ``coordination``), not as items of a list of names."""
+    found = _read_once(text, body, concepts, "as written")
     if found is not None and found.executable:
         return found
-    again = _read_once(text, body, concepts, covering=True)
-    if again is not None and again.executable:
-        return dataclasses.replace(again, note=f"{again.note}; a pair of words covering every case set aside")
+    for mode, said in (("covering", "a pair of words covering every case set aside"), ("joined", "")):
+        again = _read_once(text, body, concepts, mode)
+        if again is not None and again.executable:
+            return dataclasses.replace(again, note=f"{again.note}; {said}") if said else again
     return found
 
 
-def _read_once(text: str, body: str, concepts: ConceptSet, covering: bool) -> Compiled | None:
+def _read_once(text: str, body: str, concepts: ConceptSet, mode: str) -> Compiled | None:
     body, subjects = strip_prefixes(body, g.SUBJECTS)
     body, negations = strip_prefixes(body, g.NEGATIONS)
     body, qualifiers = strip_prefixes(body, list(g.QUALIFIERS))
@@ -262,21 +232,32 @@ def _read_once(text: str, body: str, concepts: ConceptSet, covering: bool) -> Co
         body, qualifiers = (rest, [*qualifiers, *more]) if more else (body, qualifiers)
     if not negations:
         body, negations = strip_prefixes(body, g.NEGATIONS)
-    pair = _COVERING.match(body) if covering else None
+    pair = _COVERING.match(body) if mode == "covering" else None
     if pair is not None:  # "total or partial gastrectomy": the pair covers every gastrectomy
         body = body[pair.end() :]
-    elif covering:
+    elif mode == "covering":
+        return None
+    if mode == "joined" and qualifiers and _JOINED_ON.match(body):  # "active, serious or persistent infections"
+        body, qualifiers = f"{qualifiers[-1]}{'' if body.startswith(',') else ' '}{body}", qualifiers[:-1]
+    joined_words = coordinated_modifiers(body) if mode == "joined" else None
+    if joined_words is not None:  # "severe or uncontrolled hypertension": both words bear on the hypertension
+        body, qualifiers = joined_words.rest, [*qualifiers, *joined_words.qualifiers]
+    elif mode == "joined":
         return None
     unjudged = body
     body, severity = strip_prefixes(body, g.SEVERITY)
     if severity and _OR_NEXT.match(body):  # "chronic or recurrent infections": the word is an item of a list
         body, severity = unjudged, []
+    if joined_words is not None and joined_words.judgement:
+        severity = [joined_words.judgement, *severity]
     if severity:
         body, more = strip_prefixes(body, list(g.QUALIFIERS))
         qualifiers = [*qualifiers, *more]
     positive = _POSITIVE.match(body)
     if positive is not None:
         body, qualifiers = body[positive.end() :], [*qualifiers, "positive"]
+    # a qualifier that may begin a name ("systemic sclerosis"), unless it is one of the joined alternatives
+    naming = bool(qualifiers) and qualifiers[-1] in g.NAMING_QUALIFIERS and joined_words is None
     windows = list(_PAREN_WINDOW.finditer(body))
     if len(windows) == 1:  # "recent surgery (within 3 months prior to screening)": the window moves to the end
         match = windows[0]
@@ -296,16 +277,16 @@ def _read_once(text: str, body: str, concepts: ConceptSet, covering: bool) -> Co
     allergy = drug_allergy(phrase, concepts)
     if allergy is not None:  # "allergy to mannitol": a drug allergy, the drug left for review
         found, severity = ([(allergy[0], None)], False), [*severity, allergy[1]]
-    if qualifiers and qualifiers[-1] in g.NAMING_QUALIFIERS:  # "Systemic lupus erythematosus" is one coded name
+    if naming:  # "Systemic lupus erythematosus" is one coded name
         named = link_one(f"{qualifiers[-1]} {phrase}", concepts, kinds)
         coded = named is not None and not named.code.startswith("vocabulary:")
         if named is not None and (coded or _narrows(([(named, None)], False), found, concepts)):
             found = ([(named, None)], False)
-    if severity:  # a name that begins with the word ("severe combined immunodeficiency") is that name
+    if severity and joined_words is None:  # a name that begins with the word ("severe combined immunodeficiency")
         whole = link_one(split_window(unjudged)[0], concepts, kinds)
         if whole is not None:
             found, severity = ([(whole, None)], False), []
-    if isinstance(found, str) and qualifiers and qualifiers[-1] in g.NAMING_QUALIFIERS:
+    if isinstance(found, str) and naming:
         retry = link_all(f"{qualifiers[-1]} {phrase}", concepts, kinds)  # "systemic steroids" is one name
         found = found if isinstance(retry, str) else retry
     narrowed = None
@@ -314,7 +295,7 @@ def _read_once(text: str, body: str, concepts: ConceptSet, covering: bool) -> Co
             narrowed = _narrowed(split_window(unjudged)[0] if window is None else f"{severity[-1]} {phrase}", concepts)
             severity = [] if narrowed is not None else severity
         narrowed = narrowed or _narrowed(phrase, concepts)
-        if qualifiers and qualifiers[-1] in g.NAMING_QUALIFIERS:
+        if naming:
             qualified = _narrowed(f"{qualifiers[-1]} {phrase}", concepts)
             if qualified is not None and (narrowed is None or _narrows(qualified[0], narrowed[0], concepts)):
                 narrowed = qualified

@@ -8,7 +8,14 @@ from __future__ import annotations
 from assistant.numbers import NUMBER_WORDS
 from assistant.rules.compile.grammar.lists import ALL_OF, COUNT_OF, DEFINING_IF, EXAMPLES, EXCEPT
 from assistant.rules.compile.grammar.logistics import ADMINISTRATIVE
-from assistant.rules.compile.grammar.modifiers import ALLERGY_WORDS, COVERING_PAIRS, DRUG_WORDS
+from assistant.rules.compile.grammar.modifiers import (
+    ALLERGY_WORDS,
+    COVERING_PAIRS,
+    DRUG_WORDS,
+    HYPHENATED_MODIFIER_ENDINGS,
+    MODIFIER_ENDINGS,
+    NOT_NARROWING,
+)
 from assistant.rules.compile.grammar.occurrence import (
     ABBREVIATION_LINKS,
     MEDICATION_USE,
@@ -53,6 +60,9 @@ __all__ = [
     "ALLERGY_WORDS",
     "COVERING_PAIRS",
     "DRUG_WORDS",
+    "HYPHENATED_MODIFIER_ENDINGS",
+    "MODIFIER_ENDINGS",
+    "NOT_NARROWING",
     "ADMINISTRATIVE",
     "AGE_FILLER",
     "AGE_GROUPS",
