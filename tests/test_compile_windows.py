@@ -18,6 +18,7 @@ from assistant.parse import parse_protocol
 from assistant.patient.facts import PatientFacts
 from assistant.rules.compile import compile_rule, draft_rules
 from assistant.rules.load import compile_document
+from assistant.types import Criterion
 from tests.test_compile_patterns import form, real
 
 RECORDS = Path(__file__).resolve().parent.parent.parent / "shared" / "protocols" / "ctgov-legacy-xml"
@@ -305,3 +306,31 @@ def test_threshold_window_verdicts(facts: str, status: str) -> None:
     rules = compile_document(draft_rules(protocol), protocol, "compiled")
     check = check_patient(protocol, PatientFacts.model_validate_json(facts), dt.date(2025, 1, 1), rules)
     assert {" ".join(v.text.split()): v.status for v in check.verdicts}[_CREATININE_90] == status
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Fever: temperature >37.5°C (axillary) or history of fever in the last 24 hours",  # NCT02654730:E2
+            {"condition": "fever", "within": {"days": 1}},
+            id="NCT02654730-E2-24-hours",
+        ),
+        pytest.param("Fever within the past 48 hours", {"condition": "fever", "within": {"days": 2}}, id="48-hours"),
+        pytest.param(
+            "Creatinine > 2 mg/dL within 72 hours",
+            {"observation": "creatinine", "op": ">", "value": 2.0, "unit": "mg/dL", "within": {"days": 3}},
+            id="72-hours-after-a-threshold",
+        ),
+    ],
+)
+def test_a_window_in_hours_is_read_in_whole_days(text: str, expected: dict[str, Any]) -> None:
+    compiled = compile_rule(Criterion("X:E1", "exclusion", text, 0, len(text)))
+    tests = compiled.when.get("any", [compiled.when])
+    assert expected in tests, compiled.note
+
+
+def test_a_window_of_hours_that_is_not_whole_days_is_not_read() -> None:
+    """Records are dated by the day: "within 6 hours" cannot be told from them."""
+    text = "Seizure within 6 hours"
+    assert not compile_rule(Criterion("X:E1", "exclusion", text, 0, len(text))).executable

@@ -121,6 +121,31 @@ def test_an_allergy_list_that_names_something_is_an_allergy(text: str, present: 
 
 
 @pytest.mark.parametrize(
+    ("text", "drug", "allergic"),
+    [
+        pytest.param("Allergies: penicillin (rash).", "penicillin", True, id="allergy-list"),
+        pytest.param("ALLERGIES: Codeine - nausea; latex.", "codeine", True, id="list-with-reactions"),
+        pytest.param("She is allergic to sulfa drugs.", None, True, id="allergic-to"),
+        pytest.param("Penicillin allergy.", "penicillin", True, id="drug-before-allergy-word"),
+        pytest.param("No penicillin allergy.", "penicillin", None, id="denied-allergy-to-one-drug"),
+        pytest.param("Not allergic to penicillin.", "penicillin", None, id="not-allergic-to"),
+        pytest.param("Allergies: none.\nMedications: amoxicillin 500 mg tds.", "amoxicillin", None, id="drug-taken"),
+        pytest.param("Allergies: NKDA; tolerated amoxicillin last year.", None, False, id="tolerated"),
+        pytest.param("Allergies: none known; he took co-trimoxazole in 2022 without problems.", None, None, id="empty"),
+    ],
+)
+def test_a_drug_named_as_an_allergen_is_a_drug_allergy_and_not_a_drug_taken(
+    text: str, drug: str | None, allergic: bool | None
+) -> None:
+    """A drug allergy a criterion asks about ("hypersensitivity to any of the study drugs") is read from the
+    allergy list or words of allergy around a drug; a denied allergy to one drug says nothing of the others."""
+    found = conditions(text).get("drug_allergy")
+    assert (found.present if found is not None else None) is allergic
+    if drug is not None and allergic:
+        assert drug not in medications(text)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         pytest.param("Allergies: NKDA.", id="nkda"),

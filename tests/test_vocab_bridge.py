@@ -27,6 +27,8 @@ SUICIDAL = ("ctgov-legacy-xml/NCT03228394.xml", "NCT03228394:E3")  # 'Active sui
         pytest.param("icd10:R57.9", "hpo:HP:0031273", id="shock-unspecified"),
         pytest.param("icd10:R45.851", "hpo:HP:0031589", id="suicidal-ideations-plural"),
         pytest.param("icd10:R57.0", "hpo:HP:0030149", id="cardiogenic-shock"),
+        pytest.param("icd10:J18", "hpo:HP:0002090", id="pneumonia-unspecified-organism"),
+        pytest.param("icd10:A41.9", "hpo:HP:0100806", id="sepsis-unspecified-organism"),
     ],
 )
 def test_the_same_words_in_both_systems_are_one_thing(icd10: str, hpo: str) -> None:
@@ -38,6 +40,15 @@ def test_a_code_not_elsewhere_classified_makes_no_pair() -> None:
     # G89 "Pain, not elsewhere classified" sits among the nervous system's diseases; HPO Pain is no such thing
     assert "icd10:G89" not in equivalents() and "icd10:R57" not in equivalents()
     assert "neurological_disorder" not in load_concepts().ancestors("hpo:HP:0100749")  # chest pain
+
+
+def test_one_side_of_the_body_makes_no_pair() -> None:
+    # "Tinnitus, unspecified ear" is one laterality of tinnitus, not the whole of it
+    assert "icd10:H93.19" not in equivalents()
+
+
+def test_a_pneumonia_the_hpo_names_is_an_infection() -> None:
+    assert "infection" in load_concepts().ancestors("hpo:HP:0002090")
 
 
 def test_residual_codes_make_no_pair() -> None:

@@ -18,12 +18,14 @@ from assistant.patient.note.scope import (
     absence_covers_past,
     allergy_list,
     context_of,
+    named_allergen,
     negation_narrowed,
     resolved_not_absent,
     stated_over,
 )
 from assistant.patient.note.senses import measured_sense
 from assistant.patient.note.spans import sentence, sentence_ents, text_of
+from assistant.patient.note.types import NoteContext
 from assistant.patient.note.values import value_after
 from assistant.patient.note.vocabulary import Term, concept_details, drug_allergy_term
 
@@ -234,15 +236,20 @@ def _drug_sense(ent: Span) -> Term | None:
     return drug if _DRUG_CUE.search(text, start, ent.start_char) else None
 
 
-def read_mention(ent: Span, limit: int, reading: Reading, term: Term | None = None) -> None:
+def read_mention(
+    ent: Span, limit: int, reading: Reading, term: Term | None = None, context: NoteContext | None = None
+) -> None:
     """Read one matched span (``limit``: where the next match in its sentence begins) as the vocabulary
-    term it stands for, or as ``term``."""
+    term it stands for, or as ``term`` (in ``context``, when given, instead of the span's own)."""
     term = term or term_of(ent)
     if allergy_list(ent) == "no drug":  # "Allergies: NKDA" denies drug allergies, not every allergy
         term = drug_allergy_term() or term
     kind = term.kind
     name = term.concept
-    ctx = context_of(ent)
+    ctx = context or context_of(ent)
+    allergy = drug_allergy_term() if kind == "medication" and context is None and named_allergen(ent) else None
+    if allergy is not None:  # "Allergies: penicillin": the drug is not taken; the patient has a drug allergy
+        read_mention(ent, limit, reading, allergy, replace(ctx, negated=False, hypothetical=False))
     sent = sentence(ent)
     sent_text = text_of(ent.doc)[sent.start_char : sent.end_char]  # Span.text joins its tokens on each call
     dates = find_dates(sent_text, reading.today, reading.age)

@@ -199,6 +199,26 @@ def _named_as_allergen(ent: Span) -> bool:
     return after.ent_iob_ == "B" and after.ent_type_ == "CONDITION" and after.lower_ in _ALLERGY_WORDS and alone
 
 
+def named_allergen(ent: Span) -> bool:
+    """True for a drug the note names as what the patient is allergic to, not denied: an item of an allergy
+    list ("Allergies: penicillin (rash)"), before an allergy word ("penicillin allergy") or after "allergic to"
+    ("allergic to sulfa drugs"). Such a drug is a drug allergy of the patient's ("No penicillin allergy",
+    "not allergic to penicillin" are not, nor a drug taken or after a list stated empty: "Allergies: none
+    known; he took X without problems")."""
+    if ent.label_ != "MEDICATION" or ent._.is_negated:
+        return False
+    modifiers = ent._.modifiers
+    if any(m.category == "TAKING" for m in modifiers):  # "tolerated amoxicillin", "took X without problems"
+        return False
+    if ent._.section_category in _ALLERGY_SECTIONS and in_title_paragraph(ent.doc, ent.start):
+        title, text = ent._.section_title, text_of(ent.doc)
+        if title is None:
+            return True
+        return not (_NONE.match(text, title.end_char) or _NO_DRUG_ALLERGY.match(text, title.end_char))
+    allergic_to = any(m.category == "HYPOTHETICAL" and m.rule.literal.startswith("allergic to") for m in modifiers)
+    return allergic_to or _named_as_allergen(ent)
+
+
 _HAS = re.compile(r"\b(?P<who>[A-Za-z]+)(?:'s)?\s+(?:also\s+)?(?:has|have)\b", re.IGNORECASE)
 
 

@@ -18,7 +18,7 @@ from assistant.rules.compile.grammar import readings as r
 from assistant.rules.compile.grammar.timing import MEASURED_IN_WINDOW
 from assistant.rules.compile.linking import code_of, link_phrase
 from assistant.rules.compile.result import Compiled, RuleKind, review
-from assistant.rules.compile.text import WINDOW, alternation, duration
+from assistant.rules.compile.text import WINDOW, alternation, window_duration
 from assistant.rules.extract import Threshold, extract_thresholds
 from assistant.rules.ops import OP_TEXT
 
@@ -253,8 +253,11 @@ def window_after(text: str, found: list[Threshold]) -> tuple[dict[str, int], tup
     match = WINDOW.search(text)
     if match is None or match.start() < max(t.end for t in found):
         return None
+    window = window_duration(match.group("n"), match.group("unit"))
+    if window is None:
+        return None
     start = match.start()
     measured = _MEASURED.search(text, 0, start)
     if measured is not None and measured.start() >= max(t.end for t in found):
         start = measured.start()
-    return duration(match.group("n"), match.group("unit")), (start, match.end()), " ".join(text[start:].split())
+    return window, (start, match.end()), " ".join(text[start:].split())

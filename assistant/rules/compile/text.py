@@ -33,7 +33,7 @@ def _alternation(phrases: tuple[str, ...] | list[str]) -> str:
 
 
 _NUMBER = rf"(?:\d+|{_alternation(list(g.NUMBER_WORDS))})"
-_UNIT = _alternation(list(g.TIME_UNITS))
+_UNIT = _alternation([*g.TIME_UNITS, *g.HOUR_UNITS])
 #: A window at the end of a phrase: "within the past 6 months (prior to screening)", "within 4 months of
 #: baseline visit".
 WINDOW = re.compile(
@@ -51,13 +51,23 @@ def duration(n: str, unit: str) -> dict[str, int]:
     return {g.TIME_UNITS[unit.lower()]: count}
 
 
+def window_duration(n: str, unit: str) -> dict[str, int] | None:
+    """``duration`` of a window, hours included as whole days ("24 hours" → ``{"days": 1}``): records are
+    dated by the day, so a number of hours that is not a number of days ("within 6 hours") is None."""
+    if unit.lower() not in g.HOUR_UNITS:
+        return duration(n, unit)
+    hours = int(n) if n.isdigit() else g.NUMBER_WORDS[n.lower()]
+    return {"days": hours // 24} if hours % 24 == 0 and hours > 0 else None
+
+
 def split_window(text: str) -> tuple[str, dict[str, int] | None, str]:
     """(phrase, window, window text): the trailing window cut off, when there is one."""
     match = WINDOW.search(text)
-    if match is None:
+    window = window_duration(match.group("n"), match.group("unit")) if match is not None else None
+    if match is None or window is None:
         return text, None, ""
     phrase = _NOW_OR.sub("", text[: match.start()]).strip(" ,")  # "X, currently or within 6 months": now is inside
-    return phrase, duration(match.group("n"), match.group("unit")), match.group().strip()
+    return phrase, window, match.group().strip()
 
 
 _NOW_OR = re.compile(r"[\s,;]*(?:either\s+)?(?:currently|current|now|at\s+present)\s+(?:or|and/or)\s*$", re.IGNORECASE)

@@ -54,6 +54,14 @@ DRUG_WORDS: tuple[str, ...] = (
     "excipients",
     "vaccine",
     "vaccines",
+    "pharmaceutical",
+    "pharmaceuticals",
+    "medicinal product",
+    "medicinal products",
+    "study agent",
+    "study agents",
+    "investigational agent",
+    "study medication",
 )
 
 #: Endings of a word that modifies the name after it ("invasive candidiasis", "periocular infection",

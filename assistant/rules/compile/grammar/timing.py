@@ -21,6 +21,9 @@ TIME_UNITS: dict[str, str] = {
     "y": "years",
 }
 
+#: Hours as written in a window ("within the last 24 hours"): read in whole days, as dated records are kept.
+HOUR_UNITS: tuple[str, ...] = ("hours", "hour", "hrs", "hr", "h")
+
 #: What a window may be counted back from ("within 3 months prior to screening").
 ANCHORS: tuple[str, ...] = (
     "screening visit",
