@@ -3,7 +3,8 @@ latency, and the peak resident memory once the reader has read its first note.
 
 Each start runs in a new process with ``PA_DATA_DIR`` set to one temporary folder: the first finds no
 cache and builds it, the second reads it. Warm latency is per note in the second process, p50 and p95,
-over the notes in tests/data/notes (or the .txt files given), each ``--repeat`` times.
+over the notes in tests/data/notes (or the .txt files given), each ``--repeat`` times; then one reading each
+of two long notes made by joining them (20,000 and 160,000 characters), to show how time grows with length.
 
     .venv/bin/python eval/bench_notes.py [--repeat 20] [NOTE.txt ...]
 """
@@ -23,6 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2024, 6, 3)
+_LONG = (20_000, 160_000)
+"""Sizes (characters) of the long notes made by joining the notes, to show how reading time grows with length."""
 
 
 def _run(paths: list[Path], repeat: int) -> dict[str, float]:
@@ -46,7 +49,14 @@ def _run(paths: list[Path], repeat: int) -> dict[str, float]:
             timings.append((time.perf_counter() - t0) * 1000)
     timings.sort()
     matcher = note_pipeline().get_pipe("note_vocabulary_matcher")
+    joined = "\n\n".join(texts * (1 + _LONG[-1] // max(1, sum(map(len, texts)))))
+    long_seconds = {}
+    for size in _LONG if repeat else ():
+        t0 = time.perf_counter()
+        read_note(joined[:size], TODAY)
+        long_seconds[f"long_{size}"] = time.perf_counter() - t0
     return {
+        **long_seconds,
         "start": start,
         "build": build_seconds() or 0.0,
         "terms": float(len(matcher)),  # type: ignore[arg-type]
@@ -89,6 +99,11 @@ def main() -> None:
         f"cached start, new process (imports, build, 1st note): {cached['start']:.2f} s (build {cached['build']:.2f} s)"
     )
     print(f"warm per note: p50 {cached['p50']:.1f} ms, p95 {cached['p95']:.1f} ms, max {cached['max']:.1f} ms")
+    small, large = (cached[f"long_{size}"] for size in _LONG)
+    print(
+        f"long notes (the notes joined): {_LONG[0]:,} characters {small:.2f} s, {_LONG[1]:,} characters {large:.2f} s "
+        f"({_LONG[1] // _LONG[0]}× the text, {large / small:.1f}× the time)"
+    )
     print(
         f"memory after the first note (peak RSS): {cached['peak_mib']:.0f} MiB cached start, "
         f"{cold['peak_mib']:.0f} MiB cold; the reader and its vocabulary add {cached['reader_mib']:.0f} MiB "

@@ -276,6 +276,21 @@ def test_oversized_note_names_the_limit_and_the_setting() -> None:
         read_note(big, TODAY)
 
 
+def test_a_limit_raised_past_spacys_own_is_the_one_that_holds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """spaCy refuses texts over 1,000,000 characters by default; a site that raises PA_NOTE_MAX_CHARS past
+    that gets its note read, not spaCy's error."""
+    monkeypatch.setenv("PA_NOTE_MAX_CHARS", "1200000")
+    get_settings.cache_clear()
+    try:
+        text = "Platelets 142,000/mm3." + " " * 1_050_000 + "No diabetes."
+        r = read_note(text, TODAY)
+    finally:
+        monkeypatch.delenv("PA_NOTE_MAX_CHARS")
+        get_settings.cache_clear()
+    assert {o.concept for o in r.facts.observations} == {"platelets"}
+    assert any(c.present is False for c in r.facts.conditions)
+
+
 def test_a_note_in_another_language_reads_nothing() -> None:
     r = reading("note_french.txt")
     assert r.mentions == () and r.facts.observations == () and r.facts.age is None

@@ -379,7 +379,7 @@ def read_tumour_size(ent: Span, term: Term, reading: Reading, context: NoteConte
     if concept is None or concept.unit is None or not is_primary_tumour(term):
         return
     found = size_beside(ent)
-    if found is None or any(s < found[3] and found[2] < e for s, e in reading.used_spans if (s, e) != _span(ent)):
+    if found is None or any(span != _span(ent) for span in reading.used_spans.overlapping(found[2], found[3])):
         return
     size, unit, start, end = found
     number = convert(size, unit, concept, "tumour size")

@@ -14,7 +14,7 @@ import re
 from assistant.errors import UnitError
 from assistant.patient.facts import Observation
 from assistant.patient.note.dates import find_dates
-from assistant.patient.note.reading import Reading
+from assistant.patient.note.reading import Reading, UsedSpans
 from assistant.patient.note.types import NoteMention
 from assistant.patient.note.values import THOUSANDS, convert, is_thousands, looks_like_unit, values_in
 from assistant.patient.note.vocabulary import concept_details, plausible_range
@@ -45,12 +45,12 @@ def _fits(mention: NoteMention, number: float, unit: str) -> bool:
 
 def find_second_values(clean: str, reading: Reading) -> None:
     """Fill ``reading.second_values`` with the values of ``clean`` that can only repeat or correct one read."""
-    taken = reading.used_spans + [(d.start, d.end) for d in find_dates(clean, reading.today, reading.age)]
+    taken = UsedSpans([*reading.used_spans, *((d.start, d.end) for d in find_dates(clean, reading.today, reading.age))])
     read = [m for m in reading.mentions if isinstance(m.fact, Observation)]
     for value in values_in(clean, 0, len(clean)):
         if value.unit is None or not looks_like_unit(value.unit) or value.comparator is not None:
             continue
-        if value.second is not None or any(s <= value.start < e for s, e in taken):
+        if value.second is not None or taken.covers(value.start):
             continue
         if _NOT_A_VALUE.search(clean, max(0, value.start - 24), value.start):
             continue

@@ -25,6 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from assistant.patient.note.matcher import VocabularyMatcher
+from assistant.patient.note.sentence_context import SentenceContext
 from assistant.patient.note.vocabulary import Term
 
 _HERE = Path(__file__).resolve().parent
@@ -74,7 +75,8 @@ def _split_capital_and_period(nlp: Language) -> None:
 @lru_cache(maxsize=1)
 def note_pipeline() -> Language:
     """The shared pipeline: tokenizer, sentences (spaCy's punctuation sentencizer and the note's line breaks),
-    vocabulary terms, sections, ConText."""
+    vocabulary terms, sections, ConText (``medspacy_context``'s rules, applied one sentence at a time by
+    ``note_sentence_context``)."""
     began = time.perf_counter()
     medspacy = _import_medspacy()
     from medspacy.context import ConTextRule
@@ -93,6 +95,9 @@ def note_pipeline() -> Language:
         "medspacy_context", config={"language_code": "en", "rules": None, "prune_on_target_overlap": True}
     )
     context.add(_context_rules(context.DEFAULT_RULES_FILEPATH, ConTextRule))
+    nlp.disable_pipe("medspacy_context")  # its rules and attributes, applied sentence by sentence:
+    Language.component("note_sentence_context", func=SentenceContext(nlp, context))
+    nlp.add_pipe("note_sentence_context")
     _build_seconds.append(time.perf_counter() - began)
     return nlp
 

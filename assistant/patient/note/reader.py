@@ -25,7 +25,7 @@ from assistant.patient.note.normal import read_normal
 from assistant.patient.note.orphans import find_second_values
 from assistant.patient.note.panel_values import read_panel_multiples
 from assistant.patient.note.pipeline import note_pipeline
-from assistant.patient.note.reading import Reading
+from assistant.patient.note.reading import Reading, UsedSpans
 from assistant.patient.note.spans import sentence
 from assistant.patient.note.types import NoteContext, NoteMention, NoteReading
 from assistant.patient.note.values import count_before, looks_like_unit, values_in
@@ -82,7 +82,9 @@ def read_note(text: str, today: dt.date, *, source: str = "note", question: bool
         clean = _blank(clean, _OTHER_PERSON)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"\[W036\]")  # medspaCy's empty regex matcher, every call
-        doc = note_pipeline()(clean + "\n")  # a rule that looks one token past a word ("HIV negative") sees an end
+        nlp = note_pipeline()
+        nlp.max_length = max(nlp.max_length, len(clean) + 2)  # the note's limit is the setting's, not spaCy's
+        doc = nlp(clean + "\n")  # a rule that looks one token past a word ("HIV negative") sees an end
     pieces, last = [], 0
     for ent in doc.ents:  # the vocabulary's own words are English whatever the detector makes of them
         pieces.append(clean[last : ent.start_char])
@@ -107,7 +109,7 @@ def read_note(text: str, today: dt.date, *, source: str = "note", question: bool
         )
     ]
     for i, ent in enumerate(ents):
-        if any(s <= ent.start_char < e for s, e in reading.used_spans):
+        if reading.used_spans.covers(ent.start_char):
             continue
         nxt = (
             ents[i + 1].start_char
@@ -157,7 +159,7 @@ def _mentioned_beside_a_denial(reading: Reading) -> list[Conflict]:
         if not denials:
             continue
         for denial in denials:
-            reading.mentions[reading.mentions.index(denial)] = replace(denial, fact=None)
+            reading.mentions[_index_of(reading, denial)] = replace(denial, fact=None)
         words = tuple(m.text for m in sorted([*shown, *denials], key=lambda m: m.start) if m.concept == concept)
         found.append(
             Conflict(
@@ -256,7 +258,7 @@ def _series(reading: Reading) -> tuple[tuple[Observation, ...], list[Conflict]]:
             reading.notes.append(f"{concept.replace('_', ' ')}: {reason} ({'; '.join(stated)}); none used")
             for m in mentions:
                 unused = replace(m, fact=None, rendering=f"{m.rendering}: not used: conflicting values")
-                reading.mentions[reading.mentions.index(m)] = unused
+                reading.mentions[_index_of(reading, m)] = unused
         else:
             kept.extend(dict.fromkeys(facts))
     return tuple(kept), conflicts
@@ -280,6 +282,11 @@ def _unusable_values(reading: Reading, taken: set[str]) -> list[Conflict]:
     ]
 
 
+def _index_of(reading: Reading, mention: NoteMention) -> int:
+    """Where ``mention`` itself (not an equal one) stands among the reading's mentions."""
+    return next(i for i, m in enumerate(reading.mentions) if m is mention)
+
+
 def _stated_value(reading: Reading, mention: NoteMention) -> str:
     for m, value, _ in reading.series:
         if m is mention:  # the words with the test's name ("platelets 80k"), unless they hold another number
@@ -293,11 +300,11 @@ def _stated_value(reading: Reading, mention: NoteMention) -> str:
 
 def _unread_values(clean: str, reading: Reading) -> None:
     """Numbers with a unit that no read fact covers: listed as not understood."""
-    dated = [(d.start, d.end) for d in find_dates(clean, reading.today, reading.age)]
+    dated = UsedSpans((d.start, d.end) for d in find_dates(clean, reading.today, reading.age))
     for value in values_in(clean, 0, len(clean)):
         if value.unit is None or not looks_like_unit(value.unit):
             continue
-        if any(s <= value.start < e for s, e in reading.used_spans + dated):
+        if reading.used_spans.covers(value.start) or dated.covers(value.start):
             continue
         line_start = clean.rfind("\n", 0, value.start) + 1
         lead = clean[max(line_start, value.start - 30) : value.start]

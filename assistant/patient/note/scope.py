@@ -353,7 +353,7 @@ def negation_narrowed(ent: Span) -> bool:
     if not any(start < ent.start for start, _ in triggers):
         return False  # denied only by words after it ("treatment-naive"): nothing before it narrows a denial
 
-    in_term = {i for other in doc.ents if other != ent for i in range(other.start, other.end)}
+    in_term = {i for other in sentence_ents(ent) if other != ent for i in range(other.start, other.end)}
     i, floor = ent.start - 1, sentence(ent).start
     while i >= floor:
         token = doc[i]
