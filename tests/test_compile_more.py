@@ -16,6 +16,7 @@ from assistant.parse import parse_protocol
 from assistant.patient.facts import PatientFacts
 from assistant.rules.compile import compile_rule, draft_rules
 from assistant.rules.load import compile_document
+from assistant.types import Criterion
 from tests.test_compile_patterns import real
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -211,3 +212,29 @@ _TEST = "Negative HIV test at screening"
 )
 def test_one_sided_rules_on_a_record(facts: str, text: str, status: str) -> None:
     assert _statuses("NCT03424005.xml", facts)[text] == status
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "Any condition that would, in the opinion of the site Investigator, place the subject at an unacceptable "
+            "risk of injury or render the subject unable to meet the requirements of the protocol.",
+            id="NCT03101111-E20-opinion",
+        ),
+        pytest.param(
+            "Any condition judged by the investigator to cause this clinical trial to be detrimental to the patient.",
+            id="NCT03521479-E9-judged-by",
+        ),
+    ],
+)
+def test_a_criterion_left_to_the_investigator_says_so(text: str) -> None:
+    compiled = compile_rule(real(text, "exclusion"))
+    assert compiled.kind == "judgement" and not compiled.executable
+    assert compiled.when["needs_review"].startswith("the investigator's judgement decides it")
+
+
+def test_a_named_condition_judged_by_the_investigator_is_decided_by_its_absence() -> None:
+    text = "Severe hypertension in the opinion of the investigator"
+    compiled = compile_rule(Criterion("X:E1", "exclusion", text, 0, len(text)))
+    assert compiled.when == {"condition": "hypertension", "qualifier": "severe in the opinion of the investigator"}

@@ -379,3 +379,17 @@ def test_sentences_follow_punctuation_and_line_breaks(text: str, sentences: int)
 def test_a_negation_does_not_reach_the_next_line_of_a_list() -> None:
     facts = read_note("Denies chest pain\nAspirin 81 mg daily", TODAY).facts
     assert [(m.concept, m.present) for m in facts.medications] == [("aspirin", True)]
+
+
+@pytest.mark.parametrize(
+    ("note", "concept", "active"),
+    [
+        pytest.param("PMH: hypertension since 2015.", "hypertension", True, id="since-a-year-goes-on"),
+        pytest.param("PMH: hypertension, 2015.", "hypertension", None, id="a-year-alone-is-not-known"),
+        pytest.param("PMH: asthma in remission since 2019.", "icd10:J45", False, id="over-since"),
+        pytest.param("PMH: MI since 2019.", "myocardial_infarction", False, id="an-episode-is-over"),
+    ],
+)
+def test_a_condition_of_the_history_since_a_date_goes_on(note: str, concept: str, active: bool | None) -> None:
+    conditions = {c.concept: c.active for c in read_note(note, TODAY).facts.conditions}
+    assert conditions[concept] is active, conditions

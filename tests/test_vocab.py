@@ -138,6 +138,13 @@ def test_link_chia_phrases(file: str, phrase: str, concept: str, method: str) ->
             ("hpo:HP:0002821", "HPO", "HP:0002821"),
             id="folded-name-never-displaces",
         ),
+        pytest.param(
+            "gestational diabetes",
+            ("condition",),
+            ("icd10:O24.4", "ICD-10-CM", "O24.4"),
+            id="diabetes-for-diabetes-mellitus",
+        ),
+        pytest.param("Diabetes insipidus", ("condition",), ("icd10:E23.2", "ICD-10-CM", "E23.2"), id="insipidus-kept"),
     ],
 )
 def test_link_normalisation_and_kinds(

@@ -86,12 +86,14 @@ _PARENS = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])")
 _CODES = re.compile(r"\s*\([A-Z]\d\w(\.\w+)?-[A-Z]\d\w(\.\w+)?\)\s*$")
 NOS = re.compile(r",?\s+\bNOS\b\s*$", re.IGNORECASE)
 """The ICD-10-CM mark of a term "not otherwise specified"."""
+_MELLITUS = re.compile(r"\bdiabetes\s+mellitus\b", re.IGNORECASE)
 _STATUS = re.compile(r"^(?:presence of (?P<present>.+)|(?P<status>.+\S) status)$", re.IGNORECASE)
 
 
 def variants(name: str) -> Iterator[str]:
     """The surface forms of a terminology name: as written, without a trailing code range
-    ("Ischemic heart diseases (I20-I25)"), without "NOS", without and with its parenthesised words."""
+    ("Ischemic heart diseases (I20-I25)"), without "NOS", without and with its parenthesised words, and with
+    "diabetes" for "diabetes mellitus", as clinicians write it ("gestational diabetes", "type 1 diabetes")."""
     name = _CODES.sub("", name).strip()
     yield name
     bare = NOS.sub("", name).strip()
@@ -100,6 +102,9 @@ def variants(name: str) -> Iterator[str]:
     if "(" in bare or "[" in bare:  # "Systemic sclerosis [scleroderma]": the bracketed words too
         yield re.sub(r"\s+", " ", _PARENS.sub("", bare)).strip()
         yield re.sub(r"\s+", " ", re.sub(r"[()\[\]]", " ", bare)).strip()
+    short = _MELLITUS.sub("diabetes", bare)
+    if short != bare and "(" not in bare and "[" not in bare:  # "Gestational diabetes mellitus": "gestational diabetes"
+        yield short
 
 
 def status_name(name: str) -> str | None:

@@ -14,7 +14,7 @@ from assistant.vocab.linker import LinkIndex, bounded_terms, build_index, embedd
 from assistant.vocab.model import Link
 from assistant.vocab.terminology import FORMAT, read_cache, write_cache
 
-INDEX_FORMAT = 12
+INDEX_FORMAT = 13
 """Version of the link index layout; bump when it changes shape."""
 
 

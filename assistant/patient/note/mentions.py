@@ -334,7 +334,7 @@ def read_mention(
         active: bool | None
         if over_now or (past and ended):
             active = False
-        elif not past or _DIAGNOSED.search(sent_text):
+        elif not past or since or _DIAGNOSED.search(sent_text):  # "PMH: hypertension since 2015": it goes on
             active = True
         else:
             active = None

@@ -104,7 +104,20 @@ def _compile_text(text: str, criterion_type: CriterionType, concepts: ConceptSet
             "administrative",
             category="administrative",
         )
+    judged = _judgement(text) if best is None or best.kind == "unread" else None
+    if judged is not None:
+        return review(
+            f"the investigator's judgement decides it ({judged!r}): no patient data settles it",
+            "judgement",
+            "judgement",
+        )
     return best or review("no pattern of the rule compiler reads this criterion", "not read")
+
+
+def _judgement(text: str) -> str | None:
+    """The words handing an unread criterion to the investigator's judgement, if any."""
+    lowered = " ".join(text.lower().replace("’", "'").split())
+    return next((cue for cue in g.JUDGEMENT if cue in lowered), None)
 
 
 def compile_criterion(criterion: Criterion, concepts: ConceptSet | None = None) -> tuple[dict[str, Any], str]:

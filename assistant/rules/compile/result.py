@@ -15,6 +15,7 @@ RuleKind = Literal[
     "procedure",
     "combined",
     "administrative",
+    "judgement",
     "unread",
 ]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from assistant.numbers import NUMBER_WORDS
 from assistant.rules.compile.grammar.lists import ALL_OF, COUNT_OF, DEFINING_IF, EXAMPLES, EXCEPT
-from assistant.rules.compile.grammar.logistics import ADMINISTRATIVE
+from assistant.rules.compile.grammar.logistics import ADMINISTRATIVE, JUDGEMENT
 from assistant.rules.compile.grammar.modifiers import (
     ALLERGY_WORDS,
     COVERING_PAIRS,
@@ -58,6 +58,7 @@ __all__ = [
     "EXAMPLES",
     "EXCEPT",
     "HOUR_UNITS",
+    "JUDGEMENT",
     "ABBREVIATION_LINKS",
     "ALLERGY_WORDS",
     "COVERING_PAIRS",

@@ -46,3 +46,25 @@ ADMINISTRATIVE: tuple[str, ...] = (
     "availability",
     "geographic",
 )
+
+#: Words handing a criterion to the investigator's judgement ("Any condition that would, in the opinion of the
+#: investigator, place the subject at unacceptable risk"): when nothing else of it reads, it is theirs to decide.
+JUDGEMENT: tuple[str, ...] = (
+    "in the opinion of",
+    "opinion of the investigator",
+    "investigator's opinion",
+    "investigators opinion",
+    "investigator's judgement",
+    "investigator's judgment",
+    "judgement of the investigator",
+    "judgment of the investigator",
+    "at the discretion of",
+    "investigator's discretion",
+    "deemed by the investigator",
+    "considered by the investigator",
+    "judged by the investigator",
+    "as judged by",
+    "per investigator",
+    "in the investigator's",
+    "according to the investigator",
+)

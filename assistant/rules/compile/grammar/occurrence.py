@@ -361,6 +361,10 @@ NARROWING: tuple[str, ...] = (
     "suggestive of",
     "consistent with",
     "in which",
+    "in the opinion of",
+    "as judged by",
+    "as assessed by",
+    "at the discretion of",
 )
 
 #: Words that keep an item of a list from standing as a test left for review when it links to no concept
