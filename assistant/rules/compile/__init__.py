@@ -23,6 +23,7 @@ from assistant.patient.concepts import ConceptSet, load_concepts
 from assistant.rules.compile import grammar as g
 from assistant.rules.compile.abbreviations import expand, expansion_note, protocol_abbreviations
 from assistant.rules.compile.clauses import read_clauses
+from assistant.rules.compile.conditional_limits import read_conditional_limit
 from assistant.rules.compile.demographics import read_age, read_reproductive, read_sex
 from assistant.rules.compile.groups import draft_groups
 from assistant.rules.compile.occurrence import read_occurrence, read_since
@@ -82,6 +83,7 @@ def _compile_text(text: str, criterion_type: CriterionType, concepts: ConceptSet
         lambda: read_since(text, concepts),
         lambda: read_negative_test(text, concepts),
         lambda: read_occurrence(text, concepts),
+        lambda: read_conditional_limit(text, concepts, criterion_type),
         lambda: read_thresholds(text, concepts, criterion_type),
     )
     administrative = _administrative(text)
@@ -104,7 +106,7 @@ def _compile_text(text: str, criterion_type: CriterionType, concepts: ConceptSet
             "administrative",
             category="administrative",
         )
-    judged = _judgement(text) if best is None or best.kind == "unread" else None
+    judged = _judgement(text) if whole and (best is None or best.kind == "unread") else None
     if judged is not None:
         return review(
             f"the investigator's judgement decides it ({judged!r}): no patient data settles it",

@@ -38,6 +38,12 @@ _COVERING = re.compile(
     + r")\s+(?=\w)",
     re.IGNORECASE,
 )
+_STANDARD = re.compile(
+    rf"\s*,?\s+(?:{alternation(g.STANDARD_LINKS)})\s+(?:the\s+)?(?P<standard>[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:[-\s]?\d+)?"
+    r"|[A-Z][a-z]+\s+(?:I{1,3}|IV|V|\d))(?:\s+(?:version\s+|v\s*)?\d+(?:\.\d+)*)?(?:\s+criteria)?\s*$"
+)
+"""A named standard ending the criterion ("per RECIST version 1.1", "according to Rome III criteria", "per DSM-5"):
+an acronym, or a name and its number."""
 _PAREN_WINDOW = re.compile(r"\s*\((?P<window>\s*(?:within|in\s+the\s+(?:past|last))\b[^()]*)\)\s*", re.IGNORECASE)
 
 
@@ -258,6 +264,9 @@ def _read_once(text: str, body: str, concepts: ConceptSet, mode: str) -> Compile
         body, qualifiers = body[positive.end() :], [*qualifiers, "positive"]
     # a qualifier that may begin a name ("systemic sclerosis"), unless it is one of the joined alternatives
     naming = bool(qualifiers) and qualifiers[-1] in g.NAMING_QUALIFIERS and joined_words is None
+    standard = _STANDARD.search(body)
+    if standard is not None and standard.start() > 0:  # "measurable disease per RECIST 1.1": what defines the name
+        body = body[: standard.start()]
     windows = list(_PAREN_WINDOW.finditer(body))
     if len(windows) == 1:  # "recent surgery (within 3 months prior to screening)": the window moves to the end
         match = windows[0]
@@ -366,6 +375,8 @@ def _read_once(text: str, body: str, concepts: ConceptSet, mode: str) -> Compile
     )
     if positive is not None:
         note += "; a positive test result"
+    if standard is not None and standard.start() > 0:
+        note += f"; {standard.group().strip(' ,')!r} names the standard that defines it"
     if timing == "recent":
         note += f"; 'recent' read as the stated window {window_text}"
     if judged:

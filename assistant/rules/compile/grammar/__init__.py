@@ -41,6 +41,7 @@ from assistant.rules.compile.grammar.people import (
     SEX_FILLER,
     SEX_WORDS,
 )
+from assistant.rules.compile.grammar.shown import STANDARD_LINKS
 from assistant.rules.compile.grammar.timing import (
     ANCHOR_LINKS,
     ANCHOR_MOMENTS,
@@ -86,6 +87,7 @@ __all__ = [
     "QUALIFIERS",
     "REPRODUCTIVE",
     "SEVERITY",
+    "STANDARD_LINKS",
     "SEX_LEAD_LINKS",
     "SEX_FILLER",
     "SEX_WORDS",

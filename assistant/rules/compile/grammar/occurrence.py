@@ -3,7 +3,7 @@ judgement words, narrowing clauses and test results. Names of what occurs are ne
 
 from __future__ import annotations
 
-from assistant.rules.compile.grammar.shown import SHOWN_BY
+from assistant.rules.compile.grammar.shown import AT_LEAST_ONE, SHOWN_BY
 
 #: Leading words stating that the criterion's subject is absent.
 NEGATIONS: tuple[str, ...] = (
@@ -143,6 +143,7 @@ QUALIFIERS: dict[str, str] = {
     "participated in": "ever",
     "previously participated in": "ever",
     **SHOWN_BY,
+    **AT_LEAST_ONE,
 }
 """A suspicion joined to a diagnosis ("Diagnosed or suspected X") widens what counts, it does not weaken it:
 X recorded decides as X present, X stated absent as X absent. A receipt stated in the past ("Patients who

@@ -20,3 +20,12 @@ SHOWN_BY: dict[str, str] = {
         for joint in _JOINTS
     },
 }
+
+#: Words before the standard a diagnosis or finding is defined by, at the end of a criterion ("Measurable disease
+#: per RECIST 1.1", "IBS according to Rome III criteria", "COPD as defined by GOLD"): the standard says what the
+#: name means, it does not narrow it.
+STANDARD_LINKS: tuple[str, ...] = ("per", "according to", "as defined by", "defined by", "by", "using", "as per")
+
+#: A count of one or more before a name ("at least one measurable lesion", "one or more episodes"): the name is
+#: present; timed "now".
+AT_LEAST_ONE: dict[str, str] = {"at least one": "now", "at least 1": "now", "one or more": "now", "1 or more": "now"}
