@@ -105,7 +105,14 @@ def _substantive(facts: Any, loaded: bool) -> bool:
     return (
         loaded
         or facts.age is not None
-        or bool(facts.observations or facts.conditions or facts.medications or facts.procedures or facts.conflicts)
+        or bool(
+            facts.observations
+            or facts.conditions
+            or facts.medications
+            or facts.procedures
+            or facts.plans
+            or facts.conflicts
+        )
     )
 
 
@@ -117,7 +124,7 @@ def _facts_json(facts: Any) -> list[dict[str, Any]]:
         out.append({"concept": "age", "value": facts.age, "unit": "years"})
     if facts.sex:
         out.append({"concept": "sex", "value": facts.sex})
-    for group in ("observations", "conditions", "medications", "procedures"):
+    for group in ("observations", "conditions", "medications", "procedures", "plans"):
         for fact in getattr(facts, group):
             out.append({"kind": group[:-1], **fact.model_dump(mode="json", exclude_none=True)})
     for conflict in facts.conflicts:

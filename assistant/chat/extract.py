@@ -188,6 +188,7 @@ def _assemble(
             "conditions": tuple(c for c in base.conditions if c in kept),
             "medications": tuple(m for m in base.medications if m in kept),
             "procedures": tuple(p for p in base.procedures if p in kept),
+            "plans": tuple(p for p in base.plans if p in kept),
             "conflicts": conflicts,
         }
     )

@@ -29,6 +29,7 @@ def _has_facts(facts: PatientFacts) -> bool:
         or facts.conditions
         or facts.medications
         or facts.procedures
+        or facts.plans
         or facts.conflicts
     )
 

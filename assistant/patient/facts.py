@@ -124,6 +124,15 @@ class Procedure(_Fact):
     source: str = Field(default="", description="Where the fact came from.")
 
 
+class Plan(_Fact):
+    """A procedure or treatment planned, scheduled or booked, not yet given; or stated not planned."""
+
+    concept: str = Field(description="Concept name of the procedure or medication, e.g. 'surgery'.")
+    planned: bool = Field(default=True, description="False when it is stated that none is planned.")
+    date: dt.date | None = Field(default=None, description="The day it is planned for, when stated.")
+    source: str = Field(default="", description="Where the fact came from.")
+
+
 class Review(_Fact):
     """A clinician's decision on a criterion that no data can decide ("medically fit to undergo surgery")."""
 
@@ -174,6 +183,7 @@ class PatientFacts(_Fact):
     conditions: tuple[Condition, ...] = Field(default=(), description="Diagnoses, stated present or absent.")
     medications: tuple[Medication, ...] = Field(default=(), description="Medications.")
     procedures: tuple[Procedure, ...] = Field(default=(), description="Procedures.")
+    plans: tuple[Plan, ...] = Field(default=(), description="Procedures and treatments planned, not yet given.")
     reviews: tuple[Review, ...] = Field(default=(), description="Clinicians' decisions on judgement criteria.")
     conflicts: tuple[Conflict, ...] = Field(
         default=(), description="Facts stated in disagreeing or unusable ways; criteria reading them are unknown."
@@ -206,6 +216,7 @@ class PatientFacts(_Fact):
             conditions=replace(self.conditions, newer.conditions),
             medications=replace(self.medications, newer.medications),
             procedures=replace(self.procedures, newer.procedures),
+            plans=replace(self.plans, newer.plans),
             reviews=tuple(r for r in self.reviews if r.criterion not in {n.criterion for n in newer.reviews})
             + newer.reviews,
             conflicts=kept + newer.conflicts,

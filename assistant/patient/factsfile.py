@@ -20,11 +20,11 @@ from assistant.errors import PatientDataError, RulesError
 from assistant.limits import load_yaml
 from assistant.patient import validate
 from assistant.patient.concepts import ConceptSet, Kind, load_concepts
-from assistant.patient.facts import Condition, Medication, Observation, PatientFacts, Procedure, Review
+from assistant.patient.facts import Condition, Medication, Observation, PatientFacts, Plan, Procedure, Review
 from assistant.patient.units import converts, is_uln
 from assistant.settings import get_settings
 
-TOP_KEYS = ("patient", "observations", "conditions", "medications", "procedures", "absent", "reviews")
+TOP_KEYS = ("patient", "observations", "conditions", "medications", "procedures", "plans", "absent", "reviews")
 PATIENT_KEYS = ("id", "birth_date", "age", "sex")
 _MODELS: dict[str, tuple[type[BaseModel], Kind]] = {
     "observations": (Observation, "observation"),
@@ -79,7 +79,32 @@ def parse_facts(raw: object, name: str, today: dt.date | None = None, as_of: dt.
         conditions=tuple(groups["conditions"]),
         medications=tuple(groups["medications"]),
         procedures=tuple(groups["procedures"]),
+        plans=_plans(raw.get("plans") or [], f"{name} plans", concepts),
     )
+
+
+def _plans(raw: object, where: str, concepts: ConceptSet) -> tuple[Plan, ...]:
+    """Procedures and treatments planned (``planned: false``: stated none planned); a plan's date is to come."""
+    if not isinstance(raw, list):
+        raise PatientDataError(f"{where}: expected a list of entries")
+    valid = list(Plan.model_fields)
+    plans = []
+    for i, entry in enumerate(raw):
+        if not isinstance(entry, dict):
+            raise PatientDataError(f"{where}[{i}]: expected a mapping with keys {', '.join(valid)}")
+        unknown = [k for k in entry if k not in valid]
+        if unknown:
+            raise PatientDataError(f"{where}[{i}]: unknown key {unknown[0]!r}; valid keys: {', '.join(valid)}")
+        concept = _concept(str(entry.get("concept")), ("procedure", "medication"), f"{where}[{i}]", concepts)
+        try:
+            plans.append(
+                Plan.model_validate({**entry, "concept": concept.name, "source": entry.get("source") or where})
+            )
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            loc = ".".join(str(p) for p in error["loc"])
+            raise PatientDataError(f"{where}[{i}].{loc}: {error['msg']} (got {error.get('input')!r})") from None
+    return tuple(plans)
 
 
 def _reviews(raw: object, where: str) -> tuple[Review, ...]:

@@ -21,60 +21,18 @@ from dateutil.relativedelta import relativedelta
 
 from assistant.errors import UnitError
 from assistant.patient.concepts import Concept
-from assistant.patient.facts import AgeUnit, Condition, Conflict, Medication, Observation, PatientFacts, Procedure
+from assistant.patient.facts import AgeUnit, Condition, Conflict, Medication, Observation, PatientFacts, Plan
 from assistant.patient.site_ranges import SiteRange
 from assistant.patient.units import format_number, is_uln, to_canonical
+from assistant.rules.describe import Event, describe_date, describe_event, describe_observation
 from assistant.rules.ops import Result
 from assistant.rules.windows import period_of
 
-Event = Condition | Medication | Procedure
 Prepared = tuple[float | None, float | None, tuple[str], str, float | None, str]
 """(value, upper limit of normal, facts_used entry, "value unit (date)", value as a multiple of the upper
 limit of normal, that multiple for a reason) of an observation."""
 Found = tuple[()] | tuple[list[Event], tuple[str, ...]]
 """A patient's records under a concept with their facts_used entries, or ``()`` when there is none."""
-
-
-@lru_cache(maxsize=65536)
-def describe_date(day: dt.date | None) -> str:
-    """A date for a reason: ISO, or ``undated`` (remembered: a patient's dates recur in every check)."""
-    return day.isoformat() if day is not None else "undated"
-
-
-def describe_observation(obs: Observation) -> str:
-    """``concept = value unit (date)`` for a facts_used entry."""
-    if obs.value is not None:
-        bound = f"{obs.comparator} " if obs.comparator else ""
-        text = f"{obs.concept} = {bound}{format_number(obs.value)} {obs.unit or ''}".rstrip()
-    elif obs.flag is not None:
-        text = f"{obs.concept} = {'positive' if obs.flag else 'negative'}"
-    else:
-        text = f"{obs.concept} = no value"
-    if obs.reference_high is not None:
-        text += f", ULN {format_number(obs.reference_high)} {obs.reference_high_unit or obs.unit or ''}".rstrip()
-    return f"{text} ({describe_date(obs.date)})"
-
-
-def describe_event(fact: Event) -> str:
-    """``concept = present/absent … (dates)`` for a facts_used entry."""
-    if not fact.present:
-        return f"{fact.concept} = absent{'' if fact.covers_past else ' now'} ({fact.source or 'stated'})"
-    if isinstance(fact, Condition):
-        if fact.active is None and fact.abatement is None:
-            status = "in the history"
-        else:
-            status = "active" if fact.active and fact.abatement is None else "resolved"
-        dates = f"onset {describe_date(fact.onset)}"
-        if fact.abatement is not None:
-            dates += f", resolved {fact.abatement.isoformat()}"
-        return f"{fact.concept} = {status} ({dates})"
-    if isinstance(fact, Medication):
-        dose = f" {format_number(fact.dose)} {fact.dose_unit or ''}".rstrip() if fact.dose is not None else ""
-        if dose and fact.per_day:
-            dose += "/day"
-        end = "ongoing" if fact.active and fact.end is None else describe_date(fact.end)
-        return f"{fact.concept} = taken{dose} ({describe_date(fact.start)} to {end})"
-    return f"{fact.concept} = performed ({describe_date(fact.date)})"
 
 
 class PatientContext:
@@ -99,6 +57,7 @@ class PatientContext:
         "absent_of",
         "never_of",
         "known",
+        "plans",
     )
 
     def __init__(self, facts: PatientFacts, as_of: dt.date, site_ranges: Mapping[str, SiteRange] | None = None) -> None:
@@ -144,7 +103,11 @@ class PatientContext:
         """Concept → a statement of absence that covers the past too (``absent`` holds every one)."""
         self.conflicts: dict[str, Conflict] = {c.concept: c for c in facts.conflicts}
         """Concept (or ``age``/``sex``) → what was stated about it in ways that cannot all be used."""
-        stated: list[str] = [*latest, *events, *absent]
+        self.plans: dict[str, list[Plan]] = {}
+        """Concept → what the record says is planned for it, or that none is."""
+        for plan in facts.plans:
+            self.plans.setdefault(plan.concept, []).append(plan)
+        stated: list[str] = [*latest, *events, *absent, *(plan_name(c) for c in self.plans)]
         if self.age is not None:
             stated.append("age")
         if self.sex is not None:
@@ -361,6 +324,11 @@ Evaluator = Callable[[PatientContext], Result]
 
 
 @lru_cache(maxsize=1024)
+def plan_name(concept: str) -> str:
+    """The name a rule's ``uses`` give a plan for ``concept`` (``plan:surgery``), apart from its records."""
+    return f"plan:{concept}"
+
+
 def _is_uln(unit: str | None) -> bool:
     """``is_uln(unit)``, remembered per unit: a patient's few units recur in every check."""
     return is_uln(unit)

@@ -29,6 +29,7 @@ from assistant.rules.ops import (
     compare,
     either,
 )
+from assistant.rules.plans import planned
 
 _SWAPPING = s.ConditionTest | s.MedicationTest | s.ProcedureTest | s.ObservationTest
 """Tests that swap true and false themselves when negated, saving a wrapper call."""
@@ -67,6 +68,9 @@ def compile_node(
         return _sex(node), frozenset({"sex"})
     if isinstance(node, s.ConditionTest | s.MedicationTest | s.ProcedureTest):
         return _occurrence_node(node, concepts, where, negated)
+    if isinstance(node, s.PlannedTest):
+        concept = concepts.get(node.planned, ("procedure", "medication"), f"{where}.planned")
+        return planned(node, concept, concepts)
     if isinstance(node, s.SinceTest):
         concept = concepts.get(node.since, ("medication", "procedure", "condition"), f"{where}.since")
         return since(node, concept, concepts), uses_of(concept, concepts)

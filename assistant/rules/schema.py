@@ -22,6 +22,8 @@ A node of the tree is a mapping whose *head key* says what it is:
                         ``ever: true`` (at any time: "history of")
 ``medication``          takes it now (optionally ``dose``), or took it ``within`` a window, or ``ever``
 ``procedure``           had it ever, or ``within`` a window
+``planned``             a procedure or medication planned, scheduled or booked (not yet given); with
+                        ``within``, planned for a day inside that window after the as-of date
 ``since``               time since the last exposure to a medication/procedure/condition:
                         ``op`` (> or >=) and a duration; true when there never was one
 ``needs_review``        a reason: what no patient data can decide
@@ -160,6 +162,13 @@ class ProcedureTest(_Strict):
     within: Duration | None = None
 
 
+class PlannedTest(_Strict):
+    """A procedure or treatment planned (``within``: planned for a day within that long after the check)."""
+
+    planned: str
+    within: Duration | None = None
+
+
 class SinceTest(_Strict):
     since: str
     op: Literal[">", ">="]
@@ -211,7 +220,7 @@ class NotOf:
     """The child."""
 
 
-Leaf = ObservationTest | AgeTest | SexTest | ConditionTest | MedicationTest | ProcedureTest | SinceTest
+Leaf = ObservationTest | AgeTest | SexTest | ConditionTest | MedicationTest | ProcedureTest | PlannedTest | SinceTest
 Node = AllOf | AnyOf | NotOf | Leaf | NeedsReview | Permissive
 
 #: Head key → node model.
@@ -225,6 +234,7 @@ HEADS: dict[str, type] = {
     "condition": ConditionTest,
     "medication": MedicationTest,
     "procedure": ProcedureTest,
+    "planned": PlannedTest,
     "since": SinceTest,
     "needs_review": NeedsReview,
     "permissive": Permissive,

@@ -13,6 +13,7 @@ from assistant.patient.note.controlled import read_controlled
 from assistant.patient.note.dates import StatedDate, find_dates, nearest_date
 from assistant.patient.note.observations import read_observation, read_tumour_size
 from assistant.patient.note.pipeline import other_senses, term_of
+from assistant.patient.note.plans import is_planned, read_plan
 from assistant.patient.note.reading import Reading, add_mention, not_used_reason
 from assistant.patient.note.scope import (
     absence_covers_past,
@@ -304,11 +305,17 @@ def read_mention(
         return  # "Hepatitis B: HBsAg negative, anti-HBc positive": a heading of results, which say the rest
     if reason is None and kind == "condition" and not ctx.negated and _denials_only(name):
         reason = ONLY_DENIALS  # "screening for the X study"
+    if reason == "hypothetical" and is_planned(ent, ctx):  # "booked for an elective caesarean section tomorrow"
+        read_plan(ent, reading, base, ctx, stated)
+        return
     if reason is not None:
         add_mention(reading, base, ent.start_char, end, f"{words}: not used: {reason}", None)
         reading.notes.append(f"'{words}': not used: {reason}")
         return
     date = stated.date if stated is not None else None
+    if kind == "procedure" and not ctx.negated and date is not None and date > reading.today:
+        read_plan(ent, reading, base, ctx, stated)  # "Knee replacement on 20 December" (a day to come): planned
+        return
     since = stated is not None and bool(_SINCE.search(reading.text[max(0, stated.start - 8) : stated.start + 6]))
     if since and kind == "procedure" and not _episode(name):
         date = None  # "on hemodialysis since 2019": the day a therapy began, not the last day it was given

@@ -16,7 +16,7 @@ from dataclasses import replace
 from spacy.tokens import Doc
 
 from assistant.errors import PatientDataError
-from assistant.patient.facts import Conflict, Observation, PatientFacts
+from assistant.patient.facts import Conflict, Medication, Observation, PatientFacts, Plan, Procedure
 from assistant.patient.note.dates import find_dates
 from assistant.patient.note.demographics import Found, ages, obstetric, sexes
 from assistant.patient.note.derived import derived_bmi, derived_not_pregnant
@@ -25,6 +25,7 @@ from assistant.patient.note.normal import read_normal
 from assistant.patient.note.orphans import find_second_values
 from assistant.patient.note.panel_values import read_panel_multiples
 from assistant.patient.note.pipeline import note_pipeline
+from assistant.patient.note.plans import read_none_planned
 from assistant.patient.note.reading import Reading, UsedSpans
 from assistant.patient.note.spans import sentence
 from assistant.patient.note.types import NoteContext, NoteMention, NoteReading
@@ -117,6 +118,7 @@ def read_note(text: str, today: dt.date, *, source: str = "note", question: bool
             else sentence(ent).end_char
         )
         read_mention(ent, nxt, reading)
+        read_none_planned(ent, nxt, reading)
     read_normal(doc, reading)
     read_panel_multiples(doc, reading)
     sex, sex_conflict = _sex(doc, reading)
@@ -140,8 +142,9 @@ def read_note(text: str, today: dt.date, *, source: str = "note", question: bool
         sex=sex,  # type: ignore[arg-type]
         observations=observations,
         conditions=tuple(m.fact for m in reading.mentions if m.kind == "condition" and m.fact is not None),  # type: ignore[misc]
-        medications=tuple(m.fact for m in reading.mentions if m.kind == "medication" and m.fact is not None),  # type: ignore[misc]
-        procedures=tuple(m.fact for m in reading.mentions if m.kind == "procedure" and m.fact is not None),  # type: ignore[misc]
+        medications=tuple(m.fact for m in reading.mentions if isinstance(m.fact, Medication)),
+        procedures=tuple(m.fact for m in reading.mentions if isinstance(m.fact, Procedure)),
+        plans=tuple(m.fact for m in reading.mentions if isinstance(m.fact, Plan)),
         conflicts=tuple(conflicts),
     )
     mentions = tuple(sorted(reading.mentions, key=lambda m: (m.start, m.end)))

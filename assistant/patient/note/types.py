@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.patient.facts import Condition, Medication, Observation, PatientFacts, Procedure
+from assistant.patient.facts import Condition, Medication, Observation, PatientFacts, Plan, Procedure
 
 MentionKind = Literal["observation", "condition", "medication", "procedure", "age", "sex", "obstetric"]
-Fact = Observation | Condition | Medication | Procedure
+Fact = Observation | Condition | Medication | Procedure | Plan
 
 
 @dataclass(frozen=True, slots=True)

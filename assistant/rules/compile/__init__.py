@@ -27,6 +27,7 @@ from assistant.rules.compile.conditional_limits import read_conditional_limit
 from assistant.rules.compile.demographics import read_age, read_reproductive, read_sex
 from assistant.rules.compile.groups import draft_groups
 from assistant.rules.compile.occurrence import read_occurrence, read_since
+from assistant.rules.compile.planned import read_planned
 from assistant.rules.compile.result import Compiled, review
 from assistant.rules.compile.results import read_negative_test
 from assistant.rules.compile.text import clean
@@ -80,6 +81,7 @@ def _compile_text(text: str, criterion_type: CriterionType, concepts: ConceptSet
         lambda: read_reproductive(text, concepts),
         lambda: read_sex(text),
         lambda: read_age(text),
+        lambda: read_planned(text, concepts),
         lambda: read_since(text, concepts),
         lambda: read_negative_test(text, concepts),
         lambda: read_occurrence(text, concepts),

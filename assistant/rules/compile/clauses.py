@@ -46,6 +46,13 @@ _NOW = re.compile(
 )
 """A leading word that only says "now" ("active bleeding and hemoglobin < 7 g/dL"): it cannot scope over a
 measurement after it."""
+_OWN_TIMING = re.compile(
+    rf"^(?:{'|'.join(re.escape(w) for w in sorted(g.QUALIFIERS, key=len, reverse=True) if len(w) > 3)}"
+    r"|planned|anticipated|scheduled|expected)\b",
+    re.IGNORECASE,
+)
+"""A clause's own timing words ("anticipated surgery", "history of stroke"): a timing word opening the criterion
+does not reach over it."""
 _NEGATED = re.compile(rf"^(?:not|{'|'.join(re.escape(w) for w in g.NEGATIONS)})\b", re.IGNORECASE)
 #: Kinds of clause that may stand in a list of clauses.
 _PART_KINDS: frozenset[RuleKind] = frozenset(
@@ -93,19 +100,22 @@ def _split(text: str) -> tuple[list[str], str] | None:
 def _combine(text: str, parts: list[str], joiner: str, criterion_type: str, compile_part: Compile) -> Compiled | None:
     body, _ = strip_prefixes(parts[0], g.SUBJECTS)
     opening = _OPENING_SCOPE.match(body)
-    if opening is not None and not _NOW.fullmatch(opening.group()):
-        return None
+    timed_alone = all(_OWN_TIMING.match(strip_prefixes(part, g.SUBJECTS)[0]) for part in parts[1:])
+    if opening is not None and not _NOW.fullmatch(opening.group()) and not timed_alone:
+        return None  # "recent surgery or anticipated surgery …": each clause timed by its own words is its own
     if any(_NEGATED.match(strip_prefixes(part, g.SUBJECTS)[0]) for part in parts[1:]):
         return None  # "CrCl < 30 mL/min, not on dialysis" narrows the clause before it; it is no alternative
     compiled = [compile_part(part) for part in parts]
-    if opening is not None and any(c.kind != "observation" for c in compiled[1:]):
+    if opening is not None and not timed_alone and any(c.kind != "observation" for c in compiled[1:]):
         return None  # "active" may scope over a later condition; over a measurement it cannot
     unread = [part for part, c in zip(parts, compiled, strict=True) if not _standalone(c)]
     if unread and not _partly(parts, compiled, joiner, criterion_type):
         return None
     kinds = {c.kind for c in compiled if _standalone(c)}
-    if len(kinds) == 1 and kinds != {"observation"} and not unread:
-        return None  # a list of one kind is that reader's, which declined it ("X and Y": all or any?)
+    planned = any('"planned"' in repr(c.when).replace("'", '"') for c in compiled)
+    if len(kinds) == 1 and kinds != {"observation"} and not unread and not planned:
+        return None  # a list of one kind is that reader's, which declined it ("X and Y": all or any?); not care
+        # planned beside care given ("recent surgery, or anticipated surgery"), which that reader does not read
     operator = "any" if joiner == "or" or (joiner == "list" and criterion_type == "exclusion") else "all"
     why = (
         "'or' joins them"
