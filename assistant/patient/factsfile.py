@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -85,47 +85,44 @@ def parse_facts(raw: object, name: str, today: dt.date | None = None, as_of: dt.
 
 def _plans(raw: object, where: str, concepts: ConceptSet) -> tuple[Plan, ...]:
     """Procedures and treatments planned (``planned: false``: stated none planned); a plan's date is to come."""
-    if not isinstance(raw, list):
-        raise PatientDataError(f"{where}: expected a list of entries")
-    valid = list(Plan.model_fields)
+    entries = _mappings(raw, where, list(Plan.model_fields))
     plans = []
-    for i, entry in enumerate(raw):
-        if not isinstance(entry, dict):
-            raise PatientDataError(f"{where}[{i}]: expected a mapping with keys {', '.join(valid)}")
-        unknown = [k for k in entry if k not in valid]
-        if unknown:
-            raise PatientDataError(f"{where}[{i}]: unknown key {unknown[0]!r}; valid keys: {', '.join(valid)}")
+    for i, entry in enumerate(entries):
         concept = _concept(str(entry.get("concept")), ("procedure", "medication"), f"{where}[{i}]", concepts)
-        try:
-            plans.append(
-                Plan.model_validate({**entry, "concept": concept.name, "source": entry.get("source") or where})
-            )
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            loc = ".".join(str(p) for p in error["loc"])
-            raise PatientDataError(f"{where}[{i}].{loc}: {error['msg']} (got {error.get('input')!r})") from None
+        source = entry.get("source") or where
+        plans.append(_validated(Plan, {**entry, "concept": concept.name, "source": source}, f"{where}[{i}]"))
     return tuple(plans)
 
 
 def _reviews(raw: object, where: str) -> tuple[Review, ...]:
     """Clinicians' decisions on judgement criteria, each naming the criterion and the reviewer."""
+    entries = _mappings(raw, where, list(Review.model_fields))
+    return tuple(_validated(Review, entry, f"{where}[{i}]") for i, entry in enumerate(entries))
+
+
+def _mappings(raw: object, where: str, valid: list[str]) -> list[dict[str, Any]]:
+    """``raw`` as a list of mappings with only ``valid`` keys; PatientDataError naming the entry otherwise."""
     if not isinstance(raw, list):
-        raise PatientDataError(f"{where}: expected a list of reviews")
-    valid = list(Review.model_fields)
-    reviews = []
+        raise PatientDataError(f"{where}: expected a list of entries")
     for i, entry in enumerate(raw):
         if not isinstance(entry, dict):
             raise PatientDataError(f"{where}[{i}]: expected a mapping with keys {', '.join(valid)}")
         unknown = [k for k in entry if k not in valid]
         if unknown:
             raise PatientDataError(f"{where}[{i}]: unknown key {unknown[0]!r}; valid keys: {', '.join(valid)}")
-        try:
-            reviews.append(Review.model_validate(entry))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            field = ".".join(str(part) for part in first["loc"])
-            raise PatientDataError(f"{where}[{i}] {field}: {first['msg']} (got {first.get('input')!r})") from None
-    return tuple(reviews)
+    return raw
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _validated(model: type[_M], entry: dict[str, Any], where: str) -> _M:
+    try:
+        return model.model_validate(entry)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = ".".join(str(p) for p in error["loc"])
+        raise PatientDataError(f"{where} {loc}: {error['msg']} (got {error.get('input')!r})") from None
 
 
 def _patient(raw: object, where: str, today: dt.date, as_of: dt.date | None) -> dict[str, Any]:
