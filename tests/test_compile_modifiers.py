@@ -141,3 +141,5 @@ def test_at_most_two_modifiers_and_a_name_are_left() -> None:
 def test_verdicts_on_notes(record: tuple[str, str], note: str, status: str) -> None:
     verdict = note_verdict(*record, note, TODAY)
     assert verdict.status == status, verdict.reason
+    if status == "unknown":  # found, and left for a clinician: not "no record either way"
+        assert verdict.reason.endswith("a clinician judges"), verdict.reason

@@ -184,6 +184,6 @@ def test_a_record_criterion_on_a_note() -> None:
     assert verdict.status == "satisfied", verdict.reason
 
 
-def test_a_plan_alone_leaves_the_surgery_done_unknown() -> None:
+def test_a_plan_alone_meets_the_anticipated_alternative() -> None:
     verdict = note_verdict(*SURGERY, "Surgery planned next month.", TODAY)
     assert verdict.status == "violated", verdict.reason  # anticipated surgery: one alternative holds

@@ -10,10 +10,9 @@ that states both is a conflict: unknown. Nothing on record is unknown, never fal
 from __future__ import annotations
 
 from assistant.patient.concepts import Concept, ConceptSet
-from assistant.patient.facts import Plan
 from assistant.rules import schema as s
 from assistant.rules.context import Evaluator, PatientContext, plan_name
-from assistant.rules.describe import describe_plan
+from assistant.rules.describe import describe_date, describe_plan
 from assistant.rules.ops import FALSE, TRUE, UNKNOWN, Result
 from assistant.rules.windows import delta_of
 
@@ -23,8 +22,10 @@ def planned(node: s.PlannedTest, concept: Concept, concepts: ConceptSet) -> tupl
     below = tuple(sorted(concepts.descendants(concept.name) | {concept.name}))
     above = tuple(sorted(concepts.ancestors(concept.name) | {concept.name}))
     delta = delta_of(node.within) if node.within is not None else None
-    window = f" within {node.within.text()}" if node.within is not None else ""
+    span = node.within.text() if node.within is not None else ""
+    window = f" within {span}" if span else ""
     label = concept.label
+    labels = {name: concepts.get(name).label for name in concepts.ancestors(concept.name)}
     missing = (f"whether {label} is planned{window} (and for when)",)
     nothing: Result = (UNKNOWN, f"no record of a plan for {label} either way", (), missing)
 
@@ -42,12 +43,7 @@ def planned(node: s.PlannedTest, concept: Concept, concepts: ConceptSet) -> tupl
             return FALSE, f"{label}: none planned", tuple(describe_plan(p) for p in denied), ()
         if not found and wider:  # "surgery planned" for "planned major surgery": which surgery is not said
             used = tuple(describe_plan(p) for p in wider)
-            return (
-                UNKNOWN,
-                f"{wider[0].concept.replace('_', ' ')} planned: whether it is {label} is not stated",
-                used,
-                missing,
-            )
+            return UNKNOWN, f"{labels[wider[0].concept]} planned: whether it is {label} is not stated", used, missing
         if not found:
             return nothing
         if delta is None:
@@ -55,14 +51,15 @@ def planned(node: s.PlannedTest, concept: Concept, concepts: ConceptSet) -> tupl
         end = ctx.as_of + delta
         inside = [p for p in found if p.date is not None and ctx.as_of <= p.date <= end]
         if inside:
-            return TRUE, f"{label}: planned for {_day(inside[0])},{window}", (describe_plan(inside[0]),), ()
+            return (
+                TRUE,
+                f"{label}: planned for {describe_date(inside[0].date)},{window}",
+                (describe_plan(inside[0]),),
+                (),
+            )
         used = tuple(describe_plan(p) for p in found)
         if any(p.date is None or p.date < ctx.as_of for p in found):  # undated, or a day gone: done or not?
-            return UNKNOWN, f"{label}: planned, the day not stated or already past", used, (missing[0],)
-        return FALSE, f"{label}: planned only for a day after{window.replace(' within', '')}", used, ()
+            return UNKNOWN, f"{label}: planned, the day not stated or already past", used, missing
+        return FALSE, f"{label}: planned only for a day after the next {span}", used, ()
 
     return test, frozenset(plan_name(name) for name in (*below, *above))
-
-
-def _day(plan: Plan) -> str:
-    return plan.date.isoformat() if plan.date is not None else "a day not stated"

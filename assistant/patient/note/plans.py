@@ -41,7 +41,8 @@ def read_plan(
 
 
 _NONE_PLANNED = re.compile(
-    r"(?:[,;]\s*|\s+)(?:and\s+|but\s+)?(?:none|no\s+more)\s+(?:is\s+|are\s+)?(?:planned|scheduled|booked|anticipated)\b",
+    r"(?:[,;]\s*|\s+)(?:and\s+|but\s+)?"
+    r"(?P<words>(?:none|no\s+more)\s+(?:is\s+|are\s+)?(?:planned|scheduled|booked|anticipated))\b",
     re.IGNORECASE,
 )
 """Words after a procedure or drug that say none is planned ("…, and none planned", "; none scheduled")."""
@@ -58,8 +59,13 @@ def read_none_planned(ent: Span, limit: int, reading: Reading) -> None:
     if found is None:
         return
     term = term_of(ent)
-    base = {"kind": term.kind, "concept": term.concept, "context": context_of(ent), "code": term.code}
-    start, end = ent.end_char + found.start(), ent.end_char + found.end()
-    words = re.sub(r"^[\s,;]*(?:(?:and|but)\s+)?", "", text[start:end])
+    base = {
+        "kind": term.kind,
+        "concept": term.concept,
+        "context": context_of(ent),
+        "code": term.code,
+        "system": term.system,
+    }
+    start, end = ent.end_char + found.start("words"), ent.end_char + found.end("words")
     plan = Plan(concept=term.concept, planned=False, source=reading.source)
-    add_mention(reading, {**base, "system": term.system}, start, end, f"{words}: no {ent.text} planned", plan)
+    add_mention(reading, base, start, end, f"{text[start:end]}: no {ent.text} planned", plan)

@@ -97,6 +97,13 @@ def _split(text: str) -> tuple[list[str], str] | None:
     return parts, next(iter(named)) if named else "list"
 
 
+def _plans(node: Any) -> bool:
+    """True when the rule tree holds a ``planned`` test."""
+    if isinstance(node, list):
+        return any(_plans(n) for n in node)
+    return isinstance(node, dict) and ("planned" in node or any(_plans(v) for v in node.values()))
+
+
 def _combine(text: str, parts: list[str], joiner: str, criterion_type: str, compile_part: Compile) -> Compiled | None:
     body, _ = strip_prefixes(parts[0], g.SUBJECTS)
     opening = _OPENING_SCOPE.match(body)
@@ -112,7 +119,7 @@ def _combine(text: str, parts: list[str], joiner: str, criterion_type: str, comp
     if unread and not _partly(parts, compiled, joiner, criterion_type):
         return None
     kinds = {c.kind for c in compiled if _standalone(c)}
-    planned = any('"planned"' in repr(c.when).replace("'", '"') for c in compiled)
+    planned = any(_plans(c.when) for c in compiled)
     if len(kinds) == 1 and kinds != {"observation"} and not unread and not planned:
         return None  # a list of one kind is that reader's, which declined it ("X and Y": all or any?); not care
         # planned beside care given ("recent surgery, or anticipated surgery"), which that reader does not read

@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 
 from assistant.patient.concepts import ConceptSet
+from assistant.rules.compile.occurrence import read_occurrence
 from assistant.rules.compile.result import Compiled
+from assistant.rules.compile.thresholds import read_thresholds
 
 _LIMIT = r"(?:[<>≤≥]=?|=)\s*\d+(?:\.\d+)?\s*(?:x|×|X|times)\s*(?:the\s+)?(?:ULN|upper\s+limit\s+of\s+normal)"
 _IF = re.compile(
@@ -22,21 +24,18 @@ _IF = re.compile(
     r"(?:\s+(?:is|are)\s+(?:present|documented|known))?\s*\)",
     re.IGNORECASE,
 )
-_FIRST_LIMIT = re.compile(_LIMIT, re.IGNORECASE)
+_A_LIMIT = re.compile(_LIMIT, re.IGNORECASE)
 
 
 def read_conditional_limit(text: str, concepts: ConceptSet, criterion_type: str) -> Compiled | None:
     """The criterion with one bracketed limit for patients with a condition, or None when it has none or a part
     of it does not read (then the other readers say what they make of it)."""
-    from assistant.rules.compile.occurrence import read_occurrence
-    from assistant.rules.compile.thresholds import read_thresholds
-
     found = list(_IF.finditer(text))
     if len(found) != 1:
         return None
     match = found[0]
     first = text[: match.start()] + text[match.end() :]
-    limits = list(_FIRST_LIMIT.finditer(first))
+    limits = list(_A_LIMIT.finditer(first))
     if not limits or limits[-1].end() > match.start():
         return None
     last = limits[-1]  # the limit the bracket follows: "bilirubin < 1.5 × ULN; AST, ALT < 2.5 × ULN (< 5 × ULN if …)"

@@ -43,12 +43,14 @@ def read_planned(text: str, concepts: ConceptSet) -> Compiled | None:
     """A criterion on a planned procedure or treatment, or None when it names no plan."""
     body, _ = strip_prefixes(text.strip(" .;"), g.SUBJECTS)
     lead = _LEAD.match(body)
-    phrase = body[lead.end() :] if lead is not None else None
-    if phrase is None:
-        trail = _TRAIL.search(_STUDY.sub("", body))
+    if lead is not None:
+        phrase = body[lead.end() :]
+    else:  # "Surgery planned during the study": the plan word before the study's words
+        core = _STUDY.sub("", body)
+        trail = _TRAIL.search(core)
         if trail is None:
             return None
-        phrase = _STUDY.sub("", body)[: trail.start()] + body[len(_STUDY.sub("", body)) :]
+        phrase = core[: trail.start()] + body[len(core) :]
     window: dict[str, int] | None = None
     said = "any plan on record"
     study = _STUDY.search(phrase)
